@@ -1,0 +1,54 @@
+# Answer-key publisher. `make pdf` and `make test` set themselves up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SEMESTER ?=
+SEMESTER_ARG := $(if $(SEMESTER),--semester $(SEMESTER),)
+DRY_RUN ?=
+SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
+
+.PHONY: pdf handout html all publish test bench clean setup tex check $(addprefix all-,$(SEMESTERS))
+
+# The venv is rebuilt when pyproject.toml changes (the stamp is older than it).
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@touch $@
+
+setup: $(STAMP)
+
+tex: $(STAMP)
+	@$(PY) -m generator ensure-tex
+
+pdf: tex
+	@$(PY) -m generator pdf $(SEMESTER_ARG)
+
+handout: tex
+	@$(PY) -m generator handout $(SEMESTER_ARG)
+
+html: $(STAMP)
+	@$(PY) -m generator html $(SEMESTER_ARG)
+
+check: $(STAMP)
+	@$(PY) -m generator check $(SEMESTER_ARG)
+
+# One target per semester, so `make -j2 all` builds semesters side by side.
+all: $(addprefix all-,$(SEMESTERS))
+
+$(addprefix all-,$(SEMESTERS)): all-%: tex
+	@$(PY) -m generator build --semester $* --all-outputs
+
+publish: tex
+	@$(PY) -m generator publish $(SEMESTER_ARG) $(if $(DRY_RUN),--dry-run,)
+
+test: tex
+	@$(PY) -m pytest -q
+
+bench: tex
+	@$(PY) -m generator.bench
+
+clean:
+	rm -rf output figures .cache .pytest_cache
