@@ -1,0 +1,92 @@
+"""The book's notation in SymPy: sig[.], exp[.], log[.] with square brackets, bold momentum.
+
+Every formula on the page is printed from a SymPy object by ``tex``; the proof checker works on
+the very same objects, so what is shown is what was proven.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.printing.latex import LatexPrinter
+
+
+class sig(sp.Function):
+    """The logistic sigmoid, sig[z] = 1/(1+exp[-z]); kept unevaluated for display."""
+
+    nargs = 1
+
+    def fdiff(self, argindex=1):
+        z = self.args[0]
+        return sig(z) * (1 - sig(z))
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return 1 / (1 + sp.exp(-z))
+
+    def _eval_evalf(self, prec):
+        return (1 / (1 + sp.exp(-self.args[0]))).evalf(prec)
+
+
+class wrong_sin(sp.Function):
+    """sin[.] exactly as the handout misprinted it; only the errata use it."""
+
+    nargs = 1
+
+    def _eval_rewrite_as_exp(self, z, **kwargs):
+        return sp.sin(z)
+
+    def _eval_evalf(self, prec):
+        return sp.sin(self.args[0]).evalf(prec)
+
+
+def unevaluated(head, *args):
+    """Build ``head(*args)`` exactly as written (no reordering, no distribution), for display."""
+    return head(*args, evaluate=False)
+
+
+class BookLatexPrinter(LatexPrinter):
+    """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
+
+    def _bracketed(self, name: str, expr, exp=None) -> str:
+        text = rf"{name}\left[{self._print(expr.args[0])}\right]"
+        return text if exp is None else rf"{text}^{{{exp}}}"
+
+    def _print_exp(self, expr, exp=None):
+        return self._bracketed(r"\exp", expr, exp)
+
+    def _print_log(self, expr, exp=None):
+        return self._bracketed(r"\log", expr, exp)
+
+    def _print_sig(self, expr, exp=None):
+        return self._bracketed(r"\mathrm{sig}", expr, exp)
+
+    def _print_wrong_sin(self, expr, exp=None):
+        return self._bracketed(r"\sin", expr, exp)
+
+    def _print_Derivative(self, expr):
+        """d(name)/d(var) for a named quantity, as the book writes dL/dphi_0."""
+        target = expr.expr
+        if isinstance(target, (sp.Symbol, sp.Indexed)) and len(expr.variables) == 1:
+            return rf"\frac{{\partial {self._print(target)}}}{{\partial {self._print(expr.variables[0])}}}"
+        return super()._print_Derivative(expr)
+
+
+_PRINTER = BookLatexPrinter({"order": "none"})
+
+
+def tex(expr) -> str:
+    """LaTeX of a SymPy object in the book's notation, terms in the order they were built."""
+    return _PRINTER.doprint(expr)
+
+
+# Shared symbols, so every problem and the errata speak of the same objects.
+phi0, phi1 = sp.symbols("phi_0 phi_1", real=True)
+i = sp.Idx("i")
+n_points = sp.Symbol("I", integer=True, positive=True)
+x = sp.IndexedBase("x")
+y = sp.IndexedBase("y")
+z = sp.Symbol("z", real=True)
+beta = sp.Symbol("beta", positive=True)
+t = sp.Symbol("t", integer=True, nonnegative=True)
+tp = sp.Symbol("t'", integer=True, nonnegative=True)
+m = sp.IndexedBase(r"\mathbf{m}")
+g = sp.IndexedBase(r"\mathbf{g}")

@@ -1,0 +1,54 @@
+"""Problem 4: the size of the Hessian of a model with N parameters, in exact integers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..proofs import Derivation, NumericCheck, Step
+from ..variants import Questions
+
+BYTES_FLOAT32 = 4
+BYTES_FLOAT64 = 8
+TERABYTE = 10**12
+
+
+@dataclass(frozen=True)
+class HessianResult:
+    parameters: int
+    rows: int
+    columns: int
+    entries: int
+    distinct_entries: int  # N(N+1)/2: the Hessian is symmetric
+    bytes_float32: int
+    bytes_float64: int
+    terabytes_float32: float
+    terabytes_float64: float
+    inversion_cost_order: int  # N^3 operations to invert or eigen-decompose
+    derivations: tuple[Derivation, ...]
+    numeric_checks: tuple[NumericCheck, ...]
+
+
+def compute(q: Questions) -> HessianResult:
+    n = q.hessian_parameters
+    entries = n * n
+    N = sp.Integer(n)
+    arithmetic = Derivation(
+        key="hessian.entries", problem="Problem 4", title="number of entries",
+        steps=(Step(sp.Mul(N, N, evaluate=False), "rows times columns"), Step(sp.Integer(entries), "multiply")),
+    )
+    distinct = n * (n + 1) // 2
+    return HessianResult(
+        parameters=n, rows=n, columns=n, entries=entries, distinct_entries=distinct,
+        bytes_float32=BYTES_FLOAT32 * entries, bytes_float64=BYTES_FLOAT64 * entries,
+        terabytes_float32=BYTES_FLOAT32 * entries / TERABYTE,
+        terabytes_float64=BYTES_FLOAT64 * entries / TERABYTE,
+        inversion_cost_order=n**3,
+        derivations=(arithmetic,),
+        numeric_checks=(
+            NumericCheck("hessian.symmetric_count", "Problem 4",
+                         "diagonal plus half the off-diagonal entries equals N(N+1)/2",
+                         float(abs(n + (entries - n) // 2 - distinct)), 0.0),
+        ),
+    )

@@ -1,0 +1,107 @@
+"""Problem 1: gradient of the least-squares loss of a line (book eq. 6.5 and 6.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..notation import i, n_points, phi0, phi1, unevaluated as U, x, y
+from ..proofs import Derivation, NumericCheck, Step
+from ..variants import Questions
+
+FD_STEP = 1e-6
+FD_TOLERANCE = 1e-6  # relative to the gradient's size; central differences are O(h^2)
+
+residual = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]), -y[i])
+loss = sp.Sum(residual**2, (i, 1, n_points))
+L = sp.Symbol("L")
+
+
+def _gradient_derivation(param: sp.Symbol, inner: sp.Expr, key: str, title: str, why_inner: str) -> Derivation:
+    return Derivation(
+        key=key,
+        problem="Problem 1",
+        title=title,
+        lhs=sp.Derivative(L, param),
+        definitions={L: loss},
+        steps=(
+            Step(sp.Derivative(loss, param), "definition of L"),
+            Step(sp.Sum(sp.Derivative(residual**2, param), (i, 1, n_points)), "derivative of a sum"),
+            Step(sp.Sum(U(sp.Mul, 2, residual, sp.Derivative(residual, param)), (i, 1, n_points)), "chain rule"),
+            Step(sp.Sum(inner, (i, 1, n_points)), why_inner),
+        ),
+    )
+
+
+DERIVATIONS = (
+    _gradient_derivation(phi0, U(sp.Mul, 2, residual), "least_squares.dL_dphi0",
+                         r"derivative with respect to $\phi_0$", r"$\partial(\phi_0+\phi_1x_i-y_i)/\partial\phi_0$ is one"),
+    _gradient_derivation(phi1, U(sp.Mul, 2, x[i], residual), "least_squares.dL_dphi1",
+                         r"derivative with respect to $\phi_1$", r"$\partial(\phi_0+\phi_1x_i-y_i)/\partial\phi_1=x_i$"),
+)
+
+
+@dataclass(frozen=True)
+class LeastSquaresResult:
+    x: tuple[float, ...]
+    y: tuple[float, ...]
+    start: tuple[float, float]
+    loss_at_start: float
+    gradient_at_start: tuple[float, float]
+    optimum: tuple[float, float]
+    loss_at_optimum: float
+    derivations: tuple[Derivation, ...]
+    numeric_checks: tuple[NumericCheck, ...]
+
+
+def loss_value(params: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float:
+    return float(np.sum((params[0] + params[1] * xs - ys) ** 2))
+
+
+def proven_gradient(params, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The last step of each proven derivation, evaluated on the data (not retyped by hand)."""
+    out = []
+    for derivation in DERIVATIONS:
+        term = derivation.steps[-1].expr.function
+        f = sp.lambdify((phi0, phi1, x[i], y[i]), term, "numpy")
+        out.append(float(np.sum(f(params[0], params[1], xs, ys))))
+    return np.array(out)
+
+
+def finite_difference(f, params: np.ndarray, h: float = FD_STEP) -> np.ndarray:
+    grad = np.zeros_like(params, dtype=float)
+    for k in range(len(params)):
+        step = np.zeros_like(params, dtype=float)
+        step[k] = h
+        grad[k] = (f(params + step) - f(params - step)) / (2 * h)
+    return grad
+
+
+def compute(q: Questions) -> LeastSquaresResult:
+    xs, ys = np.array(q.least_squares_x), np.array(q.least_squares_y)
+    start = np.array(q.least_squares_start, dtype=float)
+    gradient = proven_gradient(start, xs, ys)
+    numeric = finite_difference(lambda p: loss_value(p, xs, ys), start)
+    fd_error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
+    design = np.column_stack([np.ones_like(xs), xs])
+    optimum = np.linalg.lstsq(design, ys, rcond=None)[0]
+    at_optimum = proven_gradient(optimum, xs, ys)
+    return LeastSquaresResult(
+        x=tuple(q.least_squares_x),
+        y=tuple(q.least_squares_y),
+        start=tuple(q.least_squares_start),
+        loss_at_start=loss_value(start, xs, ys),
+        gradient_at_start=(float(gradient[0]), float(gradient[1])),
+        optimum=(float(optimum[0]), float(optimum[1])),
+        loss_at_optimum=loss_value(optimum, xs, ys),
+        derivations=DERIVATIONS,
+        numeric_checks=(
+            NumericCheck("least_squares.finite_difference", "Problem 1",
+                         "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
+            NumericCheck("least_squares.optimum_gradient", "Problem 1",
+                         "proven gradient vanishes at the least-squares optimum",
+                         float(np.max(np.abs(at_optimum))), 1e-9),
+        ),
+    )

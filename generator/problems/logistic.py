@@ -1,0 +1,198 @@
+"""Problem 2: logistic regression, the meaning of its parameters, its loss and gradient."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import sympy as sp
+
+from ..notation import i, n_points, phi0, phi1, sig, unevaluated as U, x, y, z
+from ..proofs import Derivation, NumericCheck, Step
+from ..variants import Questions
+from .least_squares import finite_difference
+
+FD_TOLERANCE = 1e-6
+L = sp.Symbol("L")
+x_star = sp.Symbol("x^*")
+xs_sym = sp.Symbol("x", real=True)
+
+z_i = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]))
+minus_z_i = -phi0 - phi1 * x[i]
+bce_term = U(sp.Add, U(sp.Mul, -1, U(sp.Add, 1, -y[i]), sp.log(U(sp.Add, 1, -sig(z_i)))),
+             U(sp.Mul, -1, y[i], sp.log(sig(z_i))))
+loss = sp.Sum(bce_term, (i, 1, n_points))
+dsig_exp = U(sp.Mul, sp.exp(-z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -2))
+
+
+def chain_factor(wrt: sp.Expr, sig_fn=sig, misplaced_square: bool = False) -> sp.Expr:
+    """((1-y_i)/(1-sig[z_i]) - y_i/sig[z_i]) * exp[-z_i]/(1+exp[-z_i])^2, times x_i for phi_1."""
+    outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -sig_fn(z_i)), -1)),
+              -U(sp.Mul, y[i], U(sp.Pow, sig_fn(z_i), -1)))
+    e = sp.exp(minus_z_i)
+    denominator = U(sp.Add, 1, e**2) if misplaced_square else U(sp.Pow, U(sp.Add, 1, e), 2)
+    numerator = e if wrt == 1 else U(sp.Mul, wrt, e)
+    return U(sp.Mul, outer, U(sp.Mul, numerator, U(sp.Pow, denominator, -1)))
+
+
+SIGMOID_DERIVATIVE = Derivation(
+    key="logistic.dsig_dz", problem="Problem 2", title="derivative of the logistic sigmoid",
+    lhs=sp.Derivative(sp.Symbol(r"\mathrm{sig}[z]"), z),
+    definitions={sp.Symbol(r"\mathrm{sig}[z]"): sig(z)},
+    steps=(
+        Step(sp.Derivative(sig(z), z), "definition"),
+        Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), r"$\mathrm{sig}[z]=1/(1+\exp[-z])$"),
+        Step(dsig_exp, "chain rule"),
+        Step(U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z))),
+             r"$1/(1+\exp[-z])=\mathrm{sig}[z]$ and $\exp[-z]/(1+\exp[-z]) = 1-\mathrm{sig}[z]$"),
+    ),
+)
+
+
+def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Derivation:
+    """Chain rule form, then the simplification to sum (sig - y) (times x_i for phi_1)."""
+    s = sig(z_i)
+    weight = 1 if factor == 1 else factor
+    times = (lambda e: e) if factor == 1 else (lambda e: U(sp.Mul, factor, e))
+    outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -s), -1)),
+              -U(sp.Mul, y[i], U(sp.Pow, s, -1)))
+    return Derivation(
+        key=key, problem="Problem 2", title=title, lhs=sp.Derivative(L, param), definitions={L: loss},
+        steps=(
+            Step(sp.Derivative(loss, param), "binary cross-entropy"),
+            Step(sp.Sum(chain_factor(weight), (i, 1, n_points)),
+                 r"chain rule through $\mathrm{sig}$, with $\partial z_i/\partial" + sp.latex(param) + "$"),
+            Step(sp.Sum(times(U(sp.Mul, outer, U(sp.Mul, s, U(sp.Add, 1, -s)))), (i, 1, n_points)),
+                 r"$\exp[-z]/(1+\exp[-z])^2=\mathrm{sig}[z](1-\mathrm{sig}[z])$"),
+            Step(sp.Sum(times(U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), s), -U(sp.Mul, y[i], U(sp.Add, 1, -s)))),
+                        (i, 1, n_points)), "multiply out"),
+            Step(sp.Sum(times(U(sp.Add, s, -y[i])), (i, 1, n_points)), r"the $y_i\,\mathrm{sig}$ terms cancel"),
+        ),
+    )
+
+
+GRADIENTS = (
+    _gradient(phi0, 1, "logistic.dL_dphi0", r"derivative with respect to $\phi_0$"),
+    _gradient(phi1, x[i], "logistic.dL_dphi1", r"derivative with respect to $\phi_1$"),
+)
+
+nonzero_phi1 = {phi1: lambda rng: sp.Rational(rng.choice([-1, 1]) * rng.randint(1, 40), 10)}
+midpoint_value = U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1))
+pr_at_midpoint = sp.Symbol(r"\mathrm{Pr}(y=1\,|\,x^*)")
+MIDPOINT = Derivation(
+    key="logistic.midpoint", problem="Problem 2", title="the curve crosses one half at $x^* = -\phi_0/\phi_1$",
+    lhs=pr_at_midpoint,
+    definitions={pr_at_midpoint: sig(U(sp.Add, phi0, U(sp.Mul, phi1, x_star))), x_star: midpoint_value},
+    steps=(Step(sig(U(sp.Add, phi0, U(sp.Mul, phi1, midpoint_value))), "$x^* = -\\phi_0/\\phi_1$"),
+           Step(sig(0), "the argument vanishes"),
+           Step(sp.Rational(1, 2), "$\\mathrm{sig}[0] = 1/(1+1)$")),
+    samplers=nonzero_phi1,
+)
+slope_symbol = sp.Symbol(r"\left.\frac{d\,\mathrm{Pr}}{dx}\right|_{x^*}")
+SLOPE_AT_MIDPOINT = Derivation(
+    key="logistic.slope", problem="Problem 2", title="slope at the midpoint",
+    lhs=slope_symbol,
+    definitions={slope_symbol: sp.Derivative(sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), xs_sym).subs(xs_sym, -phi0 / phi1)},
+    steps=(
+        Step(sp.Derivative(sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), xs_sym).subs(xs_sym, -phi0 / phi1),
+             "differentiate, then set $x = x^*$"),
+        Step(U(sp.Mul, phi1, sig(0), U(sp.Add, 1, -sig(0))), r"chain rule; $z = 0$ at $x^*$"),
+        Step(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), r"$\mathrm{sig}[0] = 1/2$"),
+    ),
+    samplers=nonzero_phi1,
+)
+MIDPOINT_SHIFT = Derivation(
+    key="logistic.midpoint_shift", problem="Problem 2", title=r"how the midpoint moves with $\phi_0$",
+    lhs=sp.Derivative(x_star, phi0),
+    definitions={x_star: midpoint_value},
+    steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi0), "differentiate $x^*$"),
+           Step(U(sp.Mul, -1, U(sp.Pow, phi1, -1)), "negative when $\\phi_1>0$, positive when $\\phi_1<0$")),
+    samplers=SLOPE_AT_MIDPOINT.samplers,
+)
+
+
+@dataclass(frozen=True)
+class Curve:
+    """One plotted curve of Pr(y=1|x) = sig[phi0 + phi1 x]."""
+
+    phi0: float
+    phi1: float
+    midpoint: float | None  # None when phi1 = 0: the curve is the constant sig[phi0]
+    slope_at_midpoint: float | None
+    constant: float | None
+    direction: str  # increasing, decreasing or constant
+
+
+@dataclass(frozen=True)
+class LogisticResult:
+    phi0_family: tuple[Curve, ...]
+    phi1_family: tuple[Curve, ...]
+    phi1_fixed: float
+    phi0_fixed: float
+    x: tuple[float, ...]
+    y: tuple[int, ...]
+    start: tuple[float, float]
+    loss_at_start: float
+    gradient_at_start: tuple[float, float]
+    derivations: tuple[Derivation, ...]
+    numeric_checks: tuple[NumericCheck, ...]
+
+
+def sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def curve(p0: float, p1: float) -> Curve:
+    if p1 == 0:
+        return Curve(p0, p1, None, None, float(sigmoid(p0)), "constant")
+    midpoint = -p0 / p1
+    return Curve(p0, p1, midpoint + 0.0, p1 / 4, None, "increasing" if p1 > 0 else "decreasing")
+
+
+def bce(params, xs, ys) -> float:
+    zz = params[0] + params[1] * xs
+    return float(np.sum(np.logaddexp(0.0, -zz) * ys + np.logaddexp(0.0, zz) * (1 - ys)))
+
+
+def proven_gradient(params, xs, ys) -> np.ndarray:
+    out = []
+    for derivation in GRADIENTS:
+        term = derivation.steps[-1].expr.function.replace(sig, lambda a: 1 / (1 + sp.exp(-a)))
+        f = sp.lambdify((phi0, phi1, x[i], y[i]), term, "numpy")
+        out.append(float(np.sum(f(params[0], params[1], xs, ys) + 0 * xs)))
+    return np.array(out)
+
+
+def compute(q: Questions) -> LogisticResult:
+    xs, ys = np.array(q.logistic_x, dtype=float), np.array(q.logistic_y, dtype=float)
+    start = np.array(q.logistic_start, dtype=float)
+    gradient = proven_gradient(start, xs, ys)
+    numeric = finite_difference(lambda p: bce(p, xs, ys), start)
+    fd_error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
+    families = (tuple(curve(p0, q.logistic_phi1_fixed) for p0 in q.logistic_phi0_values),
+                tuple(curve(q.logistic_phi0_fixed, p1) for p1 in q.logistic_phi1_values))
+    midpoint_error = max((abs(float(sigmoid(c.phi0 + c.phi1 * c.midpoint)) - 0.5)
+                          for fam in families for c in fam if c.midpoint is not None), default=0.0)
+    slope_error = max((abs(float(finite_difference(lambda v: sigmoid(c.phi0 + c.phi1 * v[0]),
+                                                   np.array([c.midpoint]))[0]) - c.slope_at_midpoint)
+                       for fam in families for c in fam if c.midpoint is not None), default=0.0)
+    return LogisticResult(
+        phi0_family=families[0], phi1_family=families[1],
+        phi1_fixed=q.logistic_phi1_fixed, phi0_fixed=q.logistic_phi0_fixed,
+        x=tuple(q.logistic_x), y=tuple(q.logistic_y), start=tuple(q.logistic_start),
+        loss_at_start=bce(start, xs, ys),
+        gradient_at_start=(float(gradient[0]), float(gradient[1])),
+        derivations=(SIGMOID_DERIVATIVE, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT, MIDPOINT_SHIFT),
+        numeric_checks=(
+            NumericCheck("logistic.finite_difference", "Problem 2",
+                         "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
+            NumericCheck("logistic.midpoints", "Problem 2", "each plotted curve is 1/2 at its midpoint",
+                         midpoint_error, 1e-12),
+            NumericCheck("logistic.slopes", "Problem 2", "slope at the midpoint against finite differences",
+                         slope_error, 1e-8),
+        ),
+    )
+
+
+__all__ = ["compute", "LogisticResult", "Curve", "math"]

@@ -1,0 +1,149 @@
+"""Problem 3: momentum as an exponentially weighted sum of past gradients (book eq. 6.11)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import sympy as sp
+
+from ..notation import beta, g, m, t, tp, unevaluated as U
+from ..proofs import Derivation, NumericCheck, Step
+from ..variants import Questions
+
+SIMULATION_STEPS = 50
+SIMULATION_TOLERANCE = 1e-12
+k = sp.Symbol("k", integer=True, nonnegative=True)
+one_minus_beta = U(sp.Add, 1, -beta)
+beta_sampler = {beta: lambda rng: sp.Rational(rng.randint(1, 99), 100)}
+
+
+def step_update(previous: sp.Expr, index: int | sp.Expr) -> sp.Expr:
+    """beta m_t + (1 - beta) g_t, with g_t the batch gradient at phi_t."""
+    return U(sp.Add, U(sp.Mul, beta, previous), U(sp.Mul, one_minus_beta, g[index]))
+
+
+def plus_one(index: sp.Expr) -> sp.Expr:
+    """index + 1, written t + 1 (not 1 + t) when the index is symbolic."""
+    return index + 1 if index.is_Number else U(sp.Add, index, 1)
+
+
+def closed_form(upper: sp.Expr) -> sp.Expr:
+    """m_{upper+1} = beta^{upper+1} m_0 + (1 - beta) sum_{t'=0}^{upper} beta^{upper-t'} g_{t'}."""
+    return U(sp.Add, U(sp.Mul, U(sp.Pow, beta, plus_one(upper)), m[0]),
+             U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, upper - tp), g[tp]), (tp, 0, upper))))
+
+
+UPDATES = {m[n]: step_update(m[n - 1], n - 1) for n in (1, 2, 3)}  # the update rule, written out
+
+
+def _unroll(n: int) -> Derivation:
+    """m_n written out in m_0 and g_0 .. g_{n-1}."""
+    terms = [U(sp.Mul, U(sp.Pow, beta, n), m[0])] if n > 1 else [U(sp.Mul, beta, m[0])]
+    for j in range(n):
+        power = n - 1 - j
+        coefficient = [] if power == 0 else ([beta] if power == 1 else [U(sp.Pow, beta, power)])
+        terms.append(U(sp.Mul, *coefficient, one_minus_beta, g[j]))
+    steps = [Step(step_update(m[n - 1], n - 1), "the update at $t = %d$" % (n - 1))]
+    if n > 1:
+        previous = _unroll(n - 1).steps[-1].expr
+        steps.append(Step(step_update(previous, n - 1), "substitute $\\mathbf{m}_{%d}$" % (n - 1)))
+        steps.append(Step(U(sp.Add, *terms), "multiply out"))
+    return Derivation(key=f"momentum.m{n}", problem="Problem 3", title=f"unrolling to m_{n}",
+                      lhs=m[n], steps=tuple(steps), samplers=beta_sampler, definitions=UPDATES)
+
+
+UNROLLED = tuple(_unroll(n) for n in (1, 2, 3))
+
+INDUCTION_BASE = Derivation(
+    key="momentum.induction_base", problem="Problem 3", title="closed form, base case $t = 0$",
+    lhs=m[1], steps=(Step(closed_form(sp.Integer(0)), "the closed form at $t=0$"),
+                     Step(step_update(m[0], 0), "is the update at $t = 0$")),
+    samplers=beta_sampler, definitions={m[1]: step_update(m[0], 0)})
+
+INDUCTION_STEP = Derivation(
+    key="momentum.induction_step", problem="Problem 3", title="closed form, induction step",
+    lhs=m[U(sp.Add, t, 2)],
+    definitions={m[U(sp.Add, t, 2)]: step_update(m[plus_one(t)], plus_one(t)), m[plus_one(t)]: closed_form(t)},
+    steps=(
+        Step(step_update(m[plus_one(t)], plus_one(t)), "the update at $t+1$"),
+        Step(step_update(closed_form(t), plus_one(t)), "the closed form for $\\mathbf{m}_{t+1}$ (induction hypothesis)"),
+        Step(U(sp.Add, U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 2)), m[0]),
+               U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 1, -tp)), g[tp]), (tp, 0, t))),
+               U(sp.Mul, one_minus_beta, g[plus_one(t)])), "multiply out"),
+        Step(closed_form(plus_one(t)), "the last term is the $t' = t+1$ term of the sum"),
+    ),
+    samplers=beta_sampler)
+
+weight_total = sp.Symbol(r"\sum_{k=0}^{t} w_k")
+WEIGHT_SUM = Derivation(
+    key="momentum.weight_sum", problem="Problem 3", title="the weights sum to $1-\\beta^{t+1}$",
+    lhs=weight_total,
+    definitions={weight_total: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))},
+    steps=(
+        Step(sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t)), "$w_k = (1-\\beta)\\beta^k$"),
+        Step(U(sp.Mul, one_minus_beta, U(sp.Mul, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), U(sp.Pow, one_minus_beta, -1))),
+             "geometric series"),
+        Step(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), "cancel $1-\\beta$"),
+    ),
+    samplers=beta_sampler)
+
+
+@dataclass(frozen=True)
+class Weight:
+    k: int
+    weight: float
+    cumulative: float
+
+
+@dataclass(frozen=True)
+class MomentumResult:
+    beta: float
+    weights: tuple[Weight, ...]
+    window: float  # 1/(1-beta): the number of recent steps that carry most of the weight
+    weight_limit: int  # the limit of the sum of the weights as t grows
+    simulation_steps: int
+    derivations: tuple[Derivation, ...]
+    numeric_checks: tuple[NumericCheck, ...]
+
+
+def simulate(beta_value: float, gradients: np.ndarray, m0: np.ndarray) -> np.ndarray:
+    """Run the recursion m_{t+1} = beta m_t + (1-beta) g_t; return m_1 .. m_T."""
+    out, current = [], m0
+    for gradient in gradients:
+        current = beta_value * current + (1 - beta_value) * gradient
+        out.append(current)
+    return np.array(out)
+
+
+def closed_form_value(beta_value: float, gradients: np.ndarray, m0: np.ndarray, upper: int) -> np.ndarray:
+    weights = (1 - beta_value) * beta_value ** (upper - np.arange(upper + 1))
+    return beta_value ** (upper + 1) * m0 + weights @ gradients[: upper + 1]
+
+
+def compute(q: Questions) -> MomentumResult:
+    b = Fraction(repr(q.momentum_beta))
+    weights, total = [], Fraction(0)
+    for j in range(q.momentum_steps):
+        w = (1 - b) * b**j
+        total += w
+        weights.append(Weight(j, float(w), float(total)))
+    rng = np.random.default_rng(0)
+    gradients = rng.normal(size=(SIMULATION_STEPS, 2))
+    m0 = rng.normal(size=2)
+    simulated = simulate(q.momentum_beta, gradients, m0)
+    error = max(float(np.max(np.abs(simulated[u] - closed_form_value(q.momentum_beta, gradients, m0, u))))
+                for u in range(SIMULATION_STEPS))
+    limit = sp.limit(1 - sp.Rational(b.numerator, b.denominator) ** (t + 1), t, sp.oo)
+    return MomentumResult(
+        beta=q.momentum_beta,
+        weights=tuple(weights),
+        window=float(1 / (1 - b)),
+        weight_limit=int(limit),
+        simulation_steps=SIMULATION_STEPS,
+        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
+        numeric_checks=(NumericCheck("momentum.simulation", "Problem 3",
+                                     f"recursion simulated on random gradients against the closed form",
+                                     error, SIMULATION_TOLERANCE),),
+    )
