@@ -63,16 +63,14 @@ class _HideToken(logging.Filter):
 
 @contextmanager
 def token_kept_out_of_logs(token: str | None) -> Iterator[None]:
-    """Mask the token in canvasapi's log records (a logger's filter sees only its own records)."""
+    """Mask the token in canvasapi's log records (only its requester logs, with the headers)."""
     if not token:
         yield
         return
-    loggers = [logging.getLogger(name) for name in ("canvasapi", "canvasapi.requester")]
+    logger = logging.getLogger("canvasapi.requester")
     token_filter = _HideToken(token)
-    for logger in loggers:
-        logger.addFilter(token_filter)
+    logger.addFilter(token_filter)
     try:
         yield
     finally:
-        for logger in loggers:
-            logger.removeFilter(token_filter)
+        logger.removeFilter(token_filter)

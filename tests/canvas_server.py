@@ -1,0 +1,692 @@
+"""A small Canvas-like HTTP server for the publish tests, following Canvas's documented API.
+
+It implements only what publishing uses (Courses, Folders and Files APIs, the three-step file
+upload), with Canvas's rules for what a student may open, so a test can ask after every request:
+could a student have opened the key at the server's current time? Faults (error statuses in
+Canvas's shapes, rate limiting, dropped connections) are queued per route.
+
+Student access follows Canvas: an item is open when it is not ``locked`` (unpublished), its
+``unlock_at`` is empty or past and its ``lock_at`` empty or future, and every folder above it is
+open by the same rule. ``hidden`` only keeps an item out of listings and protects nothing.
+New files, and folders made by an upload's or a folder's ``parent_folder_path``, start open.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import hashlib
+import hmac
+import itertools
+import json
+import re
+import secrets
+import socket
+import threading
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Callable
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
+
+ROOT_FOLDER_NAME = "course files"
+NOT_FOUND = "The specified resource does not exist."
+
+
+# --- faults --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure. ``after_apply`` performs the request first, then loses the answer."""
+
+    status: int | None = None
+    body: str = ""
+    content_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()
+    drop: bool = False
+    after_apply: bool = False
+
+
+def canvas_error(status: int, message: str, *, after_apply: bool = False) -> Fault:
+    return Fault(status, json.dumps({"errors": [{"message": message}]}), after_apply=after_apply)
+
+
+def invalid_token() -> Fault:
+    return Fault(401, json.dumps({"errors": [{"message": "Invalid access token."}]}),
+                 headers=(("WWW-Authenticate", 'Bearer realm="canvas-lms"'),))
+
+
+def rate_limited_403() -> Fault:
+    """Canvas's throttling answer: 403 with a plain-text body, no Retry-After."""
+    return Fault(403, "403 Forbidden (Rate Limit Exceeded)\n", content_type="text/plain",
+                 headers=(("X-Rate-Limit-Remaining", "0.0"),))
+
+
+def too_many_requests(retry_after: int) -> Fault:
+    return Fault(429, json.dumps({"errors": [{"message": "Too many requests"}]}),
+                 headers=(("Retry-After", str(retry_after)),))
+
+
+def quota_exceeded() -> Fault:
+    """Canvas's upload preflight answer when the course is over its file quota."""
+    return Fault(400, json.dumps({"message": "file size exceeds quota"}))
+
+
+def dropped(*, after_apply: bool = False) -> Fault:
+    return Fault(drop=True, after_apply=after_apply)
+
+
+# --- stored objects ------------------------------------------------------------------------
+
+
+@dataclass
+class Access:
+    locked: bool = False
+    unlock_at: datetime | None = None
+    lock_at: datetime | None = None
+    hidden: bool = False
+
+    def open_at(self, now: datetime) -> bool:
+        return (not self.locked and (self.unlock_at is None or self.unlock_at <= now)
+                and (self.lock_at is None or self.lock_at > now))
+
+
+@dataclass
+class Folder:
+    id: int
+    name: str
+    parent_id: int | None
+    access: Access
+    created_at: datetime
+    updated_at: datetime
+    deleted: bool = False
+
+
+@dataclass
+class StoredFile:
+    id: int
+    uuid: str
+    folder_id: int
+    display_name: str
+    content_type: str
+    access: Access
+    on_duplicate: str
+    created_at: datetime
+    updated_at: datetime
+    size: int = 0
+    content: bytes | None = None
+    state: str = "pending"  # pending -> uploaded (data stored) -> available; or deleted
+    replacement_id: int | None = None
+
+    @property
+    def has_data(self) -> bool:
+        return self.state in ("uploaded", "available")
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    path: str
+    route: str | None
+    status: int | None  # None: the connection was dropped
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """What students could open right after one request, at the server's clock."""
+
+    at: datetime
+    request: str
+    openable: frozenset[str]
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any = None  # JSON-able, or bytes
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json"
+
+
+class CanvasFailure(Exception):
+    def __init__(self, status: int, body: Any):
+        super().__init__(status)
+        self.reply = Reply(status, body)
+
+
+def _not_found() -> CanvasFailure:
+    return CanvasFailure(404, {"errors": [{"message": NOT_FOUND}]})
+
+
+def _bad_request(message: str) -> CanvasFailure:
+    return CanvasFailure(400, {"errors": [{"message": message}]})
+
+
+# --- the server ----------------------------------------------------------------------------
+
+
+class FakeCanvas:
+    """One course's Files on 127.0.0.1 at a random port, with a clock the test controls."""
+
+    def __init__(self, *, token: str, course_id: int, now: datetime, upload_confirm: str = "redirect",
+                 max_per_page: int = 100, quota: int = 500_000_000):
+        if upload_confirm not in ("redirect", "created"):
+            raise ValueError(upload_confirm)
+        self.token = token
+        self.course_id = course_id
+        self.now = now.astimezone(timezone.utc)
+        self.upload_confirm = upload_confirm
+        self.max_per_page = max_per_page
+        self.quota = quota
+        self.folders: dict[int, Folder] = {}
+        self.files: dict[int, StoredFile] = {}
+        self.requests: list[RecordedRequest] = []
+        self.audit: list[AuditEntry] = []
+        self._uploads: dict[str, tuple[int, dict[str, str]]] = {}
+        self._faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self._ids = itertools.count(1001)
+        self._signing_key = secrets.token_bytes(16)
+        self._lock = threading.RLock()
+        self.root = self._new_folder(ROOT_FOLDER_NAME, None, Access())
+        handler = type("BoundHandler", (_Handler,), {"canvas": self})
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    # lifecycle
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def start(self) -> "FakeCanvas":
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # test controls
+
+    def inject(self, route: str, *faults: Fault) -> None:
+        if route not in ROUTE_NAMES:
+            raise ValueError(f"unknown route {route!r}; known: {sorted(ROUTE_NAMES)}")
+        with self._lock:
+            self._faults[route].extend(faults)
+
+    def set_now(self, now: datetime) -> None:
+        with self._lock:
+            self.now = now.astimezone(timezone.utc)
+
+    def add_folder(self, path: str, **access: Any) -> Folder:
+        """Set up an existing folder (missing parents are made open), as an instructor might have."""
+        with self._lock:
+            folder = self._assert_path(path)
+            folder.access = Access(**access)
+            return folder
+
+    def add_file(self, folder_path: str, name: str, content: bytes, **access: Any) -> StoredFile:
+        with self._lock:
+            folder = self._assert_path(folder_path)
+            stored = self._new_file(folder, name, "application/pdf", "overwrite")
+            stored.access = Access(**access)
+            stored.content, stored.size, stored.state = content, len(content), "available"
+            return stored
+
+    def folder_at(self, path: str) -> Folder | None:
+        with self._lock:
+            chain = self._resolve(_split(path))
+            return chain[-1] if chain else None
+
+    def files_in(self, path: str) -> list[StoredFile]:
+        """Files a teacher sees in the folder (uploaded and confirmed), by name."""
+        folder = self.folder_at(path)
+        if folder is None:
+            return []
+        with self._lock:
+            return self._listed_files(folder)
+
+    def path_of_file(self, stored: StoredFile) -> str:
+        return "/".join(self._folder_names(self.folders[stored.folder_id]) + [stored.display_name])
+
+    def student_can_open(self, path: str, at: datetime | None = None) -> bool:
+        with self._lock:
+            return path in self._openable(at or self.now)
+
+    def openable_paths(self, at: datetime | None = None) -> frozenset[str]:
+        with self._lock:
+            return self._openable(at or self.now)
+
+    # the model
+
+    def _new_folder(self, name: str, parent_id: int | None, access: Access) -> Folder:
+        folder = Folder(next(self._ids), name, parent_id, access, self.now, self.now)
+        self.folders[folder.id] = folder
+        return folder
+
+    def _new_file(self, folder: Folder, name: str, content_type: str, on_duplicate: str) -> StoredFile:
+        stored = StoredFile(next(self._ids), secrets.token_hex(8), folder.id, name, content_type, Access(),
+                            on_duplicate, self.now, self.now)
+        self.files[stored.id] = stored
+        return stored
+
+    def _children(self, folder: Folder) -> list[Folder]:
+        return sorted((f for f in self.folders.values() if f.parent_id == folder.id and not f.deleted),
+                      key=lambda f: (f.name, f.id))
+
+    def _resolve(self, names: list[str]) -> list[Folder] | None:
+        chain = [self.root]
+        for name in names:
+            found = [f for f in self._children(chain[-1]) if f.name == name]
+            if not found:
+                return None
+            chain.append(found[0])
+        return chain
+
+    def _assert_path(self, path: str) -> Folder:
+        """Canvas's Folder.assert_path: missing folders on the way are created, open to students."""
+        folder = self.root
+        for name in _split(path):
+            found = [f for f in self._children(folder) if f.name == name]
+            folder = found[0] if found else self._new_folder(name, folder.id, Access())
+        return folder
+
+    def _folder_chain(self, folder: Folder) -> list[Folder]:
+        chain = [folder]
+        while chain[-1].parent_id is not None:
+            chain.append(self.folders[chain[-1].parent_id])
+        return list(reversed(chain))
+
+    def _folder_names(self, folder: Folder) -> list[str]:
+        return [f.name for f in self._folder_chain(folder)[1:]]
+
+    def _listed_files(self, folder: Folder) -> list[StoredFile]:
+        return sorted((f for f in self.files.values() if f.folder_id == folder.id and f.state == "available"),
+                      key=lambda f: (f.display_name, f.id))
+
+    def _openable(self, now: datetime) -> frozenset[str]:
+        """Paths of files a student could open now. Data not yet confirmed counts: it is stored."""
+        now = now.astimezone(timezone.utc)
+        paths = set()
+        for stored in self.files.values():
+            if not stored.has_data or not stored.access.open_at(now):
+                continue
+            chain = self._folder_chain(self.folders[stored.folder_id])
+            if all(f.access.open_at(now) and not f.deleted for f in chain):
+                paths.add(self.path_of_file(stored))
+        return frozenset(paths)
+
+    def _finish_upload(self, stored: StoredFile) -> None:
+        """Canvas's handle_duplicates: overwrite replaces a same-named file and copies its access."""
+        if stored.state == "available":
+            return
+        stored.state = "available"
+        folder = self.folders[stored.folder_id]
+        same_name = [f for f in self._listed_files(folder) if f.display_name == stored.display_name and f is not stored]
+        if not same_name:
+            return
+        if stored.on_duplicate == "rename":
+            taken = {f.display_name for f in self._listed_files(folder)}
+            stem, dot, ext = stored.display_name.rpartition(".")
+            for n in itertools.count(1):
+                candidate = f"{stem}-{n}.{ext}" if dot else f"{stored.display_name}-{n}"
+                if candidate not in taken:
+                    stored.display_name = candidate
+                    return
+        first = same_name[0]
+        stored.access = Access(first.access.locked, first.access.unlock_at, first.access.lock_at, first.access.hidden)
+        for old in same_name:
+            old.state, old.replacement_id = "deleted", stored.id
+
+    def _quota_used(self) -> int:
+        return sum(f.size for f in self.files.values() if f.has_data)
+
+    # JSON shapes (Canvas's Folder and File objects)
+
+    def folder_json(self, folder: Folder) -> dict[str, Any]:
+        names = [f.name for f in self._folder_chain(folder)]
+        return {
+            "id": folder.id, "name": folder.name, "full_name": "/".join(names),
+            "context_id": self.course_id, "context_type": "Course", "parent_folder_id": folder.parent_id,
+            "created_at": _time(folder.created_at), "updated_at": _time(folder.updated_at),
+            "lock_at": _time(folder.access.lock_at), "unlock_at": _time(folder.access.unlock_at),
+            "locked": folder.access.locked, "hidden": folder.access.hidden,
+            "hidden_for_user": False, "locked_for_user": False,
+            "files_count": len(self._listed_files(folder)), "folders_count": len(self._children(folder)),
+            "position": None, "for_submissions": False, "can_upload": True,
+            "folders_url": f"{self.url}/api/v1/folders/{folder.id}/folders",
+            "files_url": f"{self.url}/api/v1/folders/{folder.id}/files",
+        }
+
+    def file_json(self, stored: StoredFile) -> dict[str, Any]:
+        return {
+            "id": stored.id, "uuid": stored.uuid, "folder_id": stored.folder_id,
+            "display_name": stored.display_name, "filename": stored.display_name,
+            "upload_status": "success", "content-type": stored.content_type,
+            "url": f"{self.url}/files/{stored.id}/download?download_frd=1&verifier={stored.uuid}",
+            "size": stored.size, "created_at": _time(stored.created_at), "updated_at": _time(stored.updated_at),
+            "modified_at": _time(stored.updated_at), "unlock_at": _time(stored.access.unlock_at),
+            "lock_at": _time(stored.access.lock_at), "locked": stored.access.locked,
+            "hidden": stored.access.hidden, "hidden_for_user": False, "locked_for_user": False,
+            "thumbnail_url": None, "mime_class": "pdf", "media_entry_id": None,
+        }
+
+    # endpoints; each returns a Reply or raises CanvasFailure
+
+    def _course(self, course_id: str) -> None:
+        if int(course_id) != self.course_id:
+            raise _not_found()
+
+    def _live_folder(self, folder_id: str) -> Folder:
+        folder = self.folders.get(int(folder_id))
+        if folder is None or folder.deleted:
+            raise _not_found()
+        return folder
+
+    def _live_file(self, file_id: str) -> StoredFile:
+        stored = self.files.get(int(file_id))
+        if stored is None or stored.state != "available":
+            raise _not_found()
+        return stored
+
+    def get_course(self, m: re.Match, params: dict) -> Reply:
+        self._course(m["course"])
+        return Reply(200, {"id": self.course_id, "name": "Deep Learning", "course_code": "CS 316/365",
+                           "workflow_state": "available"})
+
+    def resolve_path(self, m: re.Match, params: dict) -> Reply:
+        self._course(m["course"])
+        chain = self._resolve([unquote(p) for p in (m["path"] or "").split("/") if p])
+        if chain is None:
+            raise _not_found()
+        return Reply(200, [self.folder_json(f) for f in chain])
+
+    def create_folder(self, m: re.Match, params: dict) -> Reply:
+        self._course(m["course"])
+        name = params.get("name", "").strip()
+        if not name:
+            raise CanvasFailure(400, {"errors": {"name": [{"attribute": "name", "type": "blank",
+                                                           "message": "can't be blank"}]}})
+        if "parent_folder_id" in params and "parent_folder_path" in params:
+            raise CanvasFailure(400, {"message": "Can't set folder path and folder id"})
+        if "parent_folder_id" in params:
+            parent = self._live_folder(params["parent_folder_id"])
+        elif "parent_folder_path" in params:
+            parent = self._assert_path(params["parent_folder_path"])
+        else:
+            parent = self._assert_path("unfiled")
+        folder = self._new_folder(name, parent.id, _access_from(params, Access()))
+        return Reply(200, self.folder_json(folder))
+
+    def get_folder(self, m: re.Match, params: dict) -> Reply:
+        return Reply(200, self.folder_json(self._live_folder(m["folder"])))
+
+    def update_folder(self, m: re.Match, params: dict) -> Reply:
+        folder = self._live_folder(m["folder"])
+        if params.get("name"):
+            folder.name = params["name"]
+        folder.access = _access_from(params, folder.access)
+        folder.updated_at = self.now
+        return Reply(200, self.folder_json(folder))
+
+    def list_files(self, m: re.Match, params: dict) -> Reply:
+        folder = self._live_folder(m["folder"])
+        files = self._listed_files(folder)
+        per_page = max(1, min(int(params.get("per_page", 10)), self.max_per_page))
+        page = max(1, int(params.get("page", 1)))
+        last = max(1, -(-len(files) // per_page))
+        link = lambda n, rel: f'<{self.url}/api/v1/folders/{folder.id}/files?{urlencode({"page": n, "per_page": per_page})}>; rel="{rel}"'  # noqa: E731
+        links = [link(page, "current")] + ([link(page + 1, "next")] if page < last else [])
+        links += [link(1, "first"), link(last, "last")]
+        chunk = files[(page - 1) * per_page: page * per_page]
+        return Reply(200, [self.file_json(f) for f in chunk], headers={"Link": ",".join(links)})
+
+    def start_upload_in_folder(self, m: re.Match, params: dict) -> Reply:
+        return self._preflight(self._live_folder(m["folder"]), params)
+
+    def start_upload_in_course(self, m: re.Match, params: dict) -> Reply:
+        self._course(m["course"])
+        if "parent_folder_id" in params and "parent_folder_path" in params:
+            raise _bad_request("Can't set folder path and folder id")
+        if "parent_folder_id" in params:
+            folder = self._live_folder(params["parent_folder_id"])
+        else:
+            folder = self._assert_path(params.get("parent_folder_path", "unfiled"))
+        return self._preflight(folder, params)
+
+    def _preflight(self, folder: Folder, params: dict) -> Reply:
+        """Step 1: a pending file and a signed, single-use upload target."""
+        name = params.get("name", "").strip()
+        if not name:
+            raise _bad_request("name is required")
+        size = int(params.get("size") or 0)
+        if self._quota_used() + size > self.quota:
+            raise CanvasFailure(400, {"message": "file size exceeds quota"})
+        on_duplicate = params.get("on_duplicate", "overwrite")
+        if on_duplicate not in ("overwrite", "rename"):
+            raise _bad_request("on_duplicate must be 'overwrite' or 'rename'")
+        stored = self._new_file(folder, name, params.get("content_type") or "application/pdf", on_duplicate)
+        upload_params = {"filename": name, "content_type": stored.content_type,
+                         "key": f"courses/{self.course_id}/files/{stored.id}/{name}"}
+        upload_params["signature"] = hmac.new(self._signing_key, json.dumps(upload_params, sort_keys=True).encode(),
+                                              hashlib.sha256).hexdigest()
+        upload_token = secrets.token_urlsafe(12)
+        self._uploads[upload_token] = (stored.id, upload_params)
+        return Reply(200, {"upload_url": f"{self.url}/files_api/upload/{upload_token}",
+                           "upload_params": upload_params, "file_param": "file"})
+
+    def receive_upload(self, m: re.Match, parts: list[tuple[str, bytes]]) -> Reply:
+        """Step 2: multipart with every upload_param unchanged and the file last; then step 3's answer."""
+        entry = self._uploads.pop(m["upload"], None)
+        if entry is None:
+            raise _bad_request("upload token is invalid or already used")
+        file_id, upload_params = entry
+        if not parts or parts[-1][0] != "file":
+            raise _bad_request("the file must be the last parameter")
+        fields = {name: value.decode() for name, value in parts[:-1]}
+        if fields != upload_params:
+            raise _bad_request("upload_params were added, removed or modified")
+        stored = self.files[file_id]
+        stored.content, stored.size, stored.state = parts[-1][1], len(parts[-1][1]), "uploaded"
+        if self.upload_confirm == "created":
+            self._finish_upload(stored)
+            return Reply(201, self.file_json(stored),
+                         headers={"Location": f"{self.url}/api/v1/files/{stored.id}"})
+        return Reply(301, b"", headers={
+            "Location": f"{self.url}/api/v1/files/{stored.id}/create_success?uuid={stored.uuid}"})
+
+    def create_success(self, m: re.Match, params: dict) -> Reply:
+        stored = self.files.get(int(m["file"]))
+        if stored is None or stored.state in ("pending", "deleted") or params.get("uuid") != stored.uuid:
+            raise _bad_request("invalid upload confirmation")
+        self._finish_upload(stored)
+        return Reply(200, self.file_json(stored))
+
+    def get_file(self, m: re.Match, params: dict) -> Reply:
+        return Reply(200, self.file_json(self._live_file(m["file"])))
+
+    def update_file(self, m: re.Match, params: dict) -> Reply:
+        stored = self._live_file(m["file"])
+        if params.get("name"):
+            stored.display_name = params["name"]
+        stored.access = _access_from(params, stored.access)
+        stored.updated_at = self.now
+        return Reply(200, self.file_json(stored))
+
+
+# (method, route name, pattern, endpoint, needs the bearer token)
+ROUTES: list[tuple[str, str, re.Pattern, Callable, bool]] = [
+    ("GET", "course", re.compile(r"/api/v1/courses/(?P<course>\d+)"), FakeCanvas.get_course, True),
+    ("GET", "folder_by_path", re.compile(r"/api/v1/courses/(?P<course>\d+)/folders/by_path(?:/(?P<path>.*))?"),
+     FakeCanvas.resolve_path, True),
+    ("POST", "create_folder", re.compile(r"/api/v1/courses/(?P<course>\d+)/folders"), FakeCanvas.create_folder, True),
+    ("GET", "get_folder", re.compile(r"/api/v1/folders/(?P<folder>\d+)"), FakeCanvas.get_folder, True),
+    ("PUT", "update_folder", re.compile(r"/api/v1/folders/(?P<folder>\d+)"), FakeCanvas.update_folder, True),
+    ("GET", "folder_files", re.compile(r"/api/v1/folders/(?P<folder>\d+)/files"), FakeCanvas.list_files, True),
+    ("POST", "upload_start", re.compile(r"/api/v1/folders/(?P<folder>\d+)/files"),
+     FakeCanvas.start_upload_in_folder, True),
+    ("POST", "course_upload_start", re.compile(r"/api/v1/courses/(?P<course>\d+)/files"),
+     FakeCanvas.start_upload_in_course, True),
+    ("POST", "upload_data", re.compile(r"/files_api/upload/(?P<upload>[\w-]+)"), FakeCanvas.receive_upload, False),
+    ("GET", "create_success", re.compile(r"/api/v1/files/(?P<file>\d+)/create_success"),
+     FakeCanvas.create_success, False),
+    ("POST", "create_success", re.compile(r"/api/v1/files/(?P<file>\d+)/create_success"),
+     FakeCanvas.create_success, False),
+    ("GET", "get_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.get_file, True),
+    ("PUT", "update_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.update_file, True),
+]
+ROUTE_NAMES = {name for _, name, _, _, _ in ROUTES}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    canvas: FakeCanvas
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output clean
+        pass
+
+    def do_GET(self) -> None:
+        self._serve("GET")
+
+    def do_POST(self) -> None:
+        self._serve("POST")
+
+    def do_PUT(self) -> None:
+        self._serve("PUT")
+
+    def _serve(self, method: str) -> None:
+        canvas = self.canvas
+        url = urlsplit(self.path)
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        route, match, endpoint, needs_token = _route(method, url.path)
+        reply: Reply | None = None
+        with canvas._lock:
+            try:
+                fault = canvas._faults[route].popleft() if route and canvas._faults[route] else None
+                if fault is None or fault.after_apply:
+                    reply = self._answer(route, match, endpoint, needs_token, url.query, body)
+                if fault is not None:
+                    reply = None if fault.drop else Reply(fault.status, fault.body.encode(),
+                                                          dict(fault.headers), fault.content_type)
+            finally:
+                canvas.requests.append(RecordedRequest(method, url.path, route, reply.status if reply else None))
+                canvas.audit.append(AuditEntry(canvas.now, f"{method} {url.path}", canvas._openable(canvas.now)))
+        if reply is None:
+            self._drop()
+        else:
+            self._send(reply)
+
+    def _answer(self, route, match, endpoint, needs_token, query: str, body: bytes) -> Reply:
+        canvas = self.canvas
+        try:
+            if route is None:
+                raise _not_found()
+            authorization = self.headers.get("Authorization")
+            if (needs_token or authorization) and authorization != f"Bearer {canvas.token}":
+                return Reply(401, {"errors": [{"message": "Invalid access token."}]},
+                             headers={"WWW-Authenticate": 'Bearer realm="canvas-lms"'})
+            if route == "upload_data":
+                return endpoint(canvas, match, _multipart(self.headers.get("Content-Type", ""), body))
+            return endpoint(canvas, match, _params(query, self.headers.get("Content-Type", ""), body))
+        except CanvasFailure as failure:
+            return failure.reply
+        except (ValueError, KeyError) as exc:
+            return Reply(400, {"errors": [{"message": f"invalid parameter: {exc}"}]})
+
+    def _send(self, reply: Reply) -> None:
+        if isinstance(reply.body, bytes):
+            payload = reply.body
+        else:
+            payload = json.dumps(reply.body).encode()
+        self.send_response(reply.status)
+        if payload:
+            self.send_header("Content-Type", f"{reply.content_type}; charset=utf-8")
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def _drop(self) -> None:
+        """Close the socket without a word, as a dying proxy or a reset connection would."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+def _route(method: str, path: str):
+    for route_method, name, pattern, endpoint, needs_token in ROUTES:
+        if route_method == method:
+            match = pattern.fullmatch(path)
+            if match:
+                return name, match, endpoint, needs_token
+    return None, None, None, True
+
+
+def _params(query: str, content_type: str, body: bytes) -> dict[str, str]:
+    params = dict(parse_qsl(query, keep_blank_values=True))
+    if body and content_type.startswith("application/json"):
+        params.update({k: _form_value(v) for k, v in json.loads(body).items()})
+    elif body:
+        params.update(parse_qsl(body.decode(), keep_blank_values=True))
+    return params
+
+
+def _form_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    return "" if value is None else str(value)
+
+
+def _multipart(content_type: str, body: bytes) -> list[tuple[str, bytes]]:
+    """The fields of a multipart/form-data body, in the order they were sent."""
+    if not content_type.startswith("multipart/form-data"):
+        raise _bad_request("the upload must be multipart/form-data")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + body)
+    return [(part.get_param("name", header="content-disposition"), part.get_payload(decode=True))
+            for part in message.iter_parts()]
+
+
+def _access_from(params: dict[str, str], current: Access) -> Access:
+    """Apply the availability parameters Canvas accepts on folder and file create/update."""
+    updated = Access(current.locked, current.unlock_at, current.lock_at, current.hidden)
+    if "locked" in params:
+        updated.locked = _boolean(params["locked"])
+    if "hidden" in params:
+        updated.hidden = _boolean(params["hidden"])
+    if "unlock_at" in params:
+        updated.unlock_at = _parse_time(params["unlock_at"])
+    if "lock_at" in params:
+        updated.lock_at = _parse_time(params["lock_at"])
+    return updated
+
+
+def _boolean(value: str) -> bool:
+    if value.lower() in ("true", "1"):
+        return True
+    if value.lower() in ("false", "0", ""):
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _parse_time(value: str) -> datetime | None:
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"time without zone: {value!r}")
+    return parsed.astimezone(timezone.utc)
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def _split(path: str) -> list[str]:
+    return [part for part in path.split("/") if part]
