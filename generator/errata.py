@@ -1,0 +1,85 @@
+"""Errata found by the checker: the handout's statements as data, judged like any proof step.
+
+Each erratum pairs the original statement with its correction, both as claims ``left = right``.
+The same ``compare`` that proves the key's derivations must reject the original (with a
+counterexample) and accept the correction; the errata section is generated from the verdicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import sympy as sp
+
+from .errors import ProofError
+from .notation import tex
+from .numbers import SympyLatex
+from .proofs import Sampler, Verdict, compare
+
+
+@dataclass(frozen=True)
+class Claim:
+    """``left = right`` for every value of the free symbols (names resolved by ``definitions``)."""
+
+    left: sp.Expr
+    right: sp.Expr
+    samplers: Mapping[sp.Symbol, Sampler] = field(default_factory=dict)
+    definitions: Mapping[sp.Basic, sp.Expr] = field(default_factory=dict)
+
+    def latex(self, source: str) -> SympyLatex:
+        return tex(sp.Eq(self.left, self.right, evaluate=False), source)
+
+    def judge(self, seed: int = 0) -> Verdict:
+        return compare(self.left, self.right, self.samplers, seed=seed, definitions=self.definitions)
+
+
+@dataclass(frozen=True)
+class Erratum:
+    key: str
+    problem_label: str  # the \label of the problem it concerns
+    summary: str  # prose, no numerals
+    original: Claim
+    corrected: Claim
+    comment: str = ""  # what the correction says in words, no numerals
+
+
+@dataclass(frozen=True)
+class JudgedErratum:
+    key: str
+    problem_label: str
+    summary: str
+    comment: str
+    original_latex: SympyLatex
+    corrected_latex: SympyLatex
+    original: Verdict
+    corrected: Verdict
+
+    @property
+    def counterexample_latex(self) -> SympyLatex:
+        """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable."""
+        point = self.original.counterexample or {}
+        values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
+        sides = [tex(self.original.left_value), tex(self.original.right_value)]
+        out = SympyLatex(r",\ ".join(values) + r":\quad \text{left side} = " + sides[0]
+                         + r" \neq " + sides[1] + r" = \text{right side}")
+        out.source = f"checker counterexample for erratum {self.key}"
+        out.constants = tuple(c for part in sides for c in part.constants) + tuple(point.values())
+        return out
+
+
+def judge(errata: tuple[Erratum, ...]) -> tuple[JudgedErratum, ...]:
+    """Every original must be rejected and every correction accepted, or the build stops."""
+    judged = []
+    for number, e in enumerate(errata, start=1):
+        original, corrected = e.original.judge(seed=number), e.corrected.judge(seed=number)
+        if original.holds:
+            raise ProofError(f"erratum {e.key}: the handout's original statement was not rejected",
+                             hint="the erratum is encoded wrongly, or it is not an error")
+        if not corrected.holds:
+            raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
+                             hint="fix the corrected statement in the errata data")
+        judged.append(JudgedErratum(e.key, e.problem_label, e.summary, e.comment,
+                                    e.original.latex(f"erratum {e.key} original"),
+                                    e.corrected.latex(f"erratum {e.key} corrected"), original, corrected))
+    return tuple(judged)

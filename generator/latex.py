@@ -1,0 +1,65 @@
+"""Compile a .tex file with latexmk, in a scratch folder, and report errors from the log.
+
+The PDF is produced under a temporary name and only moved into place by the caller once every
+output of the build exists, so a failing build never removes or half-writes the previous PDF.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+from .errors import LatexError, SetupError
+
+LATEXMK_FLAGS = ["-pdf", "-halt-on-error", "-interaction=nonstopmode", "-file-line-error",
+                 "-no-shell-escape", "-quiet"]
+SOURCE_DATE_EPOCH = "1700000000"  # fixed, so the same sources give the same bytes
+
+
+def deterministic_env(texinputs: list[Path]) -> dict[str, str]:
+    env = dict(os.environ)
+    env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
+    env["FORCE_SOURCE_DATE"] = "1"
+    env["TEXINPUTS"] = os.pathsep.join(str(p) for p in texinputs) + os.pathsep
+    env.pop("TEXMFOUTPUT", None)
+    return env
+
+
+def compile_pdf(tex_path: Path, figure_dirs: list[Path]) -> Path:
+    """Run latexmk on ``tex_path`` in its own folder; return the PDF or raise LatexError."""
+    if shutil.which("latexmk") is None:
+        raise SetupError("latexmk is not installed", hint="run 'make tex' (or see the README's requirements)")
+    workdir = tex_path.parent
+    command = ["latexmk", *LATEXMK_FLAGS, tex_path.name]
+    result = subprocess.run(command, cwd=workdir, env=deterministic_env(figure_dirs),
+                            stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+    pdf = tex_path.with_suffix(".pdf")
+    if result.returncode != 0 or not pdf.exists():
+        log = tex_path.with_suffix(".log")
+        log_text = log.read_text(errors="replace") if log.exists() else result.stdout + result.stderr
+        raise LatexError(summarize_log(log_text, tex_path),
+                         hint=f"the full log is {log}; the previous PDF was left untouched")
+    return pdf
+
+
+def summarize_log(log: str, tex_path: Path) -> str:
+    """The first error of a LaTeX log, with the offending source line quoted."""
+    lines = log.splitlines()
+    for number, line in enumerate(lines):
+        match = re.match(r"^(?:\./)?([^:\s]+\.tex):(\d+): (.*)$", line)
+        if match or line.startswith("! "):
+            message = match.group(3) if match else line[2:]
+            context = [l for l in lines[number + 1:number + 4] if l.strip()]
+            where = ""
+            if match:
+                source_line = int(match.group(2))
+                source = tex_path.read_text(errors="replace").splitlines() if tex_path.exists() else []
+                if 0 < source_line <= len(source):
+                    where = f"\n  {tex_path.name}:{source_line}: {source[source_line - 1].strip()}"
+            detail = "\n  ".join(context[:2])
+            return f"{message}{where}\n  log: {line}" + (f"\n  {detail}" if detail else "")
+    tail = "\n  ".join(lines[-5:])
+    return f"latexmk failed without a LaTeX error message; the end of the log reads:\n  {tail}"

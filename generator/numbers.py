@@ -1,0 +1,158 @@
+"""Provenance of every number on the page: one formatter, one ledger.
+
+Templates never see bare numbers. The render step wraps the config and the computed results in
+``trace``, so each number reaches a template as a ``Quantity`` that knows where it came from
+(``config:questions.momentum_beta``, ``momentum.weights[3].weight``). The formatter prints it
+through siunitx and records value, printed text and source in the ledger, which is written
+beside the PDF as ``<name>.numbers.json``. A bare int or float reaching a template is an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .errors import RenderError
+
+
+class Latex(str):
+    """LaTeX written in this package's code (prose of justifications, titles): inserted as is."""
+
+
+class SympyLatex(Latex):
+    """LaTeX printed by SymPy from a checked expression; its numerals are SymPy's, not typed."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    value: int | float
+    source: str
+
+
+@dataclass(frozen=True)
+class Text:
+    """A string from a semester config: printed literally (LaTeX specials escaped)."""
+
+    value: str
+    source: str
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: float | int | str
+    text: str
+    source: str
+
+
+class Ledger:
+    """Every number printed, in order, with where it came from."""
+
+    def __init__(self) -> None:
+        self.entries: list[Entry] = []
+
+    def record(self, value, text: str, source: str) -> None:
+        self.entries.append(Entry(value, text, source))
+
+    def as_json(self) -> list[dict[str, Any]]:
+        return [dataclasses.asdict(e) for e in self.entries]
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
+    """Shortest honest decimal: fixed places, or significant digits, trailing zeros dropped."""
+    if places is not None:
+        text = f"{value:.{places}f}"
+    else:
+        if value == 0:
+            return "0"
+        magnitude = math.floor(math.log10(abs(value)))
+        decimals = max(0, (digits or 6) - 1 - magnitude)
+        text = f"{value:.{decimals}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+    if text in ("-0", "-0.0") or (text.startswith("-") and float(text) == 0):
+        text = text[1:]
+    return text
+
+
+@dataclass(frozen=True)
+class Formatted:
+    latex: str
+    text: str
+
+
+def format_quantity(value: int | float, *, places: int | None = None, digits: int | None = None,
+                    power: bool = False) -> Formatted:
+    """The LaTeX (through siunitx) and the plain text of one number.
+
+    ``power`` prints a large integer as a power of ten (10^12) or mantissa times a power of ten.
+    Integers otherwise print exactly; floats with ``places`` decimals or ``digits`` significant.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RenderError(f"not a number: {value!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RenderError(f"refusing to print a non-finite number: {value!r}")
+    if power and value != 0:
+        exponent = math.floor(math.log10(abs(value)))
+        mantissa = Decimal(value) / Decimal(10) ** exponent
+        mantissa_text = _decimal_text(float(mantissa), places, digits or 7)
+        if mantissa_text == "1":
+            return Formatted(rf"\num{{e{exponent}}}", f"10^{exponent}")
+        return Formatted(rf"\num{{{mantissa_text}e{exponent}}}", f"{mantissa_text} x 10^{exponent}")
+    text = str(value) if isinstance(value, int) else _decimal_text(value, places, digits)
+    return Formatted(rf"\num{{{text}}}", text)
+
+
+# --- tracing -------------------------------------------------------------------------------
+
+def trace(obj: Any, source: str, *, from_config: bool = False) -> Any:
+    """Wrap ``obj`` so every number and config string inside it carries its source."""
+    if isinstance(obj, (Quantity, Text, Latex)) or obj is None:
+        return obj
+    if isinstance(obj, bool):
+        return obj
+    if isinstance(obj, (int, float)):
+        return Quantity(obj, source)
+    if isinstance(obj, str):
+        return Text(obj, source) if from_config else Latex(obj)
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return Traced(obj, source, from_config)
+    if isinstance(obj, Mapping):
+        return {k: trace(v, f"{source}.{k}", from_config=from_config) for k, v in obj.items()}
+    if isinstance(obj, (tuple, list)):
+        return tuple(trace(v, f"{source}[{k}]", from_config=from_config) for k, v in enumerate(obj))
+    if dataclasses.is_dataclass(obj) or hasattr(obj, "__dict__"):
+        return Traced(obj, source, from_config)
+    return obj
+
+
+class Traced:
+    """Attribute access on a traced object returns traced values with dotted sources."""
+
+    __slots__ = ("_obj", "_source", "_from_config")
+
+    def __init__(self, obj: Any, source: str, from_config: bool):
+        self._obj, self._source, self._from_config = obj, source, from_config
+
+    def __getattr__(self, name: str) -> Any:
+        return trace(getattr(self._obj, name), f"{self._source}.{name}", from_config=self._from_config)
+
+    @property
+    def raw(self) -> Any:
+        """The untraced object, for code (not templates) that needs it."""
+        return self._obj
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    def __str__(self) -> str:  # a traced object printed whole is a template bug
+        raise RenderError(f"{self._source} is a compound value; print one of its fields")
