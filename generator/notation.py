@@ -9,6 +9,8 @@ from __future__ import annotations
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from .numbers import SympyLatex
+
 
 class sig(sp.Function):
     """The logistic sigmoid, sig[z] = 1/(1+exp[-z]); kept unevaluated for display."""
@@ -62,6 +64,13 @@ class BookLatexPrinter(LatexPrinter):
     def _print_wrong_sin(self, expr, exp=None):
         return self._bracketed(r"\sin", expr, exp)
 
+    def _print_Indexed(self, expr):
+        if expr.base == G and len(expr.indices) == 2:
+            batch, params = (self._print(v) for v in expr.indices)
+            return (rf"\sum_{{i\in\mathcal{{B}}_{{{batch}}}}}\frac{{\partial\ell_i"
+                    rf"[\boldsymbol{{\phi}}_{{{params}}}]}}{{\partial\boldsymbol{{\phi}}}}")
+        return super()._print_Indexed(expr)
+
     def _print_Derivative(self, expr):
         """d(name)/d(var) for a named quantity, as the book writes dL/dphi_0."""
         target = expr.expr
@@ -73,9 +82,15 @@ class BookLatexPrinter(LatexPrinter):
 _PRINTER = BookLatexPrinter({"order": "none"})
 
 
-def tex(expr) -> str:
-    """LaTeX of a SymPy object in the book's notation, terms in the order they were built."""
-    return _PRINTER.doprint(expr)
+def tex(expr, source: str = "sympy") -> SympyLatex:
+    """LaTeX of a SymPy object in the book's notation, terms in the order they were built.
+
+    The result remembers the numeric constants it prints, so the ledger can list them too.
+    """
+    out = SympyLatex(_PRINTER.doprint(expr))
+    out.source = source
+    out.constants = tuple(str(a) for a in sorted({abs(a) for a in sp.sympify(expr).atoms(sp.Number)}, key=float))
+    return out
 
 
 # Shared symbols, so every problem and the errata speak of the same objects.
@@ -90,3 +105,4 @@ t = sp.Symbol("t", integer=True, nonnegative=True)
 tp = sp.Symbol("t'", integer=True, nonnegative=True)
 m = sp.IndexedBase(r"\mathbf{m}")
 g = sp.IndexedBase(r"\mathbf{g}")
+G = sp.IndexedBase("G")  # G[b, p]: gradient of batch B_b at phi_p, printed as the batch sum

@@ -27,14 +27,19 @@ Sampler = Callable[[random.Random], sp.Expr]
 
 @dataclass(frozen=True)
 class Step:
-    """One line of a derivation: the expression and why it follows from the previous line."""
+    """One line of a derivation: the expression and why it follows from the previous line.
+
+    ``why`` is prose: symbols are fine, numerals are not (they would bypass the ledger).
+    """
 
     expr: sp.Expr
     why: str = ""
 
-    @property
-    def latex(self) -> str:
-        return tex(self.expr)
+
+@dataclass(frozen=True)
+class RenderedStep:
+    latex: str
+    why: str
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,13 @@ class Derivation:
 
     @property
     def lhs_latex(self) -> str:
-        return tex(self.lhs) if self.lhs is not None else ""
+        return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
+
+    @property
+    def rendered(self) -> tuple[RenderedStep, ...]:
+        """The LaTeX of each step, printed from the very objects the checker proved."""
+        return tuple(RenderedStep(tex(s.expr, f"{self.key} step {n}"), s.why)
+                     for n, s in enumerate(self.steps, start=1))
 
 
 @dataclass(frozen=True)
@@ -68,8 +79,8 @@ class Verdict:
     symbolic: bool
     points: int
     counterexample: Mapping[str, str] | None = None
-    left_value: str = ""
-    right_value: str = ""
+    left_value: sp.Expr = sp.Integer(0)
+    right_value: sp.Expr = sp.Integer(0)
 
     def describe_counterexample(self) -> str:
         if not self.counterexample:
@@ -184,6 +195,14 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
     return atoms, sp.lambdify(dummies, plain, modules="mpmath", dummify=False)
 
 
+def _as_sympy(value) -> sp.Expr:
+    """An mpmath result as a SymPy number with eight significant digits (complex if it is)."""
+    re_part, im_part = (sp.Float(mpmath.nstr(v, 8), 8) for v in (mpmath.re(value), mpmath.im(value)))
+    if im_part == 0 and re_part == int(re_part):
+        return sp.Integer(int(re_part))
+    return re_part if im_part == 0 else re_part + sp.I * im_part
+
+
 def _sample(atom, samplers: Mapping[sp.Symbol, Sampler], rng: random.Random) -> sp.Rational:
     if isinstance(atom, sp.Indexed):
         return samplers.get(atom.base.label, _default_sampler(sp.Symbol("v", real=True)))(rng)
@@ -215,7 +234,7 @@ def compare(left: sp.Expr, right: sp.Expr, samplers: Mapping[sp.Symbol, Sampler]
             if abs(lnum - rnum) > mpmath.mpf(1) / 10**40 * (1 + abs(lnum) + abs(rnum)):
                 shown = {tex(k): str(v) for k, v in integers}
                 shown.update({tex(a): str(v) for a, v in zip(atoms, values)})
-                return Verdict(False, False, checked, shown, mpmath.nstr(lnum, 8), mpmath.nstr(rnum, 8))
+                return Verdict(False, False, checked, shown, _as_sympy(lnum), _as_sympy(rnum))
             checked += 1
     if checked < points // 2:
         raise ProofError(f"only {checked} of {points} random points were in the domain of {sp.sstr(left)}")

@@ -1,0 +1,73 @@
+"""Make sure TeX can build the templates: latexmk, pdflatex and every package they load.
+
+On Debian or Ubuntu as root the missing pieces are installed with apt-get; anywhere else the
+user gets the exact command for their system and exit status 2.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from .errors import SetupError
+from .render import TEMPLATES
+
+COMMANDS = ("latexmk", "pdflatex", "kpsewhich")
+# Debian packages that hold what the templates use (TeX Live 2022 in Debian 12).
+DEBIAN_PACKAGES = ("latexmk", "texlive-latex-base", "texlive-latex-recommended", "texlive-science",
+                   "texlive-fonts-recommended", "lmodern", "poppler-utils")
+OTHER_SYSTEMS = (
+    "Debian/Ubuntu: sudo apt-get install --no-install-recommends " + " ".join(DEBIAN_PACKAGES),
+    "macOS:         brew install --cask mactex-no-gui   (or BasicTeX, then: sudo tlmgr install latexmk siunitx)",
+    "Windows:       winget install MiKTeX.MiKTeX   (MiKTeX installs missing packages on first use), "
+    "then install Strawberry Perl for latexmk",
+)
+
+
+def packages_used(directory: Path = TEMPLATES) -> list[str]:
+    """Every package named by \\usepackage in the templates, so the check follows the templates."""
+    names: set[str] = set()
+    for template in directory.rglob("*.tex.j2"):
+        for options_and_names in re.findall(r"\\usepackage(?:\[[^\]]*\])?\{([^}]*)\}", template.read_text()):
+            names.update(n.strip() for n in options_and_names.split(",") if n.strip())
+    return sorted(names)
+
+
+def missing() -> list[str]:
+    gone = [c for c in COMMANDS if shutil.which(c) is None]
+    if "kpsewhich" in gone:
+        return gone + [f"{p}.sty" for p in packages_used()]
+    for package in packages_used():
+        found = subprocess.run(["kpsewhich", f"{package}.sty"], capture_output=True, text=True).stdout.strip()
+        if not found:
+            gone.append(f"{package}.sty")
+    return gone
+
+
+def _can_apt() -> bool:
+    return Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None and os.geteuid() == 0
+
+
+def ensure_tex(out=sys.stderr) -> None:
+    lacking = missing()
+    if not lacking:
+        return
+    if _can_apt():
+        print(f"installing TeX ({', '.join(lacking)} missing) with apt-get ...", file=out)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for command in (["apt-get", "update", "-qq"],
+                        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES]):
+            result = subprocess.run(command, env=env, capture_output=True, text=True)
+            if result.returncode != 0:
+                raise SetupError(f"'{' '.join(command)}' failed: {result.stderr.strip()[-400:]}",
+                                 hint="check the network and apt sources, then run 'make tex' again")
+        lacking = missing()
+        if not lacking:
+            return
+    raise SetupError("TeX is incomplete; missing: " + ", ".join(lacking),
+                     hint="install it with the command for your system, then run the make target again:\n    "
+                          + "\n    ".join(OTHER_SYSTEMS))
