@@ -25,7 +25,7 @@ class Access:
     @classmethod
     def opening_at(cls, release: datetime) -> "Access":
         """Published, listed, opening by itself at ``release`` and never closing again."""
-        return cls(locked=True, unlock_at=release, lock_at=None, hidden=False)
+        return cls(locked=False, unlock_at=release, lock_at=None, hidden=False)
 
     @classmethod
     def of(cls, canvas_object: Any) -> "Access":
