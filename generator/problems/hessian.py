@@ -6,12 +6,19 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from ..notation import tex, unevaluated as U
 from ..proofs import Derivation, NumericCheck, Step
 from ..variants import Questions
 
 BYTES_FLOAT32 = 4
 BYTES_FLOAT64 = 8
 TERABYTE = 10**12
+
+
+N_SYMBOL = sp.Symbol("N", integer=True, positive=True)
+FORMULAS = {
+    "distinct": tex(U(sp.Mul, N_SYMBOL, U(sp.Add, N_SYMBOL, 1), U(sp.Pow, 2, -1)), "hessian.distinct"),
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,7 @@ class HessianResult:
     terabytes_float32: float
     terabytes_float64: float
     inversion_cost_order: int  # N^3 operations to invert or eigen-decompose
+    formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
 
@@ -45,6 +53,7 @@ def compute(q: Questions) -> HessianResult:
         terabytes_float32=BYTES_FLOAT32 * entries / TERABYTE,
         terabytes_float64=BYTES_FLOAT64 * entries / TERABYTE,
         inversion_cost_order=n**3,
+        formulas=FORMULAS,
         derivations=(arithmetic,),
         numeric_checks=(
             NumericCheck("hessian.symmetric_count", "Problem 4",

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..notation import i, n_points, phi0, phi1, unevaluated as U, x, y
+from ..notation import i, n_points, phi0, phi1, tex, unevaluated as U, x, y
 from ..proofs import Derivation, NumericCheck, Step
 from ..variants import Questions
 
@@ -43,6 +43,20 @@ DERIVATIONS = (
 )
 
 
+ell_i = sp.Symbol(r"\ell_i")
+phi = sp.Symbol(r"\boldsymbol{\phi}")
+FORMULAS = {
+    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss), "least_squares.loss"),
+    "term_gradient": tex(U(sp.Eq, sp.Derivative(ell_i, phi),
+                          sp.Matrix([[U(sp.Mul, 2, residual)], [U(sp.Mul, 2, x[i], residual)]])),
+                         "least_squares.term_gradient"),
+    "chain": tex(U(sp.Eq, sp.Derivative(sp.Symbol("r_i") ** 2, sp.Symbol(r"\phi_j")),
+                     U(sp.Mul, 2, sp.Symbol("r_i"), sp.Derivative(sp.Symbol("r_i"), sp.Symbol(r"\phi_j")))),
+                 "least_squares.chain"),
+    "residual": tex(U(sp.Eq, sp.Symbol("r_i"), residual), "least_squares.residual"),
+}
+
+
 @dataclass(frozen=True)
 class LeastSquaresResult:
     x: tuple[float, ...]
@@ -52,6 +66,8 @@ class LeastSquaresResult:
     gradient_at_start: tuple[float, float]
     optimum: tuple[float, float]
     loss_at_optimum: float
+    fd_step: float
+    formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
 
@@ -96,6 +112,8 @@ def compute(q: Questions) -> LeastSquaresResult:
         gradient_at_start=(float(gradient[0]), float(gradient[1])),
         optimum=(float(optimum[0]), float(optimum[1])),
         loss_at_optimum=loss_value(optimum, xs, ys),
+        fd_step=FD_STEP,
+        formulas=FORMULAS,
         derivations=DERIVATIONS,
         numeric_checks=(
             NumericCheck("least_squares.finite_difference", "Problem 1",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
-from ..notation import i, n_points, phi0, phi1, sig, unevaluated as U, x, y, z
+from ..notation import i, n_points, phi0, phi1, sig, tex, unevaluated as U, x, y, z
 from ..proofs import Derivation, NumericCheck, Step
 from ..variants import Questions
-from .least_squares import finite_difference
+from .least_squares import FD_STEP, finite_difference
 
 FD_TOLERANCE = 1e-6
 L = sp.Symbol("L")
@@ -42,10 +41,10 @@ SIGMOID_DERIVATIVE = Derivation(
     definitions={sp.Symbol(r"\mathrm{sig}[z]"): sig(z)},
     steps=(
         Step(sp.Derivative(sig(z), z), "definition"),
-        Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), r"$\mathrm{sig}[z]=1/(1+\exp[-z])$"),
+        Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), "definition of the sigmoid"),
         Step(dsig_exp, "chain rule"),
         Step(U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z))),
-             r"$1/(1+\exp[-z])=\mathrm{sig}[z]$ and $\exp[-z]/(1+\exp[-z]) = 1-\mathrm{sig}[z]$"),
+             "split the fraction into $\\mathrm{sig}[z]$ and its complement"),
     ),
 )
 
@@ -64,7 +63,7 @@ def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Deriva
             Step(sp.Sum(chain_factor(weight), (i, 1, n_points)),
                  r"chain rule through $\mathrm{sig}$, with $\partial z_i/\partial" + sp.latex(param) + "$"),
             Step(sp.Sum(times(U(sp.Mul, outer, U(sp.Mul, s, U(sp.Add, 1, -s)))), (i, 1, n_points)),
-                 r"$\exp[-z]/(1+\exp[-z])^2=\mathrm{sig}[z](1-\mathrm{sig}[z])$"),
+                 "derivative of the sigmoid, proved above"),
             Step(sp.Sum(times(U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), s), -U(sp.Mul, y[i], U(sp.Add, 1, -s)))),
                         (i, 1, n_points)), "multiply out"),
             Step(sp.Sum(times(U(sp.Add, s, -y[i])), (i, 1, n_points)), r"the $y_i\,\mathrm{sig}$ terms cancel"),
@@ -81,12 +80,12 @@ nonzero_phi1 = {phi1: lambda rng: sp.Rational(rng.choice([-1, 1]) * rng.randint(
 midpoint_value = U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1))
 pr_at_midpoint = sp.Symbol(r"\mathrm{Pr}(y=1\,|\,x^*)")
 MIDPOINT = Derivation(
-    key="logistic.midpoint", problem="Problem 2", title="the curve crosses one half at $x^* = -\phi_0/\phi_1$",
+    key="logistic.midpoint", problem="Problem 2", title="the curve crosses one half at the midpoint",
     lhs=pr_at_midpoint,
     definitions={pr_at_midpoint: sig(U(sp.Add, phi0, U(sp.Mul, phi1, x_star))), x_star: midpoint_value},
-    steps=(Step(sig(U(sp.Add, phi0, U(sp.Mul, phi1, midpoint_value))), "$x^* = -\\phi_0/\\phi_1$"),
+    steps=(Step(sig(U(sp.Add, phi0, U(sp.Mul, phi1, midpoint_value))), "definition of the midpoint $x^*$"),
            Step(sig(0), "the argument vanishes"),
-           Step(sp.Rational(1, 2), "$\\mathrm{sig}[0] = 1/(1+1)$")),
+           Step(sp.Rational(1, 2), "the exponential of zero is one")),
     samplers=nonzero_phi1,
 )
 slope_symbol = sp.Symbol(r"\left.\frac{d\,\mathrm{Pr}}{dx}\right|_{x^*}")
@@ -97,8 +96,8 @@ SLOPE_AT_MIDPOINT = Derivation(
     steps=(
         Step(sp.Derivative(sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), xs_sym).subs(xs_sym, -phi0 / phi1),
              "differentiate, then set $x = x^*$"),
-        Step(U(sp.Mul, phi1, sig(0), U(sp.Add, 1, -sig(0))), r"chain rule; $z = 0$ at $x^*$"),
-        Step(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), r"$\mathrm{sig}[0] = 1/2$"),
+        Step(U(sp.Mul, phi1, sig(0), U(sp.Add, 1, -sig(0))), r"chain rule; the argument vanishes at $x^*$"),
+        Step(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), r"$\mathrm{sig}$ is one half at the midpoint"),
     ),
     samplers=nonzero_phi1,
 )
@@ -107,9 +106,29 @@ MIDPOINT_SHIFT = Derivation(
     lhs=sp.Derivative(x_star, phi0),
     definitions={x_star: midpoint_value},
     steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi0), "differentiate $x^*$"),
-           Step(U(sp.Mul, -1, U(sp.Pow, phi1, -1)), "negative when $\\phi_1>0$, positive when $\\phi_1<0$")),
+           Step(U(sp.Mul, -1, U(sp.Pow, phi1, -1)), "its sign is opposite to the sign of $\\phi_1$")),
     samplers=SLOPE_AT_MIDPOINT.samplers,
 )
+
+
+pr = sp.Symbol(r"\mathrm{Pr}(y=1\,|\,x)")
+FORMULAS = {
+    "model": tex(U(sp.Eq, pr, sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym)))), "logistic.model"),
+    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss), "logistic.loss"),
+    "z_i": tex(U(sp.Eq, sp.Symbol("z_i"), z_i), "logistic.z_i"),
+    "sigmoid": tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "logistic.sigmoid"),
+    "midpoint": tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint"),
+    "slope": tex(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), "logistic.slope"),
+    "phi1_positive": tex(phi1 > 0, "logistic.sign"),
+    "phi1_negative": tex(phi1 < 0, "logistic.sign"),
+    "phi1_zero": tex(U(sp.Eq, phi1, 0), "logistic.sign"),
+    "phi0_zero": tex(U(sp.Eq, phi0, 0), "logistic.sign"),
+    "phi1_nonzero": tex(sp.Ne(phi1, 0), "logistic.sign"),
+    "dz_dphi0": tex(U(sp.Eq, sp.Derivative(sp.Symbol("z_i"), phi0), 1), "logistic.dz"),
+    "dz_dphi1": tex(U(sp.Eq, sp.Derivative(sp.Symbol("z_i"), phi1), x[i]), "logistic.dz"),
+    "half": tex(sp.Rational(1, 2), "logistic.half"),
+    "constant": tex(sig(phi0), "logistic.constant"),
+}
 
 
 @dataclass(frozen=True)
@@ -135,6 +154,8 @@ class LogisticResult:
     start: tuple[float, float]
     loss_at_start: float
     gradient_at_start: tuple[float, float]
+    fd_step: float
+    formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
 
@@ -183,6 +204,8 @@ def compute(q: Questions) -> LogisticResult:
         x=tuple(q.logistic_x), y=tuple(q.logistic_y), start=tuple(q.logistic_start),
         loss_at_start=bce(start, xs, ys),
         gradient_at_start=(float(gradient[0]), float(gradient[1])),
+        fd_step=FD_STEP,
+        formulas=FORMULAS,
         derivations=(SIGMOID_DERIVATIVE, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT, MIDPOINT_SHIFT),
         numeric_checks=(
             NumericCheck("logistic.finite_difference", "Problem 2",
@@ -195,4 +218,3 @@ def compute(q: Questions) -> LogisticResult:
     )
 
 
-__all__ = ["compute", "LogisticResult", "Curve", "math"]

@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ..notation import beta, g, m, t, tp, unevaluated as U
+from ..notation import beta, g, m, t, tex, tp, unevaluated as U
 from ..proofs import Derivation, NumericCheck, Step
 from ..variants import Questions
 
@@ -45,10 +45,10 @@ def _unroll(n: int) -> Derivation:
         power = n - 1 - j
         coefficient = [] if power == 0 else ([beta] if power == 1 else [U(sp.Pow, beta, power)])
         terms.append(U(sp.Mul, *coefficient, one_minus_beta, g[j]))
-    steps = [Step(step_update(m[n - 1], n - 1), "the update at $t = %d$" % (n - 1))]
+    steps = [Step(step_update(m[n - 1], n - 1), "the update rule")]
     if n > 1:
         previous = _unroll(n - 1).steps[-1].expr
-        steps.append(Step(step_update(previous, n - 1), "substitute $\\mathbf{m}_{%d}$" % (n - 1)))
+        steps.append(Step(step_update(previous, n - 1), "substitute the previous line"))
         steps.append(Step(U(sp.Add, *terms), "multiply out"))
     return Derivation(key=f"momentum.m{n}", problem="Problem 3", title=f"unrolling to m_{n}",
                       lhs=m[n], steps=tuple(steps), samplers=beta_sampler, definitions=UPDATES)
@@ -57,9 +57,9 @@ def _unroll(n: int) -> Derivation:
 UNROLLED = tuple(_unroll(n) for n in (1, 2, 3))
 
 INDUCTION_BASE = Derivation(
-    key="momentum.induction_base", problem="Problem 3", title="closed form, base case $t = 0$",
-    lhs=m[1], steps=(Step(closed_form(sp.Integer(0)), "the closed form at $t=0$"),
-                     Step(step_update(m[0], 0), "is the update at $t = 0$")),
+    key="momentum.induction_base", problem="Problem 3", title="closed form, base case",
+    lhs=m[1], steps=(Step(closed_form(sp.Integer(0)), "the closed form at the first step"),
+                     Step(step_update(m[0], 0), "is the update from $\\mathbf{m}_0$")),
     samplers=beta_sampler, definitions={m[1]: step_update(m[0], 0)})
 
 INDUCTION_STEP = Derivation(
@@ -67,27 +67,46 @@ INDUCTION_STEP = Derivation(
     lhs=m[U(sp.Add, t, 2)],
     definitions={m[U(sp.Add, t, 2)]: step_update(m[plus_one(t)], plus_one(t)), m[plus_one(t)]: closed_form(t)},
     steps=(
-        Step(step_update(m[plus_one(t)], plus_one(t)), "the update at $t+1$"),
+        Step(step_update(m[plus_one(t)], plus_one(t)), "the update rule"),
         Step(step_update(closed_form(t), plus_one(t)), "the closed form for $\\mathbf{m}_{t+1}$ (induction hypothesis)"),
         Step(U(sp.Add, U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 2)), m[0]),
                U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 1, -tp)), g[tp]), (tp, 0, t))),
                U(sp.Mul, one_minus_beta, g[plus_one(t)])), "multiply out"),
-        Step(closed_form(plus_one(t)), "the last term is the $t' = t+1$ term of the sum"),
+        Step(closed_form(plus_one(t)), "the last term joins the sum as its final term"),
     ),
     samplers=beta_sampler)
 
 weight_total = sp.Symbol(r"\sum_{k=0}^{t} w_k")
 WEIGHT_SUM = Derivation(
-    key="momentum.weight_sum", problem="Problem 3", title="the weights sum to $1-\\beta^{t+1}$",
+    key="momentum.weight_sum", problem="Problem 3", title="sum of the weights",
     lhs=weight_total,
     definitions={weight_total: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))},
     steps=(
-        Step(sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t)), "$w_k = (1-\\beta)\\beta^k$"),
+        Step(sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t)), "definition of the weights $w_k$"),
         Step(U(sp.Mul, one_minus_beta, U(sp.Mul, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), U(sp.Pow, one_minus_beta, -1))),
              "geometric series"),
-        Step(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), "cancel $1-\\beta$"),
+        Step(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), "cancel the common factor"),
     ),
     samplers=beta_sampler)
+
+
+phi_t = sp.IndexedBase(r"\boldsymbol{\phi}")
+alpha = sp.Symbol("alpha")
+w = sp.IndexedBase("w")
+batch_gradient = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\frac{\partial\ell_i[\boldsymbol{\phi}_t]}{\partial\boldsymbol{\phi}}")
+FORMULAS = {
+    "update": tex(U(sp.Eq, m[plus_one(t)], U(sp.Add, U(sp.Mul, beta, m[t]), U(sp.Mul, one_minus_beta, batch_gradient))),
+                  "momentum.update"),
+    "update_g": tex(U(sp.Eq, m[plus_one(t)], step_update(m[t], t)), "momentum.update"),
+    "step": tex(U(sp.Eq, phi_t[plus_one(t)], U(sp.Add, phi_t[t], -U(sp.Mul, alpha, m[plus_one(t)]))), "momentum.step"),
+    "gradient": tex(U(sp.Eq, g[t], batch_gradient), "momentum.gradient"),
+    "closed_form": tex(U(sp.Eq, m[plus_one(t)], closed_form(t)), "momentum.closed_form"),
+    "weight": tex(U(sp.Eq, w[k], U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k))), "momentum.weight"),
+    "limit": tex(U(sp.Eq, sp.Limit(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), t, sp.oo), 1), "momentum.limit"),
+    "window": tex(U(sp.Pow, one_minus_beta, -1), "momentum.window"),
+    "m0": tex(U(sp.Eq, m[0], 0), "momentum.m0"),
+    "k_equals_t_minus_tp": tex(U(sp.Eq, k, U(sp.Add, t, -tp)), "momentum.k"),
+}
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,7 @@ class MomentumResult:
     window: float  # 1/(1-beta): the number of recent steps that carry most of the weight
     weight_limit: int  # the limit of the sum of the weights as t grows
     simulation_steps: int
+    formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
 
@@ -142,6 +162,7 @@ def compute(q: Questions) -> MomentumResult:
         window=float(1 / (1 - b)),
         weight_limit=int(limit),
         simulation_steps=SIMULATION_STEPS,
+        formulas=FORMULAS,
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
         numeric_checks=(NumericCheck("momentum.simulation", "Problem 3",
                                      f"recursion simulated on random gradients against the closed form",
