@@ -6,6 +6,7 @@ cores; the report keeps the order in which the problems list them.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -13,6 +14,17 @@ from dataclasses import dataclass
 
 from .errata import Erratum, JudgedErratum, judge
 from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation, require
+
+
+_WORK: tuple | None = None
+
+
+def _check_one(index: int) -> ProofRecord:
+    return check_derivation(_WORK[0][index])
+
+
+def _judge_errata() -> tuple[JudgedErratum, ...]:
+    return judge(_WORK[1])
 
 
 @dataclass(frozen=True)
@@ -38,11 +50,18 @@ def prove(derivations: tuple[Derivation, ...], checks: tuple[NumericCheck, ...],
     for check in checks:
         require(check)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if workers > 1 and len(derivations) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            errata_future = pool.submit(judge, errata)
-            records = tuple(pool.map(check_derivation, derivations))
-            judged = errata_future.result()
+    can_fork = "fork" in multiprocessing.get_all_start_methods()
+    if workers > 1 and can_fork and len(derivations) > 1:
+        # Samplers are closures, which do not pickle: forked workers inherit the work instead.
+        global _WORK
+        _WORK = (derivations, errata)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                errata_future = pool.submit(_judge_errata)
+                records = tuple(pool.map(_check_one, range(len(derivations))))
+                judged = errata_future.result()
+        finally:
+            _WORK = None
     else:
         records = tuple(check_derivation(d) for d in derivations)
         judged = judge(errata)
