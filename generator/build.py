@@ -1,0 +1,207 @@
+"""The build, one direction: config -> computations -> proofs -> figures -> render -> compile.
+
+Two caches keep rebuilds cheap, both keyed by content hashes of their inputs:
+- the *model*: everything the templates need, computed and proven, as plain data with no SymPy
+  objects (so a prose edit never imports SymPy or matplotlib); key: the question parameters,
+  the code that computes and proves, and the library versions;
+- the *outputs*: a PDF is recompiled only when its .tex or a figure file changed.
+Nothing is written to ``output/`` until every document of the build compiled; each file is
+then replaced atomically, and a file whose bytes did not change is not touched at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable
+
+from . import config as config_module
+from .config import Config
+from .errors import FigureError, LatexError
+
+ROOT = Path(__file__).resolve().parent.parent
+KINDS = ("key", "handout")
+# The code whose output is the model; a change to any of it invalidates the model cache.
+MODEL_CODE = ("activity05.py", "activity05_errata.py", "errata.py", "figures.py", "notation.py",
+              "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py", "problems")
+LIBRARIES = ("numpy", "sympy", "matplotlib", "mpmath")
+
+
+@dataclass(frozen=True)
+class Paths:
+    root: Path
+    semester: str
+
+    @property
+    def output(self) -> Path:
+        return self.root / "output" / self.semester
+
+    @property
+    def figures(self) -> Path:
+        return self.root / "figures" / self.semester
+
+    @property
+    def cache(self) -> Path:
+        return self.root / ".cache" / self.semester
+
+    def document(self, kind: str, suffix: str) -> Path:
+        return self.output / f"activity05-{kind}{suffix}"
+
+
+@dataclass
+class BuildReport:
+    semester: str
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    model_cached: bool = False
+
+
+def hash_files(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        files = sorted(p for p in path.rglob("*.py")) if path.is_dir() else [path]
+        for f in files:
+            digest.update(f.relative_to(ROOT).as_posix().encode())
+            digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+def model_key(cfg: Config) -> str:
+    versions = {name: metadata.version(name) for name in LIBRARIES}
+    parts = [repr(cfg.questions), json.dumps(versions, sort_keys=True),
+             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), sys.version.split()[0]]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None]) -> dict[str, Any]:
+    """The render model from the cache, or computed, proven and drawn afresh."""
+    key = model_key(cfg)
+    cache_file = paths.cache / f"model-{key[:16]}.pickle"
+    if cache_file.exists():
+        with cache_file.open("rb") as handle:
+            model = pickle.load(handle)
+        if all(Path(f["pdf"]).exists() and Path(f["svg"]).exists() for f in model["figures"].values()):
+            report.model_cached = True
+            return model
+    from .model import build_model  # heavy: SymPy, NumPy, matplotlib
+
+    model = build_model(cfg, paths.figures, log)
+    paths.cache.mkdir(parents=True, exist_ok=True)
+    for stale in paths.cache.glob("model-*.pickle"):
+        stale.unlink()
+    write_atomically(cache_file, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    return model
+
+
+def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
+    from .numbers import trace
+
+    return {
+        "cfg": trace(cfg, "config", from_config=True),
+        "results": trace(model["results"], "results"),
+        "figures": {name: {"file": f["file"], "alt": f["alt"]} for name, f in model["figures"].items()},
+        "errata": trace(model["errata"], "errata"),
+        "proof_summary": trace(model["proof_summary"], "proofs"),
+        "fragments": model["fragments"],
+        "key": kind == "key",
+    }
+
+
+def render_documents(cfg: Config, model: dict[str, Any], kinds=KINDS):
+    from .render import render
+
+    return {kind: render(model["sheet_template"], context(cfg, model, kind)) for kind in kinds}
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Replace ``path`` with ``data`` in one step; leave it alone (mtime too) if unchanged."""
+    if path.exists() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def figure_digest(model: dict[str, Any]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(model["figures"]):
+        digest.update(Path(model["figures"][name]["pdf"]).read_bytes())
+    return digest.hexdigest()
+
+
+def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT,
+          log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildReport:
+    """Build the documents of one semester; raise a GeneratorError subclass on any failure."""
+    started = time.perf_counter()
+    semester = semester or config_module.newest_semester(root)
+    cfg = config_module.load(config_module.config_path(root, semester))
+    paths = Paths(root, semester)
+    report = BuildReport(semester)
+    model = load_model(cfg, paths, report, log)
+    report.timings["model"] = time.perf_counter() - started
+    documents = render_documents(cfg, model, kinds)
+    report.timings["render"] = time.perf_counter() - started - report.timings["model"]
+    figures_hash = figure_digest(model)
+    staged: dict[Path, bytes] = {}
+    for kind, document in documents.items():
+        tex = document.tex.encode()
+        stamp = hashlib.sha256(tex + figures_hash.encode()).hexdigest()
+        pdf_path = paths.document(kind, ".pdf")
+        stamp_path = paths.cache / f"{kind}.stamp"
+        up_to_date = (pdf_path.exists() and stamp_path.exists()
+                      and stamp_path.read_text() == stamp + ":" + hashlib.sha256(pdf_path.read_bytes()).hexdigest())
+        if not up_to_date:
+            staged[pdf_path] = compile_document(tex, kind, paths, model)
+            staged[stamp_path] = (stamp + ":" + hashlib.sha256(staged[pdf_path]).hexdigest()).encode()
+        staged[paths.document(kind, ".tex")] = tex
+        if kind == "key":
+            ledger = document.ledger.as_json() + model["figure_numbers"]
+            staged[paths.document(kind, ".numbers.json")] = (json.dumps(
+                {"semester": semester, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
+    report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
+    for path, data in staged.items():  # everything compiled: now put it in place
+        (report.written if write_atomically(path, data) else report.unchanged).append(path)
+    report.timings["total"] = time.perf_counter() - started
+    return report
+
+
+def compile_document(tex: bytes, kind: str, paths: Paths, model: dict[str, Any]) -> bytes:
+    from .latex import compile_pdf
+
+    paths.cache.mkdir(parents=True, exist_ok=True)
+    workdir = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-"))
+    try:
+        tex_path = workdir / f"activity05-{kind}.tex"
+        tex_path.write_bytes(tex)
+        for figure in model["figures"].values():
+            if not Path(figure["pdf"]).exists():
+                raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
+        pdf = compile_pdf(tex_path, [paths.figures])
+        data = pdf.read_bytes()
+    except BaseException as exc:
+        failed = paths.cache / f"failed-{kind}"
+        shutil.rmtree(failed, ignore_errors=True)
+        shutil.move(str(workdir), failed)
+        if isinstance(exc, LatexError):
+            exc.hint = (f"see the full log {failed / tex_path.with_suffix('.log').name}; "
+                        f"the previous PDF was left untouched")
+        raise
+    shutil.rmtree(workdir, ignore_errors=True)
+    return data
