@@ -1,0 +1,1 @@
+"""Answer-key generator: proven derivations, traceable numbers, reproducible PDFs, safe publishing."""

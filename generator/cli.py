@@ -1,0 +1,120 @@
+"""Command line: the operations behind the Make targets. Errors print in a few lines, no traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import GeneratorError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
+    from .build import build
+
+    report = build(args.semester, kinds=kinds, log=_say)
+    for path in report.written:
+        if path.suffix != ".stamp":
+            print(f"wrote {path.relative_to(ROOT)}")
+    if not any(p.suffix == ".pdf" for p in report.written):
+        print(f"{report.semester}: up to date")
+    _say(f"{report.semester}: done in {report.timings['total']:.1f} s"
+         + (" (computations and proofs from cache)" if report.model_cached else ""))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from . import activity05, activity05_errata, config
+    from .errata import judge
+    from .errors import ProofError
+    from .proofs import check_derivation, require
+
+    semester = args.semester or config.newest_semester(ROOT)
+    cfg = config.load(config.config_path(ROOT, semester))
+    results = activity05.compute(cfg.questions)
+    failures = 0
+    for derivation in results.derivations:
+        started = time.perf_counter()
+        try:
+            record = check_derivation(derivation)
+            verdict = f"proven   {record.steps} steps, {record.points} points"
+        except ProofError as exc:
+            failures += 1
+            verdict = "FAILED   " + exc.message.replace("\n", "\n         ")
+        print(f"{derivation.key:32s} {verdict}  ({time.perf_counter() - started:.2f} s)")
+    for check in results.numeric_checks:
+        try:
+            require(check)
+            verdict = f"holds    error {check.error:.2g} <= {check.tolerance:.2g}"
+        except ProofError as exc:
+            failures += 1
+            verdict = "FAILED   " + exc.message
+        print(f"{check.key:32s} {verdict}")
+    started = time.perf_counter()
+    try:
+        judged = judge(activity05_errata.build(cfg.questions))
+        for e in judged:
+            print(f"{'erratum ' + e.key:32s} original rejected, correction proven")
+    except ProofError as exc:
+        failures += 1
+        print(f"{'errata':32s} FAILED   {exc.message}")
+    print(f"errata checked in {time.perf_counter() - started:.2f} s")
+    if failures:
+        print(f"{failures} check(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_ensure_tex(args: argparse.Namespace) -> int:
+    from .tex_setup import ensure_tex
+
+    ensure_tex()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m generator",
+                                  description="Build, prove and publish course answer keys.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="command")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--semester", help="semester id, e.g. 2027-spring (default: the newest in semesters/)")
+        return p
+
+    add("pdf", "build the answer key PDF (and its .tex and numbers.json)")
+    add("handout", "build the questions-only handout PDF")
+    p = add("build", "build the key and the handout")
+    p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
+    add("check", "run every proof and numeric cross-check without LaTeX; one line each")
+    sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "pdf":
+            return cmd_build(args, ("key",))
+        if args.command == "handout":
+            return cmd_build(args, ("handout",))
+        if args.command == "build":
+            return cmd_build(args, ("key", "handout"))
+        if args.command == "check":
+            return cmd_check(args)
+        if args.command == "ensure-tex":
+            return cmd_ensure_tex(args)
+    except GeneratorError as exc:
+        _say(exc.render())
+        return exc.exit_code
+    except KeyboardInterrupt:
+        _say("interrupted; earlier outputs are unchanged")
+        return 130
+    raise AssertionError(args.command)
