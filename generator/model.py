@@ -29,8 +29,8 @@ def plain(obj: Any) -> Any:
                                rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered))
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})
-    if isinstance(obj, dict):
-        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, dict):  # a namespace, so a key like "update" never meets dict.update
+        return SimpleNamespace(**{k: plain(v) for k, v in obj.items()})
     if isinstance(obj, (tuple, list)):
         return tuple(plain(v) for v in obj)
     if isinstance(obj, str) and not isinstance(obj, Latex):
