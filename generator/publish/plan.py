@@ -143,7 +143,8 @@ def describe_plan(plan: Plan) -> str:
 
 def _describe_folder(folder: FolderPlan, now: datetime) -> str:
     when = show_time(folder.release, folder.release)
-    closed = f"closed to students until {when}" if folder.release > now else f"open (its release {when} has passed)"
+    upcoming = folder.release > now
+    closed = f"closed to students until {when}" if upcoming else f"open (its release {when} has passed)"
     if folder.step is FolderStep.CREATE:
         above = ""
         if folder.missing_above:
@@ -151,16 +152,18 @@ def _describe_folder(folder: FolderPlan, now: datetime) -> str:
             above = f" (first creating {names} above it, open and empty, as any new folder)"
         return f"create folder '{folder.path}', {closed}{above}"
     if folder.step is FolderStep.UNKNOWN:
-        return (f"make sure folder '{folder.path}' is {closed} before any upload: create it so if missing, "
-                f"change it if it exists and is not")
-    now_state = folder.current.describe(folder.release) if folder.current else ""
+        return (f"make sure folder '{folder.path}' is {closed} before any upload: create it so if it is "
+                "missing, change it if it exists and is not")
     if folder.step is FolderStep.KEEP:
         return f"keep folder '{folder.path}' as it is: already {closed}"
+    now_state = folder.current.describe(folder.release) if folder.current else "unknown"
     others = ""
     if folder.other_files:
-        others = f"; this also applies to the {len(folder.other_files)} other file(s) in it: {', '.join(folder.other_files)}"
-    verb = "close" if folder.step is FolderStep.CLOSE else "change"
-    return f"{verb} folder '{folder.path}' (now {now_state}) to {closed}, opening by itself then{others}"
+        others = f"; this applies to the {len(folder.other_files)} other file(s) in it too: {', '.join(folder.other_files)}"
+    if folder.step is FolderStep.CLOSE:
+        return f"close folder '{folder.path}' (now: {now_state}) until {when}, when it opens by itself{others}"
+    target = f"closed until {when}, then open by itself" if upcoming else f"open (its release {when} has passed)"
+    return f"change folder '{folder.path}' (now: {now_state}) to be {target}{others}"
 
 
 def _describe_file(item: FilePlan) -> str:
