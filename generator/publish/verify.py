@@ -25,7 +25,8 @@ def problems_with(api: CanvasFiles, course: Course, target: Target, folder_id: i
     wanted = Access.opening_at(release)
     when = show_time(release, release)
     problems = []
-    folder_access = Access.of(api.folder(folder_id))
+    folder = api.folder(folder_id)
+    folder_access = Access.of(folder)
     if folder_access != wanted:
         problems.append(f"folder '{path}' reads back as {folder_access.describe(release)}, not 'opens at {when}'")
     stored = api.file(file_id)
@@ -39,7 +40,7 @@ def problems_with(api: CanvasFiles, course: Course, target: Target, folder_id: i
         problems.append(f"{item.remote_name} is not in folder '{path}'")
     if stored.size != item.path.stat().st_size:
         problems.append(f"{item.remote_name} has {stored.size} bytes on Canvas, {item.path.stat().st_size} here")
-    same_name = [f.id for f in api.files_in(api.folder(folder_id)) if f.display_name == item.remote_name]
+    same_name = [f.id for f in api.files_in(folder) if f.display_name == item.remote_name]
     if same_name != [file_id]:
         problems.append(f"folder '{path}' holds {len(same_name)} files named {item.remote_name}, not just this one")
     chain = api.resolve(course, target.folder) or []
