@@ -48,8 +48,14 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     truth_closed = closed_form(t).xreplace({momentum.g[tp]: G[tp, tp]})
     handout_final = U(sp.Add, U(sp.Mul, U(sp.Pow, beta, t), m[0]),
                       sp.Sum(U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, -tp)), one_minus_beta, G[t, t]), (tp, 1, t)))
-    unrolled3 = U(sp.Add, U(sp.Mul, U(sp.Pow, beta, 3), m[0]), U(sp.Mul, U(sp.Pow, beta, 2), one_minus_beta, g_true(0)),
-                  U(sp.Mul, beta, one_minus_beta, g_true(1)), U(sp.Mul, one_minus_beta, g_true(2)))
+    def first_update(gradient):
+        return U(sp.Add, U(sp.Mul, beta, m[0]), U(sp.Mul, one_minus_beta, gradient))
+
+    def unrolled(first, second, third):
+        return U(sp.Add, U(sp.Mul, U(sp.Pow, beta, 3), m[0]), U(sp.Mul, U(sp.Pow, beta, 2), one_minus_beta, first),
+                 U(sp.Mul, beta, one_minus_beta, second), U(sp.Mul, one_minus_beta, third))
+
+    unrolled3 = unrolled(g_true(0), g_true(1), g_true(2))
     weight_sum = sp.Symbol(r"\sum_{k=0}^{t} w_k")
     return (
         Erratum("hessian", "problem:hessian",
@@ -84,15 +90,12 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("m1_indices", "problem:momentum",
                 "The first momentum step used batch $\\mathcal{B}_1$ and parameters $\\boldsymbol{\\phi}_t$ "
                 "instead of $\\mathcal{B}_0$ and $\\boldsymbol{\\phi}_0$.",
-                Claim(m[1], step_update(m[0], 0).xreplace({momentum.g[0]: G[1, t_sym]}), beta_in_unit,
-                      {m[1]: step_update(m[0], 0).xreplace({momentum.g[0]: g_true(0)})}),
-                Claim(m[1], step_update(m[0], 0).xreplace({momentum.g[0]: g_true(0)}), beta_in_unit,
-                      {m[1]: step_update(m[0], 0).xreplace({momentum.g[0]: g_true(0)})})),
+                Claim(m[1], first_update(G[1, t_sym]), beta_in_unit, {m[1]: first_update(g_true(0))}),
+                Claim(m[1], first_update(g_true(0)), beta_in_unit, {m[1]: first_update(g_true(0))})),
         Erratum("m3_indices", "problem:momentum",
                 "The third step named batch $\\mathcal{B}_3$ for its oldest gradient and never re-indexed "
                 "$\\boldsymbol{\\phi}_t$.",
-                Claim(m[3], unrolled3.xreplace({g_true(0): G[3, t_sym], g_true(1): G[2, t_sym], g_true(2): G[3, t_sym]}),
-                      beta_in_unit, {m[3]: unrolled3}),
+                Claim(m[3], unrolled(G[3, t_sym], G[2, t_sym], G[3, t_sym]), beta_in_unit, {m[3]: unrolled3}),
                 Claim(m[3], unrolled3, beta_in_unit, {m[3]: unrolled3})),
         Erratum("closed_form", "problem:momentum",
                 "The general formula had the coefficient $\\beta^t$, the sum starting one step late, and "

@@ -61,7 +61,8 @@ class JudgedErratum:
         point = self.original.counterexample or {}
         values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
         sides = [tex(self.original.left_value), tex(self.original.right_value)]
-        out = SympyLatex(r",\ \allowbreak ".join(values) + r":\quad \text{left side} = " + sides[0]
+        at = (r",\ \allowbreak ".join(values) + r":\quad ") if values else ""
+        out = SympyLatex(at + r"\text{left side} = " + sides[0]
                          + r" \neq " + sides[1] + r" = \text{right side}")
         out.source = f"checker counterexample for erratum {self.key}"
         out.constants = tuple(c for part in sides for c in part.constants) + tuple(point.values())

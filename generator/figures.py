@@ -20,33 +20,35 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 import numpy as np
 
 from .numbers import format_quantity
-from .problems.least_squares import LeastSquaresResult
-from .problems.logistic import Curve, LogisticResult
-from .problems.momentum import MomentumResult
+
+if TYPE_CHECKING:  # only for annotations: importing the problems would pull in SymPy
+    from .problems.least_squares import LeastSquaresResult
+    from .problems.logistic import Curve, LogisticResult
+    from .problems.momentum import MomentumResult
 
 WIDTH = 6.3  # inches: \textwidth of an A4 or letter page with ordinary margins, so 9 pt stays 9 pt
 # Okabe and Ito's colour-blind-safe palette; each entry also has its own dash and marker, so the
 # curves stay apart in greyscale.
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
 STYLES = (
-    ("#0072B2", "-", "o"),
-    ("#D55E00", "--", "s"),
-    ("#009E73", "-.", "^"),
-    ("#CC79A7", (0, (1, 1.5)), "D"),
-    ("#E69F00", (0, (6, 1.5, 1, 1.5, 1, 1.5)), "v"),
-    ("#000000", (0, (3, 1.5)), "P"),
+    (BLUE, "-", "o"),
+    (VERMILLION, "--", "s"),
+    (GREEN, "-.", "^"),
+    (PURPLE, (0, (1, 1.5)), "D"),
+    (ORANGE, (0, (6, 1.5, 1, 1.5, 1, 1.5)), "v"),
+    ("black", (0, (3, 1.5)), "P"),
 )
-GREY = "0.55"
+GREY, LIGHT_GREY = "0.55", "0.7"
 RC = {
     "font.family": "serif",
     "font.serif": ["cmr10"],  # Computer Modern, like the LaTeX text around the figure
     "mathtext.fontset": "cm",
     "axes.formatter.use_mathtext": True,  # cmr10 has no minus sign; tick labels take mathtext's
-    "axes.unicode_minus": True,
     "font.size": 9,
     "axes.titlesize": 9,
     "axes.labelsize": 9,
@@ -112,6 +114,7 @@ class PanelSpec:
 @dataclass(frozen=True)
 class LogisticSpec:
     name: str
+    height: float  # inches
     panels: tuple[PanelSpec, PanelSpec]
     x_limit: float
     numbers: tuple[tuple[float, str], ...]
@@ -145,20 +148,21 @@ def logistic_spec(result: LogisticResult) -> LogisticSpec:
     for panel in panels:
         printed.append((panel.fixed_value, number_text(panel.fixed_value)))
         printed.extend((getattr(c, panel.varying), number_text(getattr(c, panel.varying))) for c in panel.curves)
-    return LogisticSpec("logistic_family", panels, x_limit(result.phi0_family + result.phi1_family), unique(printed))
+    return LogisticSpec(name="logistic_family", height=2.9, panels=panels,
+                        x_limit=x_limit(result.phi0_family + result.phi1_family), numbers=unique(printed))
 
 
 def logistic_alt(spec: LogisticSpec) -> str:
-    """Two sentences that say what the two panels show, built from the values drawn."""
+    """Two sentences, one a panel, built from the values drawn: what each curve does and why."""
     shift, spread = spec.panels
     by_phi0 = sorted(shift.curves, key=lambda c: c.phi0)
     moves = "left" if by_phi0[-1].midpoint < by_phi0[0].midpoint else "right"
-    first = (f"Two panels of Pr(y=1|x) = sig[φ₀ + φ₁x] with each curve's midpoint (where Pr = 1/2) marked. "
-             f"Left: φ₁ = {spoken(number_text(shift.fixed_value))} and "
-             f"φ₀ = {', '.join(spoken(number_text(c.phi0)) for c in shift.curves)}, "
-             f"curves of equal steepness with midpoints at x = "
-             f"{', '.join(spoken(number_text(c.midpoint, 3)) for c in shift.curves)}, "
-             f"so increasing φ₀ moves the curve {moves}.")
+    first = (f"Curves of Pr(y=1|x) = sig[φ₀ + φ₁x] with each midpoint, where Pr = 1/2, marked; left, "
+             f"φ₁ = {spoken(number_text(shift.fixed_value))} and "
+             f"φ₀ = {', '.join(spoken(number_text(c.phi0)) for c in shift.curves)} give curves of equal "
+             f"steepness with midpoints at x = "
+             f"{', '.join(spoken(number_text(c.midpoint, 3)) for c in shift.curves)}, so increasing φ₀ "
+             f"moves the curve {moves}.")
     described = []
     for c in spread.curves:
         value = spoken(number_text(c.phi1))
@@ -166,9 +170,15 @@ def logistic_alt(spec: LogisticSpec) -> str:
             described.append(f"φ₁ = {value} is constant at sig[φ₀] = {spoken(number_text(c.constant, 3))}")
         else:
             described.append(f"φ₁ = {value} is {c.direction} with midpoint x = {spoken(number_text(c.midpoint, 3))}")
-    second = (f"Right: φ₀ = {spoken(number_text(spread.fixed_value))}; " + "; ".join(described)
+    second = (f"Right, φ₀ = {spoken(number_text(spread.fixed_value))}: " + "; ".join(described)
               + "; the larger |φ₁|, the steeper the curve.")
     return f"{first} {second}"
+
+
+def row_major(items: list, columns: int) -> list:
+    """Reorder legend entries so they read across the rows (matplotlib fills column by column)."""
+    rows = math.ceil(len(items) / columns)
+    return [items[r * columns + c] for c in range(columns) for r in range(rows) if r * columns + c < len(items)]
 
 
 def draw_logistic(spec: LogisticSpec, figure) -> None:
@@ -187,8 +197,11 @@ def draw_logistic(spec: LogisticSpec, figure) -> None:
         ax.set_xlabel("$x$")
         ax.set_xlim(-spec.x_limit, spec.x_limit)
         ax.set_ylim(-0.03, 1.03)
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=min(len(panel.curves), 4),
-                  handlelength=2.4, columnspacing=1.0, handletextpad=0.5)
+        columns = math.ceil(len(panel.curves) / 2)
+        handles, labels = ax.get_legend_handles_labels()
+        ax.legend(row_major(handles, columns), row_major(labels, columns), loc="upper center",
+                  bbox_to_anchor=(0.5, -0.2), ncol=columns, handlelength=2.6, columnspacing=1.2,
+                  handletextpad=0.5)
     axes[0].set_ylabel(r"$\mathrm{Pr}(y=1\,|\,x)$")
 
 
@@ -246,6 +259,7 @@ def comparison_steps(window: float) -> int:
 @dataclass(frozen=True)
 class MomentumSpec:
     name: str
+    height: float  # inches
     beta: float
     beta_text: str
     weights: tuple[tuple[int, float, float], ...]  # (k, w_k, sum of w_0 .. w_k)
@@ -268,10 +282,10 @@ def momentum_spec(momentum: MomentumResult, data: LeastSquaresResult) -> Momentu
     steps = comparison_steps(momentum.window)
     gradient = least_squares_gradient(data.x, data.y)
     as_points = lambda path: tuple((float(a), float(b)) for a, b in path)
-    texts = {"beta": number_text(momentum.beta), "window": number_text(momentum.window),
+    texts = {"beta": number_text(momentum.beta), "window": number_text(momentum.window, 3),
              "rate": number_text(rate), "steps": number_text(steps)}
     return MomentumSpec(
-        name="momentum",
+        name="momentum", height=3.3,
         beta=momentum.beta, beta_text=texts["beta"],
         weights=tuple((w.k, w.weight, w.cumulative) for w in momentum.weights),
         window=momentum.window, window_text=texts["window"], weight_limit=momentum.weight_limit,
@@ -293,7 +307,7 @@ def zigzags(path: tuple[tuple[float, float], ...]) -> bool:
 
 def momentum_alt(spec: MomentumSpec) -> str:
     """Two sentences, one a panel, with the values drawn and what the paths do."""
-    distance = lambda path: math.dist(path[-1], spec.optimum)
+    final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))
     weights = spec.weights
     first = (f"Left: bars of the weight w_k = (1 − β)β^k of the gradient from k steps back for β = "
              f"{spoken(spec.beta_text)}, k = {weights[0][0]} to {weights[-1][0]}, falling from "
@@ -301,15 +315,15 @@ def momentum_alt(spec: MomentumSpec) -> str:
              f"rising to {number_text(weights[-1][2], 3)} (it tends to {spec.weight_limit}) and the effective "
              f"window 1/(1 − β) = {spec.window_text} steps marked.")
     plain_moves = "zig-zags across the valley" if zigzags(spec.plain) else "moves along the valley"
-    closer = "momentum" if distance(spec.with_momentum) < distance(spec.plain) else "plain gradient descent"
+    lower = "momentum" if final_loss(spec.with_momentum) < final_loss(spec.plain) else "plain gradient descent"
     second = (f"Right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "
               f"learning rate α = {spoken(spec.learning_rate_text)} for {spec.steps} steps; plain gradient "
-              f"descent {plain_moves} and {closer} ends closer to the marked optimum.")
+              f"descent {plain_moves} and {lower} ends at the lower loss.")
     return f"{first} {second}"
 
 
-def _loss_levels(lowest: float, highest: float, count: int = 9) -> np.ndarray:
+def loss_levels(lowest: float, highest: float, count: int = 9) -> np.ndarray:
     """Contour levels spaced evenly in log(L - L_min), so the narrow valley shows its shape."""
     return lowest + np.geomspace((highest - lowest) * 2e-3, highest - lowest, count)
 
@@ -318,20 +332,21 @@ def draw_momentum(spec: MomentumSpec, figure) -> None:
     """Left, the weights momentum gives past gradients; right, the two paths on the loss surface."""
     weights_ax, surface_ax = figure.subplots(1, 2, width_ratios=(1, 1.15))
     ks = [k for k, _, _ in spec.weights]
-    weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.7, color="#56B4E9", edgecolor="black",
+    weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.7, color=SKY, edgecolor="black",
                    linewidth=0.5, label=r"$w_k = (1-\beta)\,\beta^k$", zorder=2)
     weights_ax.plot(ks, [c for _, _, c in spec.weights], color="black", marker="o", ms=3.5, lw=1.2,
-                    label=r"$\sum_{j=0}^{k} w_j$", zorder=3)
-    weights_ax.axhline(spec.weight_limit, color=GREY, lw=0.8, ls=(0, (1, 1.5)), zorder=1)
-    weights_ax.axvline(spec.window, color="#D55E00", lw=1.2, ls="--", zorder=1)
-    weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$", xy=(spec.window, 0.8), xytext=(-4, 0),
-                        textcoords="offset points", ha="right", va="center", color="#D55E00")
+                    label=r"running sum $w_0 + \cdots + w_k$", zorder=3)
+    weights_ax.axhline(spec.weight_limit, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1,
+                       label="limit of the sum")
+    weights_ax.axvline(spec.window, color=VERMILLION, lw=1.2, ls="--", zorder=1)
+    weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$", xy=(spec.window, 0.88), xytext=(-4, 0),
+                        textcoords="offset points", ha="right", va="center", color=VERMILLION)
     weights_ax.set_xlim(-0.7, max(ks[-1], spec.window) + 0.7)
-    weights_ax.set_ylim(0, 1.06 * spec.weight_limit)
+    weights_ax.set_ylim(0, 1.08 * spec.weight_limit)
     weights_ax.set_xlabel(r"$k$, steps back")
     weights_ax.set_ylabel("weight")
     weights_ax.set_title(rf"(a) weights of past gradients, $\beta = {spec.beta_text}$")
-    weights_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, handlelength=1.8)
+    weights_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, handlelength=2.0)
 
     points = np.array(spec.plain + spec.with_momentum + (spec.optimum,))
     low, high = points.min(axis=0), points.max(axis=0)
@@ -340,24 +355,29 @@ def draw_momentum(spec: MomentumSpec, figure) -> None:
                                np.linspace(low[1] - pad, high[1] + pad, 240))
     loss = least_squares_loss(spec.x, spec.y, grid0, grid1)
     lowest = float(least_squares_loss(spec.x, spec.y, *spec.optimum))
-    surface_ax.contour(grid0, grid1, loss, levels=_loss_levels(lowest, float(loss.max())), colors=GREY,
-                       linewidths=0.6, zorder=1)
-    plain_colour, plain_dash, _ = STYLES[1]
-    momentum_colour, momentum_dash, _ = STYLES[0]
-    for path, colour, dash, marker, label in (
-            (spec.plain, plain_colour, plain_dash, "o", "gradient descent"),
-            (spec.with_momentum, momentum_colour, "-", "s", rf"with momentum, $\beta = {spec.beta_text}$")):
-        xy = np.array(path)
-        surface_ax.plot(xy[:, 0], xy[:, 1], color=colour, ls=dash, lw=1.0, marker=marker, ms=2.5,
-                        label=label, zorder=2)
-    surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6, mfc="white", mec="black", mew=1.0,
-                    label="start", zorder=3)
-    surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=9, color="black", label="optimum", zorder=3)
-    surface_ax.set_aspect("equal", adjustable="datalim")
+    surface_ax.contour(grid0, grid1, loss, levels=loss_levels(lowest, float(loss.max())), colors=LIGHT_GREY,
+                       linewidths=0.5, zorder=1)
+    # Orange is light and blue dark in greyscale; width and marker shape tell them apart as well.
+    # The larger marker at each path's end shows where the steps leave it.
+    for path, colour, width, marker, label, zorder in (
+            (spec.plain, ORANGE, 0.8, "o", "gradient descent", 2),
+            (spec.with_momentum, BLUE, 1.5, "s", rf"with momentum, $\beta = {spec.beta_text}$", 3)):
+        surface_ax.plot(*np.array(path).T, color=colour, lw=width, marker=marker, ms=2.4, label=label,
+                        zorder=zorder)
+        surface_ax.plot(*path[-1], ls="none", marker=marker, ms=7, color=colour, mec="black", mew=0.9,
+                        zorder=5)
+    surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
+                    label="start", zorder=4)
+    surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=10, color="black", mec="white", mew=0.5,
+                    label="optimum", zorder=4)
+    surface_ax.set_xlim(low[0] - pad, high[0] + pad)
+    surface_ax.set_ylim(low[1] - pad, high[1] + pad)
+    surface_ax.set_aspect("equal", adjustable="box")  # true angles: the zig-zag crosses the contours
     surface_ax.set_xlabel(r"$\phi_0$")
     surface_ax.set_ylabel(r"$\phi_1$")
     surface_ax.set_title(rf"(b) $\alpha = {spec.learning_rate_text}$, ${spec.steps}$ steps each")
-    surface_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, handlelength=2.0)
+    surface_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, handlelength=2.0,
+                      columnspacing=1.2)
 
 
 # --- cache and files -------------------------------------------------------------------------
@@ -407,10 +427,10 @@ def _render(spec, draw: Callable, pdf: Path, svg: Path) -> None:
     from matplotlib.figure import Figure as MplFigure
 
     with matplotlib.style.context(["default", RC]):
-        height = 2.75 if spec.name == "logistic_family" else 3.1
-        figure = MplFigure(figsize=(WIDTH, height), layout="constrained")
+        figure = MplFigure(figsize=(WIDTH, spec.height), layout="constrained")
         draw(spec, figure)
         write_atomically(pdf, lambda out: figure.savefig(out, format="pdf", metadata=PDF_METADATA))
+        figure.set_layout_engine("none")  # keep the layout just computed; the SVG needs no second pass
         write_atomically(svg, lambda out: figure.savefig(out, format="svg", metadata=SVG_METADATA))
 
 

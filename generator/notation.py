@@ -49,7 +49,8 @@ class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
 
     def _bracketed(self, name: str, expr, exp=None) -> str:
-        text = rf"{name}\left[{self._print(expr.args[0])}\right]"
+        # \mathopen{} keeps \left[ from adding space after the name, as in sig[z]
+        text = rf"{name}\mathopen{{}}\left[{self._print(expr.args[0])}\right]\mathclose{{}}"
         return text if exp is None else rf"{text}^{{{exp}}}"
 
     def _print_exp(self, expr, exp=None):
@@ -59,7 +60,7 @@ class BookLatexPrinter(LatexPrinter):
         return self._bracketed(r"\log", expr, exp)
 
     def _print_sig(self, expr, exp=None):
-        return self._bracketed(r"\mathrm{sig}", expr, exp)
+        return self._bracketed(r"\operatorname{sig}", expr, exp)
 
     def _print_wrong_sin(self, expr, exp=None):
         return self._bracketed(r"\sin", expr, exp)
@@ -74,9 +75,12 @@ class BookLatexPrinter(LatexPrinter):
     def _print_Derivative(self, expr):
         """d(name)/d(var) for a named quantity, as the book writes dL/dphi_0."""
         target = expr.expr
+        partial = any("phi" in str(v) for v in expr.variables)  # the loss's parameters: partial
+        d = r"\partial" if partial else "d"
         if isinstance(target, (sp.Symbol, sp.Indexed)) and len(expr.variables) == 1:
-            return rf"\frac{{\partial {self._print(target)}}}{{\partial {self._print(expr.variables[0])}}}"
-        return super()._print_Derivative(expr)
+            return rf"\frac{{{d} {self._print(target)}}}{{{d} {self._print(expr.variables[0])}}}"
+        text = super()._print_Derivative(expr)
+        return text.replace(r"\frac{d}{d ", r"\frac{\partial}{\partial ") if partial else text
 
 
 _PRINTER = BookLatexPrinter({"order": "none"})

@@ -197,9 +197,9 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
 
 def _as_sympy(value) -> sp.Expr:
     """An mpmath result as a SymPy number with eight significant digits (complex if it is)."""
+    if mpmath.im(value) == 0 and mpmath.isint(mpmath.re(value)):
+        return sp.Integer(int(mpmath.re(value)))
     re_part, im_part = (sp.Float(mpmath.nstr(v, 8), 8) for v in (mpmath.re(value), mpmath.im(value)))
-    if im_part == 0 and re_part == int(re_part):
-        return sp.Integer(int(re_part))
     return re_part if im_part == 0 else re_part + sp.I * im_part
 
 

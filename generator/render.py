@@ -49,33 +49,33 @@ class _Gate:
         self.audit = audit
         self.ledger = Ledger()
 
-    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
+    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> Latex:
         if not isinstance(q, Quantity):
             raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
                               hint="pass a field of the results or of cfg, never a literal")
         formatted = format_quantity(q.value, places=places, digits=digits, power=power)
         self.ledger.record(q.value, formatted.text, q.source)
-        return AUDIT_NUMBER if self.audit else formatted.latex
+        return Latex(AUDIT_NUMBER if self.audit else formatted.latex)
 
-    def text(self, t: Text) -> str:
+    def text(self, t: Text) -> Latex:
         if any(ch.isdigit() for ch in t.value):
             self.ledger.record(t.value, t.value, t.source)
-        return AUDIT_CONFIG if self.audit else escape_latex(t.value)
+        return Latex(AUDIT_CONFIG if self.audit else escape_latex(t.value))
 
-    def date(self, d: Any, style: str = "long") -> str:
+    def date(self, d: Any) -> Latex:
         value = d.raw if isinstance(d, Traced) else d
         if isinstance(value, dt.datetime):
             text = value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
         else:
             text = value.strftime("%B %-d, %Y")
         self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown")
-        return AUDIT_CONFIG if self.audit else escape_latex(text)
+        return Latex(AUDIT_CONFIG if self.audit else escape_latex(text))
 
     def finalize(self, value: Any) -> str:
         if isinstance(value, SympyLatex):
             for constant in getattr(value, "constants", ()):
                 self.ledger.record(str(constant), str(constant), getattr(value, "source", "sympy"))
-            return AUDIT_SYMPY if self.audit else str(value)
+            return AUDIT_SYMPY if self.audit else str(value)  # finalize's result is final text
         if isinstance(value, Latex):
             return str(value)
         if isinstance(value, Quantity):

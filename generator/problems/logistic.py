@@ -30,7 +30,7 @@ def chain_factor(wrt: sp.Expr, sig_fn=sig, misplaced_square: bool = False) -> sp
     outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -sig_fn(z_i)), -1)),
               -U(sp.Mul, y[i], U(sp.Pow, sig_fn(z_i), -1)))
     e = sp.exp(minus_z_i)
-    denominator = U(sp.Add, 1, e**2) if misplaced_square else U(sp.Pow, U(sp.Add, 1, e), 2)
+    denominator = U(sp.Add, 1, U(sp.Pow, e, 2)) if misplaced_square else U(sp.Pow, U(sp.Add, 1, e), 2)
     numerator = e if wrt == 1 else U(sp.Mul, wrt, e)
     return U(sp.Mul, outer, U(sp.Mul, numerator, U(sp.Pow, denominator, -1)))
 

@@ -25,14 +25,26 @@ def step_update(previous: sp.Expr, index: int | sp.Expr) -> sp.Expr:
 
 
 def plus_one(index: sp.Expr) -> sp.Expr:
-    """index + 1, written t + 1 (not 1 + t) when the index is symbolic."""
-    return index + 1 if index.is_Number else U(sp.Add, index, 1)
+    """index + 1, written t + 1 (not 1 + t) when the index is symbolic; t + 1 + 1 is t + 2."""
+    if index.is_Number:
+        return index + 1
+    if isinstance(index, sp.Add) and index.args[-1].is_Number:
+        return U(sp.Add, *index.args[:-1], index.args[-1] + 1)
+    return U(sp.Add, index, 1)
+
+
+def minus(index: sp.Expr, other: sp.Expr) -> sp.Expr:
+    """index - other, keeping the written order (t + 1 - t')."""
+    if index.is_Number and index == 0:
+        return -other
+    parts = index.args if isinstance(index, sp.Add) else (index,)
+    return U(sp.Add, *parts, -other)
 
 
 def closed_form(upper: sp.Expr) -> sp.Expr:
     """m_{upper+1} = beta^{upper+1} m_0 + (1 - beta) sum_{t'=0}^{upper} beta^{upper-t'} g_{t'}."""
     return U(sp.Add, U(sp.Mul, U(sp.Pow, beta, plus_one(upper)), m[0]),
-             U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, upper - tp), g[tp]), (tp, 0, upper))))
+             U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, minus(upper, tp)), g[tp]), (tp, 0, upper))))
 
 
 UPDATES = {m[n]: step_update(m[n - 1], n - 1) for n in (1, 2, 3)}  # the update rule, written out
