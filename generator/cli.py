@@ -72,6 +72,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish(args: argparse.Namespace) -> int:
+    from . import config
+    from .build import Paths, build
+    from .publish import PublishItem, publish_semester
+
+    semester = args.semester or config.newest_semester(ROOT)
+    cfg = config.load(config.config_path(ROOT, semester))
+    kinds = ("key", "handout") if cfg.canvas.publish_handout else ("key",)
+    build(semester, kinds=kinds, log=_say)  # rebuilds only what is stale
+    paths = Paths(ROOT, semester)
+    items = [PublishItem(paths.document("key", ".pdf"), "activity05-key.pdf", cfg.activity.key_release)]
+    if cfg.canvas.publish_handout:
+        items.append(PublishItem(paths.document("handout", ".pdf"), "activity05-handout.pdf",
+                                 cfg.activity.handout_release))
+    publish_semester(cfg, items, dry_run=args.dry_run)
+    return 0
+
+
 def cmd_ensure_tex(args: argparse.Namespace) -> int:
     from .tex_setup import ensure_tex
 
@@ -94,6 +112,8 @@ def parser() -> argparse.ArgumentParser:
     p = add("build", "build the key and the handout")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
+    p = add("publish", "rebuild if stale, then put the key on Canvas, closed until its release time")
+    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing on Canvas")
     sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
     return top
 
@@ -109,6 +129,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_build(args, ("key", "handout"))
         if args.command == "check":
             return cmd_check(args)
+        if args.command == "publish":
+            return cmd_publish(args)
         if args.command == "ensure-tex":
             return cmd_ensure_tex(args)
     except GeneratorError as exc:
