@@ -117,10 +117,12 @@ def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
     }
 
 
-def render_documents(cfg: Config, model: dict[str, Any], kinds=KINDS):
-    from .render import render
+def render_documents(cfg: Config, model: dict[str, Any], kinds=KINDS, templates: Path | None = None,
+                     audit: bool = False):
+    from .render import TEMPLATES, render
 
-    return {kind: render(model["sheet_template"], context(cfg, model, kind)) for kind in kinds}
+    return {kind: render(model["sheet_template"], context(cfg, model, kind), audit=audit,
+                         directory=templates or TEMPLATES) for kind in kinds}
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
@@ -146,7 +148,7 @@ def figure_digest(model: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT,
+def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templates: Path | None = None,
           log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildReport:
     """Build the documents of one semester; raise a GeneratorError subclass on any failure."""
     started = time.perf_counter()
@@ -156,7 +158,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT,
     report = BuildReport(semester)
     model = load_model(cfg, paths, report, log)
     report.timings["model"] = time.perf_counter() - started
-    documents = render_documents(cfg, model, kinds)
+    documents = render_documents(cfg, model, kinds, templates)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
     figures_hash = figure_digest(model)
     staged: dict[Path, bytes] = {}

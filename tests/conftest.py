@@ -1,0 +1,34 @@
+"""Shared fixtures: a scratch project root with the real semesters, built once per session."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_root(tmp: Path) -> Path:
+    """A project root for builds: the repository's semester files, nothing generated yet."""
+    (tmp / "semesters").mkdir(parents=True)
+    for toml in (REPO / "semesters").glob("*.toml"):
+        shutil.copy(toml, tmp / "semesters" / toml.name)
+    return tmp
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The 2024-fall key and handout, built once into a scratch root."""
+    from generator.build import build
+
+    root = make_root(tmp_path_factory.mktemp("built"))
+    build("2024-fall", root=root, log=lambda m: None)
+    return root / "output" / "2024-fall"
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout
