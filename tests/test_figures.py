@@ -1,0 +1,336 @@
+"""The key's figures: deterministic bytes, the hash cache, vector PDFs that show what they claim,
+alt text and printed numbers that match the data, and the momentum comparison it draws."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import random
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fontTools.agl import toUnicode
+from pypdf import PdfReader
+from pypdf.generic import ContentStream, NumberObject, TextStringObject
+
+from generator import figures
+from generator.figures import descent_path, least_squares_gradient, least_squares_loss, render_figures
+from generator.problems import least_squares, logistic, momentum
+from generator.variants import QUESTION_DEFAULTS, Questions, _draw
+
+ROOT = Path(__file__).resolve().parent.parent
+MINUS = "\u2212"
+
+
+def results(q: Questions):
+    return logistic.compute(q), momentum.compute(q), least_squares.compute(q)
+
+
+def variant(seed: int) -> Questions:
+    return Questions(**{**_draw(random.Random(seed)), "seed": seed})
+
+
+@pytest.fixture(scope="module")
+def default_results():
+    return results(Questions(**QUESTION_DEFAULTS))
+
+
+@pytest.fixture(scope="module")
+def rendered(default_results, tmp_path_factory):
+    directory = tmp_path_factory.mktemp("figures")
+    return directory, {f.name: f for f in render_figures(*default_results, directory)}
+
+
+def pdf_glyphs(path: Path) -> str:
+    """The characters a PDF page draws, decoded through its fonts' glyph names, spaces dropped.
+
+    matplotlib's Type 3 subsets of the Computer Modern fonts carry correct glyph names (phi,
+    minus) but a ToUnicode map in the fonts' private encoding, so ordinary text extraction turns
+    phi into a stray Latin letter; the glyph names say what is really drawn.
+    """
+    reader = PdfReader(path)
+    page = reader.pages[0]
+    tables = {}
+    for key, font in page["/Resources"]["/Font"].items():
+        table, code = {}, 0
+        for item in font.get_object()["/Encoding"].get_object()["/Differences"]:
+            if isinstance(item, NumberObject):
+                code = int(item)
+            else:
+                table[code] = toUnicode(str(item)[1:])
+                code += 1
+        tables[key] = table
+    drawn, font = [], None
+    for operands, operator in ContentStream(page.get_contents(), reader).operations:
+        if operator == b"Tf":
+            font = operands[0]
+        elif operator in (b"Tj", b"TJ"):
+            pieces = operands[0] if operator == b"TJ" else [operands[0]]
+            for piece in pieces:
+                if isinstance(piece, (bytes, TextStringObject)):
+                    raw = piece.get_original_bytes() if isinstance(piece, TextStringObject) else bytes(piece)
+                    drawn.extend(tables[font].get(b, "?") for b in raw)
+    return "".join(drawn).replace(" ", "")
+
+
+def printed(text: str) -> str:
+    """How a number's text looks once mathtext has set it: a true minus sign."""
+    return text.replace("-", MINUS)
+
+
+# --- files: determinism, cache, invalidation -------------------------------------------------
+
+def test_a_fresh_process_renders_byte_identical_files(rendered, tmp_path):
+    directory, first = rendered
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        from generator.variants import Questions, QUESTION_DEFAULTS
+        from generator.problems import least_squares, logistic, momentum
+        from generator.figures import render_figures
+        q = Questions(**QUESTION_DEFAULTS)
+        render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(tmp_path)!r}))
+    """)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
+                   env={**os.environ, "PYTHONHASHSEED": "random"})
+    for figure in first.values():
+        for path in (figure.pdf, figure.svg):
+            again = tmp_path / path.name
+            assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between runs"
+
+
+def test_files_are_named_by_digest_and_free_of_timestamps(rendered):
+    directory, by_name = rendered
+    assert sorted(p.name for p in directory.iterdir()) == sorted(
+        f"{name}-{f.digest[:12]}.{ext}" for name, f in by_name.items() for ext in ("pdf", "svg"))
+    for figure in by_name.values():
+        assert len(figure.digest) == 64
+        pdf = figure.pdf.read_bytes()
+        assert b"/CreationDate" not in pdf and b"/ModDate" not in pdf and b"/Producer" not in pdf
+        svg = figure.svg.read_text(encoding="utf-8")
+        assert "<dc:date>" not in svg
+
+
+def test_a_cache_hit_rewrites_nothing(rendered, default_results):
+    directory, first = rendered
+    before = {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in directory.iterdir()}
+    again = {f.name: f for f in render_figures(*default_results, directory)}
+    assert {p: (p.stat().st_mtime_ns, p.stat().st_ino) for p in directory.iterdir()} == before
+    assert again == first
+
+
+def test_a_cache_hit_does_not_even_import_matplotlib(rendered):
+    directory, _ = rendered
+    script = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from generator.variants import Questions, QUESTION_DEFAULTS
+        from generator.problems import least_squares, logistic, momentum
+        import generator.figures
+        assert "matplotlib" not in sys.modules, "importing generator.figures imported matplotlib"
+        q = Questions(**QUESTION_DEFAULTS)
+        generator.figures.render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q),
+                                         Path({str(directory)!r}))
+        assert "matplotlib" not in sys.modules, "a cache hit imported matplotlib"
+    """)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+
+
+def test_changing_one_value_redraws_that_figure_only_and_removes_its_old_files(rendered, default_results, tmp_path):
+    directory, first = rendered
+    for path in directory.iterdir():
+        shutil.copy2(path, tmp_path / path.name)
+    old_logistic, old_momentum = first["logistic_family"], first["momentum"]
+    momentum_stat = (tmp_path / old_momentum.pdf.name).stat()
+    result, moment, data = default_results
+    moved = dataclasses.replace(result.phi0_family[0], phi0=-2.5, midpoint=2.5 / result.phi1_fixed)
+    changed = dataclasses.replace(result, phi0_family=(moved, *result.phi0_family[1:]))
+
+    new = {f.name: f for f in render_figures(changed, moment, data, tmp_path)}
+
+    assert new["logistic_family"].digest != old_logistic.digest
+    assert new["logistic_family"].pdf.read_bytes() != old_logistic.pdf.read_bytes()
+    assert not (tmp_path / old_logistic.pdf.name).exists() and not (tmp_path / old_logistic.svg.name).exists()
+    assert (-2.5, "-2.5") in new["logistic_family"].numbers
+    assert f"φ0={MINUS}2.5" in pdf_glyphs(new["logistic_family"].pdf)
+    assert new["momentum"].digest == old_momentum.digest
+    assert (tmp_path / old_momentum.pdf.name).stat().st_mtime_ns == momentum_stat.st_mtime_ns
+
+
+def test_a_failed_write_leaves_neither_a_figure_nor_a_temporary_file(tmp_path):
+    target = tmp_path / "momentum-0123456789ab.pdf"
+
+    def half_then_crash(out):
+        out.write(b"%PDF-1.4 half a figure")
+        raise RuntimeError("renderer crashed")
+
+    with pytest.raises(RuntimeError):
+        figures.write_atomically(target, half_then_crash)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_removal_spares_other_figures_and_other_files(tmp_path):
+    keep = "a" * 64
+    names = ["momentum-" + "a" * 12 + ".pdf", "momentum-" + "b" * 12 + ".svg", "momentum_extra-" + "b" * 12 + ".pdf",
+             "logistic_family-" + "b" * 12 + ".pdf", "momentum-notes.txt"]
+    for name in names:
+        (tmp_path / name).write_text("x")
+    figures.remove_stale(tmp_path, "momentum", keep)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(set(names) - {"momentum-" + "b" * 12 + ".svg"})
+
+
+# --- what the PDFs show ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["logistic_family", "momentum"])
+def test_pdf_is_vector_with_text(rendered, name):
+    figure = rendered[1][name]
+    page = PdfReader(figure.pdf).pages[0]
+    objects = page["/Resources"].get("/XObject", {})
+    subtypes = {objects[key].get_object().get("/Subtype") for key in objects}
+    assert "/Image" not in subtypes, "a raster image in the figure"
+    assert page["/Resources"]["/Font"], "no fonts: the text is not text"
+    width, height = float(page.mediabox.width) / 72, float(page.mediabox.height) / 72
+    assert width == pytest.approx(figures.WIDTH), "the figure must keep its text width so 9 pt stays 9 pt"
+    assert 2 < height < 4
+
+
+def test_logistic_pdf_shows_every_legend_entry_and_panel_title(rendered, default_results):
+    result = default_results[0]
+    drawn = pdf_glyphs(rendered[1]["logistic_family"].pdf)
+    for curve in result.phi0_family:
+        assert f"φ0={printed(figures.number_text(curve.phi0))}" in drawn
+    for curve in result.phi1_family:
+        assert f"φ1={printed(figures.number_text(curve.phi1))}" in drawn
+    assert f"(a)φ1={printed(figures.number_text(result.phi1_fixed))},varyingφ0" in drawn
+    assert f"(b)φ0={printed(figures.number_text(result.phi0_fixed))},varyingφ1" in drawn
+    assert "Pr(y=1|x)" in drawn
+
+
+def test_momentum_pdf_shows_its_parameters_and_legend(rendered):
+    figure = rendered[1]["momentum"]
+    drawn = pdf_glyphs(figure.pdf)
+    beta, window, rate, steps = (text for _, text in figure.numbers)
+    for expected in (f"β={beta}", f"1/(1{MINUS}β)={window}", f"α={rate}", f"{steps}stepseach",
+                     "gradientdescent", f"withmomentum,β={beta}", "start", "optimum", "runningsum"):
+        assert expected in drawn
+
+
+# --- numbers and alt text --------------------------------------------------------------------
+
+def test_numbers_hold_every_legend_value_as_printed(rendered, default_results):
+    result, moment, _ = default_results
+    by_name = rendered[1]
+    values = [c.phi0 for c in result.phi0_family] + [c.phi1 for c in result.phi1_family]
+    assert set(by_name["logistic_family"].numbers) == {
+        (v, figures.number_text(v)) for v in [*values, result.phi1_fixed, result.phi0_fixed]}
+    assert (-2.0, "-2") in by_name["logistic_family"].numbers and (0.5, "0.5") in by_name["logistic_family"].numbers
+    spec = figures.momentum_spec(moment, default_results[2])
+    assert by_name["momentum"].numbers == ((0.9, "0.9"), (10.0, "10"), (spec.learning_rate, spec.learning_rate_text),
+                                           (spec.steps, str(spec.steps)))
+    for value, text in by_name["momentum"].numbers:
+        assert float(text) == pytest.approx(value, rel=5e-3)
+
+
+@pytest.mark.parametrize("seed", [None, 0, 2, 8, 15])
+def test_alt_text_names_every_value_and_what_each_curve_does(seed):
+    q = Questions(**QUESTION_DEFAULTS) if seed is None else variant(seed)
+    result = logistic.compute(q)
+    alt = figures.logistic_alt(figures.logistic_spec(result))
+    assert "$" not in alt and "\\" not in alt
+    assert alt.count(". ") + alt.endswith(".") <= 2, "one or two sentences"
+    left, right = alt.split("Right", 1)
+    for curve in result.phi0_family:
+        assert f"{printed(figures.number_text(curve.phi0))}" in left
+    for curve in result.phi1_family:
+        value = printed(figures.number_text(curve.phi1))
+        expected = {"decreasing": f"φ₁ = {value} is decreasing", "constant": f"φ₁ = {value} is constant",
+                    "increasing": f"φ₁ = {value} is increasing"}[curve.direction]
+        assert expected in right
+        assert (curve.phi1 < 0) == (curve.direction == "decreasing")
+        assert (curve.phi1 == 0) == (curve.direction == "constant")
+    assert f"φ₁ = {printed(figures.number_text(result.phi1_fixed))}" in left
+    assert f"φ₀ = {printed(figures.number_text(result.phi0_fixed))}" in right
+    assert ("moves the curve left" in left) == (result.phi1_fixed > 0)
+
+
+def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
+    spec = figures.momentum_spec(default_results[1], default_results[2])
+    alt = figures.momentum_alt(spec)
+    assert "$" not in alt and "\\" not in alt
+    for text in ("β = 0.9", "1/(1 − β) = 10", f"α = {spec.learning_rate_text}", f"for {spec.steps} steps",
+                 "zig-zags", "momentum ends at the lower loss"):
+        assert text in alt
+
+
+def test_logistic_figure_marks_the_curves_own_midpoints_inside_the_range(default_results):
+    result = default_results[0]
+    spec = figures.logistic_spec(result)
+    assert [c.midpoint for c in spec.panels[0].curves] == [c.midpoint for c in result.phi0_family]
+    assert [c.midpoint for c in spec.panels[1].curves] == [c.midpoint for c in result.phi1_family]
+    for seed in range(40):
+        curves = (lambda r: r.phi0_family + r.phi1_family)(logistic.compute(variant(seed)))
+        limit = figures.x_limit(curves)
+        assert all(abs(c.midpoint) <= limit - 1.5 for c in curves if c.midpoint is not None)
+
+
+# --- the momentum comparison -----------------------------------------------------------------
+
+def plain_descent(gradient, start, rate, steps):
+    phi, path = np.array(start, dtype=float), [np.array(start, dtype=float)]
+    for _ in range(steps):
+        phi = phi - rate * gradient(phi)
+        path.append(phi)
+    return np.array(path)
+
+
+def test_momentum_path_without_momentum_is_plain_gradient_descent(default_results):
+    data = default_results[2]
+    gradient = least_squares_gradient(data.x, data.y)
+    plain = plain_descent(gradient, data.start, 0.03, 25)
+    assert np.array_equal(descent_path(gradient, data.start, 0.03, 0.0, 25), plain)
+    assert np.allclose(descent_path(gradient, data.start, 0.03, 1e-9, 25), plain, rtol=0, atol=1e-7)
+    assert not np.allclose(descent_path(gradient, data.start, 0.03, 0.5, 25), plain)
+
+
+def test_momentum_path_follows_the_book_recursion_with_m0_zero(default_results):
+    data = default_results[2]
+    gradient = least_squares_gradient(data.x, data.y)
+    path = descent_path(gradient, data.start, 0.02, 0.9, 3)
+    g0 = gradient(path[0])
+    assert np.allclose(path[1], path[0] - 0.02 * 0.1 * g0)  # m_1 = (1 - beta) g_0
+    m1 = 0.1 * g0
+    assert np.allclose(path[2], path[1] - 0.02 * (0.9 * m1 + 0.1 * gradient(path[1])))
+
+
+def test_figure_gradient_is_the_proven_gradient(default_results):
+    data = default_results[2]
+    gradient = least_squares_gradient(data.x, data.y)
+    xs, ys = np.array(data.x), np.array(data.y)
+    rng = np.random.default_rng(1)
+    for point in [np.array(data.start), *rng.normal(size=(3, 2))]:
+        assert np.allclose(gradient(point), least_squares.proven_gradient(point, xs, ys))
+
+
+def final_losses(q: Questions):
+    spec = figures.momentum_spec(momentum.compute(q), least_squares.compute(q))
+    loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))
+    start = float(least_squares_loss(spec.x, spec.y, *spec.plain[0]))
+    return spec, loss(spec.plain), loss(spec.with_momentum), start
+
+
+def test_momentum_ends_lower_than_plain_descent_which_zig_zags(default_results):
+    spec, plain, with_momentum, start = final_losses(Questions(**QUESTION_DEFAULTS))
+    assert with_momentum < plain < start
+    assert figures.zigzags(spec.plain) and not figures.zigzags(spec.with_momentum)
+    assert spec.learning_rate == pytest.approx(0.0395) and spec.steps == 30
+
+
+@pytest.mark.parametrize("seed", range(0, 40, 3))
+def test_the_chosen_rate_and_steps_keep_the_comparison_true_for_variants(seed):
+    spec, plain, with_momentum, start = final_losses(variant(seed))
+    assert with_momentum < plain < start, "the figure would claim what its data do not show"
+    assert figures.zigzags(spec.plain)

@@ -1,0 +1,59 @@
+"""The checker accepts the key's derivations and rejects a changed sign, exponent or index."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import sympy as sp
+
+from generator import activity05
+from generator.errors import ProofError
+from generator.notation import beta, g, i, phi0, phi1, unevaluated as U, x, y
+from generator.proofs import Step, check_derivation
+from generator.variants import QUESTION_DEFAULTS, Questions
+
+R = activity05.compute(Questions(**QUESTION_DEFAULTS))
+BY_KEY = {d.key: d for d in R.derivations}
+
+
+def test_every_derivation_of_the_key_is_proven():
+    assert len(R.derivations) >= 12
+    for d in R.derivations:
+        record = check_derivation(d)
+        assert record.points >= 20 * max(1, record.steps - 1) or record.steps == 1
+
+
+def _replace_step(derivation, number, expr):
+    steps = list(derivation.steps)
+    steps[number - 1] = Step(expr, steps[number - 1].why)
+    return dataclasses.replace(derivation, steps=tuple(steps))
+
+
+@pytest.mark.parametrize("key,number,mutate,what", [
+    ("least_squares.dL_dphi0", 4, lambda e: e.replace(lambda a: a == phi1 * x[i], lambda a: -phi1 * x[i]), "sign"),
+    ("least_squares.dL_dphi1", 4, lambda e: e.xreplace({sp.Integer(2): sp.Integer(3)}), "coefficient"),
+    ("logistic.dsig_dz", 3, lambda e: e.xreplace({sp.Integer(-2): sp.Integer(-3)}), "exponent"),
+    ("momentum.m3", 3, lambda e: e.xreplace({g[2]: g[3]}), "index"),
+    ("momentum.induction_step", 4, lambda e: e.replace(
+        lambda a: isinstance(a, sp.Indexed) and a.base == g, lambda a: g[a.indices[0] + 1]), "index"),
+    ("momentum.weight_sum", 3, lambda e: U(sp.Add, 1, -U(sp.Pow, beta, sp.Symbol("t", integer=True, nonnegative=True))), "exponent"),
+])
+def test_a_changed_step_stops_with_a_message_naming_it(key, number, mutate, what):
+    derivation = BY_KEY[key]
+    broken = _replace_step(derivation, number, mutate(derivation.steps[number - 1].expr))
+    assert sp.srepr(broken.steps[number - 1].expr) != sp.srepr(derivation.steps[number - 1].expr), what
+    with pytest.raises(ProofError) as caught:
+        check_derivation(broken)
+    message = caught.value.message
+    assert derivation.problem in message and key in message
+    assert f"step {number}" in message
+    assert "counterexample" in message
+
+
+def test_a_term_that_vanishes_only_at_integers_is_caught_at_random_rational_points():
+    derivation = _replace_step(BY_KEY["least_squares.dL_dphi0"], 4,
+                               sp.Sum(U(sp.Mul, 2, U(sp.Add, phi0, U(sp.Mul, phi1, x[i]), -y[i])) + sp.sin(sp.pi * phi0) ** 2,
+                                      (i, 1, sp.Symbol("I", integer=True, positive=True))))
+    with pytest.raises(ProofError):
+        check_derivation(derivation)
