@@ -90,6 +90,9 @@ def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[st
     if cache_file.exists():
         with cache_file.open("rb") as handle:
             model = pickle.load(handle)
+        for figure in model["figures"].values():  # the cache may come from another checkout
+            for kind in ("pdf", "svg"):
+                figure[kind] = str(paths.figures / Path(figure[kind]).name)
         if all(Path(f["pdf"]).exists() and Path(f["svg"]).exists() for f in model["figures"].values()):
             report.model_cached = True
             return model

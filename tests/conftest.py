@@ -11,11 +11,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 
 
-def make_root(tmp: Path) -> Path:
-    """A project root for builds: the repository's semester files, nothing generated yet."""
+def make_root(tmp: Path, like: Path | None = None) -> Path:
+    """A project root for builds: the repository's semester files, nothing generated yet.
+
+    ``like`` lends the proven model and figures of an earlier root (not its outputs), so a
+    test about rendering or compiling does not pay for the proofs again.
+    """
     (tmp / "semesters").mkdir(parents=True)
     for toml in (REPO / "semesters").glob("*.toml"):
         shutil.copy(toml, tmp / "semesters" / toml.name)
+    if like is not None:
+        for semester_cache in (like / ".cache").glob("*"):
+            (tmp / ".cache" / semester_cache.name).mkdir(parents=True)
+            for model in semester_cache.glob("model-*.pickle"):
+                shutil.copy(model, tmp / ".cache" / semester_cache.name / model.name)
+        shutil.copytree(like / "figures", tmp / "figures")
     return tmp
 
 

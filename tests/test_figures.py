@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -21,7 +20,7 @@ from pypdf.generic import ContentStream, NumberObject, TextStringObject
 from generator import figures
 from generator.figures import descent_path, least_squares_gradient, least_squares_loss, render_figures
 from generator.problems import least_squares, logistic, momentum
-from generator.variants import QUESTION_DEFAULTS, Questions, _draw
+from generator.variants import QUESTION_DEFAULTS, Questions, draw_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 MINUS = "\u2212"
@@ -32,7 +31,7 @@ def results(q: Questions):
 
 
 def variant(seed: int) -> Questions:
-    return Questions(**{**_draw(random.Random(seed)), "seed": seed})
+    return draw_questions({"seed": seed}, where=lambda key: key)
 
 
 @pytest.fixture(scope="module")
@@ -235,9 +234,10 @@ def test_numbers_hold_every_legend_value_as_printed(rendered, default_results):
         assert float(text) == pytest.approx(value, rel=5e-3)
 
 
-@pytest.mark.parametrize("seed", [None, 0, 2, 8, 15])
-def test_alt_text_names_every_value_and_what_each_curve_does(seed):
-    q = Questions(**QUESTION_DEFAULTS) if seed is None else variant(seed)
+@pytest.mark.parametrize("q", [Questions(**QUESTION_DEFAULTS), variant(0), variant(2), variant(8), variant(15),
+                               Questions(**{**QUESTION_DEFAULTS, "logistic_phi1_fixed": -1.5})],
+                         ids=["handout", "seed0", "seed2", "seed8", "seed15", "negative-phi1"])
+def test_alt_text_names_every_value_and_what_each_curve_does(q):
     result = logistic.compute(q)
     alt = figures.logistic_alt(figures.logistic_spec(result))
     assert "$" not in alt and "\\" not in alt

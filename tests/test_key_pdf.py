@@ -1,0 +1,106 @@
+"""The built key and handout, read back as a student would: pdftotext of the real PDFs."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import make_root, pdf_text
+from generator.build import build
+from generator.errors import LatexError, RenderError
+from generator.render import TEMPLATES
+
+
+@pytest.fixture(scope="module")
+def key_text(built):
+    return pdf_text(built / "activity05-key.pdf")
+
+
+@pytest.fixture(scope="module")
+def handout_text(built):
+    return pdf_text(built / "activity05-handout.pdf")
+
+
+def _solutions(text: str) -> str:
+    """The key without its errata section, where the handout's wrong forms are quoted."""
+    return text.split("Errata of the original handout")[0]
+
+
+def test_header_comes_from_the_semester_config(key_text):
+    head = key_text[:600]
+    for expected in ("CS 316/365 Deep Learning", "Activity 5: Gradient Descent", "October 2, 2024", "Answer key"):
+        assert expected in head
+
+
+def test_derivatives_use_sig_and_never_sin(key_text):
+    body = _solutions(key_text)
+    assert body.count("sig[") >= 20
+    assert "sin[" not in body and "sin(" not in body
+
+
+def test_hessian_is_a_million_by_a_million_with_a_trillion_entries(key_text):
+    # pdftotext flattens superscripts: 10^6 reads "106".
+    assert re.search(r"106 × 106 = 1012 entries", key_text)
+    assert "100000 × 1000000" not in _solutions(key_text)
+
+
+def test_loss_uses_x_i_and_the_square_is_outside(key_text):
+    body = _solutions(key_text)
+    assert "log[1 − sig[ϕ0 + ϕ1 xi ]]" in body
+    assert "log[1 − sig[ϕ0 + ϕ1 x]]" not in body
+
+
+def test_momentum_indices_are_consistent(key_text):
+    body = _solutions(key_text)
+    assert "m1 = βm0 + (1 − β) g0" in body
+    assert re.search(r"mt\+1 = β\s*t\+1\s*m0", body.replace("\n", " ")) or "βt+1" in body
+    assert "∑\ni∈B1" not in body
+
+
+def test_errata_lists_nine_rejected_originals(key_text):
+    errata = key_text.split("Errata of the original handout")[1]
+    assert errata.count("rejected") == 9 and errata.count("proven") >= 9
+    assert errata.count("Counterexample") == 9
+
+
+def test_handout_has_the_questions_and_no_solution(handout_text):
+    for question in ("Least-squares gradient", "Logistic regression", "Momentum", "Size of the Hessian",
+                     "What is a suitable loss function", "parameters?"):
+        assert question in handout_text
+    for leak in ("Solution", "Errata", "counterexample", "Numerical check", "Answer key", "sig[0]"):
+        assert leak not in handout_text
+
+
+def _broken_templates(tmp_path, old: str, new: str):
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    fragment = templates / "problems" / "hessian.tex.j2"
+    text = fragment.read_text()
+    assert old in text
+    fragment.write_text(text.replace(old, new, 1))
+    return templates
+
+
+def test_a_latex_error_is_reported_with_its_line_and_the_old_pdf_stays(tmp_path, built):
+    root = make_root(tmp_path / "root", like=built.parent.parent)
+    build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
+    pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
+    before = pdf.read_bytes()
+    templates = _broken_templates(tmp_path, "That is why", r"\undefinedmacro That is why")
+    with pytest.raises(LatexError) as caught:
+        build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
+    message = caught.value.render()
+    assert "Undefined control sequence" in message
+    assert r"\undefinedmacro That is why" in message  # the failing source line is quoted
+    assert pdf.read_bytes() == before
+
+
+def test_a_template_syntax_error_names_the_template_and_line(tmp_path, built):
+    root = make_root(tmp_path / "root", like=built.parent.parent)
+    templates = _broken_templates(tmp_path, "((* endif *))", "((* endfor *))")
+    with pytest.raises(RenderError) as caught:
+        build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
+    assert "hessian.tex.j2" in caught.value.message
+    assert not (root / "output").exists()
