@@ -57,7 +57,7 @@ def build_model(cfg: Config, figures_dir: Path, log: Callable[[str], None]) -> d
         "proof_records": tuple(dataclasses.asdict(r) for r in report.records),
         "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
                              "digest": f.digest} for f in figures},
-        "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}"}
+        "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
                            for f in figures for value, text in f.numbers],
         "fragments": FRAGMENTS,
         "sheet_template": activity05.SHEET_TEMPLATE,

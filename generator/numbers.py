@@ -49,6 +49,7 @@ class Entry:
     value: float | int | str
     text: str
     source: str
+    kind: str  # number (through the formatter), text or date (from the config), sympy (a constant in a formula)
 
 
 class Ledger:
@@ -57,8 +58,8 @@ class Ledger:
     def __init__(self) -> None:
         self.entries: list[Entry] = []
 
-    def record(self, value, text: str, source: str) -> None:
-        self.entries.append(Entry(value, text, source))
+    def record(self, value, text: str, source: str, kind: str) -> None:
+        self.entries.append(Entry(value, text, source, kind))
 
     def as_json(self) -> list[dict[str, Any]]:
         return [dataclasses.asdict(e) for e in self.entries]

@@ -54,12 +54,12 @@ class _Gate:
             raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
                               hint="pass a field of the results or of cfg, never a literal")
         formatted = format_quantity(q.value, places=places, digits=digits, power=power)
-        self.ledger.record(q.value, formatted.text, q.source)
+        self.ledger.record(q.value, formatted.text, q.source, "number")
         return Latex(AUDIT_NUMBER if self.audit else formatted.latex)
 
     def text(self, t: Text) -> Latex:
         if any(ch.isdigit() for ch in t.value):
-            self.ledger.record(t.value, t.value, t.source)
+            self.ledger.record(t.value, t.value, t.source, "text")
         return Latex(AUDIT_CONFIG if self.audit else escape_latex(t.value))
 
     def date(self, d: Any) -> Latex:
@@ -68,13 +68,13 @@ class _Gate:
             text = value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
         else:
             text = value.strftime("%B %-d, %Y")
-        self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown")
+        self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown", "date")
         return Latex(AUDIT_CONFIG if self.audit else escape_latex(text))
 
     def finalize(self, value: Any) -> str:
         if isinstance(value, SympyLatex):
             for constant in getattr(value, "constants", ()):
-                self.ledger.record(str(constant), str(constant), getattr(value, "source", "sympy"))
+                self.ledger.record(str(constant), str(constant), getattr(value, "source", "sympy"), "sympy")
             return AUDIT_SYMPY if self.audit else str(value)  # finalize's result is final text
         if isinstance(value, Latex):
             return str(value)

@@ -114,7 +114,7 @@ MIDPOINT_SHIFT = Derivation(
 pr = sp.Symbol(r"\mathrm{Pr}(y=1\,|\,x)")
 FORMULAS = {
     "pr": tex(pr, "logistic.model"),
-    "classes": tex(sp.Contains(sp.Symbol("y"), sp.FiniteSet(0, 1), evaluate=False), "logistic.classes"),
+    "labels": tex(sp.FiniteSet(0, 1), "logistic.labels"),
     "model": tex(U(sp.Eq, pr, sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym)))), "logistic.model"),
     "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss), "logistic.loss"),
     "z_i": tex(U(sp.Eq, sp.Symbol("z_i"), z_i), "logistic.z_i"),

@@ -1,0 +1,515 @@
+"""The accessible HTML twin of the key: the same model, the same numbers, MathML for the math.
+
+Nothing here computes or proves. ``build_html`` loads the very render model the PDF is made
+from (``build.load_model``) and the same Jinja context (``build.context``), fills the HTML
+templates in ``templates/html`` and converts every formula to MathML, so the page reads
+without JavaScript and in a screen reader. The formulas are the LaTeX strings SymPy printed
+for the PDF (and the few typed in the templates, as in the LaTeX templates), converted by
+``latex2mathml`` after a small normalisation; numbers go through the one formatter
+(``numbers.format_quantity``) and into a ledger, exactly as in the PDF.
+
+How math and numbers travel through a template. The gate (``finalize``) turns every value a
+template prints into text: config strings and prose are HTML-escaped; a number or a SymPy
+formula becomes a private marker. Templates write math between ``\\( \\)`` (inline) and
+``\\[ \\]`` (display), as the LaTeX templates write ``$ $`` and ``\\[ \\]``. After rendering,
+``_Finisher`` converts each math segment to MathML, with markers replaced by the formula's
+LaTeX or by the number's MathML; markers in prose become the number as HTML text. Whatever
+is left that looks like LaTeX (a backslash, a stray marker) stops the build, so no raw LaTeX
+can reach a reader.
+
+Two outputs from one rendering path: the standalone page (``activity05-key.html`` with its
+figures beside it in ``activity05-key-figures/``) and the body of the Canvas page
+(``activity05-key.canvas.html``), which has no ``<head>``, starts at ``<h2>`` (Canvas shows the
+page title as the ``<h1>``) and carries its styles inline, since Canvas removes stylesheets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import sys
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import jinja2
+
+from . import config as config_module
+from .build import ROOT, BuildReport, Paths, context, load_model, write_atomically
+from .errors import RenderError
+from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, format_quantity
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
+SHEET = "activity05.html.j2"
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+AUDIT_NUMBER, AUDIT_SYMPY, AUDIT_CONFIG = "<<NUM>>", "<<SYMPY>>", "<<CONFIG>>"
+
+# Markers: private-use characters, which config text can never produce (the gate escapes them).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_MARKER = re.compile(_OPEN + r"([ns])(\d+)" + _CLOSE)
+_MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
+
+ET.register_namespace("", MATHML_NS)
+
+
+# --- the look: one table of styles, used as a stylesheet and inlined for Canvas -------------
+
+STYLES: dict[str, str] = {
+    "sheet": "max-width: 48rem; margin: 0 auto; padding: 0 1rem; line-height: 1.55; color: #1a1a1a",
+    "course": "margin: 0.2rem 0; color: #404040",
+    "key-note": "color: #1f4e79; font-weight: bold; margin: 0.2rem 0",
+    "note": "color: #4d4d4d; font-size: 0.95em",
+    "problem": "margin-top: 2.2rem; border-top: 1px solid #c8c8c8; padding-top: 0.6rem",
+    "solution": "color: #1f4e79; margin-top: 1.2rem",
+    "part": "font-size: 1.05em; margin-top: 1.2rem",
+    "derivation": "margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding-left: 0.6rem",
+    "step": "margin: 0.35rem 0",
+    "formula": "overflow-x: auto; padding: 0.15rem 0",
+    "why": "margin: 0 0 0 1.5rem; color: #4d4d4d; font-size: 0.92em",
+    "display": "overflow-x: auto; padding: 0.15rem 0; margin: 0.5rem 0",
+    "scroll": "overflow-x: auto",
+    "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
+    "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
+    "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
+    "figure": "margin: 1rem 0",
+    "image": "max-width: 100%; height: auto; display: block",
+    "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",
+    "erratum": "margin: 0.4rem 0 1rem 0",
+    "verdict": "margin: 0.25rem 0",
+}
+PAGE_CSS = """
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
+math[display="block"] { margin: 0.1rem 0; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
+h2 { font-size: 1.3rem; }
+h3 { font-size: 1.12rem; }
+a { color: #0b5394; }
+caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
+[tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
+@media (min-width: 40rem) { .step { display: flex; align-items: baseline; gap: 1rem; }
+  .step .formula { flex: 1 1 auto; } .step .why { margin: 0; flex: 0 0 14rem; text-align: right; } }
+"""
+
+
+def stylesheet() -> str:
+    rules = [f".{name} {{ {css}; }}" for name, css in STYLES.items()]
+    return PAGE_CSS.strip() + "\n" + "\n".join(rules)
+
+
+def inline_styles(body: str) -> str:
+    """Canvas keeps ``style`` attributes but drops stylesheets: copy each class's style inline."""
+    def styled(match: re.Match) -> str:
+        names = match.group(1).split()
+        css = "; ".join(STYLES[n] for n in names if n in STYLES)
+        return f'class="{match.group(1)}" style="{css};"' if css else match.group(0)
+    return re.sub(r'class="([^"]*)"', styled, body)
+
+
+# --- LaTeX (as printed for the PDF) to MathML ----------------------------------------------
+
+_NORMALISE = (
+    (re.compile(r"\\mathopen\{\}|\\mathclose\{\}|\\allowbreak\b"), ""),  # spacing hints only
+    (re.compile(r"\\mathrm\{([A-Za-z]{2,})\}"), r"\\operatorname{\1}"),  # a word, read as one name
+)
+
+_GREEK_SMALL, _GREEK_CAPITAL = 0x3B1, 0x391
+_VARIANTS = {"\u2202": 0, "\u03f5": 1, "\u03d1": 2, "\u03f0": 3, "\u03d5": 4, "\u03f1": 5, "\u03d6": 6}
+_ALPHABETS = {  # Unicode's mathematical alphanumerics: (Latin A, Latin a, Greek Alpha, alpha, partial)
+    "bold": (0x1D400, 0x1D41A, 0x1D6A8, 0x1D6C2, 0x1D6DB),
+    "bold-italic": (0x1D468, 0x1D482, 0x1D71C, 0x1D736, 0x1D74F),
+}
+
+
+def _styled_char(char: str, variant: str) -> str:
+    """A letter in the bold or bold-italic alphabet: Chromium ignores ``mathvariant`` but not these."""
+    latin_upper, latin_lower, greek_upper, greek_lower, partial = _ALPHABETS[variant]
+    code = ord(char)
+    if "A" <= char <= "Z":
+        return chr(latin_upper + code - ord("A"))
+    if "a" <= char <= "z":
+        return chr(latin_lower + code - ord("a"))
+    if _GREEK_CAPITAL <= code <= 0x3A9:
+        return chr(greek_upper + code - _GREEK_CAPITAL)
+    if _GREEK_SMALL <= code <= 0x3C9:
+        return chr(greek_lower + code - _GREEK_SMALL)
+    if char in _VARIANTS:
+        return chr(partial + _VARIANTS[char])
+    return char
+
+
+def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
+    """Make latex2mathml's tree read and render well in MathML Core (Chromium) and screen readers."""
+    tag = element.tag.split("}")[-1]
+    text = (element.text or "").strip()
+    variant = element.get("mathvariant")
+    if variant in _ALPHABETS:
+        element.text = "".join(_styled_char(c, variant) for c in element.text or "")
+        del element.attrib["mathvariant"]
+    if tag == "mo" and re.fullmatch(r"[A-Za-z]{2,}", text):  # \operatorname{sig}: a name, not an operator
+        element.tag = f"{{{MATHML_NS}}}mi"
+        element.attrib.clear()
+    if tag == "mi" and text in (":", ",", ";"):
+        element.tag = f"{{{MATHML_NS}}}mo"
+    if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
+        element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim, as in the PDF's display
+        element[0].tag = f"{{{MATHML_NS}}}mi"
+    for child in list(element):
+        child_tag = child.tag.split("}")[-1]
+        if child_tag == "mo" and not (child.text or "").strip() and len(child) <= 1 and \
+                all(c.tag.split("}")[-1] == "mrow" and len(c) == 0 for c in child):
+            element.remove(child)  # \left. and empty operators draw nothing
+            continue
+        _tidy(child, element)
+
+
+def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
+    """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
+    from latex2mathml.converter import convert  # imported here: keeps `import generator.html` light
+
+    source = latex
+    for pattern, replacement in _NORMALISE:
+        source = pattern.sub(replacement, source)
+    try:
+        converted = convert(source, display="block" if display else "inline")
+        root = ET.fromstring(converted)
+    except Exception as exc:  # latex2mathml raises its own exception types, and ValueError
+        raise RenderError(f"could not convert the formula to MathML: {latex}",
+                          hint=f"latex2mathml said: {exc}") from None
+    _tidy(root)
+    if numbers:
+        _splice_numbers(root, numbers)
+    for element in root.iter():
+        for value in (element.text, element.tail):
+            if value and ("\\" in value or _OPEN in value):
+                raise RenderError(f"the formula {latex} left LaTeX in its MathML: {value.strip()}",
+                                  hint="add the command to generator/html.py's normalisation")
+    root.set("display", "block" if display else "inline")
+    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def _splice_numbers(root: ET.Element, numbers: dict[str, ET.Element]) -> None:
+    for parent in root.iter():
+        for index, child in enumerate(list(parent)):
+            if child.tag.split("}")[-1] == "mtext" and (child.text or "") in numbers:
+                replacement = numbers[child.text]
+                replacement.tail = child.tail
+                parent.remove(child)
+                parent.insert(index, replacement)
+
+
+# --- numbers: the siunitx form of format_quantity, in HTML and in MathML --------------------
+
+_MINUS, _NARROW_SPACE = "\u2212", "\u202f"
+
+
+@dataclass(frozen=True)
+class NumberForms:
+    html: str  # for prose and tables
+    mathml: ET.Element  # for formulas
+    text: str  # format_quantity's plain text, as recorded in the ledger
+
+
+def _group(digits: str) -> str:
+    """siunitx's group-digits=integer, group-minimum-digits=5: 1 000 000, 1234, 12 345.5."""
+    whole, dot, fraction = digits.partition(".")
+    if len(whole) >= 5:
+        whole = _NARROW_SPACE.join(
+            [whole[:len(whole) % 3]] * bool(len(whole) % 3) + [whole[i:i + 3] for i in range(len(whole) % 3, len(whole), 3)])
+    return whole + dot + fraction
+
+
+def _mml(tag: str, text: str | None = None, *children: ET.Element) -> ET.Element:
+    element = ET.Element(f"{{{MATHML_NS}}}{tag}")
+    element.text = text
+    element.extend(children)
+    return element
+
+
+def number_forms(value: int | float, **options: Any) -> NumberForms:
+    """Both printed forms of one number, from the siunitx LaTeX that the PDF prints."""
+    formatted = format_quantity(value, **options)
+    match = re.fullmatch(r"\\num\{(-?[\d.]*)(?:e(-?\d+))?\}", formatted.latex)
+    if not match:
+        raise RenderError(f"unexpected number format {formatted.latex!r}")
+    mantissa, exponent = match.group(1), match.group(2)
+    negative = mantissa.startswith("-")
+    mantissa = _group(mantissa.lstrip("-"))
+    sign_html = _MINUS if negative else ""
+    if exponent is None:
+        core_html = mantissa
+        core = _mml("mn", mantissa)
+    else:
+        power_html = f"10<sup>{exponent.replace('-', _MINUS)}</sup>"
+        power = _mml("msup", None, _mml("mn", "10"), _exponent(exponent))
+        core_html = power_html if not mantissa else f"{mantissa}\u2009\u00d7\u200910<sup>{exponent.replace('-', _MINUS)}</sup>"
+        core = power if not mantissa else _mml("mrow", None, _mml("mn", mantissa), _mml("mo", "\u00d7"), power)
+    element = _mml("mrow", None, _mml("mo", _MINUS), core) if negative else core
+    return NumberForms(sign_html + core_html, element, formatted.text)
+
+
+def _exponent(exponent: str) -> ET.Element:
+    if exponent.startswith("-"):
+        return _mml("mrow", None, _mml("mo", _MINUS), _mml("mn", exponent[1:]))
+    return _mml("mn", exponent)
+
+
+# --- the gate: every printed value becomes escaped text or a marker -------------------------
+
+def escape_text(text: str) -> str:
+    """HTML-escape, and neutralise what the finisher would read as math or a marker."""
+    escaped = html.escape(text, quote=True)
+    return escaped.replace("\\", "&#92;").replace(_OPEN, "&#xE000;").replace(_CLOSE, "&#xE001;")
+
+
+def prose(latex: Latex) -> str:
+    """Code-written prose (a justification, a title, an erratum): text with $math$ in it."""
+    parts = str(latex).split("$")
+    if len(parts) % 2 == 0:
+        raise RenderError(f"unbalanced $ in {latex!r}")
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append(r"\(" + part + r"\)")
+            continue
+        if "\\" in part:
+            raise RenderError(f"a LaTeX command outside math in {latex!r}",
+                              hint="generator/html.py reads only $math$ in prose; write plain text around it")
+        out.append(html.escape(part, quote=False).replace("~", "\u00a0").replace("--", "\u2013"))
+    return "".join(out)
+
+
+class HtmlGate:
+    """The ``finalize`` hook and the filters of the HTML environment, sharing one ledger.
+
+    The counterpart of ``render._Gate``: the same rules (a bare number is refused, every number
+    and config string with a digit is recorded), with HTML escaping instead of LaTeX escaping.
+    """
+
+    def __init__(self, audit: bool = False):
+        self.audit = audit
+        self.ledger = Ledger()
+        self.numbers: list[NumberForms] = []
+        self.formulas: list[str] = []
+
+    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
+        if not isinstance(q, Quantity):
+            raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
+                              hint="pass a field of the results or of cfg, never a literal")
+        forms = number_forms(q.value, places=places, digits=digits, power=power)
+        self.ledger.record(q.value, forms.text, q.source)
+        if self.audit:
+            return AUDIT_NUMBER
+        self.numbers.append(forms)
+        return f"{_OPEN}n{len(self.numbers) - 1}{_CLOSE}"
+
+    def formula(self, latex: SympyLatex) -> str:
+        for constant in getattr(latex, "constants", ()):
+            self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"))
+        if self.audit:
+            return AUDIT_SYMPY
+        self.formulas.append(str(latex))
+        return f"{_OPEN}s{len(self.formulas) - 1}{_CLOSE}"
+
+    def text(self, t: Text) -> str:
+        if any(ch.isdigit() for ch in t.value):
+            self.ledger.record(t.value, t.value, t.source)
+        return AUDIT_CONFIG if self.audit else escape_text(t.value)
+
+    def date(self, d: Any) -> str:
+        value = d.raw if isinstance(d, Traced) else d
+        if isinstance(value, dt.datetime):
+            text = value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
+        else:
+            text = value.strftime("%B %-d, %Y")
+        self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown")
+        return AUDIT_CONFIG if self.audit else escape_text(text)
+
+    def finalize(self, value: Any) -> str:
+        if isinstance(value, SympyLatex):
+            return self.formula(value)
+        if isinstance(value, Latex):
+            return prose(value)
+        if isinstance(value, Quantity):
+            return self.number(value)
+        if isinstance(value, Text):
+            return self.text(value)
+        if isinstance(value, bool) or isinstance(value, (int, float)):
+            raise RenderError(f"a bare number {value!r} reached a template",
+                              hint="numbers must come from the results or the config, through the num filter")
+        if isinstance(value, jinja2.runtime.Markup):
+            return str(value)
+        if isinstance(value, str):
+            return escape_text(value)
+        if value is None:
+            raise RenderError("a template printed None", hint="check the variable name")
+        if isinstance(value, Traced):
+            return self.date(value) if isinstance(value.raw, dt.date) else str(value)
+        raise RenderError(f"cannot print a {type(value).__name__} in HTML")
+
+
+def _count(values: Any) -> Quantity:
+    items = tuple(values)
+    sources = [getattr(v, "source", "") for v in items]
+    collection = sources[0].rsplit("[", 1)[0] if sources and sources[0] else "sequence"
+    return Quantity(len(items), f"count of {collection}")
+
+
+def environment(gate: HtmlGate, directory: Path = TEMPLATES) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(directory)),
+        block_start_string="((*", block_end_string="*))",
+        variable_start_string="(((", variable_end_string=")))",
+        comment_start_string="((=", comment_end_string="=))",
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # finalize escapes every value; template text is trusted markup
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        finalize=gate.finalize,
+    )
+    env.filters["num"] = gate.number
+    env.filters["date"] = gate.date
+    env.filters["count"] = _count
+    env.filters["macro"] = lambda value: jinja2.runtime.Markup(value)  # a macro's output was gated line by line
+    return env
+
+
+# --- after rendering: math to MathML, markers to numbers ------------------------------------
+
+class _Finisher:
+    def __init__(self, gate: HtmlGate):
+        self.gate = gate
+
+    def __call__(self, page: str) -> str:
+        out, last = [], 0
+        for match in _MATH.finditer(page):
+            out.append(self._prose(page[last:match.start()]))
+            inline, block = match.group(1), match.group(2)
+            out.append(self._math(inline if block is None else block, display=block is not None))
+            last = match.end()
+        out.append(self._prose(page[last:]))
+        finished = "".join(out)
+        self._check(finished)
+        return finished
+
+    def _prose(self, text: str) -> str:
+        def replace(match: re.Match) -> str:
+            kind, index = match.group(1), int(match.group(2))
+            if kind == "n":
+                return self.gate.numbers[index].html
+            return latex_to_mathml(self.gate.formulas[index])
+        return _MARKER.sub(replace, text)
+
+    def _math(self, latex: str, *, display: bool) -> str:
+        numbers: dict[str, ET.Element] = {}
+
+        def replace(match: re.Match) -> str:
+            kind, index = match.group(1), int(match.group(2))
+            if kind == "s":
+                return "{" + self.gate.formulas[index] + "}"
+            key = f"\ue002{index}\ue003"
+            numbers[key] = self.gate.numbers[index].mathml
+            return r"\text{" + key + "}"
+        return latex_to_mathml(_MARKER.sub(replace, html.unescape(latex)), display=display, numbers=numbers)
+
+    @staticmethod
+    def _check(page: str) -> None:
+        outside_math = re.sub(r"<math\b.*?</math>", " ", page, flags=re.S)
+        for needle, what in (("\\", "a backslash"), (_OPEN, "an unresolved value"), ("$", "a dollar sign")):
+            if needle in re.sub(r"<[^>]*>", " ", outside_math):
+                at = outside_math.find(needle)
+                raise RenderError(f"{what} would show on the page: ...{outside_math[max(0, at - 60):at + 60]}...",
+                                  hint="math belongs between \\( \\) or \\[ \\] in the HTML templates")
+
+
+# --- rendering and building -----------------------------------------------------------------
+
+@dataclass
+class HtmlOutput:
+    html: str
+    ledger: Ledger
+
+
+def figure_directory_name() -> str:
+    return "activity05-key-figures"
+
+
+def html_context(cfg, model: dict[str, Any], *, canvas: bool) -> dict[str, Any]:
+    """``build.context`` plus what only the HTML needs: figure addresses, problem numbers."""
+    ctx = context(cfg, model, "key")
+    folder = figure_directory_name()
+    ctx["figures"] = {name: {"src": f"{folder}/{Path(f['svg']).name}", "alt": f["alt"], "name": name}
+                      for name, f in model["figures"].items()}
+    # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
+    ctx["problem_numbers"] = {f"problem:{Path(fragment).name.split('.')[0]}": Latex(str(n))
+                              for n, fragment in enumerate(model["fragments"], start=1)}
+    ctx["figure_numbers"] = {name: Latex(str(n)) for n, name in enumerate(("logistic_family", "momentum"), start=1)}
+    ctx["table_numbers"] = {"curves": Latex("1")}
+    ctx["fragments"] = tuple(_html_fragment(f) for f in model["fragments"])
+    ctx["canvas"] = canvas
+    ctx["stylesheet"] = jinja2.runtime.Markup(stylesheet())
+    return ctx
+
+
+def _html_fragment(tex_fragment: str) -> str:
+    """problems/logistic.tex.j2 -> problems/logistic.html.j2: each LaTeX fragment has an HTML twin."""
+    return tex_fragment.removesuffix(".tex.j2") + ".html.j2"
+
+
+def render_html(cfg, model: dict[str, Any], *, canvas: bool = False, audit: bool = False,
+                directory: Path = TEMPLATES) -> HtmlOutput:
+    """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
+    gate = HtmlGate(audit)
+    env = environment(gate, directory)
+    try:
+        page = env.get_template(SHEET).render(**html_context(cfg, model, canvas=canvas))
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}",
+                          hint="fix the template syntax at that line") from None
+    except jinja2.UndefinedError as exc:
+        raise RenderError(f"{SHEET}: {exc.message}", hint="check the variable name in the template") from None
+    except RenderError as exc:
+        raise RenderError(f"{SHEET}: {exc.message}", hint=exc.hint) from None
+    if not audit:
+        page = _Finisher(gate)(page)
+        if canvas:
+            page = inline_styles(page)
+    return HtmlOutput(page, gate.ledger)
+
+
+def canvas_body_path(paths: Paths) -> Path:
+    return paths.document("key", ".canvas.html")
+
+
+def build_html(semester: str | None = None, *, root: Path = ROOT,
+               log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Path:
+    """Write ``output/<id>/activity05-key.html``, its figures and the Canvas page body.
+
+    Everything is rendered and checked in memory first; only then is each file replaced
+    atomically (unchanged files are not touched), so a failure leaves earlier outputs as they were.
+    """
+    semester = semester or config_module.newest_semester(root)
+    cfg = config_module.load(config_module.config_path(root, semester))
+    paths = Paths(root, semester)
+    model = load_model(cfg, paths, BuildReport(semester), log)
+    page = render_html(cfg, model).html
+    body = render_html(cfg, model, canvas=True).html
+    staged: dict[Path, bytes] = {}
+    figures = paths.output / figure_directory_name()
+    for figure in model["figures"].values():
+        svg = Path(figure["svg"])
+        if not svg.is_file():
+            raise RenderError(f"figure file {svg} is missing", hint="run 'make clean' then build again")
+        staged[figures / svg.name] = svg.read_bytes()
+    staged[paths.document("key", ".html")] = page.encode()
+    staged[canvas_body_path(paths)] = body.encode()
+    for path, data in staged.items():
+        write_atomically(path, data)
+    for stale in figures.glob("*"):
+        if stale not in staged:
+            stale.unlink()
+    log(f"{semester}: wrote {paths.document('key', '.html').relative_to(root)} "
+        f"and {len(model['figures'])} figure(s)")
+    return paths.document("key", ".html")
