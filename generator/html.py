@@ -262,7 +262,7 @@ def _exponent(exponent: str) -> ET.Element:
 def escape_text(text: str) -> str:
     """HTML-escape, and neutralise what the finisher would read as math or a marker."""
     escaped = html.escape(text, quote=True)
-    return escaped.replace("\\", "&#92;").replace(_OPEN, "&#xE000;").replace(_CLOSE, "&#xE001;")
+    return escaped.replace("\\", "&#92;").replace("$", "&#36;").replace(_OPEN, "&#xE000;").replace(_CLOSE, "&#xE001;")
 
 
 def prose(latex: Latex) -> str:
@@ -300,7 +300,7 @@ class HtmlGate:
             raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
                               hint="pass a field of the results or of cfg, never a literal")
         forms = number_forms(q.value, places=places, digits=digits, power=power)
-        self.ledger.record(q.value, forms.text, q.source)
+        self.ledger.record(q.value, forms.text, q.source, "number")
         if self.audit:
             return AUDIT_NUMBER
         self.numbers.append(forms)
@@ -308,7 +308,7 @@ class HtmlGate:
 
     def formula(self, latex: SympyLatex) -> str:
         for constant in getattr(latex, "constants", ()):
-            self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"))
+            self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
         if self.audit:
             return AUDIT_SYMPY
         self.formulas.append(str(latex))
@@ -316,7 +316,7 @@ class HtmlGate:
 
     def text(self, t: Text) -> str:
         if any(ch.isdigit() for ch in t.value):
-            self.ledger.record(t.value, t.value, t.source)
+            self.ledger.record(t.value, t.value, t.source, "text")
         return AUDIT_CONFIG if self.audit else escape_text(t.value)
 
     def date(self, d: Any) -> str:
@@ -325,7 +325,7 @@ class HtmlGate:
             text = value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
         else:
             text = value.strftime("%B %-d, %Y")
-        self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown")
+        self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown", "date")
         return AUDIT_CONFIG if self.audit else escape_text(text)
 
     def finalize(self, value: Any) -> str:
