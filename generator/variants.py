@@ -70,8 +70,11 @@ def _draw(rng: random.Random) -> dict[str, Any]:
     drawn["least_squares_start"] = (rng.choice([0.4, 0.6, 0.8]), rng.choice([-0.4, -0.2, 0.0]))
     lx = sorted(round(rng.uniform(-2.5, 2.5), 1) for _ in range(7))
     ly = [1 if x > 0 else 0 for x in lx]
-    flip = rng.randrange(len(lx))
-    ly[flip] = 1 - ly[flip]  # one label against the trend keeps the optimum finite
+    if len(set(ly)) < 2:  # every x on one side of zero: label the largest one positive
+        ly[-1] = 1 - ly[0]
+    # One label against the trend keeps the optimum finite; never the last of its class.
+    flip = rng.choice([k for k in range(len(lx)) if ly.count(ly[k]) > 1])
+    ly[flip] = 1 - ly[flip]
     drawn["logistic_x"] = tuple(lx)
     drawn["logistic_y"] = tuple(ly)
     drawn["logistic_start"] = (rng.choice([0.0, 0.5]), rng.choice([-0.5, 0.5]))
