@@ -16,7 +16,7 @@ from pathlib import Path
 from .errors import SetupError
 from .render import TEMPLATES
 
-COMMANDS = ("latexmk", "pdflatex", "kpsewhich")
+COMMANDS = ("latexmk", "pdflatex", "kpsewhich", "pdftotext")
 # Debian packages that hold what the templates use (TeX Live 2022 in Debian 12).
 DEBIAN_PACKAGES = ("latexmk", "texlive-latex-base", "texlive-latex-recommended", "texlive-science",
                    "texlive-fonts-recommended", "lmodern", "poppler-utils")
