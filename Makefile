@@ -14,8 +14,9 @@ SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
 # The venv is rebuilt when pyproject.toml changes (the stamp is older than it).
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "installing the Python packages into $(VENV) (once; again when pyproject.toml changes) ..."
+	@$(PY) -m pip install --disable-pip-version-check -e '.[test]' > $(VENV)/pip.log 2>&1 \
+	  || { tail -n 20 $(VENV)/pip.log; echo "pip install failed; the full log is $(VENV)/pip.log"; exit 1; }
 	@touch $@
 
 setup: $(STAMP)
