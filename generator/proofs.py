@@ -186,8 +186,10 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
     """Expand finite sums for these integer choices; return the atoms and an mpmath function."""
     expanded = [_expand_finite_sums(e.xreplace(dict(integers))) for e in exprs]
     labels = {b.label for e in expanded for b in e.atoms(sp.IndexedBase)}
+    indices = {j for e in expanded for a in e.atoms(sp.Indexed) for j in a.indices}
     atoms = sorted(set().union(*(e.atoms(sp.Indexed) for e in expanded))
-                   | {a for e in expanded for a in e.free_symbols if not a.is_integer} - labels, key=str)
+                   | {a for e in expanded for a in e.free_symbols
+                      if not a.is_integer or isinstance(a, sp.Idx)} - labels - indices, key=str)
     dummies = [sp.Dummy() for _ in atoms]
     plain = [e.xreplace(dict(zip(atoms, dummies))) for e in expanded]
     plain = [p.replace(lambda f: isinstance(f, sp.Function) and hasattr(f, "_eval_rewrite_as_exp"),
@@ -215,9 +217,13 @@ def compare(left: sp.Expr, right: sp.Expr, samplers: Mapping[sp.Symbol, Sampler]
     """Do ``left`` and ``right`` agree, symbolically and at ``points`` random points?"""
     samplers = samplers or {}
     rng = random.Random(seed)
-    exprs = (canonical(left, definitions), canonical(right, definitions))
+    # Sums over the same range are equal when their terms are: check the terms, once.
+    exprs = _same_sum_terms(canonical(left, definitions), canonical(right, definitions))
     left, right = exprs
-    integer_symbols = sorted({s for e in exprs for s in e.free_symbols if s.is_integer}, key=str)
+    # Integers that change the shape (bounds, time steps) are drawn; a free summation index is
+    # not: x_i at an unspecified i is already an independent atom.
+    integer_symbols = sorted({s for e in exprs for s in e.free_symbols if s.is_integer and not isinstance(s, sp.Idx)},
+                             key=str)
     evaluators: dict = {}
     checked = 0
     with mpmath.workdps(PRECISION):
