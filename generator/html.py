@@ -57,17 +57,19 @@ ET.register_namespace("", MATHML_NS)
 # --- the look: one table of styles, used as a stylesheet and inlined for Canvas -------------
 
 STYLES: dict[str, str] = {
-    "sheet": "max-width: 48rem; margin: 0 auto; padding: 0 1rem; line-height: 1.55; color: #1a1a1a",
+    "sheet": "max-width: 60rem; margin: 0 auto; padding: 0 1rem; line-height: 1.55; color: #1a1a1a",
     "course": "margin: 0.2rem 0; color: #404040",
     "key-note": "color: #1f4e79; font-weight: bold; margin: 0.2rem 0",
     "note": "color: #4d4d4d; font-size: 0.95em",
     "problem": "margin-top: 2.2rem; border-top: 1px solid #c8c8c8; padding-top: 0.6rem",
     "solution": "color: #1f4e79; margin-top: 1.2rem",
     "part": "font-size: 1.05em; margin-top: 1.2rem",
-    "derivation": "margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding-left: 0.6rem",
-    "step": "margin: 0.35rem 0",
-    "formula": "overflow-x: auto; padding: 0.15rem 0",
-    "why": "margin: 0 0 0 1.5rem; color: #4d4d4d; font-size: 0.92em",
+    "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
+                   "overflow-x: auto; display: grid; grid-template-columns: max-content max-content minmax(9rem, 1fr); "
+                   "column-gap: 0.4rem; row-gap: 0.45rem; align-items: baseline"),
+    "lhs": "text-align: right",
+    "rhs": "text-align: left",
+    "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
     "display": "overflow-x: auto; padding: 0.15rem 0; margin: 0.5rem 0",
     "scroll": "overflow-x: auto",
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
@@ -84,20 +86,22 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
+.sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
 h2 { font-size: 1.3rem; }
 h3 { font-size: 1.12rem; }
 a { color: #0b5394; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
-@media (min-width: 40rem) { .step { display: flex; align-items: baseline; gap: 1rem; }
-  .step .formula { flex: 1 1 auto; } .step .why { margin: 0; flex: 0 0 14rem; text-align: right; } }
+@media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }
+  .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
+  .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
 """
 
 
 def stylesheet() -> str:
     rules = [f".{name} {{ {css}; }}" for name, css in STYLES.items()]
-    return PAGE_CSS.strip() + "\n" + "\n".join(rules)
+    return "\n".join(rules) + "\n" + PAGE_CSS.strip()  # the page's rules last: its media query wins
 
 
 def inline_styles(body: str) -> str:
@@ -245,7 +249,7 @@ def number_forms(value: int | float, **options: Any) -> NumberForms:
     else:
         power_html = f"10<sup>{exponent.replace('-', _MINUS)}</sup>"
         power = _mml("msup", None, _mml("mn", "10"), _exponent(exponent))
-        core_html = power_html if not mantissa else f"{mantissa}\u2009\u00d7\u200910<sup>{exponent.replace('-', _MINUS)}</sup>"
+        core_html = power_html if not mantissa else f"{mantissa}{_NARROW_SPACE}\u00d7{_NARROW_SPACE}{power_html}"
         core = power if not mantissa else _mml("mrow", None, _mml("mn", mantissa), _mml("mo", "\u00d7"), power)
     element = _mml("mrow", None, _mml("mo", _MINUS), core) if negative else core
     return NumberForms(sign_html + core_html, element, formatted.text)
@@ -302,9 +306,9 @@ class HtmlGate:
         forms = number_forms(q.value, places=places, digits=digits, power=power)
         self.ledger.record(q.value, forms.text, q.source, "number")
         if self.audit:
-            return AUDIT_NUMBER
+            return jinja2.runtime.Markup(AUDIT_NUMBER)
         self.numbers.append(forms)
-        return f"{_OPEN}n{len(self.numbers) - 1}{_CLOSE}"
+        return jinja2.runtime.Markup(f"{_OPEN}n{len(self.numbers) - 1}{_CLOSE}")  # final: finalize passes it
 
     def formula(self, latex: SympyLatex) -> str:
         for constant in getattr(latex, "constants", ()):
@@ -317,7 +321,7 @@ class HtmlGate:
     def text(self, t: Text) -> str:
         if any(ch.isdigit() for ch in t.value):
             self.ledger.record(t.value, t.value, t.source, "text")
-        return AUDIT_CONFIG if self.audit else escape_text(t.value)
+        return jinja2.runtime.Markup(AUDIT_CONFIG if self.audit else escape_text(t.value))
 
     def date(self, d: Any) -> str:
         value = d.raw if isinstance(d, Traced) else d
@@ -326,7 +330,7 @@ class HtmlGate:
         else:
             text = value.strftime("%B %-d, %Y")
         self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown", "date")
-        return AUDIT_CONFIG if self.audit else escape_text(text)
+        return jinja2.runtime.Markup(AUDIT_CONFIG if self.audit else escape_text(text))
 
     def finalize(self, value: Any) -> str:
         if isinstance(value, SympyLatex):
@@ -378,6 +382,25 @@ def environment(gate: HtmlGate, directory: Path = TEMPLATES) -> jinja2.Environme
 
 # --- after rendering: math to MathML, markers to numbers ------------------------------------
 
+def _top_level_split(latex: str, separator: str) -> list[str]:
+    """Split at ``separator`` where it stands outside every {group}."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        if latex[i] == "\\" and latex.startswith(separator, i) and depth == 0:
+            pieces.append(latex[start:i])
+            i += len(separator)
+            start = i
+            continue
+        if latex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        i += 1
+    pieces.append(latex[start:])
+    trimmed = (re.sub(r"(?:\\[ ,;:!]|\s)+$", "", piece).strip() for piece in pieces)  # spacing at a break goes
+    return [piece for piece in trimmed if piece]
+
+
 class _Finisher:
     def __init__(self, gate: HtmlGate):
         self.gate = gate
@@ -408,16 +431,25 @@ class _Finisher:
         def replace(match: re.Match) -> str:
             kind, index = match.group(1), int(match.group(2))
             if kind == "s":
-                return "{" + self.gate.formulas[index] + "}"
+                return self.gate.formulas[index]  # as the LaTeX template inserts it: no added group
             key = f"\ue002{index}\ue003"
             numbers[key] = self.gate.numbers[index].mathml
             return r"\text{" + key + "}"
-        return latex_to_mathml(_MARKER.sub(replace, html.unescape(latex)), display=display, numbers=numbers)
+        source = _MARKER.sub(replace, html.unescape(latex)).strip()
+        pieces = _top_level_split(source, r"\allowbreak")
+        if len(pieces) > 1:  # LaTeX may break the line there: so may the browser, between formulas
+            return " ".join(latex_to_mathml(piece, display=True, numbers=numbers).replace(
+                'display="block"', 'display="inline" displaystyle="true"', 1) for piece in pieces)
+        if source.startswith(r"\displaystyle"):  # a display formula set in a line of text (a derivation's row)
+            converted = latex_to_mathml(source.removeprefix(r"\displaystyle"), display=True, numbers=numbers)
+            return converted.replace('display="block"', 'display="inline" displaystyle="true"', 1)
+        return latex_to_mathml(source, display=display, numbers=numbers)
 
     @staticmethod
     def _check(page: str) -> None:
         outside_math = re.sub(r"<math\b.*?</math>", " ", page, flags=re.S)
-        for needle, what in (("\\", "a backslash"), (_OPEN, "an unresolved value"), ("$", "a dollar sign")):
+        for needle, what in (("\\", "a backslash"), (_OPEN, "an unresolved value"), ("&#xE000;", "an unresolved value"),
+                             ("$", "a dollar sign")):
             if needle in re.sub(r"<[^>]*>", " ", outside_math):
                 at = outside_math.find(needle)
                 raise RenderError(f"{what} would show on the page: ...{outside_math[max(0, at - 60):at + 60]}...",
