@@ -1,7 +1,7 @@
 """A small Canvas-like HTTP server for the publish tests, following Canvas's documented API.
 
-It implements only what publishing uses (Courses, Folders and Files APIs, the three-step file
-upload), with Canvas's rules for what a student may open, so a test can ask after every request:
+It implements only what publishing uses (Courses, Folders, Files and Pages APIs, the three-step
+file upload), with Canvas's rules for what a student may open, so a test can ask after every request:
 could a student have opened the key at the server's current time? Faults (error statuses in
 Canvas's shapes, rate limiting, dropped connections) are queued per route.
 
@@ -9,6 +9,12 @@ Student access follows Canvas: an item is open when it is not ``locked`` (unpubl
 ``unlock_at`` is empty or past and its ``lock_at`` empty or future, and every folder above it is
 open by the same rule. ``hidden`` only keeps an item out of listings and protects nothing.
 New files, and folders made by an upload's or a folder's ``parent_folder_path``, start open.
+
+Pages follow Canvas's WikiPage: a student sees a page only when it is published. A future
+``publish_at`` (with the root account's Scheduled Page Publication feature, on by default here)
+unpublishes the page and publishes it at that time; a past one publishes it at once; an
+explicit change of ``published`` clears ``publish_at``. With the feature off, ``publish_at`` is
+stored and does nothing. Pages a student can see appear in the audit as ``pages/<url>``.
 """
 
 from __future__ import annotations
@@ -125,6 +131,25 @@ class StoredFile:
         return self.state in ("uploaded", "available")
 
 
+@dataclass
+class WikiPage:
+    id: int
+    url: str
+    title: str
+    body: str
+    workflow_state: str  # active (published) or unpublished
+    created_at: datetime
+    updated_at: datetime
+    publish_at: datetime | None = None
+    scheduled: bool = False  # a publication job is waiting for publish_at
+    editing_roles: str = "teachers"
+
+    def visible_at(self, now: datetime, feature_on: bool) -> bool:
+        if self.workflow_state == "active":
+            return True
+        return bool(feature_on and self.scheduled and self.publish_at is not None and self.publish_at <= now)
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     method: str
@@ -171,7 +196,7 @@ class FakeCanvas:
     """One course's Files on 127.0.0.1 at a random port, with a clock the test controls."""
 
     def __init__(self, *, token: str, course_id: int, now: datetime, upload_confirm: str = "redirect",
-                 max_per_page: int = 100, quota: int = 500_000_000):
+                 max_per_page: int = 100, quota: int = 500_000_000, scheduled_page_publication: bool = True):
         if upload_confirm not in ("redirect", "created"):
             raise ValueError(upload_confirm)
         self.token = token
@@ -182,6 +207,8 @@ class FakeCanvas:
         self.quota = quota
         self.folders: dict[int, Folder] = {}
         self.files: dict[int, StoredFile] = {}
+        self.pages: dict[str, WikiPage] = {}
+        self.scheduled_page_publication = scheduled_page_publication
         self.requests: list[RecordedRequest] = []
         self.audit: list[AuditEntry] = []
         self._uploads: dict[str, tuple[int, dict[str, str]]] = {}
@@ -261,6 +288,19 @@ class FakeCanvas:
         with self._lock:
             return self._openable(at or self.now)
 
+    def student_can_see_page(self, url: str, at: datetime | None = None) -> bool:
+        with self._lock:
+            page = self.pages.get(url)
+            return page is not None and page.visible_at((at or self.now).astimezone(timezone.utc),
+                                                        self.scheduled_page_publication)
+
+    def add_page(self, title: str, body: str, *, published: bool) -> WikiPage:
+        with self._lock:
+            page = WikiPage(next(self._ids), _page_url(title, set(self.pages)), title, body,
+                            "active" if published else "unpublished", self.now, self.now)
+            self.pages[page.url] = page
+            return page
+
     # the model
 
     def _new_folder(self, name: str, parent_id: int | None, access: Access) -> Folder:
@@ -318,6 +358,8 @@ class FakeCanvas:
             chain = self._folder_chain(self.folders[stored.folder_id])
             if all(f.access.open_at(now) and not f.deleted for f in chain):
                 paths.add(self.path_of_file(stored))
+        paths.update(f"pages/{url}" for url, page in self.pages.items()
+                     if page.visible_at(now, self.scheduled_page_publication))
         return frozenset(paths)
 
     def _finish_upload(self, stored: StoredFile) -> None:
@@ -518,6 +560,78 @@ class FakeCanvas:
         return Reply(200, self.file_json(stored))
 
 
+    # Pages (WikiPagesApiController, WikiPage#process_publish_at)
+
+    def page_json(self, page: WikiPage) -> dict[str, Any]:
+        return {
+            "page_id": page.id, "url": page.url, "title": page.title, "body": page.body,
+            "created_at": _time(page.created_at), "updated_at": _time(page.updated_at),
+            "published": page.workflow_state == "active", "hide_from_students": page.workflow_state != "active",
+            "front_page": False, "editing_roles": page.editing_roles, "todo_date": None,
+            "publish_at": _time(page.publish_at), "locked_for_user": False,
+            "html_url": f"{self.url}/courses/{self.course_id}/pages/{page.url}",
+        }
+
+    def get_page(self, m: re.Match, params: dict) -> Reply:
+        self._course(m["course"])
+        page = self.pages.get(unquote(m["page"]))
+        if page is None:
+            raise CanvasFailure(404, {"message": "page not found"})
+        return Reply(200, self.page_json(page))
+
+    def create_page(self, m: re.Match, params: dict) -> Reply:
+        self._course(m["course"])
+        title = params.get("wiki_page[title]", "").strip()
+        if not title:
+            raise CanvasFailure(400, {"errors": {"title": [{"attribute": "title", "type": "blank",
+                                                            "message": "can't be blank"}]}})
+        page = WikiPage(next(self._ids), _page_url(title, set(self.pages)), title, "", "active", self.now, self.now)
+        self._update_page(page, params, new=True)
+        self.pages[page.url] = page
+        return Reply(200, self.page_json(page))
+
+    def update_page(self, m: re.Match, params: dict) -> Reply:
+        """PUT is an upsert in Canvas: a missing page is created at that URL."""
+        self._course(m["course"])
+        url = unquote(m["page"])
+        page = self.pages.get(url)
+        if page is None:
+            page = WikiPage(next(self._ids), url, params.get("wiki_page[title]") or url, "", "active",
+                            self.now, self.now)
+            self._update_page(page, params, new=True)
+            self.pages[page.url] = page
+        else:
+            self._update_page(page, params, new=False)
+        return Reply(200, self.page_json(page))
+
+    def _update_page(self, page: WikiPage, params: dict, *, new: bool) -> None:
+        if params.get("wiki_page[title]"):
+            page.title = params["wiki_page[title]"]
+        if "wiki_page[body]" in params:
+            page.body = params["wiki_page[body]"]
+        if params.get("wiki_page[editing_roles]"):
+            page.editing_roles = params["wiki_page[editing_roles]"]
+        changed_state = False
+        if params.get("wiki_page[published]", "") != "":
+            state = "active" if _boolean(params["wiki_page[published]"]) else "unpublished"
+            changed_state = not new and state != page.workflow_state
+            page.workflow_state = state
+        if changed_state:  # explicitly publishing or unpublishing clears publish_at
+            page.publish_at, page.scheduled = None, False
+        elif "wiki_page[publish_at]" in params:
+            publish_at = _parse_time(params["wiki_page[publish_at]"])
+            if publish_at != page.publish_at:
+                page.publish_at = publish_at
+                if self.scheduled_page_publication:
+                    if publish_at is not None and publish_at > self.now:
+                        page.workflow_state, page.scheduled = "unpublished", True
+                    elif publish_at is None:
+                        page.workflow_state, page.scheduled = "unpublished", False
+                    else:
+                        page.workflow_state, page.scheduled = "active", False
+        page.updated_at = self.now
+
+
 # (method, route name, pattern, endpoint, needs the bearer token)
 ROUTES: list[tuple[str, str, re.Pattern, Callable, bool]] = [
     ("GET", "course", re.compile(r"/api/v1/courses/(?P<course>\d+)"), FakeCanvas.get_course, True),
@@ -538,6 +652,10 @@ ROUTES: list[tuple[str, str, re.Pattern, Callable, bool]] = [
      FakeCanvas.create_success, False),
     ("GET", "get_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.get_file, True),
     ("PUT", "update_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.update_file, True),
+    ("GET", "get_page", re.compile(r"/api/v1/courses/(?P<course>\d+)/pages/(?P<page>[^/]+)"), FakeCanvas.get_page, True),
+    ("PUT", "update_page", re.compile(r"/api/v1/courses/(?P<course>\d+)/pages/(?P<page>[^/]+)"),
+     FakeCanvas.update_page, True),
+    ("POST", "create_page", re.compile(r"/api/v1/courses/(?P<course>\d+)/pages"), FakeCanvas.create_page, True),
 ]
 ROUTE_NAMES = {name for _, name, _, _, _ in ROUTES}
 
@@ -688,6 +806,16 @@ def _parse_time(value: str) -> datetime | None:
 
 def _time(value: datetime | None) -> str | None:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def _page_url(title: str, taken: set[str]) -> str:
+    """Canvas's WikiPage URL: the title as lowercase words joined by '-', made unique with -2, -3, ..."""
+    base = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "page"
+    url, n = base, 1
+    while url in taken:
+        n += 1
+        url = f"{base}-{n}"
+    return url
 
 
 def _split(path: str) -> list[str]:

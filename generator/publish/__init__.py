@@ -3,6 +3,7 @@
 The CLI calls ``publish_semester`` after building the PDFs; docs/canvas.md is the user's guide.
 """
 
+from .page import PageItem, PublishedPage, page_item
 from .plan import Plan, describe_plan
 from .report import PublishedFile, PublishReport
 from .retry import RetryPolicy
@@ -10,4 +11,4 @@ from .run import publish_semester
 from .targets import HANDOUT_FOLDER_SUFFIX, PublishItem
 
 __all__ = ["publish_semester", "describe_plan", "PublishItem", "PublishReport", "PublishedFile", "Plan",
-           "RetryPolicy", "HANDOUT_FOLDER_SUFFIX"]
+           "RetryPolicy", "HANDOUT_FOLDER_SUFFIX", "PageItem", "PublishedPage", "page_item"]

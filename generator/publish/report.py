@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .page import PublishedPage
 from .plan import Plan
 
 
@@ -26,3 +27,4 @@ class PublishReport:
     dry_run: bool
     plan: Plan
     published: tuple[PublishedFile, ...] = ()
+    page: PublishedPage | None = None  # the key's page, when [canvas] publish_page is on

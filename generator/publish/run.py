@@ -10,6 +10,9 @@ Order of work, and why it is safe at every point:
 3. The file's own availability is set to the same release, so it stays closed even if someone
    later opens the folder by hand.
 4. Folder and file are read back and checked.
+5. Optionally (``[canvas] publish_page``), the key's HTML twin becomes a Canvas page that opens
+   by itself at the key's release; see page.py for how, and why its figures sit in a hidden,
+   unlocked folder.
 Stopping anywhere leaves nothing openable early, and the error says what was done and that
 running publish again finishes the job; every step looks before it acts, so repeating is safe.
 """
@@ -31,10 +34,12 @@ from .client import CanvasFiles, HttpFailure
 from .credentials import (TOKEN_VARIABLE, base_url_from, hide, missing_token, token_from,
                           token_kept_out_of_logs)
 from .failures import Where, explain
+from .page import (HIDDEN_OPEN, CanvasPages, PageItem, PublishedPage, body_with_canvas_sources, describe_page,
+                   figures_folder, page_item, page_problems)
 from .plan import FolderStep, Plan, describe_plan, folder_step, observed_plan, offline_plan
 from .report import PublishedFile, PublishReport
 from .retry import RetryPolicy, with_retries
-from .targets import PublishItem, Target, targets_for
+from .targets import PublishItem, Target, folder_names, targets_for
 from .verify import problems_with
 
 T = TypeVar("T")
@@ -42,9 +47,19 @@ T = TypeVar("T")
 
 def publish_semester(config, files: list[PublishItem], *, dry_run: bool,
                      environ: Mapping[str, str] = os.environ, out: TextIO = sys.stdout,
-                     now: datetime | None = None, retry: RetryPolicy = RetryPolicy()) -> PublishReport:
-    """Put ``files`` in the course's Files, each closed until its release; or, dry, show the plan."""
+                     now: datetime | None = None, retry: RetryPolicy = RetryPolicy(),
+                     page: PageItem | None = None) -> PublishReport:
+    """Put ``files`` in the course's Files, each closed until its release; or, dry, show the plan.
+
+    With ``page`` (or with ``[canvas] publish_page`` on, when the page is read from the key's
+    output folder, where ``make html`` wrote it), the key's HTML twin is published as a page too.
+    """
     now = now or datetime.now(timezone.utc)
+    if page is None and getattr(config.canvas, "publish_page", False):
+        key = [item for item in files if item.release == config.activity.key_release]
+        if not key:
+            raise CanvasError("publish_page is on, but the key is not among the files to publish")
+        page = page_item(config, key[0].path.parent)
     targets = targets_for(config.canvas.folder, config.activity.key_release, list(files))
     where = Where(base_url_from(config.canvas.base_url, environ), config.canvas.course_id, config.semester)
     for target in targets:
@@ -57,22 +72,33 @@ def publish_semester(config, files: list[PublishItem], *, dry_run: bool,
             raise missing_token()
         plan = offline_plan(where, targets, now)
         print(describe_plan(plan), file=out)
+        if page is not None:
+            print(_describe_page(config, page, now), file=out)
         print(f"Dry run: nothing was sent to Canvas. With {TOKEN_VARIABLE} set, a dry run also reads "
               "(never changes) Canvas to show what exists.", file=out)
         return PublishReport(where.semester, where.base_url, where.course_id, True, plan)
     with token_kept_out_of_logs(token):
         run = _Publication(CanvasFiles(where.base_url, token, where.course_id), where, token, targets, retry, out,
-                           now)
+                           now, page, folder_names(config.canvas.folder))
         return run.dry() if dry_run else run.publish()
+
+
+def _describe_page(config, page: PageItem, now: datetime) -> str:
+    names = figures_folder(folder_names(config.canvas.folder))
+    lines = describe_page(page, "/".join(names), now)
+    return "\n".join([f"  {line}" for line in lines[:-1]] + lines[-1:])
 
 
 class _Publication:
     """One publish: the steps in order, and a record of what is done, for a message on failure."""
 
     def __init__(self, api: CanvasFiles, where: Where, token: str, targets: tuple[Target, ...],
-                 retry: RetryPolicy, out: TextIO, now: datetime):
+                 retry: RetryPolicy, out: TextIO, now: datetime, page: PageItem | None = None,
+                 key_folder: tuple[str, ...] = ()):
         self.api, self.where, self.token, self.targets = api, where, token, targets
         self.retry, self.out, self.now = retry, out, now
+        self.page, self.key_folder = page, key_folder
+        self.page_written = False
         self.done: list[str] = []
         self.closed_folders: dict[str, Folder] = {}
         self.course: Course | None = None
@@ -101,8 +127,9 @@ class _Publication:
         for item in published:
             self._say(f"verified: {item.remote_name} in '{item.folder}' opens to students by itself at "
                       f"{show_time(item.opens_at, item.opens_at)}, not before")
+        page = self._publish_page() if self.page is not None else None
         return PublishReport(self.where.semester, self.where.base_url, self.where.course_id, False, plan,
-                             tuple(published))
+                             tuple(published), page)
 
     # steps
 
@@ -111,6 +138,9 @@ class _Publication:
         plan = self._step("reading the course's folders and files",
                           lambda: observed_plan(self.api, self.course, self.where, self.targets, self.now))
         self._say(describe_plan(plan))
+        if self.page is not None:
+            self._say("\n".join(f"  {line}" if n < 3 else line
+                                 for n, line in enumerate(describe_page(self.page, self._figures_path, self.now))))
         return plan
 
     def _close_folder(self, names: tuple[str, ...], release: datetime) -> Folder:
@@ -149,6 +179,81 @@ class _Publication:
         self._record(f"set {item.remote_name} itself to open at {when}")
         return PublishedFile(item.remote_name, target.folder_path, uploaded.id, item.release)
 
+    # the page (page.py says why it is done this way)
+
+    @property
+    def _figures_path(self) -> str:
+        return "/".join(figures_folder(self.key_folder))
+
+    def _publish_page(self) -> PublishedPage:
+        item, path = self.page, self._figures_path
+        folder = self._step(f"making folder '{path}' hidden but not locked",
+                            lambda: self._hidden_folder(figures_folder(self.key_folder)))
+        file_ids: dict[str, int] = {}
+        for figure in item.figures:
+            uploaded = self._step(f"uploading {figure.remote_name} into '{path}'",
+                                  lambda: self.api.upload(folder, figure.path, figure.remote_name))
+            self._step(f"making {figure.remote_name} hidden but not locked",
+                       lambda: self.api.update_file(uploaded, HIDDEN_OPEN))
+            self._record(f"uploaded {figure.remote_name} (file {uploaded.id}) into '{path}', hidden, not locked")
+            file_ids[figure.src] = uploaded.id
+        body = body_with_canvas_sources(item, self.where.course_id, file_ids)
+        pages = CanvasPages(self.api)
+        existing = self._step(f"looking for page '{item.title}'", lambda: pages.find(self.course, item.url))
+        if existing is None:
+            written = self._step(f"creating page '{item.title}'", lambda: pages.create(self.course, item, body))
+        else:
+            written = self._step(f"updating page '{item.title}'", lambda: pages.update(
+                existing, title=item.title, body=body, published=False))
+        self.page_written = True
+        self._record(f"wrote page '{item.title}' (/pages/{written.url}), unpublished")
+        when = show_time(item.release, item.release)
+        if item.release > self.now:  # publish_at in a request of its own: with `published` it is cleared
+            written = self._step(f"scheduling page '{item.title}' to publish at {when}",
+                                 lambda: pages.update(written, publish_at=item.release.isoformat()))
+            self._record(f"scheduled page '{item.title}' to publish itself at {when}")
+        else:
+            written = self._step(f"publishing page '{item.title}'", lambda: pages.update(written, published=True))
+            self._record(f"published page '{item.title}' (its release {when} has passed)")
+        stored = self._step(f"reading page '{item.title}' back", lambda: pages.read(self.course, written.url))
+        problems = page_problems(stored, item, file_ids, self.where.course_id, self.now)
+        problems += self._step(f"checking the figures in '{path}'", lambda: self._figure_problems(folder, file_ids))
+        if problems:
+            raise CanvasError(self._hide("published, but reading Canvas back found problems:\n    - "
+                                         + "\n    - ".join(problems)),
+                              hint=f"fix these in the course's Pages and Files, then run '{self.where.rerun}' again")
+        if item.release > self.now:
+            self._say(f"verified: page '{item.title}' is unpublished and scheduled to publish at {when}; this needs "
+                      "the account's 'Scheduled Page Publication' feature, which a teacher's token cannot read: "
+                      "the course's Pages list shows 'Will publish on ...' beside the page when it is on")
+        else:
+            self._say(f"verified: page '{item.title}' is published")
+        return PublishedPage(stored.url, stored.page_id, item.release, tuple(file_ids.values()))
+
+    def _hidden_folder(self, names: tuple[str, ...]) -> Folder:
+        chain = self.api.resolve(self.course, names)
+        path = "/".join(names)
+        if chain is None:
+            folder = self.api.create_folder(self.course, names[-1], self._container(names[:-1]), HIDDEN_OPEN)
+            self._record(f"created folder '{path}': hidden from the Files list, not locked")
+            return folder
+        if Access.of(chain[-1]) == HIDDEN_OPEN:
+            return chain[-1]
+        folder = self.api.update_folder(chain[-1], HIDDEN_OPEN)
+        self._record(f"changed folder '{path}' to hidden, not locked")
+        return folder
+
+    def _figure_problems(self, folder: Folder, file_ids: dict[str, int]) -> list[str]:
+        problems = []
+        if Access.of(self.api.folder(folder.id)) != HIDDEN_OPEN:
+            problems.append(f"folder '{self._figures_path}' is not hidden-and-unlocked, so the page's images "
+                            "may not show when it opens")
+        for src, file_id in file_ids.items():
+            stored = self.api.file(file_id)
+            if Access.of(stored) != HIDDEN_OPEN:
+                problems.append(f"figure {stored.display_name} is not hidden-and-unlocked")
+        return problems
+
     # bookkeeping
 
     def _step(self, doing: str, action: Callable[[], T]) -> T:
@@ -174,6 +279,8 @@ class _Publication:
                 said.append(f"nothing in '{target.folder_path}' opens before {when}, the folder is closed until then")
             else:
                 said.append(f"{name} is past its release ({when})")
+        if self.page is not None and self.page.release > self.now:
+            said.append(f"page '{self.page.title}' " + ("is unpublished" if self.page_written else "was not written"))
         return "; ".join(said)
 
     def _record(self, done: str) -> None:
