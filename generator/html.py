@@ -515,7 +515,7 @@ def canvas_body_path(paths: Paths) -> Path:
     return paths.document("key", ".canvas.html")
 
 
-def build_html(semester: str | None = None, *, root: Path = ROOT,
+def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Path | None = None,
                log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Path:
     """Write ``output/<id>/activity05-key.html``, its figures and the Canvas page body.
 
@@ -526,8 +526,8 @@ def build_html(semester: str | None = None, *, root: Path = ROOT,
     cfg = config_module.load(config_module.config_path(root, semester))
     paths = Paths(root, semester)
     model = load_model(cfg, paths, BuildReport(semester), log)
-    page = render_html(cfg, model).html
-    body = render_html(cfg, model, canvas=True).html
+    page = render_html(cfg, model, directory=templates or TEMPLATES).html
+    body = render_html(cfg, model, canvas=True, directory=templates or TEMPLATES).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name()
     for figure in model["figures"].values():

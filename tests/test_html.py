@@ -1,0 +1,261 @@
+"""The accessible HTML twin: built into a scratch root, opened in Debian's headless Chromium.
+
+The browser part (tests/a11y/check.mjs) takes screenshots at desktop and phone widths, reads the
+page's text, images and MathML, and runs axe-core's WCAG 2.0/2.1 A and AA rules. It needs
+/usr/bin/chromium (Debian's package; `.ci/run` installs it) and `npm ci --prefix tests/a11y`;
+without them these tests fail with a message saying so, never skip.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, make_root
+from generator import config as config_module
+from generator.build import BuildReport, Paths, load_model, render_documents
+from generator.errors import RenderError
+from generator.html import TEMPLATES, build_html, latex_to_mathml, render_html
+
+A11Y = REPO / "tests" / "a11y"
+CHROMIUM = Path("/usr/bin/chromium")
+SEMESTER = "2024-fall"
+
+
+@pytest.fixture(scope="session")
+def html_root(built, tmp_path_factory) -> Path:
+    """A root holding the built PDF's proven model, and the HTML built from it."""
+    root = make_root(tmp_path_factory.mktemp("html"), like=built.parent.parent)
+    build_html(SEMESTER, root=root, log=lambda m: None)
+    return root
+
+
+@pytest.fixture(scope="session")
+def page_path(html_root) -> Path:
+    return html_root / "output" / SEMESTER / "activity05-key.html"
+
+
+@pytest.fixture(scope="session")
+def model_and_config(html_root):
+    cfg = config_module.load(config_module.config_path(html_root, SEMESTER))
+    model = load_model(cfg, Paths(html_root, SEMESTER), BuildReport(SEMESTER), lambda m: None)
+    return cfg, model
+
+
+@pytest.fixture(scope="session")
+def browser(page_path, tmp_path_factory) -> dict:
+    """What Chromium saw: one report for widths 1280 and 390, screenshots in a scratch folder."""
+    node = shutil.which("node")
+    problems = []
+    if node is None:
+        problems.append("node is not installed (Debian: apt-get install nodejs npm)")
+    if not CHROMIUM.exists():
+        problems.append("Chromium is not at /usr/bin/chromium (Debian: apt-get install chromium)")
+    if not (A11Y / "node_modules" / "axe-core").is_dir() or not (A11Y / "node_modules" / "puppeteer-core").is_dir():
+        problems.append("the checker's packages are missing: run 'npm ci --prefix tests/a11y'")
+    if problems:
+        pytest.fail("cannot run the accessibility checks: " + "; ".join(problems), pytrace=False)
+    shots = tmp_path_factory.mktemp("screenshots")
+    done = subprocess.run([node, str(A11Y / "check.mjs"), str(page_path), str(shots), "1280", "390"],
+                          capture_output=True, text=True, timeout=240)
+    if done.returncode != 0:
+        pytest.fail(f"the browser check failed ({done.returncode}): {done.stderr[-2000:]}", pytrace=False)
+    return json.loads(done.stdout)
+
+
+class _Outline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.headings: list[int] = []
+        self.images: list[dict] = []
+        self.tags: list[str] = []
+        self.lang = None
+        self.th_scopes: list[str | None] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append(tag)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+        if tag == "img":
+            self.images.append(attrs)
+        if tag == "th":
+            self.th_scopes.append(attrs.get("scope"))
+
+
+def outline(text: str) -> _Outline:
+    parser = _Outline()
+    parser.feed(text)
+    return parser
+
+
+# --- what a browser shows --------------------------------------------------------------------
+
+
+def test_no_latex_is_visible_at_any_width(browser):
+    for width, seen in browser["widths"].items():
+        text = seen["text"]
+        assert len(text) > 5000, width
+        for leak in ("\\", "$", "^{", "_{", "\ue000", "&#", "<<"):
+            assert leak not in text, f"{leak!r} visible at {width}px: ...{text[max(0, text.find(leak) - 80):][:160]}..."
+        assert "Problem 4" in text and "Errata of the original handout" in text
+
+
+def test_math_is_mathml_and_every_image_has_alt_text_and_loads(browser, model_and_config):
+    _, model = model_and_config
+    alts = {figure["alt"] for figure in model["figures"].values()}
+    for width, seen in browser["widths"].items():
+        assert seen["maths"] > 150, width
+        assert all(w > 0 for w in seen["mathWidths"])  # laid out, not left as unknown elements
+        assert len(seen["images"]) == len(model["figures"])
+        for image in seen["images"]:
+            assert image["alt"] and image["alt"].strip(), image
+            assert image["alt"] in alts  # the alt text made from the plotted data
+            assert image["loaded"], image
+
+
+def test_axe_finds_no_wcag_a_or_aa_violation(browser):
+    violations = browser["axe"]["violations"]
+    assert violations == [], json.dumps(violations, indent=1)
+    assert browser["axe"]["passes"] > 10
+
+
+def test_a_phone_never_scrolls_the_page_sideways(browser):
+    phone = browser["widths"]["390"]
+    assert phone["scrollWidth"] <= phone["clientWidth"], "content wider than a 390px screen"
+    desktop = browser["widths"]["1280"]
+    assert desktop["scrollWidth"] <= desktop["clientWidth"]
+
+
+def test_screenshots_were_taken(browser):
+    for width, seen in browser["widths"].items():
+        shot = Path(seen["screenshot"])
+        assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 50_000, width
+
+
+def test_headings_in_order_lang_and_table_headers(page_path, browser):
+    parsed = outline(page_path.read_text())
+    assert parsed.lang == "en" and browser["widths"]["1280"]["lang"] == "en"
+    assert parsed.headings[0] == 1 and parsed.headings.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(parsed.headings, parsed.headings[1:])), parsed.headings
+    assert parsed.th_scopes and all(scope in ("col", "row") for scope in parsed.th_scopes)
+    assert all(count > 0 for count in browser["widths"]["1280"]["tables"])
+    assert "Activity 5: Gradient Descent" in browser["widths"]["1280"]["title"]
+
+
+# --- one source of truth ---------------------------------------------------------------------
+
+
+def test_the_html_shows_the_numbers_the_pdf_shows(model_and_config):
+    cfg, model = model_and_config
+    pdf = render_documents(cfg, model, ("key",))["key"].ledger.entries
+    page = render_html(cfg, model).ledger.entries
+    numbers = lambda entries: {(e.source, e.text) for e in entries if e.kind == "number"}  # noqa: E731
+    assert numbers(page) == numbers(pdf)
+    constants = lambda entries: {(e.source, e.text) for e in entries if e.kind == "sympy"}  # noqa: E731
+    assert constants(page) == constants(pdf)
+
+
+def test_known_values_appear_as_printed(browser):
+    text = browser["widths"]["1280"]["text"]
+    for shown in ("12.3669", "\u221221.904", "\u221226.84044", "0.82595", "0.52223", "0.199866", "10\n12"):
+        assert shown in text or shown.replace("\n", "") in text.replace("\n", ""), shown
+
+
+def test_every_formula_the_pdf_prints_converts_without_leaving_latex(model_and_config):
+    _, model = model_and_config
+    from generator.numbers import SympyLatex
+
+    formulas = []
+
+    def walk(value):
+        if isinstance(value, SympyLatex):
+            formulas.append(value)
+        elif hasattr(value, "__dict__") and not isinstance(value, type):
+            for item in vars(value).values():
+                walk(item)
+        elif isinstance(value, (tuple, list)):
+            for item in value:
+                walk(item)
+
+    walk(model["results"])
+    walk(model["errata"])
+    assert len(formulas) > 80
+    for latex in formulas:
+        mathml = latex_to_mathml(latex, display=True)
+        assert mathml.startswith("<math") and "\\" not in mathml and "mathvariant=\"bold" not in mathml
+
+
+def test_constructs_the_key_uses_convert_as_expected():
+    assert "<mi>sig</mi>" in latex_to_mathml(r"\operatorname{sig}\mathopen{}\left[z\right]\mathclose{}")
+    assert "\U0001d753" in latex_to_mathml(r"\boldsymbol{\phi}")  # bold italic phi, which Chromium draws
+    assert "<munder><mi>lim</mi>" in latex_to_mathml(r"\lim_{t \to \infty} x", display=True)
+    assert "<munderover><mo>\u2211</mo>" in latex_to_mathml(r"\sum_{i=1}^{I} x_i", display=True)
+    assert "<mtable>" in latex_to_mathml(r"\left[\begin{matrix}1\\2\end{matrix}\right]")
+    assert "<mtext>left\u00a0side</mtext>" in latex_to_mathml(r"a,\ \allowbreak b:\quad \text{left side} \neq c")
+    with pytest.raises(RenderError):
+        latex_to_mathml(r"\unknowncommand{x}")
+
+
+# --- the Canvas body, config text, failures ---------------------------------------------------
+
+
+def test_the_canvas_body_carries_no_stylesheet_no_h1_and_inline_styles(html_root):
+    body = (html_root / "output" / SEMESTER / "activity05-key.canvas.html").read_text()
+    parsed = outline(body)
+    assert not {"style", "script", "svg", "html", "head", "h1"} & set(parsed.tags)
+    assert parsed.headings[0] == 2 and 'style="' in body and "<math" in body
+    assert all(image["src"].startswith("activity05-key-figures/") for image in parsed.images)
+    for image in parsed.images:
+        assert (html_root / "output" / SEMESTER / image["src"]).is_file()
+
+
+def test_config_text_prints_literally(model_and_config):
+    cfg, model = model_and_config
+    odd = dataclasses.replace(cfg, course=dataclasses.replace(cfg.course, name=r"R&D <b>101</b> \(x\) $5 %x"))
+    page = render_html(odd, model).html
+    assert r"R&amp;D &lt;b&gt;101&lt;/b&gt; &#92;(x&#92;) &#36;5 %x" in page
+
+
+def test_a_failed_build_leaves_the_previous_html_untouched(html_root, tmp_path):
+    output = html_root / "output" / SEMESTER
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file() and "activity05-key" in p.name}
+    broken = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, broken)
+    sheet = broken / "activity05.html.j2"
+    sheet.write_text(sheet.read_text().replace("<p class=\"key-note\">Answer key</p>",
+                                               "<p>Answer key, \\textbf{bold}</p>"))
+    with pytest.raises(RenderError) as caught:
+        build_html(SEMESTER, root=html_root, templates=broken, log=lambda m: None)
+    assert "backslash" in caught.value.message
+    after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in before}
+    assert after == before
+
+
+def test_rebuilding_with_nothing_changed_touches_nothing(html_root):
+    output = html_root / "output" / SEMESTER
+    before = {p: p.stat().st_mtime_ns for p in output.rglob("*") if p.is_file() and "activity05-key" in str(p)}
+    build_html(SEMESTER, root=html_root, log=lambda m: None)
+    assert {p: p.stat().st_mtime_ns for p in before} == before
+
+
+def test_no_number_is_typed_into_the_html_templates(model_and_config):
+    """In audit mode every number, formula and config string is a placeholder: digits left are notation."""
+    from generator.audit import typed_numbers
+
+    cfg, model = model_and_config
+    audit = render_html(cfg, model, audit=True).html
+    text = re.sub(r"<style>.*?</style>", " ", audit, flags=re.S)
+    text = re.sub(r"<[^>]*>", " ", text.replace("<<NUM>>", " ").replace("<<SYMPY>>", " ").replace("<<CONFIG>>", " "))
+    labels = r"(Problem|Figure|Table)\s+\d\b"  # the counters LaTeX prints with \ref and captions
+    found = [t for t in typed_numbers(re.sub(labels, " ", text)) if t.text not in ()]
+    assert found == [], found
