@@ -145,6 +145,9 @@ def _styled_char(char: str, variant: str) -> str:
     return char
 
 
+_LARGE_OPERATORS = {"\u2211", "\u220f", "\u2210", "\u22c3", "\u22c2"}
+
+
 def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
     """Make latex2mathml's tree read and render well in MathML Core (Chromium) and screen readers."""
     tag = element.tag.split("}")[-1]
@@ -158,6 +161,11 @@ def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
         element.attrib.clear()
     if tag == "mi" and text in (":", ",", ";"):
         element.tag = f"{{{MATHML_NS}}}mo"
+    if tag in ("msub", "msubsup") and (element[0].text or "").strip() in _LARGE_OPERATORS:
+        # limits of a sum as under- and overscripts: the browser sets them beside the sign in inline
+        # math (movablelimits) and under and over it in display math, as LaTeX does; latex2mathml
+        # makes a sum inside a group into sub- and superscripts, which stay beside it everywhere
+        element.tag = f"{{{MATHML_NS}}}{'munder' if tag == 'msub' else 'munderover'}"
     if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
         element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim, as in the PDF's display
         element[0].tag = f"{{{MATHML_NS}}}mi"
