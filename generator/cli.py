@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,13 +17,19 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
+def _root(args: argparse.Namespace) -> Path:
+    """The project root: --root, else $ANSWER_KEY_ROOT, else the checkout this package is in."""
+    return Path(getattr(args, "root", None) or os.environ.get("ANSWER_KEY_ROOT") or ROOT).resolve()
+
+
 def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
     from .build import build
 
-    report = build(args.semester, kinds=kinds, log=_say)
+    root = _root(args)
+    report = build(args.semester, kinds=kinds, root=root, log=_say)
     for path in report.written:
         if path.suffix != ".stamp":
-            print(f"wrote {path.relative_to(ROOT)}")
+            print(f"wrote {path.relative_to(root)}")
     if not any(p.suffix == ".pdf" for p in report.written):
         print(f"{report.semester}: up to date")
     _say(f"{report.semester}: done in {report.timings['total']:.1f} s"
@@ -36,8 +43,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .errors import ProofError
     from .proofs import check_derivation, require
 
-    semester = args.semester or config.newest_semester(ROOT)
-    cfg = config.load(config.config_path(ROOT, semester))
+    root = _root(args)
+    semester = args.semester or config.newest_semester(root)
+    cfg = config.load(config.config_path(root, semester))
     results = activity05.compute(cfg.questions)
     failures = 0
     for derivation in results.derivations:
@@ -77,17 +85,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from .build import Paths, build
     from .publish import PublishItem, publish_semester
 
-    semester = args.semester or config.newest_semester(ROOT)
-    cfg = config.load(config.config_path(ROOT, semester))
+    root = _root(args)
+    semester = args.semester or config.newest_semester(root)
+    cfg = config.load(config.config_path(root, semester))
     kinds = ("key", "handout") if cfg.canvas.publish_handout else ("key",)
-    build(semester, kinds=kinds, log=_say)  # rebuilds only what is stale
-    paths = Paths(ROOT, semester)
+    build(semester, kinds=kinds, root=root, log=_say)  # rebuilds only what is stale
+    paths = Paths(root, semester)
     items = [PublishItem(paths.document("key", ".pdf"), "activity05-key.pdf", cfg.activity.key_release)]
     if cfg.canvas.publish_handout:
         items.append(PublishItem(paths.document("handout", ".pdf"), "activity05-handout.pdf",
                                  cfg.activity.handout_release))
     publish_semester(cfg, items, dry_run=args.dry_run)
     return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import diff_command
+
+    return diff_command(args.old, args.new, root=_root(args), only_changed=args.only_changed, log=_say)
 
 
 def cmd_ensure_tex(args: argparse.Namespace) -> int:
@@ -105,6 +120,8 @@ def parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--semester", help="semester id, e.g. 2027-spring (default: the newest in semesters/)")
+        p.add_argument("--root", help="project root holding semesters/ and output/ "
+                                      "(default: $ANSWER_KEY_ROOT, else this checkout)")
         return p
 
     add("pdf", "build the answer key PDF (and its .tex and numbers.json)")
@@ -114,6 +131,13 @@ def parser() -> argparse.ArgumentParser:
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
     p = add("publish", "rebuild if stale, then put the key on Canvas, closed until its release time")
     p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing on Canvas")
+    p = sub.add_parser("diff", help="what changed between two semesters' keys, for review before publishing",
+                       description="Compare two semesters: header, dates, question parameters and every "
+                                   "number on the key with its source (builds stale keys first).")
+    p.add_argument("old", help="the earlier semester id, e.g. 2024-fall")
+    p.add_argument("new", help="the later semester id, e.g. 2027-spring")
+    p.add_argument("--only-changed", action="store_true", help="list only rows that differ")
+    p.add_argument("--root", help="project root (default: $ANSWER_KEY_ROOT, else this checkout)")
     sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
     return top
 
@@ -131,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args)
         if args.command == "publish":
             return cmd_publish(args)
+        if args.command == "diff":
+            return cmd_diff(args)
         if args.command == "ensure-tex":
             return cmd_ensure_tex(args)
     except GeneratorError as exc:

@@ -82,48 +82,82 @@ def _draw(rng: random.Random) -> dict[str, Any]:
 
 
 def draw_questions(given: dict[str, Any], where: Callable[[str], str]) -> Questions:
-    """Merge explicit values over the seeded draw (or the handout's defaults) and check them."""
+    """Merge explicit values over the seeded draw (or the handout's defaults) and check them.
+
+    ``where(key)`` gives the location of a key for messages (``file:line``); a problem between
+    two keys is reported at the one the file sets, and a value the file does not set is named
+    as drawn from the seed or taken from the handout.
+    """
     seed = given.get("seed")
     base = _draw(random.Random(seed)) if seed is not None else dict(QUESTION_DEFAULTS)
     values = {**base, **given}
     values["seed"] = seed
-    _check(values, where)
+    _check(values, where, given)
     values["logistic_y"] = tuple(int(v) for v in values["logistic_y"])
     values["least_squares_start"] = tuple(values["least_squares_start"])
     values["logistic_start"] = tuple(values["logistic_start"])
     return Questions(**{f.name: values[f.name] for f in fields(Questions)})
 
 
-def _check(v: dict[str, Any], where: Callable[[str], str]) -> None:
-    def fail(key: str, message: str, hint: str) -> None:
-        raise ConfigError(f"{where(key)}: questions.{key} {message}", hint=hint)
+def _check(v: dict[str, Any], where: Callable[[str], str], given: dict[str, Any] | None = None) -> None:
+    given = v if given is None else given
 
-    if not 0 < v["momentum_beta"] < 1:
-        fail("momentum_beta", f"must lie strictly between 0 and 1, not {v['momentum_beta']}", "use e.g. 0.9")
+    def origin(key: str) -> str:
+        if key in given:
+            return ""
+        return f" (drawn from seed {v['seed']})" if v.get("seed") is not None else " (the handout's default)"
+
+    def fail(keys: str | tuple[str, ...], message: str, hint: str) -> None:
+        keys = (keys,) if isinstance(keys, str) else keys
+        key = next((k for k in keys if k in given), keys[0])  # blame the key the file sets
+        raise ConfigError(f"{where(key)}: 'questions.{key}'{origin(key)} {message}", hint=hint)
+
+    def show(values) -> str:
+        return "[" + ", ".join(str(x) for x in values) + "]"
+
+    beta = v["momentum_beta"]
+    if not 0 < beta < 1:
+        fail("momentum_beta", f"must lie strictly between 0 and 1, not {beta}",
+             "use e.g. momentum_beta = 0.9 (at 0 there is no momentum, at 1 the weights never decay)")
     if not 2 <= v["momentum_steps"] <= 20:
-        fail("momentum_steps", f"must be between 2 and 20, not {v['momentum_steps']}", "use e.g. 8")
+        fail("momentum_steps", f"must be between 2 and 20, not {v['momentum_steps']}",
+             "use e.g. momentum_steps = 8 (the columns of the weights table)")
     if v["hessian_parameters"] < 2:
-        fail("hessian_parameters", "must be at least 2", "use e.g. 1000000")
+        fail("hessian_parameters", f"must be at least 2, not {v['hessian_parameters']}",
+             "use e.g. hessian_parameters = 1000000")
     for pair in ("least_squares", "logistic"):
         nx, ny = len(v[f"{pair}_x"]), len(v[f"{pair}_y"])
         if nx != ny:
-            fail(f"{pair}_y", f"has {ny} values but {pair}_x has {nx}", "give one y for every x")
+            xk, yk = f"{pair}_x", f"{pair}_y"
+            blamed, other = (yk, xk) if yk in given or xk not in given else (xk, yk)
+            count = {xk: nx, yk: ny}
+            fail(blamed, f"has {count[blamed]} values but {other}{origin(other)} has {count[other]}",
+                 f"give one y for every x: set both {xk} and {yk}, with the same number of values")
         if nx < 2:
-            fail(f"{pair}_x", "needs at least 2 points", "add points")
-        if len(v[f"{pair}_start"]) != 2:
-            fail(f"{pair}_start", "must be two numbers [phi0, phi1]", "write it as [0.6, -0.2]")
+            fail(f"{pair}_x", f"needs at least 2 points, not {nx}", f"add points to {pair}_x and {pair}_y")
+        start = v[f"{pair}_start"]
+        if len(start) != 2:
+            fail(f"{pair}_start", f"must be two numbers [phi0, phi1], not {len(start)}: {show(start)}",
+                 f"write it as {pair}_start = {show(QUESTION_DEFAULTS[pair + '_start'])}")
     if any(y not in (0, 1) for y in v["logistic_y"]):
-        fail("logistic_y", "must hold only the labels 0 and 1", "write each label as 0 or 1")
+        wrong = next(y for y in v["logistic_y"] if y not in (0, 1))
+        fail("logistic_y", f"must hold only the labels 0 and 1, not {wrong}", "write each label as 0 or 1")
     if len(set(v["logistic_y"])) < 2:
         fail("logistic_y", "must contain both labels 0 and 1", "label at least one point of each class")
     if not any(p < 0 for p in v["logistic_phi1_values"]) or 0 not in v["logistic_phi1_values"]:
-        fail("logistic_phi1_values", "must include a negative value and 0, to show every case",
-             "e.g. [-2.0, 0.0, 0.5, 2.0]")
-    if len(v["logistic_phi0_values"]) < 2 or len(v["logistic_phi0_values"]) > 6:
-        fail("logistic_phi0_values", "must hold 2 to 6 values", "e.g. [-2.0, 0.0, 2.0]")
-    if len(v["logistic_phi1_values"]) > 6:
-        fail("logistic_phi1_values", "must hold at most 6 values", "e.g. [-2.0, 0.0, 0.5, 2.0]")
+        fail("logistic_phi1_values", f"must include a negative value and 0, to show every case, "
+             f"not {show(v['logistic_phi1_values'])}", "e.g. logistic_phi1_values = [-2.0, 0.0, 0.5, 2.0]")
+    for key, low in (("logistic_phi0_values", 2), ("logistic_phi1_values", 2)):
+        values = v[key]
+        if not low <= len(values) <= 6:
+            fail(key, f"must hold {low} to 6 values (one curve each), not {len(values)}",
+                 f"e.g. {key} = {show(QUESTION_DEFAULTS[key])}")
+        if len(set(values)) != len(values):
+            twice = next(x for x in values if values.count(x) > 1)
+            fail(key, f"repeats the value {twice}: two curves would be drawn on top of each other",
+                 "give each value once")
     if v["logistic_phi1_fixed"] == 0:
-        fail("logistic_phi1_fixed", "must not be 0 (the curves would be flat)", "use e.g. 1.5")
+        fail("logistic_phi1_fixed", "must not be 0 (the curves would be flat)", "use e.g. logistic_phi1_fixed = 1.5")
     if v["logistic_phi0_fixed"] == 0:
-        fail("logistic_phi0_fixed", "must not be 0 (phi1 would then not move the midpoint)", "use e.g. 1.0")
+        fail("logistic_phi0_fixed", "must not be 0 (phi1 would then not move the midpoint)",
+             "use e.g. logistic_phi0_fixed = 1.0")
