@@ -106,10 +106,17 @@ def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[st
     return model
 
 
+def config_texts(cfg: Config) -> list[str]:
+    """Every string of the config that a template may print."""
+    return [v for part in (cfg.course, cfg.activity) for v in vars(part).values() if isinstance(v, str)]
+
+
 def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
+    from .latex import engine_for
     from .numbers import trace
 
     return {
+        "engine": engine_for(config_texts(cfg)),
         "cfg": trace(cfg, "config", from_config=True),
         "results": trace(model["results"], "results"),
         "figures": {name: {"file": f["file"], "alt": f["alt"]} for name, f in model["figures"].items()},
@@ -173,7 +180,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
         up_to_date = (pdf_path.exists() and stamp_path.exists()
                       and stamp_path.read_text() == stamp + ":" + hashlib.sha256(pdf_path.read_bytes()).hexdigest())
         if not up_to_date:
-            staged[pdf_path] = compile_document(tex, kind, paths, model)
+            staged[pdf_path] = compile_document(tex, kind, paths, model, cfg)
             staged[stamp_path] = (stamp + ":" + hashlib.sha256(staged[pdf_path]).hexdigest()).encode()
         staged[paths.document(kind, ".tex")] = tex
         if kind == "key":
@@ -187,8 +194,8 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     return report
 
 
-def compile_document(tex: bytes, kind: str, paths: Paths, model: dict[str, Any]) -> bytes:
-    from .latex import compile_pdf
+def compile_document(tex: bytes, kind: str, paths: Paths, model: dict[str, Any], cfg: Config) -> bytes:
+    from .latex import compile_pdf, engine_for
 
     paths.cache.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-"))
@@ -198,7 +205,7 @@ def compile_document(tex: bytes, kind: str, paths: Paths, model: dict[str, Any])
         for figure in model["figures"].values():
             if not Path(figure["pdf"]).exists():
                 raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
-        pdf = compile_pdf(tex_path, [paths.figures])
+        pdf = compile_pdf(tex_path, [paths.figures], engine_for(config_texts(cfg)))
         data = pdf.read_bytes()
     except BaseException as exc:
         failed = paths.cache / f"failed-{kind}"

@@ -14,8 +14,16 @@ from pathlib import Path
 
 from .errors import LatexError, SetupError
 
-LATEXMK_FLAGS = ["-pdf", "-halt-on-error", "-interaction=nonstopmode", "-file-line-error",
-                 "-no-shell-escape", "-quiet"]
+LATEXMK_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-quiet"]
+ENGINE_FLAGS = {"pdflatex": "-pdf", "lualatex": "-lualatex"}
+# Characters pdflatex typesets with T1 + utf8 inputenc (found by compiling each one). Text from a
+# config with any other character (李明, Đặng) switches the build to LuaLaTeX with fallback fonts.
+PDFLATEX_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset('\xa0¡¢£¤¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİıĲĳĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŊŋŌōŎŏŐőŒœŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƒǄǅǆǇǈǉǊǋǌǍǎǏǐǑǒǓǔǢǣǦǧǨǩǪǫǰǴǵȘșȚțȲȳȷ‐‑‒–—―‖‘’‚“”„†‡•…‰‱‹›※‽⁄⁎⁒€™℃№←→±×÷')
+
+
+def engine_for(texts) -> str:
+    """pdflatex (fast) unless some text needs a Unicode engine to print literally."""
+    return "pdflatex" if all(set(t) <= PDFLATEX_TEXT for t in texts) else "lualatex"
 SOURCE_DATE_EPOCH = "1700000000"  # fixed, so the same sources give the same bytes
 
 
@@ -28,12 +36,12 @@ def deterministic_env(texinputs: list[Path]) -> dict[str, str]:
     return env
 
 
-def compile_pdf(tex_path: Path, figure_dirs: list[Path]) -> Path:
+def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex") -> Path:
     """Run latexmk on ``tex_path`` in its own folder; return the PDF or raise LatexError."""
     if shutil.which("latexmk") is None:
         raise SetupError("latexmk is not installed", hint="run 'make tex' (or see the README's requirements)")
     workdir = tex_path.parent
-    command = ["latexmk", *LATEXMK_FLAGS, tex_path.name]
+    command = ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_path.name]
     result = subprocess.run(command, cwd=workdir, env=deterministic_env(figure_dirs),
                             stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
     pdf = tex_path.with_suffix(".pdf")

@@ -25,7 +25,9 @@ AUDIT_NUMBER, AUDIT_SYMPY, AUDIT_CONFIG = "<<NUM>>", "<<SYMPY>>", "<<CONFIG>>"
 _LATEX_SPECIALS = {
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
     "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}",
-    "<": r"\textless{}", ">": r"\textgreater{}", "|": r"\textbar{}", "-": "-{}",
+    "|": r"\textbar{}", "'": r"\textquotesingle{}", "`": r"\textasciigrave{}",
+    # Boxed, so no font ligature turns -- into a dash, << into a guillemet or ,, into a low quote.
+    "-": r"\mbox{-}", ",": r"\mbox{,}", "<": r"\mbox{\textless}", ">": r"\mbox{\textgreater}",
     "\n": " ", "\r": " ", "\t": " ",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))

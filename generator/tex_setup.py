@@ -16,13 +16,16 @@ from pathlib import Path
 from .errors import SetupError
 from .render import TEMPLATES
 
-COMMANDS = ("latexmk", "pdflatex", "kpsewhich", "pdftotext")
+COMMANDS = ("latexmk", "pdflatex", "lualatex", "kpsewhich", "pdftotext", "fc-list")
+# Fonts for config text beyond what pdflatex can print (LuaLaTeX's fallback chain).
+FONTS = ("Latin Modern Roman", "Noto Serif", "Noto Serif CJK SC")
 # Debian packages that hold what the templates use (TeX Live 2022 in Debian 12).
 DEBIAN_PACKAGES = ("latexmk", "texlive-latex-base", "texlive-latex-recommended", "texlive-science",
-                   "texlive-fonts-recommended", "lmodern", "poppler-utils")
+                   "texlive-fonts-recommended", "lmodern", "texlive-luatex", "fonts-lmodern",
+                   "fonts-noto-core", "fonts-noto-cjk", "poppler-utils")
 OTHER_SYSTEMS = (
     "Debian/Ubuntu: sudo apt-get install --no-install-recommends " + " ".join(DEBIAN_PACKAGES),
-    "macOS:         brew install --cask mactex-no-gui   (or BasicTeX, then: sudo tlmgr install latexmk siunitx)",
+    "macOS:         brew install --cask mactex-no-gui font-noto-serif font-noto-serif-cjk-sc",
     "Windows:       winget install MiKTeX.MiKTeX   (MiKTeX installs missing packages on first use), "
     "then install Strawberry Perl for latexmk",
 )
@@ -45,6 +48,10 @@ def missing() -> list[str]:
         found = subprocess.run(["kpsewhich", f"{package}.sty"], capture_output=True, text=True).stdout.strip()
         if not found:
             gone.append(f"{package}.sty")
+    if "fc-list" not in gone:
+        for family in FONTS:
+            if not subprocess.run(["fc-list", f":family={family}"], capture_output=True, text=True).stdout.strip():
+                gone.append(f"font {family}")
     return gone
 
 
