@@ -45,7 +45,16 @@ $(addprefix all-,$(SEMESTERS)): all-%: tex
 publish: tex
 	@$(PY) -m generator publish $(SEMESTER_ARG) $(if $(DRY_RUN),--dry-run,)
 
-test: tex
+A11Y_STAMP := tests/a11y/node_modules/.installed
+
+# The accessibility checker of the HTML tests (axe-core, puppeteer-core; no browser download).
+$(A11Y_STAMP): tests/a11y/package-lock.json
+	@$(PY) -m generator ensure-tex --for-tests
+	@npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
+
+test: tex $(A11Y_STAMP)
+	@$(PY) -m generator ensure-tex --for-tests
 	@$(PY) -m pytest -q
 
 bench: tex

@@ -27,6 +27,10 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
 
     root = _root(args)
     report = build(args.semester, kinds=kinds, root=root, log=_say)
+    if getattr(args, "all_outputs", False):
+        from .html import build_html
+
+        build_html(report.semester, root=root, log=_say)
     for path in report.written:
         if path.suffix != ".stamp":
             print(f"wrote {path.relative_to(root)}")
@@ -90,12 +94,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
     cfg = config.load(config.config_path(root, semester))
     kinds = ("key", "handout") if cfg.canvas.publish_handout else ("key",)
     build(semester, kinds=kinds, root=root, log=_say)  # rebuilds only what is stale
+    if cfg.canvas.publish_page:
+        from .html import build_html
+
+        build_html(semester, root=root, log=_say)
     paths = Paths(root, semester)
     items = [PublishItem(paths.document("key", ".pdf"), "activity05-key.pdf", cfg.activity.key_release)]
     if cfg.canvas.publish_handout:
         items.append(PublishItem(paths.document("handout", ".pdf"), "activity05-handout.pdf",
                                  cfg.activity.handout_release))
     publish_semester(cfg, items, dry_run=args.dry_run)
+    return 0
+
+
+def cmd_html(args: argparse.Namespace) -> int:
+    from .html import build_html
+
+    root = _root(args)
+    print(f"wrote {build_html(args.semester, root=root, log=_say).relative_to(root)}")
     return 0
 
 
@@ -106,9 +122,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_ensure_tex(args: argparse.Namespace) -> int:
-    from .tex_setup import ensure_tex
+    from .tex_setup import ensure_tex, ensure_test_tools
 
     ensure_tex()
+    if args.for_tests:
+        ensure_test_tools()
     return 0
 
 
@@ -138,7 +156,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("new", help="the later semester id, e.g. 2027-spring")
     p.add_argument("--only-changed", action="store_true", help="list only rows that differ")
     p.add_argument("--root", help="project root (default: $ANSWER_KEY_ROOT, else this checkout)")
-    sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
+    add("html", "build the accessible HTML twin of the key (MathML, alt text)")
+    p = sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
+    p.add_argument("--for-tests", action="store_true", help="also pdftotext, Chromium and Node.js for the tests")
     return top
 
 
@@ -157,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_publish(args)
         if args.command == "diff":
             return cmd_diff(args)
+        if args.command == "html":
+            return cmd_html(args)
         if args.command == "ensure-tex":
             return cmd_ensure_tex(args)
     except GeneratorError as exc:

@@ -65,6 +65,7 @@ class Canvas:
     course_id: int
     folder: str
     publish_handout: bool = False
+    publish_page: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ SCHEMA: dict[str, dict[str, Field]] = {
         "folder": Field("text", doc="Canvas folder path, e.g. 'Answer keys/Activity 05'",
                         example='"Answer keys/Activity 05"'),
         "publish_handout": Field("bool", required=False, example="false"),
+        "publish_page": Field("bool", required=False, example="false"),
     },
 }
 

@@ -40,6 +40,44 @@ def packages_used(directory: Path = TEMPLATES) -> list[str]:
     return sorted(names)
 
 
+# What the test suite needs beyond TeX: PDF text extraction, and a browser and Node.js for the
+# accessibility checks of the HTML twin.
+TEST_COMMANDS = ("pdftotext", "chromium", "node", "npm")
+TEST_DEBIAN_PACKAGES = ("poppler-utils", "chromium", "nodejs", "npm")
+
+
+def missing_test_tools() -> list[str]:
+    return [c for c in TEST_COMMANDS if shutil.which(c) is None]
+
+
+def ensure_test_tools(out=sys.stderr) -> None:
+    lacking = missing_test_tools()
+    if not lacking:
+        return
+    if _can_apt():
+        print(f"installing test tools ({', '.join(lacking)} missing) with apt-get ...", file=out)
+        packages = [p for c, p in zip(TEST_COMMANDS, TEST_DEBIAN_PACKAGES) if c in lacking]
+        if "npm" in lacking and "nodejs" not in packages and shutil.which("node") is None:
+            packages.append("nodejs")
+        _apt_install(packages)
+        lacking = missing_test_tools()
+        if not lacking:
+            return
+    raise SetupError("the test suite needs " + ", ".join(lacking),
+                     hint="on Debian/Ubuntu: sudo apt-get install " + " ".join(TEST_DEBIAN_PACKAGES)
+                          + "; on macOS: brew install poppler node && brew install --cask chromium")
+
+
+def _apt_install(packages) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in (["apt-get", "update", "-qq"],
+                    ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *packages]):
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise SetupError(f"'{' '.join(command)}' failed: {result.stderr.strip()[-400:]}",
+                             hint="check the network and apt sources, then run the make target again")
+
+
 def missing() -> list[str]:
     gone = [c for c in COMMANDS if shutil.which(c) is None]
     if "kpsewhich" in gone:
@@ -65,13 +103,7 @@ def ensure_tex(out=sys.stderr) -> None:
         return
     if _can_apt():
         print(f"installing TeX ({', '.join(lacking)} missing) with apt-get ...", file=out)
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        for command in (["apt-get", "update", "-qq"],
-                        ["apt-get", "install", "-y", "-qq", "--no-install-recommends", *DEBIAN_PACKAGES]):
-            result = subprocess.run(command, env=env, capture_output=True, text=True)
-            if result.returncode != 0:
-                raise SetupError(f"'{' '.join(command)}' failed: {result.stderr.strip()[-400:]}",
-                                 hint="check the network and apt sources, then run 'make tex' again")
+        _apt_install(DEBIAN_PACKAGES)
         lacking = missing()
         if not lacking:
             return
