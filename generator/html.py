@@ -65,12 +65,12 @@ STYLES: dict[str, str] = {
     "solution": "color: #1f4e79; margin-top: 1.2rem",
     "part": "font-size: 1.05em; margin-top: 1.2rem",
     "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
-                   "overflow-x: auto; display: grid; grid-template-columns: max-content max-content minmax(9rem, 1fr); "
+                   "overflow-x: auto; overflow-y: hidden; display: grid; grid-template-columns: max-content max-content minmax(9rem, 1fr); "
                    "column-gap: 0.4rem; row-gap: 0.45rem; align-items: baseline"),
     "lhs": "text-align: right",
     "rhs": "text-align: left",
     "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
-    "display": "overflow-x: auto; padding: 0.15rem 0; margin: 0.5rem 0",
+    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0",
     "scroll": "overflow-x: auto",
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
