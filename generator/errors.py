@@ -14,11 +14,22 @@ class GeneratorError(Exception):
         self.message = message
         self.hint = hint
 
+    def __reduce__(self):
+        """Survive the trip back from a worker process with every field (hint, status)."""
+        return (_rebuild, (type(self), self.message, dict(self.__dict__)))
+
     def render(self) -> str:
         text = f"{self.stage}: {self.message}"
         if self.hint:
             text += f"\n  how to fix: {self.hint}"
         return text
+
+
+def _rebuild(cls, message: str, fields: dict) -> GeneratorError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(fields)
+    return error
 
 
 class ConfigError(GeneratorError):

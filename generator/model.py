@@ -16,8 +16,9 @@ from . import activity05, activity05_errata
 from .config import Config
 from .figures import render_figures
 from .numbers import Latex
-from .proofs import Derivation
-from .prove import prove
+from .parallel import run_all
+from .proofs import Derivation, require
+from .prove import proof_jobs, report as proof_report
 
 FRAGMENTS = tuple(f"problems/{p.__name__.rsplit('.', 1)[-1]}.tex.j2" for p in activity05.PROBLEMS)
 
@@ -42,10 +43,15 @@ def build_model(cfg: Config, figures_dir: Path, log: Callable[[str], None]) -> d
     started = time.perf_counter()
     results = activity05.compute(cfg.questions)
     errata = activity05_errata.build(cfg.questions)
-    report = prove(results.derivations, results.numeric_checks, errata)
+    for check in results.numeric_checks:
+        require(check)
+    # Drawing is the longest single job: it starts first, and the proofs share the other core.
+    draw = lambda: render_figures(results.logistic, results.momentum, results.least_squares, figures_dir)  # noqa: E731
+    figures, *outcomes = run_all([draw, *proof_jobs(results.derivations, errata)])
+    report = proof_report(results.numeric_checks, outcomes, started)
     log(f"proved {len(report.records)} derivations ({report.steps} steps, {report.points} random points), "
-        f"{len(report.checks)} numeric checks and {len(report.errata)} errata in {report.seconds:.1f} s")
-    figures = render_figures(results.logistic, results.momentum, results.least_squares, figures_dir)
+        f"{len(report.checks)} numeric checks and {len(report.errata)} errata, and drew "
+        f"{len(figures)} figures, in {report.seconds:.1f} s")
     model = {
         "results": plain(results),
         "errata": tuple(SimpleNamespace(

@@ -1,30 +1,18 @@
 """The proof stage: every derivation step, every numeric cross-check, every erratum verdict.
 
-Derivations are independent, so they are checked in worker processes when there are several
-cores; the report keeps the order in which the problems list them.
+The work is a list of independent jobs (one per derivation, one for the errata), so the model
+builder can run them beside other work, such as drawing the figures, on every core.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Callable
 
 from .errata import Erratum, JudgedErratum, judge
+from .parallel import run_all
 from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation, require
-
-
-_WORK: tuple | None = None
-
-
-def _check_one(index: int) -> ProofRecord:
-    return check_derivation(_WORK[0][index])
-
-
-def _judge_errata() -> tuple[JudgedErratum, ...]:
-    return judge(_WORK[1])
 
 
 @dataclass(frozen=True)
@@ -43,26 +31,20 @@ class ProofReport:
         return sum(r.points for r in self.records)
 
 
+def proof_jobs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[Callable[[], object]]:
+    """The errata verdicts first, then one job per derivation."""
+    return [lambda: judge(errata)] + [lambda d=d: check_derivation(d) for d in derivations]
+
+
+def report(checks: tuple[NumericCheck, ...], outcomes: list, started: float) -> ProofReport:
+    judged, *records = outcomes
+    return ProofReport(tuple(records), tuple(checks), judged, time.perf_counter() - started)
+
+
 def prove(derivations: tuple[Derivation, ...], checks: tuple[NumericCheck, ...],
           errata: tuple[Erratum, ...], *, workers: int | None = None) -> ProofReport:
     """Raise ProofError at the first false step; otherwise return what was proven and how."""
     started = time.perf_counter()
     for check in checks:
         require(check)
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    can_fork = "fork" in multiprocessing.get_all_start_methods()
-    if workers > 1 and can_fork and len(derivations) > 1:
-        # Samplers are closures, which do not pickle: forked workers inherit the work instead.
-        global _WORK
-        _WORK = (derivations, errata)
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                errata_future = pool.submit(_judge_errata)
-                records = tuple(pool.map(_check_one, range(len(derivations))))
-                judged = errata_future.result()
-        finally:
-            _WORK = None
-    else:
-        records = tuple(check_derivation(d) for d in derivations)
-        judged = judge(errata)
-    return ProofReport(records, tuple(checks), judged, time.perf_counter() - started)
+    return report(checks, run_all(proof_jobs(derivations, errata), workers), started)

@@ -1,0 +1,34 @@
+"""Run independent jobs side by side in forked workers, results in the order given.
+
+Forking lets a job be any closure (proof samplers are lambdas, which do not pickle); only the
+results travel back. Where fork is unavailable, or there is one core, the jobs run in turn.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Callable, Sequence, TypeVar
+
+T = TypeVar("T")
+_JOBS: Sequence[Callable[[], object]] = ()
+
+
+def _run(index: int):
+    return _JOBS[index]()
+
+
+def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
+    """Each job's result; the first exception (in job order) is raised as it was."""
+    global _JOBS
+    workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [job() for job in jobs]
+    _JOBS = jobs
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = [pool.submit(_run, index) for index in range(len(jobs))]
+            return [future.result() for future in futures]
+    finally:
+        _JOBS = ()

@@ -1,0 +1,89 @@
+"""Rebuilds do exactly what their inputs require, and the same sources give the same bytes."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, make_root
+from generator.build import build
+from generator.render import TEMPLATES
+
+BUILD = """
+import sys
+from pathlib import Path
+from generator.build import build
+report = build("2024-fall", root=Path(sys.argv[1]), templates=Path(sys.argv[2]), kinds=("key",), log=lambda m: None)
+print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules,
+      sorted(p.name for p in report.written))
+"""
+
+
+def _build_in_subprocess(root, templates):
+    out = subprocess.run([sys.executable, "-c", BUILD, str(root), str(templates)], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    cached, sympy, matplotlib, written = out.split(" ", 3)
+    return cached == "True", sympy == "True", matplotlib == "True", written
+
+
+def _snapshot(root):
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted((root / "output").rglob("*")) if p.is_file()}
+
+
+@pytest.fixture()
+def root(tmp_path, built):
+    root = make_root(tmp_path / "root", like=built.parent.parent)
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    return root, templates
+
+
+def test_a_build_with_nothing_changed_does_nothing(root):
+    root, templates = root
+    before = _snapshot(root)
+    cached, sympy, matplotlib, written = _build_in_subprocess(root, templates)
+    assert cached and written == "[]"
+    assert not sympy and not matplotlib
+    assert _snapshot(root) == before  # same bytes and the same mtimes
+
+
+def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(root):
+    root, templates = root
+    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+    cached, sympy, matplotlib, written = _build_in_subprocess(root, templates)
+    assert cached and not sympy and not matplotlib
+    assert "activity05-key.pdf" in written and "activity05-key.tex" in written
+    assert "at scale" in (root / "output" / "2024-fall" / "activity05-key.tex").read_text()
+
+
+def test_a_changed_question_parameter_rebuilds_the_model_and_the_pdf(root):
+    root, templates = root
+    config = root / "semesters" / "2024-fall.toml"
+    config.write_text(config.read_text() + "\n[questions]\nhessian_parameters = 2000000\n")
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    assert not report.model_cached
+    assert {p.name for p in report.written} >= {"activity05-key.pdf", "activity05-key.numbers.json"}
+
+
+def test_a_header_change_recompiles_without_new_proofs(root):
+    root, templates = root
+    config = root / "semesters" / "2024-fall.toml"
+    config.write_text(config.read_text().replace('term = "Fall 2024"', 'term = "Autumn 2024"'))
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    assert report.model_cached
+    assert "activity05-key.pdf" in {p.name for p in report.written}
+
+
+def test_two_clean_builds_give_byte_identical_pdfs(tmp_path):
+    pdfs = []
+    for name in ("first", "second"):
+        root = make_root(tmp_path / name)
+        build("2024-fall", root=root, log=lambda m: None)
+        pdfs.append({kind: (root / "output" / "2024-fall" / f"activity05-{kind}.pdf").read_bytes()
+                     for kind in ("key", "handout")})
+    assert pdfs[0] == pdfs[1]
