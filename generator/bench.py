@@ -1,0 +1,123 @@
+"""`make bench`: how long a build takes against the TeX floor; prints figures, asserts nothing.
+
+Four scenarios for the key of one semester, each the median of several runs in a scratch
+project root: a cold build (no caches at all), a no-op rebuild, a rebuild after a prose edit
+in a template, and bare latexmk of the same final .tex from a clean folder (the floor). Every
+run is a fresh process, so imports are counted; peak memory is the largest resident set of any
+process of the run (Python, a worker, or TeX).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .build import ROOT
+from .latex import LATEXMK_FLAGS, deterministic_env
+from .render import TEMPLATES
+
+BUILD = """
+import sys
+from pathlib import Path
+from generator.build import build
+build(sys.argv[1], root=Path(sys.argv[2]), templates=Path(sys.argv[3]), kinds=("key",), log=lambda m: None)
+"""
+# Runs a command and reports its wall time and the peak RSS of its process tree (in KiB).
+MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+"""
+GOALS = {"cold/floor": 2.0, "prose edit/floor": 1.2, "no-op/cold": 0.05}
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_kib: int
+
+
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True).stdout.split()
+    if out[2] != "0":
+        raise SystemExit(f"bench: {' '.join(command)} failed (exit {out[2]})")
+    return Run(float(out[0]), int(out[1]))
+
+
+def scratch_root(base: Path, name: str) -> tuple[Path, Path]:
+    root = base / name
+    (root / "semesters").mkdir(parents=True)
+    for toml in (ROOT / "semesters").glob("*.toml"):
+        shutil.copy(toml, root / "semesters")
+    templates = root / "templates"
+    shutil.copytree(TEMPLATES, templates)
+    return root, templates
+
+
+def build_command(semester: str, root: Path, templates: Path) -> list[str]:
+    return [sys.executable, "-c", BUILD, semester, str(root), str(templates)]
+
+
+def bench(semester: str, runs: int) -> dict[str, list[Run]]:
+    results: dict[str, list[Run]] = {"cold": [], "no-op": [], "prose edit": [], "floor": []}
+    with tempfile.TemporaryDirectory(prefix="answer-key-bench-") as scratch:
+        base = Path(scratch)
+        for n in range(runs):
+            root, templates = scratch_root(base, f"run{n}")
+            command = build_command(semester, root, templates)
+            results["cold"].append(measure(command, ROOT))
+            results["no-op"].append(measure(command, ROOT))
+            fragment = templates / "problems" / "hessian.tex.j2"
+            fragment.write_text(fragment.read_text().replace("is used instead.", f"is used instead{' ' * (n + 1)}."))
+            results["prose edit"].append(measure(command, ROOT))
+            floor = base / f"floor{n}"
+            floor.mkdir()
+            tex = root / "output" / semester / "activity05-key.tex"
+            shutil.copy(tex, floor / tex.name)
+            engine = "-lualatex" if r"\usepackage{fontspec}" in tex.read_text() else "-pdf"
+            results["floor"].append(measure(["latexmk", engine, *LATEXMK_FLAGS, tex.name], floor,
+                                            deterministic_env([root / "figures" / semester])))
+    return results
+
+
+def report(semester: str, results: dict[str, list[Run]]) -> str:
+    median = {name: statistics.median(r.seconds for r in runs) for name, runs in results.items()}
+    lines = [f"build benchmark, key of {semester}, median of {len(results['cold'])} runs "
+             f"({os.cpu_count()} cores)", ""]
+    lines.append(f"{'scenario':<12} {'median s':>9} {'runs (s)':<28} {'peak MiB':>9}")
+    for name, runs in results.items():
+        each = " ".join(f"{r.seconds:.2f}" for r in runs)
+        peak = max(r.peak_kib for r in runs) / 1024
+        lines.append(f"{name:<12} {median[name]:>9.2f} {each:<28} {peak:>9.0f}")
+    ratios = {"cold/floor": median["cold"] / median["floor"],
+              "prose edit/floor": median["prose edit"] / median["floor"],
+              "no-op/cold": median["no-op"] / median["cold"]}
+    lines.append("")
+    for name, value in ratios.items():
+        verdict = "meets" if value <= GOALS[name] else "misses"
+        lines.append(f"{name:<17} {value:6.2f}   goal <= {GOALS[name]:.2f}: {verdict}")
+    peak = max(r.peak_kib for runs in results.values() for r in runs) / 1024
+    lines.append(f"{'peak memory':<17} {peak:6.0f} MiB   goal < 300 MiB: {'meets' if peak < 300 else 'misses'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--semester", default="2024-fall")
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    args = parser.parse_args(argv)
+    print(report(args.semester, bench(args.semester, args.runs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
