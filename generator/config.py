@@ -547,7 +547,7 @@ class _Checker:
                 bad(hint=f'put it in double quotes: {key} = "{shown}"' if not isinstance(value, (list, dict))
                     else f"write it like {example}")
             if field.required and not value.strip():
-                bad(f"'{name}' is empty", f"write the {field.doc or key}, e.g. {example}")
+                bad(f"'{name}' is empty", f"write the {(field.doc or key).split(', e.g.')[0]}, e.g. {example}")
             if len(value) > MAX_TEXT:
                 bad(f"'{name}' is {len(value)} characters long", f"keep it under {MAX_TEXT} characters")
             if kind == "url":

@@ -58,7 +58,6 @@ class Row:
 HEADER_KEYS = (("course", "code"), ("course", "name"), ("course", "term"), ("course", "instructor"),
                ("course", "notes"), ("activity", "number"), ("activity", "title"))
 DATE_KEYS = ("date", "due", "key_release", "handout_release")
-CANVAS_KEYS = ("base_url", "course_id", "folder", "publish_handout")
 
 
 def show_value(value: Any) -> str:
@@ -108,9 +107,9 @@ def config_rows(old: config_module.Config, new: config_module.Config) -> list[Ro
         rows.append(Row("config: questions", f"questions.{f.name}",
                         show_value(a) + _origin(f.name, old, given_old),
                         show_value(b) + _origin(f.name, new, given_new), same=show_value(a) == show_value(b)))
-    for key in CANVAS_KEYS:
-        rows.append(Row("config: canvas", f"canvas.{key}", show_value(getattr(old.canvas, key)),
-                        show_value(getattr(new.canvas, key))))
+    for f in fields(old.canvas):  # every Canvas setting, including ones added later
+        rows.append(Row("config: canvas", f"canvas.{f.name}", show_value(getattr(old.canvas, f.name)),
+                        show_value(getattr(new.canvas, f.name))))
     return rows
 
 
