@@ -12,7 +12,7 @@ import sympy as sp
 from .errata import Claim, Erratum
 from .notation import G, beta, i, n_points, phi0, phi1, sig, t, tp, unevaluated as U, wrong_sin, y
 from .problems import logistic, momentum
-from .problems.momentum import closed_form, one_minus_beta, plus_one, step_update
+from .problems.momentum import closed_form, one_minus_beta, plus_one
 from .variants import Questions
 
 # A single data point with a genuine label is enough to refute a formula about the loss.
@@ -40,7 +40,6 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     from_family = {phi1_nz: lambda rng: sp.nsimplify(rng.choice(family))}
     x_star = U(sp.Mul, -1, phi0, U(sp.Pow, phi1_nz, -1))
     shift = sp.Symbol(r"\mathrm{sign}\,\frac{\partial x^*}{\partial\phi_0}")
-    steepness = sp.Symbol(r"\mathrm{sign}\,\frac{\partial|\mathrm{slope}|}{\partial\phi_1}")
     m = momentum.m
     g_true = lambda j: G[j, j]  # noqa: E731  batch B_j at parameters phi_j
     t_sym = sp.Symbol("t", integer=True, nonnegative=True)

@@ -316,17 +316,6 @@ def test_a_file_that_cannot_be_read(root, good_text):
         loop.unlink()
 
 
-@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files without permission")
-def test_a_file_without_read_permission(root, good_text):
-    path = root / FILE
-    path.chmod(0)
-    try:
-        check_failure(root, ("pdf", "--semester", GOOD), (f"{FILE}: cannot be read: permission denied",
-                                                           f"chmod u+r {FILE}"))
-    finally:
-        path.chmod(0o644)
-
-
 # --- in-process: what is accepted, and the message's shape -------------------------------------
 
 def test_a_byte_order_mark_and_windows_line_ends_are_accepted(tmp_path):

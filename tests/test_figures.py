@@ -18,7 +18,6 @@ from pypdf import PdfReader
 from pypdf.generic import ContentStream, NumberObject, TextStringObject
 
 from generator import figures
-from generator.errors import ConfigError
 from generator.figures import descent_path, least_squares_gradient, least_squares_loss, render_figures
 from generator.problems import least_squares, logistic, momentum
 from generator.variants import QUESTION_DEFAULTS, Questions, draw_questions

@@ -7,11 +7,12 @@ test checks that the page was never visible before the key's release.
 
 from __future__ import annotations
 
+import dataclasses
+
 import io
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
@@ -182,8 +183,7 @@ def test_dry_run_describes_the_page_and_changes_nothing(config, canvas, output):
 
 
 def test_the_publish_page_flag_takes_the_page_from_the_keys_output_folder(config, canvas, output, release):
-    with_flag = SimpleNamespace(**vars(config))
-    with_flag.canvas = SimpleNamespace(**vars(config.canvas), publish_page=True)
+    with_flag = dataclasses.replace(config, canvas=dataclasses.replace(config.canvas, publish_page=True))
     report, _ = publish(config, canvas, output, page=False, cfg=with_flag)
     assert report.page is not None and canvas.pages[report.page.url].publish_at == release
     without, _ = publish(config, canvas, output, page=False)

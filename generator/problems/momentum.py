@@ -177,6 +177,6 @@ def compute(q: Questions) -> MomentumResult:
         formulas=FORMULAS,
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
         numeric_checks=(NumericCheck("momentum.simulation", "Problem 3",
-                                     f"recursion simulated on random gradients against the closed form",
+                                     "recursion simulated on random gradients against the closed form",
                                      error, SIMULATION_TOLERANCE),),
     )
