@@ -434,19 +434,28 @@ def _render(spec, draw: Callable, pdf: Path, svg: Path) -> None:
         write_atomically(svg, lambda out: figure.savefig(out, format="svg", metadata=SVG_METADATA))
 
 
-def render_figures(logistic: LogisticResult, momentum: MomentumResult, least_squares: LeastSquaresResult,
-                   directory: Path) -> tuple[Figure, ...]:
-    """Both figures in ``directory``, drawn only if no file of the same digest is already there."""
+def _figure(spec, draw: Callable, alt: Callable, directory: Path) -> Figure:
+    """One figure in ``directory``, drawn only if no file of the same digest is already there."""
+    key = digest(spec)
+    pdf, svg = (directory / f"{spec.name}-{key[:12]}.{ext}" for ext in ("pdf", "svg"))
+    if not (pdf.is_file() and svg.is_file()):
+        _render(spec, draw, pdf, svg)
+    remove_stale(directory, spec.name, key)
+    return Figure(spec.name, pdf, svg, alt(spec), spec.numbers, key)
+
+
+def figure_jobs(logistic: LogisticResult, momentum: MomentumResult, least_squares: LeastSquaresResult,
+                directory: Path) -> list[Callable[[], Figure]]:
+    """One independent job per figure, so a builder can draw them side by side."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    plans = ((logistic_spec(logistic), draw_logistic, logistic_alt),
-             (momentum_spec(momentum, least_squares), draw_momentum, momentum_alt))
-    figures = []
-    for spec, draw, alt in plans:
-        key = digest(spec)
-        pdf, svg = (directory / f"{spec.name}-{key[:12]}.{ext}" for ext in ("pdf", "svg"))
-        if not (pdf.is_file() and svg.is_file()):
-            _render(spec, draw, pdf, svg)
-        remove_stale(directory, spec.name, key)
-        figures.append(Figure(spec.name, pdf, svg, alt(spec), spec.numbers, key))
-    return tuple(figures)
+    plans = ((momentum_spec(momentum, least_squares), draw_momentum, momentum_alt),
+             (logistic_spec(logistic), draw_logistic, logistic_alt))
+    return [lambda plan=plan: _figure(*plan, directory) for plan in plans]
+
+
+def render_figures(logistic: LogisticResult, momentum: MomentumResult, least_squares: LeastSquaresResult,
+                   directory: Path) -> tuple[Figure, ...]:
+    """Both figures in ``directory`` (logistic family first), one after the other."""
+    return tuple(sorted((job() for job in figure_jobs(logistic, momentum, least_squares, directory)),
+                        key=lambda f: f.name))

@@ -14,11 +14,11 @@ from typing import Any, Callable
 
 from . import activity05, activity05_errata
 from .config import Config
-from .figures import render_figures
+from .figures import figure_jobs
 from .numbers import Latex
 from .parallel import run_all
 from .proofs import Derivation, require
-from .prove import proof_jobs, report as proof_report
+from .prove import proof_costs, proof_jobs, report as proof_report
 
 FRAGMENTS = tuple(f"problems/{p.__name__.rsplit('.', 1)[-1]}.tex.j2" for p in activity05.PROBLEMS)
 
@@ -45,9 +45,12 @@ def build_model(cfg: Config, figures_dir: Path, log: Callable[[str], None]) -> d
     errata = activity05_errata.build(cfg.questions)
     for check in results.numeric_checks:
         require(check)
-    # Drawing is the longest single job: it starts first, and the proofs share the other core.
-    draw = lambda: render_figures(results.logistic, results.momentum, results.least_squares, figures_dir)  # noqa: E731
-    figures, *outcomes = run_all([draw, *proof_jobs(results.derivations, errata)])
+    # Longest jobs first (the two figures, then the errata and the proofs) on every core.
+    drawing = figure_jobs(results.logistic, results.momentum, results.least_squares, figures_dir)
+    costs = [float("inf")] * len(drawing) + proof_costs(results.derivations, errata)
+    outcomes = run_all([*drawing, *proof_jobs(results.derivations, errata)], costs=costs)
+    figures = tuple(sorted(outcomes[:len(drawing)], key=lambda f: f.name))
+    outcomes = outcomes[len(drawing):]
     report = proof_report(results.numeric_checks, outcomes, started)
     log(f"proved {len(report.records)} derivations ({report.steps} steps, {report.points} random points), "
         f"{len(report.checks)} numeric checks and {len(report.errata)} errata, and drew "

@@ -19,8 +19,13 @@ def _run(index: int):
     return _JOBS[index]()
 
 
-def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None) -> list[T]:
-    """Each job's result; the first exception (in job order) is raised as it was."""
+def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
+            costs: Sequence[float] | None = None) -> list[T]:
+    """Each job's result, in job order; the first exception (in job order) is raised as it was.
+
+    ``costs`` (estimates) only change the order in which jobs start: the dearest first, so no
+    long job starts last while the other workers sit idle.
+    """
     global _JOBS
     workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -28,7 +33,8 @@ def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None) -> list
     _JOBS = jobs
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = [pool.submit(_run, index) for index in range(len(jobs))]
-            return [future.result() for future in futures]
+            order = sorted(range(len(jobs)), key=lambda k: -costs[k]) if costs else range(len(jobs))
+            futures = {index: pool.submit(_run, index) for index in order}
+            return [futures[index].result() for index in range(len(jobs))]
     finally:
         _JOBS = ()

@@ -10,6 +10,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+import sympy as sp
+
 from .errata import Erratum, JudgedErratum, judge
 from .parallel import run_all
 from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation, require
@@ -36,6 +38,12 @@ def proof_jobs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...])
     return [lambda: judge(errata)] + [lambda d=d: check_derivation(d) for d in derivations]
 
 
+def proof_costs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[float]:
+    """Rough cost of each proof job: the size of what it must simplify and evaluate."""
+    size = lambda d: sum(len(sp.srepr(e)) for e in d.chain)  # noqa: E731
+    return [float(sum(len(sp.srepr(e.original.right)) for e in errata))] + [float(size(d)) for d in derivations]
+
+
 def report(checks: tuple[NumericCheck, ...], outcomes: list, started: float) -> ProofReport:
     judged, *records = outcomes
     return ProofReport(tuple(records), tuple(checks), judged, time.perf_counter() - started)
@@ -47,4 +55,4 @@ def prove(derivations: tuple[Derivation, ...], checks: tuple[NumericCheck, ...],
     started = time.perf_counter()
     for check in checks:
         require(check)
-    return report(checks, run_all(proof_jobs(derivations, errata), workers), started)
+    return report(checks, run_all(proof_jobs(derivations, errata), workers, proof_costs(derivations, errata)), started)

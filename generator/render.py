@@ -111,6 +111,13 @@ def _count(values: Any) -> Quantity:
     return Quantity(len(items), f"count of {collection}")
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache:
+    """Compiled templates, reused while their source is unchanged (Jinja checks the checksum)."""
+    folder = TEMPLATES.parent / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def environment(gate: _Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
@@ -122,6 +129,7 @@ def environment(gate: _Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
         autoescape=False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=gate.finalize,
+        bytecode_cache=_bytecode_cache(),
     )
     env.filters["num"] = gate.number
     env.filters["date"] = gate.date
