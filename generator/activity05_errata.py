@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from .errata import Claim, Erratum
-from .notation import G, beta, i, n_points, phi0, phi1, sig, t, tp, unevaluated as U, wrong_sin, y
+from .notation import G, power_of_ten, beta, i, n_points, phi0, phi1, sig, t, tp, unevaluated as U, wrong_sin, y
 from .problems import logistic, momentum
 from .problems.momentum import closed_form, one_minus_beta, plus_one
 from .variants import Questions
@@ -20,12 +20,6 @@ one_point = {n_points: lambda rng: sp.Integer(1), y.label: lambda rng: sp.Intege
 L = sp.Symbol("L")
 beta_in_unit = {beta: lambda rng: sp.Rational(rng.randint(1, 99), 100)}
 k = sp.Symbol("k", integer=True, nonnegative=True)
-
-
-def power_of_ten(n: int) -> sp.Expr:
-    """10^k, kept unevaluated so it prints as a power, when n is one; else n itself."""
-    k = len(str(n)) - 1
-    return U(sp.Pow, sp.Integer(10), sp.Integer(k)) if n == 10**k else sp.Integer(n)
 
 
 def build(q: Questions) -> tuple[Erratum, ...]:

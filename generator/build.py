@@ -27,6 +27,7 @@ from typing import Any, Callable
 from . import config as config_module
 from .config import Config
 from .errors import FigureError, LatexError
+from .variants import draw_questions
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = ("key", "handout")
@@ -124,6 +125,7 @@ def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
         "proof_summary": trace(model["proof_summary"], "proofs"),
         "fragments": model["fragments"],
         "key": kind == "key",
+        "original_parameters": cfg.questions == draw_questions({}, where=str),
     }
 
 

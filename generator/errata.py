@@ -13,7 +13,7 @@ from typing import Mapping
 import sympy as sp
 
 from .errors import ProofError
-from .notation import tex
+from .notation import power_of_ten, tex
 from .numbers import SympyLatex
 from .proofs import Sampler, Verdict, compare
 
@@ -60,7 +60,8 @@ class JudgedErratum:
         """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable."""
         point = self.original.counterexample or {}
         values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
-        sides = [tex(self.original.left_value), tex(self.original.right_value)]
+        sides = [tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
+                 for v in (self.original.left_value, self.original.right_value)]
         at = (r",\ \allowbreak ".join(values) + r":\quad ") if values else ""
         out = SympyLatex(at + r"\text{left side} = " + sides[0]
                          + r" \neq " + sides[1] + r" = \text{right side}")

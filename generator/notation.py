@@ -97,6 +97,16 @@ def tex(expr, source: str = "sympy") -> SympyLatex:
     return out
 
 
+def power_of_ten(n: int) -> sp.Expr:
+    """10^k, kept unevaluated so it prints as a power, when n is one; else n itself."""
+    k = len(str(abs(n))) - 1
+    return U_pow(sp.Integer(10), sp.Integer(k)) if n == 10**k and k >= 4 else sp.Integer(n)
+
+
+def U_pow(base, exponent):
+    return sp.Pow(base, exponent, evaluate=False)
+
+
 # Shared symbols, so every problem and the errata speak of the same objects.
 phi0, phi1 = sp.symbols("phi_0 phi_1", real=True)
 i = sp.Idx("i")
