@@ -25,7 +25,6 @@ page title as the ``<h1>``) and carries its styles inline, since Canvas removes 
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 import sys
@@ -39,12 +38,12 @@ import jinja2
 from . import config as config_module
 from .build import ROOT, BuildReport, Paths, context, load_model, write_atomically
 from .errors import RenderError
-from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, format_quantity
+from .numbers import Latex, Ledger, SympyLatex, format_quantity
+from .render import Gate, environment
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
 SHEET = "activity05.html.j2"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-AUDIT_NUMBER, AUDIT_SYMPY, AUDIT_CONFIG = "<<NUM>>", "<<SYMPY>>", "<<CONFIG>>"
 
 # Markers: private-use characters, which config text can never produce (the gate escapes them).
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -294,98 +293,40 @@ def prose(latex: Latex) -> str:
     return "".join(out)
 
 
-class HtmlGate:
-    """The ``finalize`` hook and the filters of the HTML environment, sharing one ledger.
+class HtmlGate(Gate):
+    """The shared gate of ``render.Gate`` with HTML escaping, and math kept aside for MathML.
 
-    The counterpart of ``render._Gate``: the same rules (a bare number is refused, every number
-    and config string with a digit is recorded), with HTML escaping instead of LaTeX escaping.
+    Numbers and formulas are replaced by markers while the template renders; the finisher
+    then turns the markers into MathML and the formatter's HTML forms.
     """
 
+    format_name = "HTML"
+    line_comment_prefix = None
+
     def __init__(self, audit: bool = False):
-        self.audit = audit
-        self.ledger = Ledger()
+        super().__init__(audit)
         self.numbers: list[NumberForms] = []
         self.formulas: list[str] = []
 
-    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
-        if not isinstance(q, Quantity):
-            raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
-                              hint="pass a field of the results or of cfg, never a literal")
-        forms = number_forms(q.value, places=places, digits=digits, power=power)
-        self.ledger.record(q.value, forms.text, q.source, "number")
-        if self.audit:
-            return jinja2.runtime.Markup(AUDIT_NUMBER)
-        self.numbers.append(forms)
-        return jinja2.runtime.Markup(f"{_OPEN}n{len(self.numbers) - 1}{_CLOSE}")  # final: finalize passes it
+    def escape(self, text: str) -> str:
+        return escape_text(text)
 
-    def formula(self, latex: SympyLatex) -> str:
-        for constant in getattr(latex, "constants", ()):
-            self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
-        if self.audit:
-            return AUDIT_SYMPY
+    def trusted(self, text: str) -> str:
+        return jinja2.runtime.Markup(text)
+
+    def formatted(self, value, **style):
+        return number_forms(value, **style)
+
+    def number_markup(self, forms: NumberForms) -> str:
+        self.numbers.append(forms)
+        return f"{_OPEN}n{len(self.numbers) - 1}{_CLOSE}"
+
+    def formula_markup(self, latex: SympyLatex) -> str:
         self.formulas.append(str(latex))
         return f"{_OPEN}s{len(self.formulas) - 1}{_CLOSE}"
 
-    def text(self, t: Text) -> str:
-        if any(ch.isdigit() for ch in t.value):
-            self.ledger.record(t.value, t.value, t.source, "text")
-        return jinja2.runtime.Markup(AUDIT_CONFIG if self.audit else escape_text(t.value))
-
-    def date(self, d: Any) -> str:
-        value = d.raw if isinstance(d, Traced) else d
-        if isinstance(value, dt.datetime):
-            text = value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
-        else:
-            text = value.strftime("%B %-d, %Y")
-        self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown", "date")
-        return jinja2.runtime.Markup(AUDIT_CONFIG if self.audit else escape_text(text))
-
-    def finalize(self, value: Any) -> str:
-        if isinstance(value, SympyLatex):
-            return self.formula(value)
-        if isinstance(value, Latex):
-            return prose(value)
-        if isinstance(value, Quantity):
-            return self.number(value)
-        if isinstance(value, Text):
-            return self.text(value)
-        if isinstance(value, bool) or isinstance(value, (int, float)):
-            raise RenderError(f"a bare number {value!r} reached a template",
-                              hint="numbers must come from the results or the config, through the num filter")
-        if isinstance(value, jinja2.runtime.Markup):
-            return str(value)
-        if isinstance(value, str):
-            return escape_text(value)
-        if value is None:
-            raise RenderError("a template printed None", hint="check the variable name")
-        if isinstance(value, Traced):
-            return self.date(value) if isinstance(value.raw, dt.date) else str(value)
-        raise RenderError(f"cannot print a {type(value).__name__} in HTML")
-
-
-def _count(values: Any) -> Quantity:
-    items = tuple(values)
-    sources = [getattr(v, "source", "") for v in items]
-    collection = sources[0].rsplit("[", 1)[0] if sources and sources[0] else "sequence"
-    return Quantity(len(items), f"count of {collection}")
-
-
-def environment(gate: HtmlGate, directory: Path = TEMPLATES) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(directory)),
-        block_start_string="((*", block_end_string="*))",
-        variable_start_string="(((", variable_end_string=")))",
-        comment_start_string="((=", comment_end_string="=))",
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,  # finalize escapes every value; template text is trusted markup
-        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        finalize=gate.finalize,
-    )
-    env.filters["num"] = gate.number
-    env.filters["date"] = gate.date
-    env.filters["count"] = _count
-    env.filters["macro"] = lambda value: jinja2.runtime.Markup(value)  # a macro's output was gated line by line
-    return env
+    def prose(self, latex: Latex) -> str:
+        return prose(latex)
 
 
 # --- after rendering: math to MathML, markers to numbers ------------------------------------

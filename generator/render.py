@@ -44,41 +44,86 @@ class RenderOutput:
     ledger: Ledger
 
 
-class _Gate:
-    """The ``finalize`` hook and the filters, sharing one ledger."""
+def date_text(value: dt.date) -> str:
+    """A config date or time as printed: October 2, 2024 (times with their UTC offset)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
+    return value.strftime("%B %-d, %Y")
 
-    def __init__(self, audit: bool):
+
+class Gate:
+    """The ``finalize`` hook and the filters of one environment, sharing one ledger.
+
+    The rules are the same for every output format: a bare number is refused, every number goes
+    through the formatter and into the ledger, config text is escaped, SymPy's formulas and
+    code-written prose are trusted. A subclass supplies only the format: how to escape text,
+    how to mark trusted output, how a formatted number and a formula are written.
+    """
+
+    format_name = "LaTeX"
+    line_comment_prefix: str | None = "%%"
+
+    def __init__(self, audit: bool = False):
         self.audit = audit
         self.ledger = Ledger()
 
-    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> Latex:
+    # --- what a format supplies ---------------------------------------------------------
+    def escape(self, text: str) -> str:
+        return escape_latex(text)
+
+    def trusted(self, text: str) -> str:
+        """Mark output as final, so finalize passes it through untouched."""
+        return Latex(text)
+
+    def formatted(self, value, **style):
+        return format_quantity(value, **style)
+
+    def number_markup(self, formatted) -> str:
+        return formatted.latex
+
+    def formula_markup(self, latex: SympyLatex) -> str:
+        return str(latex)
+
+    def prose(self, latex: Latex) -> str:
+        return str(latex)
+
+    # --- the shared rules -----------------------------------------------------------------
+    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
         if not isinstance(q, Quantity):
             raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
                               hint="pass a field of the results or of cfg, never a literal")
-        formatted = format_quantity(q.value, places=places, digits=digits, power=power)
+        formatted = self.formatted(q.value, places=places, digits=digits, power=power)
         self.ledger.record(q.value, formatted.text, q.source, "number")
-        return Latex(AUDIT_NUMBER if self.audit else formatted.latex)
+        return self.trusted(AUDIT_NUMBER if self.audit else self.number_markup(formatted))
 
-    def text(self, t: Text) -> Latex:
+    def text(self, t: Text) -> str:
         if any(ch.isdigit() for ch in t.value):
             self.ledger.record(t.value, t.value, t.source, "text")
-        return Latex(AUDIT_CONFIG if self.audit else escape_latex(t.value))
+        return self.trusted(AUDIT_CONFIG if self.audit else self.escape(t.value))
 
-    def date(self, d: Any) -> Latex:
+    def date(self, d: Any) -> str:
         value = d.raw if isinstance(d, Traced) else d
-        if isinstance(value, dt.datetime):
-            text = value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
-        else:
-            text = value.strftime("%B %-d, %Y")
+        text = date_text(value)
         self.ledger.record(value.isoformat(), text, d.source if isinstance(d, Traced) else "unknown", "date")
-        return Latex(AUDIT_CONFIG if self.audit else escape_latex(text))
+        return self.trusted(AUDIT_CONFIG if self.audit else self.escape(text))
+
+    def formula(self, latex: SympyLatex) -> str:
+        for constant in getattr(latex, "constants", ()):
+            self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
+        return AUDIT_SYMPY if self.audit else self.formula_markup(latex)
+
+    def macro(self, value: Any) -> str:
+        """A macro's output was already gated line by line; mark it so finalize does not escape it."""
+        if type(value) is not str and not isinstance(value, jinja2.runtime.Markup):
+            raise RenderError(f"the macro filter takes a macro's output, not {type(value).__name__}")
+        return self.trusted(str(value))
 
     def finalize(self, value: Any) -> str:
         if isinstance(value, SympyLatex):
-            for constant in getattr(value, "constants", ()):
-                self.ledger.record(str(constant), str(constant), getattr(value, "source", "sympy"), "sympy")
-            return AUDIT_SYMPY if self.audit else str(value)  # finalize's result is final text
-        if isinstance(value, Latex):
+            return self.formula(value)
+        if isinstance(value, Latex):  # code-written prose (in LaTeX also the gate's own marks)
+            return self.prose(value)
+        if isinstance(value, jinja2.runtime.Markup):
             return str(value)
         if isinstance(value, Quantity):
             return self.number(value)
@@ -88,19 +133,12 @@ class _Gate:
             raise RenderError(f"a bare number {value!r} reached a template",
                               hint="numbers must come from the results or the config, through the num filter")
         if isinstance(value, str):
-            return escape_latex(value)
+            return self.escape(value)
         if value is None:
             raise RenderError("a template printed None", hint="check the variable name")
         if isinstance(value, Traced):
             return self.date(value) if isinstance(value.raw, dt.date) else str(value)
-        raise RenderError(f"cannot print a {type(value).__name__} in LaTeX")
-
-
-def _macro_output(value: Any) -> Latex:
-    """A macro's output was already gated line by line; mark it so finalize does not escape it."""
-    if type(value) is not str and not isinstance(value, jinja2.runtime.Markup):
-        raise RenderError(f"the macro filter takes a macro's output, not {type(value).__name__}")
-    return Latex(value)
+        raise RenderError(f"cannot print a {type(value).__name__} in {self.format_name}")
 
 
 def _count(values: Any) -> Quantity:
@@ -118,31 +156,31 @@ def _bytecode_cache() -> jinja2.BytecodeCache:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def environment(gate: _Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
+def environment(gate: Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
+    """The one Jinja set-up of every output: LaTeX-safe delimiters, strict names, the gate."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
         block_start_string="((*", block_end_string="*))",
         variable_start_string="(((", variable_end_string=")))",
         comment_start_string="((=", comment_end_string="=))",
-        line_comment_prefix="%%",
+        line_comment_prefix=gate.line_comment_prefix,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=False,  # finalize escapes every value; template text is trusted
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=gate.finalize,
         bytecode_cache=_bytecode_cache(),
     )
     env.filters["num"] = gate.number
     env.filters["date"] = gate.date
-    env.filters["macro"] = _macro_output
     env.filters["count"] = _count
-    env.filters["escape_tex"] = lambda v: gate.text(v) if isinstance(v, Text) else escape_latex(str(v))
+    env.filters["macro"] = gate.macro
     return env
 
 
 def render(template: str, context: dict[str, Any], *, audit: bool = False,
            directory: Path = TEMPLATES) -> RenderOutput:
     """Render ``template`` with ``context``; errors become RenderError naming the template line."""
-    gate = _Gate(audit)
+    gate = Gate(audit)
     env = environment(gate, directory)
     try:
         tex = env.get_template(template).render(**context)
