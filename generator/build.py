@@ -19,6 +19,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -174,21 +175,27 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
     figures_hash = figure_digest(model)
     staged: dict[Path, bytes] = {}
+    stale: dict[str, tuple[bytes, str]] = {}
     for kind, document in documents.items():
         tex = document.tex.encode()
         stamp = hashlib.sha256(tex + figures_hash.encode()).hexdigest()
-        pdf_path = paths.document(kind, ".pdf")
-        stamp_path = paths.cache / f"{kind}.stamp"
+        pdf_path, stamp_path = paths.document(kind, ".pdf"), paths.cache / f"{kind}.stamp"
         up_to_date = (pdf_path.exists() and stamp_path.exists()
                       and stamp_path.read_text() == stamp + ":" + hashlib.sha256(pdf_path.read_bytes()).hexdigest())
         if not up_to_date:
-            staged[pdf_path] = compile_document(tex, kind, paths, model, cfg)
-            staged[stamp_path] = (stamp + ":" + hashlib.sha256(staged[pdf_path]).hexdigest()).encode()
+            stale[kind] = (tex, stamp)
         staged[paths.document(kind, ".tex")] = tex
         if kind == "key":
             ledger = document.ledger.as_json() + model["figure_numbers"]
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
                 {"semester": semester, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
+    # TeX runs are independent processes: the key and the handout compile side by side.
+    with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
+        pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(stale[kind][0], kind, paths, model, cfg),
+                                        stale)))
+    for kind, pdf in pdfs.items():
+        staged[paths.document(kind, ".pdf")] = pdf
+        staged[paths.cache / f"{kind}.stamp"] = (stale[kind][1] + ":" + hashlib.sha256(pdf).hexdigest()).encode()
     report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
