@@ -8,11 +8,20 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Sequence, TypeVar
 
 T = TypeVar("T")
 _JOBS: Sequence[Callable[[], object]] = ()
+
+
+def default_workers() -> int:
+    """Every core, unless make already runs builds side by side (make -jN): then one each."""
+    jobs = re.search(r"(?:^|\s)-j\s*(\d*)", os.environ.get("MAKEFLAGS", ""))
+    if jobs and jobs.group(1) != "1":
+        return 1
+    return os.cpu_count() or 1
 
 
 def _run(index: int):
@@ -27,7 +36,7 @@ def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
     long job starts last while the other workers sit idle.
     """
     global _JOBS
-    workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+    workers = workers if workers is not None else min(len(jobs), default_workers())
     if workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return [job() for job in jobs]
     _JOBS = jobs
