@@ -173,7 +173,10 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     report.timings["model"] = time.perf_counter() - started
     documents = render_documents(cfg, model, kinds, templates)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
-    figures_hash = figure_digest(model)
+    from .latex import engine_for, tex_version
+
+    # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
+    figures_hash = figure_digest(model) + tex_version(engine_for(config_texts(cfg)))
     staged: dict[Path, bytes] = {}
     stale: dict[str, tuple[bytes, str]] = {}
     for kind, document in documents.items():

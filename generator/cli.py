@@ -56,7 +56,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         started = time.perf_counter()
         try:
             record = check_derivation(derivation)
-            verdict = f"proven   {record.steps} steps, {record.points} points"
+            verdict = f"proven   {record.steps} step{'s' * (record.steps != 1)}, {record.points} points"
         except ProofError as exc:
             failures += 1
             verdict = "FAILED   " + exc.message.replace("\n", "\n         ")

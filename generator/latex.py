@@ -27,6 +27,15 @@ def engine_for(texts) -> str:
 SOURCE_DATE_EPOCH = "1700000000"  # fixed, so the same sources give the same bytes
 
 
+def tex_version(engine: str) -> str:
+    """The engine's own version line, part of every PDF's staleness key."""
+    try:
+        out = subprocess.run([engine, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    except FileNotFoundError:
+        raise SetupError(f"{engine} is not installed", hint="run 'make tex' (or see the README's requirements)")
+    return out.stdout.splitlines()[0] if out.stdout else engine
+
+
 def deterministic_env(texinputs: list[Path]) -> dict[str, str]:
     env = dict(os.environ)
     env["SOURCE_DATE_EPOCH"] = SOURCE_DATE_EPOCH
