@@ -31,6 +31,8 @@ from .errors import FigureError, LatexError
 from .variants import draw_questions
 
 ROOT = Path(__file__).resolve().parent.parent
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 KINDS = ("key", "handout")
 # The code whose output is the model; a change to any of it invalidates the model cache.
 MODEL_CODE = ("activity05.py", "activity05_errata.py", "errata.py", "figures.py", "notation.py",
@@ -89,9 +91,14 @@ def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[st
     """The render model from the cache, or computed, proven and drawn afresh."""
     key = model_key(cfg)
     cache_file = paths.cache / f"model-{key[:16]}.pickle"
+    model = None
     if cache_file.exists():
-        with cache_file.open("rb") as handle:
-            model = pickle.load(handle)
+        try:
+            with cache_file.open("rb") as handle:
+                model = pickle.load(handle)
+        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+            model = None  # a damaged cache file is a miss, not an error
+    if model is not None:
         for figure in model["figures"].values():  # the cache may come from another checkout
             for kind in ("pdf", "svg"):
                 figure[kind] = str(paths.figures / Path(figure[kind]).name)
@@ -147,6 +154,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes owner-only files; outputs are shared
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -176,7 +184,8 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     from .latex import engine_for, tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
-    figures_hash = figure_digest(model) + tex_version(engine_for(config_texts(cfg)))
+    figures_hash = (figure_digest(model) + tex_version(engine_for(config_texts(cfg)))
+                    + hash_files([ROOT / "generator" / "latex.py"]))
     staged: dict[Path, bytes] = {}
     stale: dict[str, tuple[bytes, str]] = {}
     for kind, document in documents.items():
@@ -202,6 +211,10 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
+    from .figures import remove_stale
+
+    for name, figure in model["figures"].items():  # only now may older figures go
+        remove_stale(paths.figures, name, figure["digest"])
     report.timings["total"] = time.perf_counter() - started
     return report
 

@@ -410,7 +410,10 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 
 def remove_stale(directory: Path, name: str, keep: str) -> None:
-    """Delete this figure's files from earlier inputs; other figures' files are left alone."""
+    """Delete this figure's files from earlier inputs; other figures' files are left alone.
+
+    Called by the build only once everything succeeded, so a failing build keeps the old ones.
+    """
     pattern = re.compile(re.escape(name) + r"-([0-9a-f]{12})\.(pdf|svg)")
     for path in directory.iterdir():
         match = pattern.fullmatch(path.name)
@@ -440,7 +443,6 @@ def _figure(spec, draw: Callable, alt: Callable, directory: Path) -> Figure:
     pdf, svg = (directory / f"{spec.name}-{key[:12]}.{ext}" for ext in ("pdf", "svg"))
     if not (pdf.is_file() and svg.is_file()):
         _render(spec, draw, pdf, svg)
-    remove_stale(directory, spec.name, key)
     return Figure(spec.name, pdf, svg, alt(spec), spec.numbers, key)
 
 

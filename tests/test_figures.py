@@ -140,7 +140,8 @@ def test_a_cache_hit_does_not_even_import_matplotlib(rendered):
     subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
 
 
-def test_changing_one_value_redraws_that_figure_only_and_removes_its_old_files(rendered, default_results, tmp_path):
+def test_changing_one_value_redraws_that_figure_only_and_its_old_files_go_when_told(rendered, default_results,
+                                                                                    tmp_path):
     directory, first = rendered
     for path in directory.iterdir():
         shutil.copy2(path, tmp_path / path.name)
@@ -154,7 +155,10 @@ def test_changing_one_value_redraws_that_figure_only_and_removes_its_old_files(r
 
     assert new["logistic_family"].digest != old_logistic.digest
     assert new["logistic_family"].pdf.read_bytes() != old_logistic.pdf.read_bytes()
+    assert (tmp_path / old_logistic.pdf.name).exists()  # kept until the whole build succeeded
+    figures.remove_stale(tmp_path, "logistic_family", new["logistic_family"].digest)
     assert not (tmp_path / old_logistic.pdf.name).exists() and not (tmp_path / old_logistic.svg.name).exists()
+    assert new["logistic_family"].pdf.exists()
     assert (-2.5, "-2.5") in new["logistic_family"].numbers
     assert f"φ0={MINUS}2.5" in pdf_glyphs(new["logistic_family"].pdf)
     assert new["momentum"].digest == old_momentum.digest

@@ -97,6 +97,20 @@ def test_a_latex_error_is_reported_with_its_line_and_the_old_pdf_stays(tmp_path,
     assert pdf.read_bytes() == before
 
 
+def test_a_failing_build_keeps_the_previous_figures_and_outputs(tmp_path, built):
+    root = make_root(tmp_path / "root", like=built.parent.parent)
+    build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
+    before = {p: p.read_bytes() for p in sorted((root / "output").rglob("*")) + sorted((root / "figures").rglob("*"))
+              if p.is_file()}
+    config = root / "semesters" / "2024-fall.toml"
+    config.write_text(config.read_text() + "\n[questions]\nmomentum_beta = 0.8\n")  # new figures
+    templates = _broken_templates(tmp_path, "That is why", r"\undefinedmacro That is why")
+    with pytest.raises(LatexError):
+        build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
+    for path, data in before.items():
+        assert path.read_bytes() == data, path
+
+
 def test_a_template_syntax_error_names_the_template_and_line(tmp_path, built):
     root = make_root(tmp_path / "root", like=built.parent.parent)
     templates = _broken_templates(tmp_path, "((* endif *))", "((* endfor *))")
