@@ -128,7 +128,8 @@ def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
         "engine": engine_for(config_texts(cfg)),
         "cfg": trace(cfg, "config", from_config=True),
         "results": trace(model["results"], "results"),
-        "figures": {name: {"file": f["file"], "alt": f["alt"]} for name, f in model["figures"].items()},
+        "figures": {name: {"file": f["file"], "alt": f["alt"], "facts": f["facts"]}
+                    for name, f in model["figures"].items()},
         "errata": trace(model["errata"], "errata"),
         "proof_summary": trace(model["proof_summary"], "proofs"),
         "fragments": model["fragments"],

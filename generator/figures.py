@@ -72,6 +72,7 @@ class Figure:
     alt: str  # what the figure shows, in words, for readers who cannot see it
     numbers: tuple[tuple[float, str], ...]  # every parameter value printed in the figure, as printed
     digest: str  # hash of the inputs that determined the files
+    facts: tuple[tuple[str, bool], ...] = ()  # what the drawing shows, for captions to say it truly
 
 
 # --- numbers as printed ----------------------------------------------------------------------
@@ -305,6 +306,16 @@ def zigzags(path: tuple[tuple[float, float], ...]) -> bool:
     return bool(turns.mean() > 0.5)
 
 
+def logistic_facts(spec: LogisticSpec) -> tuple[tuple[str, bool], ...]:
+    return (("shift_left", spec.panels[0].fixed_value > 0),)
+
+
+def momentum_facts(spec: MomentumSpec) -> tuple[tuple[str, bool], ...]:
+    final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
+    return (("plain_zigzags", zigzags(spec.plain)), ("momentum_zigzags", zigzags(spec.with_momentum)),
+            ("momentum_lower", final_loss(spec.with_momentum) < final_loss(spec.plain)))
+
+
 def momentum_alt(spec: MomentumSpec) -> str:
     """Two sentences, one a panel, with the values drawn and what the paths do."""
     final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))
@@ -437,13 +448,13 @@ def _render(spec, draw: Callable, pdf: Path, svg: Path) -> None:
         write_atomically(svg, lambda out: figure.savefig(out, format="svg", metadata=SVG_METADATA))
 
 
-def _figure(spec, draw: Callable, alt: Callable, directory: Path) -> Figure:
+def _figure(spec, draw: Callable, alt: Callable, facts: Callable, directory: Path) -> Figure:
     """One figure in ``directory``, drawn only if no file of the same digest is already there."""
     key = digest(spec)
     pdf, svg = (directory / f"{spec.name}-{key[:12]}.{ext}" for ext in ("pdf", "svg"))
     if not (pdf.is_file() and svg.is_file()):
         _render(spec, draw, pdf, svg)
-    return Figure(spec.name, pdf, svg, alt(spec), spec.numbers, key)
+    return Figure(spec.name, pdf, svg, alt(spec), spec.numbers, key, facts(spec))
 
 
 def figure_jobs(logistic: LogisticResult, momentum: MomentumResult, least_squares: LeastSquaresResult,
@@ -451,8 +462,8 @@ def figure_jobs(logistic: LogisticResult, momentum: MomentumResult, least_square
     """One independent job per figure, so a builder can draw them side by side."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    plans = ((momentum_spec(momentum, least_squares), draw_momentum, momentum_alt),
-             (logistic_spec(logistic), draw_logistic, logistic_alt))
+    plans = ((momentum_spec(momentum, least_squares), draw_momentum, momentum_alt, momentum_facts),
+             (logistic_spec(logistic), draw_logistic, logistic_alt, logistic_facts))
     return [lambda plan=plan: _figure(*plan, directory) for plan in plans]
 
 

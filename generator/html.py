@@ -421,8 +421,8 @@ def html_context(cfg, model: dict[str, Any], *, canvas: bool) -> dict[str, Any]:
     """``build.context`` plus what only the HTML needs: figure addresses, problem numbers."""
     ctx = context(cfg, model, "key")
     folder = figure_directory_name()
-    ctx["figures"] = {name: {"src": f"{folder}/{Path(f['svg']).name}", "alt": f["alt"], "name": name}
-                      for name, f in model["figures"].items()}
+    ctx["figures"] = {name: {"src": f"{folder}/{Path(f['svg']).name}", "alt": f["alt"], "name": name,
+                             "facts": f["facts"]} for name, f in model["figures"].items()}
     # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
     ctx["problem_numbers"] = {f"problem:{Path(fragment).name.split('.')[0]}": Latex(str(n))
                               for n, fragment in enumerate(model["fragments"], start=1)}

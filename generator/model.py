@@ -65,7 +65,7 @@ def build_model(cfg: Config, figures_dir: Path, log: Callable[[str], None]) -> d
                                          checks=len(report.checks), errata=len(report.errata)),
         "proof_records": tuple(dataclasses.asdict(r) for r in report.records),
         "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
-                             "digest": f.digest} for f in figures},
+                             "digest": f.digest, "facts": dict(f.facts)} for f in figures},
         "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
                            for f in figures for value, text in f.numbers],
         "fragments": FRAGMENTS,

@@ -118,3 +118,18 @@ def test_a_template_syntax_error_names_the_template_and_line(tmp_path, built):
         build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
     assert "hessian.tex.j2" in caught.value.message
     assert not (root / "output").exists()
+
+
+def test_captions_say_what_the_figures_show(tmp_path, built):
+    root = make_root(tmp_path / "root", like=built.parent.parent)
+    config = root / "semesters" / "2024-fall.toml"
+    config.write_text(config.read_text() + "\n[questions]\nlogistic_phi1_fixed = -1.5\n")
+    build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
+    caption = " ".join(pdf_text(root / "output" / "2024-fall" / "activity05-key.pdf").split())
+    assert "the same shape slides right as ϕ0 grows" in caption
+
+
+def test_the_default_captions(key_text):
+    caption = " ".join(key_text.split())
+    assert "the same shape slides left as ϕ0 grows" in caption
+    assert "Plain gradient descent zig-zags across the valley and momentum does not. Momentum ends at the lower loss." in caption
