@@ -102,5 +102,6 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 Claim(weight_sum, 1, beta_in_unit, {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
                 Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), beta_in_unit,
                       {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
-                comment="the weights decay geometrically, and their sum tends to one as $t$ grows"),
+                comment="the weights decay geometrically, and their sum tends to one as $t$ grows",
+                reading="Read as an average (the handout states no weights)"),
     )

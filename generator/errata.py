@@ -42,6 +42,7 @@ class Erratum:
     original: Claim
     corrected: Claim
     comment: str = ""  # what the correction says in words, no numerals
+    reading: str = "Handout"  # where the original comes from: the handout's text, or a reading of it
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class JudgedErratum:
     problem_label: str
     summary: str
     comment: str
+    reading: str
     original_latex: SympyLatex
     corrected_latex: SympyLatex
     original: Verdict
@@ -75,13 +77,13 @@ def judge(errata: tuple[Erratum, ...]) -> tuple[JudgedErratum, ...]:
     judged = []
     for number, e in enumerate(errata, start=1):
         original, corrected = e.original.judge(seed=number), e.corrected.judge(seed=number)
-        if original.holds:
-            raise ProofError(f"erratum {e.key}: the handout's original statement was not rejected",
+        if original.holds or original.counterexample is None:  # refuted means: a point where it fails
+            raise ProofError(f"erratum {e.key}: the handout's original statement was not refuted by a counterexample",
                              hint="the erratum is encoded wrongly, or it is not an error")
         if not corrected.holds:
             raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
                              hint="fix the corrected statement in the errata data")
-        judged.append(JudgedErratum(e.key, e.problem_label, e.summary, e.comment,
+        judged.append(JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading,
                                     e.original.latex(f"erratum {e.key} original"),
                                     e.corrected.latex(f"erratum {e.key} corrected"), original, corrected))
     return tuple(judged)

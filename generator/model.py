@@ -59,6 +59,7 @@ def build_model(cfg: Config, figures_dir: Path, log: Callable[[str], None]) -> d
         "results": plain(results),
         "errata": tuple(SimpleNamespace(
             key=e.key, problem_label=Latex(e.problem_label), summary=Latex(e.summary), comment=Latex(e.comment),
+            reading=Latex(e.reading),
             original=e.original_latex, corrected=e.corrected_latex, counterexample=e.counterexample_latex,
             points=e.corrected.points) for e in report.errata),
         "proof_summary": SimpleNamespace(derivations=len(report.records), steps=report.steps, points=report.points,

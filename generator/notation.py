@@ -86,6 +86,16 @@ class BookLatexPrinter(LatexPrinter):
 _PRINTER = BookLatexPrinter({"order": "none"})
 
 
+def constant_text(number: sp.Number) -> str:
+    """A constant as the page shows it: integers unsigned (their sign prints as an operator),
+    fractions as p/q, decimals with the digits the printer keeps."""
+    if number.is_Integer:
+        return str(abs(number))
+    if number.is_Rational:
+        return str(number)
+    return _PRINTER.doprint(number)
+
+
 def tex(expr, source: str = "sympy") -> SympyLatex:
     """LaTeX of a SymPy object in the book's notation, terms in the order they were built.
 
@@ -93,7 +103,7 @@ def tex(expr, source: str = "sympy") -> SympyLatex:
     """
     out = SympyLatex(_PRINTER.doprint(expr))
     out.source = source
-    out.constants = tuple(str(a) for a in sorted({abs(a) for a in sp.sympify(expr).atoms(sp.Number)}, key=float))
+    out.constants = tuple(sorted({constant_text(a) for a in sp.sympify(expr).atoms(sp.Number)}))
     return out
 
 

@@ -32,3 +32,19 @@ def test_judge_reports_the_counterexample_in_latex():
     assert r"\phi_{1} = -2" in judged["parameter_meaning"].counterexample_latex  # the plotted negative phi1
     assert r"\mathcal{B}_{1}" in judged["m1_indices"].original_latex
     assert r"\mathcal{B}_{0}" in judged["m1_indices"].corrected_latex
+
+
+def test_an_original_without_a_counterexample_stops_the_build():
+    import dataclasses
+
+    import pytest
+    import sympy as sp
+
+    from generator.errata import Claim
+    from generator.errors import ProofError
+
+    x = sp.Symbol("x", real=True)
+    true_statement = Claim(x * (x + 1), x**2 + x)
+    not_an_error = dataclasses.replace(ERRATA[0], original=true_statement)
+    with pytest.raises(ProofError, match="not refuted by a counterexample"):
+        judge((not_an_error,))
