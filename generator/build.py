@@ -57,6 +57,10 @@ class Paths:
     def cache(self) -> Path:
         return self.root / ".cache" / self.semester
 
+    @property
+    def jinja_cache(self) -> Path:
+        return self.root / ".cache" / "jinja"
+
     def document(self, kind: str, suffix: str) -> Path:
         return self.output / f"activity05-{kind}{suffix}"
 
@@ -139,11 +143,11 @@ def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
 
 
 def render_documents(cfg: Config, model: dict[str, Any], kinds=KINDS, templates: Path | None = None,
-                     audit: bool = False):
+                     audit: bool = False, cache: Path | None = None):
     from .render import TEMPLATES, render
 
     return {kind: render(model["sheet_template"], context(cfg, model, kind), audit=audit,
-                         directory=templates or TEMPLATES) for kind in kinds}
+                         directory=templates or TEMPLATES, cache=cache) for kind in kinds}
 
 
 def write_atomically(path: Path, data: bytes) -> bool:
@@ -180,7 +184,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     report = BuildReport(semester)
     model = load_model(cfg, paths, report, log)
     report.timings["model"] = time.perf_counter() - started
-    documents = render_documents(cfg, model, kinds, templates)
+    documents = render_documents(cfg, model, kinds, templates, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
     from .latex import engine_for, tex_version
 

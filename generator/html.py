@@ -440,10 +440,10 @@ def _html_fragment(tex_fragment: str) -> str:
 
 
 def render_html(cfg, model: dict[str, Any], *, canvas: bool = False, audit: bool = False,
-                directory: Path = TEMPLATES) -> HtmlOutput:
+                directory: Path = TEMPLATES, cache: Path | None = None) -> HtmlOutput:
     """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
     gate = HtmlGate(audit)
-    env = environment(gate, directory)
+    env = environment(gate, directory, cache)
     try:
         page = env.get_template(SHEET).render(**html_context(cfg, model, canvas=canvas))
     except jinja2.TemplateSyntaxError as exc:
@@ -475,8 +475,8 @@ def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Pat
     cfg = config_module.load(config_module.config_path(root, semester))
     paths = Paths(root, semester)
     model = load_model(cfg, paths, BuildReport(semester), log)
-    page = render_html(cfg, model, directory=templates or TEMPLATES).html
-    body = render_html(cfg, model, canvas=True, directory=templates or TEMPLATES).html
+    page = render_html(cfg, model, directory=templates or TEMPLATES, cache=paths.jinja_cache).html
+    body = render_html(cfg, model, canvas=True, directory=templates or TEMPLATES, cache=paths.jinja_cache).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name()
     for figure in model["figures"].values():

@@ -149,14 +149,15 @@ def _count(values: Any) -> Quantity:
     return Quantity(len(items), f"count of {collection}")
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache:
+def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     """Compiled templates, reused while their source is unchanged (Jinja checks the checksum)."""
-    folder = TEMPLATES.parent / ".cache" / "jinja"
+    if folder is None:
+        return None
     folder.mkdir(parents=True, exist_ok=True)
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def environment(gate: Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
+def environment(gate: Gate, directory: Path = TEMPLATES, cache: Path | None = None) -> jinja2.Environment:
     """The one Jinja set-up of every output: LaTeX-safe delimiters, strict names, the gate."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
@@ -168,7 +169,7 @@ def environment(gate: Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
         autoescape=False,  # finalize escapes every value; template text is trusted
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
         finalize=gate.finalize,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(cache),
     )
     env.filters["num"] = gate.number
     env.filters["date"] = gate.date
@@ -178,10 +179,13 @@ def environment(gate: Gate, directory: Path = TEMPLATES) -> jinja2.Environment:
 
 
 def render(template: str, context: dict[str, Any], *, audit: bool = False,
-           directory: Path = TEMPLATES) -> RenderOutput:
-    """Render ``template`` with ``context``; errors become RenderError naming the template line."""
+           directory: Path = TEMPLATES, cache: Path | None = None) -> RenderOutput:
+    """Render ``template`` with ``context``; errors become RenderError naming the template line.
+
+    ``cache`` is a folder for compiled templates (the project root's .cache), or None.
+    """
     gate = Gate(audit)
-    env = environment(gate, directory)
+    env = environment(gate, directory, cache)
     try:
         tex = env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:

@@ -32,6 +32,10 @@ class Questions:
     seed: int | None = None
 
 
+# What fits across the page: columns of the weights table, points of a data table.
+MAX_TABLE_COLUMNS = 10
+MAX_POINTS = {"least_squares": 14, "logistic": 10}
+
 # The original handout (Fall 2024): one million parameters; the book's 12-point data set
 # (Prince, Understanding Deep Learning, notebook 6.2) and its starting point.
 QUESTION_DEFAULTS: dict[str, Any] = {
@@ -119,8 +123,9 @@ def _check(v: dict[str, Any], where: Callable[[str], str], given: dict[str, Any]
     if not 0 < beta < 1:
         fail("momentum_beta", f"must lie strictly between 0 and 1, not {beta}",
              "use e.g. momentum_beta = 0.9 (at 0 there is no momentum, at 1 the weights never decay)")
-    if not 2 <= v["momentum_steps"] <= 20:
-        fail("momentum_steps", f"must be between 2 and 20, not {v['momentum_steps']}",
+    if not 2 <= v["momentum_steps"] <= MAX_TABLE_COLUMNS:
+        fail("momentum_steps", f"must be between 2 and {MAX_TABLE_COLUMNS} (the columns of a table that fits "
+                               f"the page), not {v['momentum_steps']}",
              "use e.g. momentum_steps = 8 (the columns of the weights table)")
     if v["hessian_parameters"] < 2:
         fail("hessian_parameters", f"must be at least 2, not {v['hessian_parameters']}",
@@ -135,6 +140,9 @@ def _check(v: dict[str, Any], where: Callable[[str], str], given: dict[str, Any]
                  f"give one y for every x: set both {xk} and {yk}, with the same number of values")
         if nx < 2:
             fail(f"{pair}_x", f"needs at least 2 points, not {nx}", f"add points to {pair}_x and {pair}_y")
+        if nx > MAX_POINTS[pair]:
+            fail(f"{pair}_x", f"has {nx} points; the key prints them in one table row, which holds "
+                              f"{MAX_POINTS[pair]}", f"use at most {MAX_POINTS[pair]} points")
         start = v[f"{pair}_start"]
         if len(start) != 2:
             fail(f"{pair}_start", f"must be two numbers [phi0, phi1], not {len(start)}: {show(start)}",

@@ -67,9 +67,17 @@ class LeastSquaresResult:
     optimum: tuple[float, float]
     loss_at_optimum: float
     fd_step: float
+    data_places: int  # decimals of the data as given, so the printed table is the data used
     formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
+
+
+def decimals(value: float) -> int:
+    """How many decimals the shortest repr of ``value`` has (0.03 -> 2, 1.0 -> 0)."""
+    mantissa, _, exponent = repr(float(value)).partition("e")
+    places = len(mantissa.partition(".")[2].rstrip("0"))
+    return max(0, places - int(exponent or 0))
 
 
 def loss_value(params: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float:
@@ -113,6 +121,7 @@ def compute(q: Questions) -> LeastSquaresResult:
         optimum=(float(optimum[0]), float(optimum[1])),
         loss_at_optimum=loss_value(optimum, xs, ys),
         fd_step=FD_STEP,
+        data_places=max(decimals(v) for v in q.least_squares_x + q.least_squares_y),
         formulas=FORMULAS,
         derivations=DERIVATIONS,
         numeric_checks=(
