@@ -12,7 +12,6 @@ from .problems import hessian, least_squares, logistic, momentum
 from .proofs import Derivation, NumericCheck
 from .variants import Questions
 
-SLUG = "activity05"
 SHEET_TEMPLATE = "activity05.tex.j2"
 PROBLEMS = (least_squares, logistic, momentum, hessian)
 

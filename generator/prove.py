@@ -13,8 +13,7 @@ from typing import Callable
 import sympy as sp
 
 from .errata import Erratum, JudgedErratum, judge
-from .parallel import run_all
-from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation, require
+from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation
 
 
 @dataclass(frozen=True)
@@ -47,12 +46,3 @@ def proof_costs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]
 def report(checks: tuple[NumericCheck, ...], outcomes: list, started: float) -> ProofReport:
     judged, *records = outcomes
     return ProofReport(tuple(records), tuple(checks), judged, time.perf_counter() - started)
-
-
-def prove(derivations: tuple[Derivation, ...], checks: tuple[NumericCheck, ...],
-          errata: tuple[Erratum, ...], *, workers: int | None = None) -> ProofReport:
-    """Raise ProofError at the first false step; otherwise return what was proven and how."""
-    started = time.perf_counter()
-    for check in checks:
-        require(check)
-    return report(checks, run_all(proof_jobs(derivations, errata), workers, proof_costs(derivations, errata)), started)
