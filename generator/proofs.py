@@ -162,14 +162,16 @@ def symbolically_equal(left: sp.Expr, right: sp.Expr) -> bool:
     difference = left - right
     if difference == 0:
         return True
-    if not difference.has(sp.Sum) and sp.cancel(sp.expand_power_exp(difference)) == 0:
-        return True  # rational in the exp atoms: cancelling decides it quickly
-    for attempt in (lambda d: d, _peel_sums, lambda d: d.doit()):
-        candidate = sp.simplify(sp.expand(attempt(difference)))
-        if candidate == 0:
-            return True
-        if candidate.has(sp.Sum) and sp.simplify(sp.factor_terms(candidate)) == 0:
-            return True
+    cancel = lambda d: sp.cancel(sp.expand_power_exp(d))  # noqa: E731  rational in exp atoms: quick
+    # Cheap normal forms first; SymPy's general simplify only when they cannot decide.
+    for attempt in (cancel, lambda d: sp.expand(_peel_sums(d)), lambda d: cancel(d.doit()),
+                    lambda d: sp.simplify(sp.expand(_peel_sums(d))), lambda d: sp.simplify(sp.expand(d.doit())),
+                    lambda d: sp.simplify(sp.factor_terms(sp.simplify(sp.expand(d))))):
+        try:
+            if attempt(difference) == 0:
+                return True
+        except (sp.PolynomialError, NotImplementedError):
+            continue
     return False
 
 
