@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import sys
 import tempfile
@@ -167,6 +168,20 @@ def write_atomically(path: Path, data: bytes) -> bool:
     return True
 
 
+def remove_stale(directory: Path, name: str, keep: str) -> None:
+    """Delete this figure's files from earlier inputs; other figures' files are left alone.
+
+    Called by the build only once everything succeeded, so a failing build keeps the old ones.
+    """
+    pattern = re.compile(re.escape(name) + r"-([0-9a-f]{12})\.(pdf|svg)")
+    for path in directory.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match and match.group(1) != keep[:12]:
+            path.unlink(missing_ok=True)
+
+
+
+
 def figure_digest(model: dict[str, Any]) -> str:
     digest = hashlib.sha256()
     for name in sorted(model["figures"]):
@@ -216,8 +231,6 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
-    from .figures import remove_stale
-
     for name, figure in model["figures"].items():  # only now may older figures go
         remove_stale(paths.figures, name, figure["digest"])
     report.timings["total"] = time.perf_counter() - started

@@ -15,7 +15,6 @@ import hashlib
 import json
 import math
 import os
-import re
 import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
@@ -418,18 +417,6 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def remove_stale(directory: Path, name: str, keep: str) -> None:
-    """Delete this figure's files from earlier inputs; other figures' files are left alone.
-
-    Called by the build only once everything succeeded, so a failing build keeps the old ones.
-    """
-    pattern = re.compile(re.escape(name) + r"-([0-9a-f]{12})\.(pdf|svg)")
-    for path in directory.iterdir():
-        match = pattern.fullmatch(path.name)
-        if match and match.group(1) != keep[:12]:
-            path.unlink(missing_ok=True)
 
 
 def _render(spec, draw: Callable, pdf: Path, svg: Path) -> None:

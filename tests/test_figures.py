@@ -19,6 +19,7 @@ from pypdf.generic import ContentStream, NumberObject, TextStringObject
 
 from generator import figures
 from generator.figures import descent_path, least_squares_gradient, least_squares_loss, render_figures
+from generator.build import remove_stale
 from generator.problems import least_squares, logistic, momentum
 from generator.variants import QUESTION_DEFAULTS, Questions, draw_questions
 
@@ -156,7 +157,7 @@ def test_changing_one_value_redraws_that_figure_only_and_its_old_files_go_when_t
     assert new["logistic_family"].digest != old_logistic.digest
     assert new["logistic_family"].pdf.read_bytes() != old_logistic.pdf.read_bytes()
     assert (tmp_path / old_logistic.pdf.name).exists()  # kept until the whole build succeeded
-    figures.remove_stale(tmp_path, "logistic_family", new["logistic_family"].digest)
+    remove_stale(tmp_path, "logistic_family", new["logistic_family"].digest)
     assert not (tmp_path / old_logistic.pdf.name).exists() and not (tmp_path / old_logistic.svg.name).exists()
     assert new["logistic_family"].pdf.exists()
     assert (-2.5, "-2.5") in new["logistic_family"].numbers
@@ -183,7 +184,7 @@ def test_stale_removal_spares_other_figures_and_other_files(tmp_path):
              "logistic_family-" + "b" * 12 + ".pdf", "momentum-notes.txt"]
     for name in names:
         (tmp_path / name).write_text("x")
-    figures.remove_stale(tmp_path, "momentum", keep)
+    remove_stale(tmp_path, "momentum", keep)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(set(names) - {"momentum-" + "b" * 12 + ".svg"})
 
 
