@@ -48,3 +48,12 @@ def test_an_original_without_a_counterexample_stops_the_build():
     not_an_error = dataclasses.replace(ERRATA[0], original=true_statement)
     with pytest.raises(ProofError, match="not refuted by a counterexample"):
         judge((not_an_error,))
+
+
+def test_a_seeded_terms_errata_are_refuted_and_corrected_too():
+    from generator.variants import draw_questions
+
+    variant = activity05_errata.build(draw_questions({"seed": 2027}, where=str))
+    judged = judge(variant)
+    assert len(judged) == 9
+    assert all(j.original.counterexample is not None and j.corrected.holds for j in judged)
