@@ -22,7 +22,7 @@ FONTS = ("Latin Modern Roman", "Noto Serif", "Noto Serif CJK SC")
 # Debian packages that hold what the templates use (TeX Live 2022 in Debian 12).
 DEBIAN_PACKAGES = ("latexmk", "texlive-latex-base", "texlive-latex-recommended", "texlive-science",
                    "texlive-fonts-recommended", "lmodern", "texlive-luatex", "fonts-lmodern",
-                   "fonts-noto-core", "fonts-noto-cjk", "poppler-utils")
+                   "fonts-noto-core", "fonts-noto-cjk", "fontconfig", "poppler-utils")
 OTHER_SYSTEMS = (
     "Debian/Ubuntu: sudo apt-get install --no-install-recommends " + " ".join(DEBIAN_PACKAGES),
     "macOS:         brew install --cask mactex-no-gui font-noto-serif font-noto-serif-cjk-sc",
