@@ -110,11 +110,7 @@ def tex(expr, source: str = "sympy") -> SympyLatex:
 def power_of_ten(n: int) -> sp.Expr:
     """10^k, kept unevaluated so it prints as a power, when n is one; else n itself."""
     k = len(str(abs(n))) - 1
-    return U_pow(sp.Integer(10), sp.Integer(k)) if n == 10**k and k >= 4 else sp.Integer(n)
-
-
-def U_pow(base, exponent):
-    return sp.Pow(base, exponent, evaluate=False)
+    return unevaluated(sp.Pow, sp.Integer(10), sp.Integer(k)) if n == 10**k and k >= 4 else sp.Integer(n)
 
 
 # Shared symbols, so every problem and the errata speak of the same objects.
