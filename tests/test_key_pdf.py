@@ -134,3 +134,31 @@ def test_the_default_captions(key_text):
     caption = " ".join(key_text.split())
     assert "the same shape slides left as ϕ0 grows" in caption
     assert "Plain gradient descent zig-zags across the valley and momentum does not. Momentum ends at the lower loss." in caption
+
+
+BROKEN_STEP_BUILD = """
+import dataclasses, sys
+from pathlib import Path
+import sympy as sp
+from generator.problems import least_squares as p
+from generator.proofs import Step
+d = p.DERIVATIONS[0]
+last = d.steps[-1]
+wrong = Step(last.expr.replace(lambda e: e == sp.Integer(2), lambda e: sp.Integer(3)), last.why)  # 2 -> 3
+p.DERIVATIONS = (dataclasses.replace(d, steps=d.steps[:-1] + (wrong,)),) + p.DERIVATIONS[1:]
+from generator.cli import main
+sys.exit(main(["pdf", "--semester", "2024-fall", "--root", sys.argv[1]]))
+"""
+
+
+def test_a_false_step_stops_make_pdf_with_a_message_naming_it(tmp_path):
+    import subprocess
+    import sys
+
+    root = make_root(tmp_path / "root")
+    run = subprocess.run([sys.executable, "-c", BROKEN_STEP_BUILD, str(root)], capture_output=True, text=True)
+    assert run.returncode == 1
+    assert "proof failed: Problem 1" in run.stderr and "least_squares.dL_dphi0" in run.stderr
+    assert "step 4 does not follow from step 3" in run.stderr and "counterexample" in run.stderr
+    assert "Traceback" not in run.stderr
+    assert not (root / "output").exists()
