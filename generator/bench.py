@@ -113,7 +113,7 @@ def report(semester: str, results: dict[str, list[Run]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--semester", default="2024-fall")
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "3")))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     args = parser.parse_args(argv)
     print(report(args.semester, bench(args.semester, args.runs)))
     return 0
