@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -28,7 +29,7 @@ from typing import Any, Callable
 
 from . import config as config_module
 from .config import Config
-from .errors import FigureError, LatexError
+from .errors import FigureError, GeneratorError, LatexError
 from .variants import draw_questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,32 +93,60 @@ def model_key(cfg: Config) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None]) -> dict[str, Any]:
-    """The render model from the cache, or computed, proven and drawn afresh."""
-    key = model_key(cfg)
-    cache_file = paths.cache / f"model-{key[:16]}.pickle"
-    model = None
-    if cache_file.exists():
-        try:
-            with cache_file.open("rb") as handle:
-                model = pickle.load(handle)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-            model = None  # a damaged cache file is a miss, not an error
-    if model is not None:
-        for figure in model["figures"].values():  # the cache may come from another checkout
-            for kind in ("pdf", "svg"):
-                figure[kind] = str(paths.figures / Path(figure[kind]).name)
-        if all(Path(f["pdf"]).exists() and Path(f["svg"]).exists() for f in model["figures"].values()):
-            report.model_cached = True
-            return model
-    from .model import build_model  # heavy: SymPy, NumPy, matplotlib
+def _cached_model(cfg: Config, paths: Paths) -> dict[str, Any] | None:
+    """The cached render model for these inputs, if there is a sound one with its figures."""
+    cache_file = paths.cache / f"model-{model_key(cfg)[:16]}.pickle"
+    try:
+        with cache_file.open("rb") as handle:
+            model = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
+        return None  # a damaged cache file is a miss, not an error
+    for figure in model["figures"].values():  # the cache may come from another checkout
+        for kind in ("pdf", "svg"):
+            figure[kind] = str(paths.figures / Path(figure[kind]).name)
+    if all(Path(f["pdf"]).exists() and Path(f["svg"]).exists() for f in model["figures"].values()):
+        return model
+    return None
 
-    model = build_model(cfg, paths.figures, log)
+
+def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
     paths.cache.mkdir(parents=True, exist_ok=True)
     for stale in paths.cache.glob("model-*.pickle"):
         stale.unlink()
-    write_atomically(cache_file, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-    return model
+    write_atomically(paths.cache / f"model-{model_key(cfg)[:16]}.pickle",
+                     pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@contextmanager
+def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None]):
+    """Yield ``(model, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
+
+    From the cache, the model is already proven. Built afresh, it is yielded as soon as the page
+    can be rendered while the derivation proofs finish in the workers, so TeX runs meanwhile;
+    nothing may be written before ``finish()`` returned.
+    """
+    model = _cached_model(cfg, paths)
+    if model is not None:
+        report.model_cached = True
+        yield model, lambda: model
+        return
+    from .model import modelling  # heavy: SymPy, NumPy, matplotlib
+
+    with modelling(cfg, paths.figures, log) as (model, prove):
+        def finish() -> dict[str, Any]:
+            proven = prove()
+            _save_model(cfg, paths, proven)
+            return proven
+
+        yield model, finish
+
+
+def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None]) -> dict[str, Any]:
+    """The proven render model, from the cache or computed, proven and drawn afresh."""
+    with model_for(cfg, paths, report, log) as (_, finish):
+        return finish()
 
 
 def config_texts(cfg: Config) -> list[str]:
@@ -189,16 +218,9 @@ def figure_digest(model: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templates: Path | None = None,
-          log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildReport:
-    """Build the documents of one semester; raise a GeneratorError subclass on any failure."""
-    started = time.perf_counter()
-    semester = semester or config_module.newest_semester(root)
-    cfg = config_module.load(config_module.config_path(root, semester))
-    paths = Paths(root, semester)
-    report = BuildReport(semester)
-    model = load_model(cfg, paths, report, log)
-    report.timings["model"] = time.perf_counter() - started
+def _render_and_compile(cfg: Config, model: dict[str, Any], kinds, templates: Path | None, paths: Paths,
+                        semester: str, report: BuildReport, started: float) -> dict[Path, bytes]:
+    """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale."""
     documents = render_documents(cfg, model, kinds, templates, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
     from .latex import engine_for, tex_version
@@ -229,6 +251,25 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
         staged[paths.document(kind, ".pdf")] = pdf
         staged[paths.cache / f"{kind}.stamp"] = (stale[kind][1] + ":" + hashlib.sha256(pdf).hexdigest()).encode()
     report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
+    return staged
+
+
+def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templates: Path | None = None,
+          log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildReport:
+    """Build the documents of one semester; raise a GeneratorError subclass on any failure."""
+    started = time.perf_counter()
+    semester = semester or config_module.newest_semester(root)
+    cfg = config_module.load(config_module.config_path(root, semester))
+    paths = Paths(root, semester)
+    report = BuildReport(semester)
+    with model_for(cfg, paths, report, log) as (model, finish):
+        report.timings["model"] = time.perf_counter() - started
+        try:
+            staged = _render_and_compile(cfg, model, kinds, templates, paths, semester, report, started)
+        except GeneratorError:
+            finish()  # a false proof is the error to report first
+            raise
+        finish()  # every proof holds, or the ProofError stops the build here, before any write
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in model["figures"].items():  # only now may older figures go

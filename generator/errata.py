@@ -72,18 +72,20 @@ class JudgedErratum:
         return out
 
 
+def judge_one(e: Erratum, number: int) -> JudgedErratum:
+    """The original must be refuted by a counterexample and the correction proven, or the build stops."""
+    original, corrected = e.original.judge(seed=number), e.corrected.judge(seed=number)
+    if original.holds or original.counterexample is None:  # refuted means: a point where it fails
+        raise ProofError(f"erratum {e.key}: the handout's original statement was not refuted by a counterexample",
+                         hint="the erratum is encoded wrongly, or it is not an error")
+    if not corrected.holds:
+        raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
+                         hint="fix the corrected statement in the errata data")
+    return JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading,
+                         e.original.latex(f"erratum {e.key} original"),
+                         e.corrected.latex(f"erratum {e.key} corrected"), original, corrected)
+
+
 def judge(errata: tuple[Erratum, ...]) -> tuple[JudgedErratum, ...]:
-    """Every original must be rejected and every correction accepted, or the build stops."""
-    judged = []
-    for number, e in enumerate(errata, start=1):
-        original, corrected = e.original.judge(seed=number), e.corrected.judge(seed=number)
-        if original.holds or original.counterexample is None:  # refuted means: a point where it fails
-            raise ProofError(f"erratum {e.key}: the handout's original statement was not refuted by a counterexample",
-                             hint="the erratum is encoded wrongly, or it is not an error")
-        if not corrected.holds:
-            raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
-                             hint="fix the corrected statement in the errata data")
-        judged.append(JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading,
-                                    e.original.latex(f"erratum {e.key} original"),
-                                    e.corrected.latex(f"erratum {e.key} corrected"), original, corrected))
-    return tuple(judged)
+    """Every erratum judged, numbered from one (the number seeds its random points)."""
+    return tuple(judge_one(e, number) for number, e in enumerate(errata, start=1))

@@ -229,7 +229,9 @@ def compare(left: sp.Expr, right: sp.Expr, samplers: Mapping[sp.Symbol, Sampler]
     evaluators: dict = {}
     checked = 0
     with mpmath.workdps(PRECISION):
-        for _ in range(points):
+        for _ in range(4 * points):  # exactly ``points`` points of the domain, or an error
+            if checked == points:
+                break
             integers = tuple((s, samplers.get(s, _default_sampler(s))(rng)) for s in integer_symbols)
             if integers not in evaluators:
                 evaluators[integers] = _evaluator(exprs, integers)
@@ -244,8 +246,9 @@ def compare(left: sp.Expr, right: sp.Expr, samplers: Mapping[sp.Symbol, Sampler]
                 shown.update({tex(a): str(v) for a, v in zip(atoms, values)})
                 return Verdict(False, False, checked, shown, _as_sympy(lnum), _as_sympy(rnum))
             checked += 1
-    if checked < points // 2:
-        raise ProofError(f"only {checked} of {points} random points were in the domain of {sp.sstr(left)}")
+    if checked < points:
+        raise ProofError(f"only {checked} of {4 * points} random points were in the domain of {sp.sstr(left)}",
+                         hint="give the symbol a sampler that stays in the domain (Derivation.samplers)")
     symbolic = symbolically_equal(left, right)
     return Verdict(symbolic, symbolic, checked)
 

@@ -1,6 +1,6 @@
 """The proof stage: every derivation step, every numeric cross-check, every erratum verdict.
 
-The work is a list of independent jobs (one per derivation, one for the errata), so the model
+The work is a list of independent jobs (one per derivation, one per erratum), so the model
 builder can run them beside other work, such as drawing the figures, on every core.
 """
 
@@ -12,7 +12,7 @@ from typing import Callable
 
 import sympy as sp
 
-from .errata import Erratum, JudgedErratum, judge
+from .errata import Erratum, JudgedErratum, judge_one
 from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation
 
 
@@ -32,17 +32,19 @@ class ProofReport:
         return sum(r.points for r in self.records)
 
 
-def proof_jobs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[Callable[[], object]]:
-    """The errata verdicts first, then one job per derivation."""
-    return [lambda: judge(errata)] + [lambda d=d: check_derivation(d) for d in derivations]
+def erratum_jobs(errata: tuple[Erratum, ...]) -> list[Callable[[], JudgedErratum]]:
+    """One job per erratum, numbered as ``judge`` numbers them."""
+    return [lambda e=e, n=n: judge_one(e, n) for n, e in enumerate(errata, start=1)]
 
 
-def proof_costs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[float]:
-    """Rough cost of each proof job: the size of what it must simplify and evaluate."""
-    size = lambda d: sum(len(sp.srepr(e)) for e in d.chain)  # noqa: E731
-    return [float(sum(len(sp.srepr(e.original.right)) for e in errata))] + [float(size(d)) for d in derivations]
+def derivation_jobs(derivations: tuple[Derivation, ...]) -> list[Callable[[], ProofRecord]]:
+    return [lambda d=d: check_derivation(d) for d in derivations]
 
 
-def report(checks: tuple[NumericCheck, ...], outcomes: list, started: float) -> ProofReport:
-    judged, *records = outcomes
-    return ProofReport(tuple(records), tuple(checks), judged, time.perf_counter() - started)
+def derivation_costs(derivations: tuple[Derivation, ...]) -> list[float]:
+    """Rough cost of each proof: the size of what it must simplify and evaluate."""
+    return [float(sum(len(sp.srepr(e)) for e in d.chain)) for d in derivations]
+
+
+def report(checks: tuple[NumericCheck, ...], judged, records, started: float) -> ProofReport:
+    return ProofReport(tuple(records), tuple(checks), tuple(judged), time.perf_counter() - started)
