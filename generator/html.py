@@ -39,7 +39,7 @@ from . import config as config_module
 from .build import ROOT, BuildReport, Paths, context, load_model, write_atomically
 from .errors import RenderError
 from .numbers import Latex, Ledger, SympyLatex, format_quantity
-from .render import Gate, environment
+from .render import Gate, fill
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
 SHEET = "activity05.html.j2"
@@ -443,16 +443,7 @@ def render_html(cfg, model: dict[str, Any], *, canvas: bool = False, audit: bool
                 directory: Path = TEMPLATES, cache: Path | None = None) -> HtmlOutput:
     """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
     gate = HtmlGate(audit)
-    env = environment(gate, directory, cache)
-    try:
-        page = env.get_template(SHEET).render(**html_context(cfg, model, canvas=canvas))
-    except jinja2.TemplateSyntaxError as exc:
-        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}",
-                          hint="fix the template syntax at that line") from None
-    except jinja2.UndefinedError as exc:
-        raise RenderError(f"{SHEET}: {exc.message}", hint="check the variable name in the template") from None
-    except RenderError as exc:
-        raise RenderError(f"{SHEET}: {exc.message}", hint=exc.hint) from None
+    page = fill(gate, SHEET, html_context(cfg, model, canvas=canvas), directory, cache)
     if not audit:
         page = _Finisher(gate)(page)
         if canvas:

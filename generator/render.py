@@ -185,9 +185,14 @@ def render(template: str, context: dict[str, Any], *, audit: bool = False,
     ``cache`` is a folder for compiled templates (the project root's .cache), or None.
     """
     gate = Gate(audit)
+    return RenderOutput(fill(gate, template, context, directory, cache), gate.ledger)
+
+
+def fill(gate: Gate, template: str, context: dict[str, Any], directory: Path, cache: Path | None) -> str:
+    """Render one template through ``gate``; Jinja's errors become RenderError with template and line."""
     env = environment(gate, directory, cache)
     try:
-        tex = env.get_template(template).render(**context)
+        return env.get_template(template).render(**context)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}",
                           hint="fix the template syntax at that line") from None
@@ -195,4 +200,3 @@ def render(template: str, context: dict[str, Any], *, audit: bool = False,
         raise RenderError(f"{template}: {exc.message}", hint="check the variable name in the template") from None
     except RenderError as exc:
         raise RenderError(f"{template}: {exc.message}", hint=exc.hint) from None
-    return RenderOutput(tex, gate.ledger)
