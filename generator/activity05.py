@@ -13,6 +13,9 @@ from .proofs import Derivation, NumericCheck
 from .variants import Questions
 
 SHEET_TEMPLATE = "activity05.tex.j2"
+# Captioned floats in the order the sheet shows them: LaTeX numbers them by counter, the HTML by this.
+FIGURES = ("logistic_family", "momentum")
+TABLES = ("curves",)
 PROBLEMS = (least_squares, logistic, momentum, hessian)
 
 

@@ -22,6 +22,12 @@ beta_in_unit = {beta: lambda rng: sp.Rational(rng.randint(1, 99), 100)}
 k = sp.Symbol("k", integer=True, nonnegative=True)
 
 
+def loss_derivative_is(**form) -> Claim:
+    """dL/dphi_0 equals the chain-rule form, written correctly or in one of the handout's ways."""
+    return Claim(sp.Derivative(L, phi0), sp.Sum(logistic.chain_factor(1, **form), (i, 1, n_points)),
+                 one_point, {L: logistic.loss})
+
+
 def build(q: Questions) -> tuple[Erratum, ...]:
     n = q.hessian_parameters
     N = sp.Integer(n)
@@ -58,16 +64,10 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 Claim(U(sp.Mul, power_of_ten(n), power_of_ten(n)), power_of_ten(n * n))),
         Erratum("sin_for_sig", "problem:logistic",
                 "The sine was written where the sigmoid is meant, in both derivatives of the loss.",
-                Claim(sp.Derivative(L, phi0), sp.Sum(logistic.chain_factor(1, sig_fn=wrong_sin), (i, 1, n_points)),
-                      one_point, {L: logistic.loss}),
-                Claim(sp.Derivative(L, phi0), sp.Sum(logistic.chain_factor(1), (i, 1, n_points)),
-                      one_point, {L: logistic.loss})),
+                loss_derivative_is(sig_fn=wrong_sin), loss_derivative_is()),
         Erratum("misplaced_square", "problem:logistic",
                 "The square of the denominator was placed on the exponential, inside the parentheses.",
-                Claim(sp.Derivative(L, phi0), sp.Sum(logistic.chain_factor(1, misplaced_square=True), (i, 1, n_points)),
-                      one_point, {L: logistic.loss}),
-                Claim(sp.Derivative(L, phi0), sp.Sum(logistic.chain_factor(1), (i, 1, n_points)),
-                      one_point, {L: logistic.loss})),
+                loss_derivative_is(misplaced_square=True), loss_derivative_is()),
         Erratum("loss_x_for_x_i", "problem:logistic",
                 "The cross-entropy loss used the free variable $x$ where the data point $x_i$ is meant.",
                 Claim(L, loss_with_x, one_point, {L: logistic.loss}),

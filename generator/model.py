@@ -78,6 +78,7 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None]):
                                for f in figures for value, text in f.numbers],
             "fragments": FRAGMENTS,
             "sheet_template": activity05.SHEET_TEMPLATE,
+            "float_order": {"figure": activity05.FIGURES, "table": activity05.TABLES},
         }
 
         def finish() -> dict[str, Any]:
