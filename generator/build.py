@@ -106,9 +106,17 @@ def _cached_model(cfg: Config, paths: Paths) -> dict[str, Any] | None:
     for figure in model["figures"].values():  # the cache may come from another checkout
         for kind in ("pdf", "svg"):
             figure[kind] = str(paths.figures / Path(figure[kind]).name)
-    if all(Path(f["pdf"]).exists() and Path(f["svg"]).exists() for f in model["figures"].values()):
-        return model
-    return None
+    return model
+
+
+def draw_missing(model: dict[str, Any], paths: Paths, formats: tuple[str, ...]) -> None:
+    """Draw the figure files of ``formats`` that a cached model names but the folder lacks."""
+    missing = [f["spec"] for f in model["figures"].values() if not all(Path(f[fmt]).is_file() for fmt in formats)]
+    if missing:
+        from .figures import draw_files
+        from .parallel import run_all
+
+        run_all([lambda spec=spec: draw_files(pickle.loads(spec), paths.figures, formats) for spec in missing])
 
 
 def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
@@ -120,32 +128,41 @@ def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
 
 
 @contextmanager
-def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None]):
+def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
+              formats: tuple[str, ...] = ("pdf",)):
     """Yield ``(model, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
 
-    From the cache, the model is already proven. Built afresh, it is yielded as soon as the page
-    can be rendered while the derivation proofs finish in the workers, so TeX runs meanwhile;
-    nothing may be written before ``finish()`` returned.
+    From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn).
+    Built afresh, it is yielded as soon as the page can be rendered while the derivation proofs
+    finish in the workers, so TeX runs meanwhile; nothing may be written before ``finish()``
+    returned.
     """
     model = _cached_model(cfg, paths)
     if model is not None:
         report.model_cached = True
+        draw_missing(model, paths, formats)
         yield model, lambda: model
         return
-    from .model import modelling  # heavy: SymPy, NumPy, matplotlib
+    from .figures import warm_up
+    from .parallel import Server
 
-    with modelling(cfg, paths.figures, log) as (model, prove):
-        def finish() -> dict[str, Any]:
-            proven = prove()
-            _save_model(cfg, paths, proven)
-            return proven
+    # The drawing process starts first, so its matplotlib import overlaps SymPy's import here.
+    with Server(warm_up) as drawer:
+        from .model import modelling  # heavy: SymPy
 
-        yield model, finish
+        with modelling(cfg, paths.figures, log, drawer, formats) as (model, prove):
+            def finish() -> dict[str, Any]:
+                proven = prove()
+                _save_model(cfg, paths, proven)
+                return proven
+
+            yield model, finish
 
 
-def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None]) -> dict[str, Any]:
+def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
+               formats: tuple[str, ...] = ("pdf",)) -> dict[str, Any]:
     """The proven render model, from the cache or computed, proven and drawn afresh."""
-    with model_for(cfg, paths, report, log) as (_, finish):
+    with model_for(cfg, paths, report, log, formats) as (_, finish):
         return finish()
 
 
@@ -255,14 +272,19 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], kinds, templates: Pa
 
 
 def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templates: Path | None = None,
-          log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> BuildReport:
-    """Build the documents of one semester; raise a GeneratorError subclass on any failure."""
+          log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+          figure_formats: tuple[str, ...] = ("pdf",)) -> BuildReport:
+    """Build the documents of one semester; raise a GeneratorError subclass on any failure.
+
+    ``figure_formats`` adds formats beyond the PDF the documents need (SVG, when the HTML twin
+    is built next), so a cold build draws every figure file in one pass.
+    """
     started = time.perf_counter()
     semester = semester or config_module.newest_semester(root)
     cfg = config_module.load(config_module.config_path(root, semester))
     paths = Paths(root, semester)
     report = BuildReport(semester)
-    with model_for(cfg, paths, report, log) as (model, finish):
+    with model_for(cfg, paths, report, log, figure_formats) as (model, finish):
         report.timings["model"] = time.perf_counter() - started
         try:
             staged = _render_and_compile(cfg, model, kinds, templates, paths, semester, report, started)

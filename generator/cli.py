@@ -26,8 +26,10 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
     from .build import build
 
     root = _root(args)
-    report = build(args.semester, kinds=kinds, root=root, log=_say)
-    if getattr(args, "all_outputs", False):
+    all_outputs = getattr(args, "all_outputs", False)
+    report = build(args.semester, kinds=kinds, root=root, log=_say,
+                   figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
+    if all_outputs:
         from .html import build_html
 
         build_html(report.semester, root=root, log=_say)
@@ -93,7 +95,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
     semester = args.semester or config.newest_semester(root)
     cfg = config.load(config.config_path(root, semester))
     kinds = ("key", "handout") if cfg.canvas.publish_handout else ("key",)
-    build(semester, kinds=kinds, root=root, log=_say)  # rebuilds only what is stale
+    build(semester, kinds=kinds, root=root, log=_say,  # rebuilds only what is stale
+          figure_formats=("pdf", "svg") if cfg.canvas.publish_page else ("pdf",))
     if cfg.canvas.publish_page:
         from .html import build_html
 

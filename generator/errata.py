@@ -59,31 +59,53 @@ class JudgedErratum:
 
     @property
     def counterexample_latex(self) -> SympyLatex:
-        """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable."""
-        point = self.original.counterexample or {}
-        values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
-        sides = [tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
-                 for v in (self.original.left_value, self.original.right_value)]
-        at = (r",\ \allowbreak ".join(values) + r":\quad ") if values else ""
-        out = SympyLatex(at + r"\text{left side} = " + sides[0]
-                         + r" \neq " + sides[1] + r" = \text{right side}")
-        out.source = f"checker counterexample for erratum {self.key}"
-        out.constants = tuple(c for part in sides for c in part.constants) + tuple(point.values())
-        return out
+        return counterexample_latex(self.key, self.original)
+
+
+def counterexample_latex(key: str, original: Verdict) -> SympyLatex:
+    """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable."""
+    point = original.counterexample or {}
+    values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
+    sides = [tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
+             for v in (original.left_value, original.right_value)]
+    at = (r",\ \allowbreak ".join(values) + r":\quad ") if values else ""
+    out = SympyLatex(at + r"\text{left side} = " + sides[0]
+                     + r" \neq " + sides[1] + r" = \text{right side}")
+    out.source = f"checker counterexample for erratum {key}"
+    out.constants = tuple(c for part in sides for c in part.constants) + tuple(point.values())
+    return out
+
+
+def refute(e: Erratum, number: int) -> Verdict:
+    """The original's verdict: refuted at a counterexample point, or the build stops.
+
+    Cheap (a few numeric points), and all the page prints of an erratum besides its statements.
+    """
+    original = e.original.judge(seed=number)
+    if original.holds or original.counterexample is None:  # refuted means: a point where it fails
+        raise ProofError(f"erratum {e.key}: the handout's original statement was not refuted by a counterexample",
+                         hint="the erratum is encoded wrongly, or it is not an error")
+    return original
+
+
+def prove_correction(e: Erratum, number: int) -> Verdict:
+    """The correction's verdict: proven like a derivation step, or the build stops."""
+    corrected = e.corrected.judge(seed=number)
+    if not corrected.holds:
+        raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
+                         hint="fix the corrected statement in the errata data")
+    return corrected
+
+
+def judged(e: Erratum, original: Verdict, corrected: Verdict) -> JudgedErratum:
+    return JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading,
+                         e.original.latex(f"erratum {e.key} original"),
+                         e.corrected.latex(f"erratum {e.key} corrected"), original, corrected)
 
 
 def judge_one(e: Erratum, number: int) -> JudgedErratum:
     """The original must be refuted by a counterexample and the correction proven, or the build stops."""
-    original, corrected = e.original.judge(seed=number), e.corrected.judge(seed=number)
-    if original.holds or original.counterexample is None:  # refuted means: a point where it fails
-        raise ProofError(f"erratum {e.key}: the handout's original statement was not refuted by a counterexample",
-                         hint="the erratum is encoded wrongly, or it is not an error")
-    if not corrected.holds:
-        raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
-                         hint="fix the corrected statement in the errata data")
-    return JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading,
-                         e.original.latex(f"erratum {e.key} original"),
-                         e.corrected.latex(f"erratum {e.key} corrected"), original, corrected)
+    return judged(e, refute(e, number), prove_correction(e, number))
 
 
 def judge(errata: tuple[Erratum, ...]) -> tuple[JudgedErratum, ...]:

@@ -11,6 +11,7 @@ figure must be drawn, which keeps importing this module and a cache hit cheap.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -61,6 +62,8 @@ RC = {
 }
 PDF_METADATA = {"CreationDate": None, "Producer": None, "ModDate": None}
 SVG_METADATA = {"Date": None}
+METADATA = {"pdf": PDF_METADATA, "svg": SVG_METADATA}
+FORMATS = tuple(METADATA)  # PDF for LaTeX, SVG for the HTML twin; each drawn when first needed
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Figure:
     numbers: tuple[tuple[float, str], ...]  # every parameter value printed in the figure, as printed
     digest: str  # hash of the inputs that determined the files
     facts: tuple[tuple[str, bool], ...] = ()  # what the drawing shows, for captions to say it truly
+    spec: Any = None  # what is drawn: enough to draw a missing format later, from the model cache
 
 
 # --- numbers as printed ----------------------------------------------------------------------
@@ -419,43 +423,108 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
         raise
 
 
-def _render(spec, draw: Callable, pdf: Path, svg: Path) -> None:
-    """Draw with matplotlib's defaults plus RC (never the user's matplotlibrc) and save both files."""
+def prepare_drawing() -> None:
+    """Import matplotlib and share its mathtext parses; run once per drawing process.
+
+    matplotlib caches a parsed mathtext string per parser, and each savefig makes new renderers
+    with new parsers, so every label is parsed again for the layout pass and for each file. A
+    parse depends only on the output type and the arguments, so one cache per output type serves
+    them all; this halves the drawing time. If matplotlib's private hook is not there (another
+    version), drawing stays correct, only slower.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401  (imported here so the drawing does not wait for it)
+    import matplotlib.style  # noqa: F401
+    from matplotlib import mathtext
+
+    parse = getattr(mathtext.MathTextParser._parse_cached, "__wrapped__", None)
+    if parse is None or getattr(mathtext.MathTextParser, "_shared_parses", False):
+        return
+    parsers: dict[str, Any] = {}
+
+    @functools.lru_cache(maxsize=1024)
+    def shared(output_type, *key):
+        return parse(parsers[output_type], *key)
+
+    def cached(self, *key):
+        parsers.setdefault(self._output_type, self)
+        return shared(self._output_type, *key)
+
+    mathtext.MathTextParser._parse_cached = cached
+    mathtext.MathTextParser._shared_parses = True
+
+
+def warm_up() -> None:
+    """Pay matplotlib's first-use costs (font lookup, the mathtext grammar, the PDF backend)
+    now, in a drawing process that would otherwise wait for its first figure."""
+    prepare_drawing()
+    import io
+
+    import matplotlib.style
+    from matplotlib.figure import Figure as MplFigure
+
+    with matplotlib.style.context(["default", RC]):
+        figure = MplFigure(figsize=(1, 1))
+        figure.subplots().set_title(r"$\phi_0 = -1$ text")
+        figure.savefig(io.BytesIO(), format="pdf", metadata=PDF_METADATA)
+
+
+def _render(spec, draw: Callable, targets: dict[str, Path]) -> None:
+    """Draw with matplotlib's defaults plus RC (never the user's matplotlibrc) and save each file."""
+    prepare_drawing()
     import matplotlib.style
     from matplotlib.figure import Figure as MplFigure
 
     with matplotlib.style.context(["default", RC]):
         figure = MplFigure(figsize=(WIDTH, spec.height), layout="constrained")
         draw(spec, figure)
-        write_atomically(pdf, lambda out: figure.savefig(out, format="pdf", metadata=PDF_METADATA))
-        figure.set_layout_engine("none")  # keep the layout just computed; the SVG needs no second pass
-        write_atomically(svg, lambda out: figure.savefig(out, format="svg", metadata=SVG_METADATA))
+        for n, (fmt, path) in enumerate(targets.items()):
+            if n:
+                figure.set_layout_engine("none")  # keep the layout just computed; no second pass
+            write_atomically(path, lambda out: figure.savefig(out, format=fmt, metadata=METADATA[fmt]))
 
 
-def _figure(spec, draw: Callable, alt: Callable, facts: Callable, directory: Path) -> Figure:
-    """One figure in ``directory``, drawn only if no file of the same digest is already there."""
+def files(spec, directory: Path, key: str | None = None) -> dict[str, Path]:
+    """Where each format of this figure lives: its name carries the digest of its inputs."""
+    key = key or digest(spec)
+    return {fmt: Path(directory) / f"{spec.name}-{key[:12]}.{fmt}" for fmt in FORMATS}
+
+
+def draw_files(spec, directory: Path, formats: tuple[str, ...] = ("pdf",)) -> None:
+    """Draw the files of ``formats`` that are not in ``directory`` yet (none, if all are)."""
+    paths = files(spec, directory)
+    missing = {fmt: paths[fmt] for fmt in formats if not paths[fmt].is_file()}
+    if missing:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        _render(spec, PLANS[type(spec)][0], missing)
+
+
+def describe(spec, directory: Path) -> Figure:
+    """What the model says about a figure: its files, alt text, printed numbers and facts."""
     key = digest(spec)
-    pdf, svg = (directory / f"{spec.name}-{key[:12]}.{ext}" for ext in ("pdf", "svg"))
-    if not (pdf.is_file() and svg.is_file()):
-        _render(spec, draw, pdf, svg)
-    return Figure(spec.name, pdf, svg, alt(spec), spec.numbers, key, facts(spec))
+    paths = files(spec, directory, key)
+    _, alt, facts = PLANS[type(spec)]
+    return Figure(spec.name, paths["pdf"], paths["svg"], alt(spec), spec.numbers, key, facts(spec), spec)
 
 
-def figure_jobs(logistic: LogisticResult, momentum: MomentumResult, least_squares: LeastSquaresResult,
-                directory: Path) -> list[Callable[[], Figure]]:
-    """One independent job per figure, so a builder can draw them side by side."""
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    plans = ((momentum_spec(momentum, least_squares), draw_momentum, momentum_alt, momentum_facts),
-             (logistic_spec(logistic), draw_logistic, logistic_alt, logistic_facts))
-    return [lambda plan=plan: _figure(*plan, directory) for plan in plans]
+def figure_specs(logistic: LogisticResult, momentum: MomentumResult,
+                 least_squares: LeastSquaresResult) -> tuple[MomentumSpec, LogisticSpec]:
+    """Everything each figure draws, the dearer one first."""
+    return momentum_spec(momentum, least_squares), logistic_spec(logistic)
 
 
 def render_figures(logistic: LogisticResult, momentum: MomentumResult, least_squares: LeastSquaresResult,
-                   directory: Path) -> tuple[Figure, ...]:
+                   directory: Path, formats: tuple[str, ...] = FORMATS) -> tuple[Figure, ...]:
     """Both figures in ``directory`` (logistic family first), one after the other."""
-    return tuple(sorted((job() for job in figure_jobs(logistic, momentum, least_squares, directory)),
-                        key=lambda f: f.name))
+    specs = figure_specs(logistic, momentum, least_squares)
+    for spec in specs:
+        draw_files(spec, directory, formats)
+    return tuple(sorted((describe(spec, directory) for spec in specs), key=lambda f: f.name))
+
+
+PLANS: dict[type, tuple[Callable, Callable, Callable]] = {
+    LogisticSpec: (draw_logistic, logistic_alt, logistic_facts),
+    MomentumSpec: (draw_momentum, momentum_alt, momentum_facts),
+}

@@ -465,7 +465,7 @@ def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Pat
     semester = semester or config_module.newest_semester(root)
     cfg = config_module.load(config_module.config_path(root, semester))
     paths = Paths(root, semester)
-    model = load_model(cfg, paths, BuildReport(semester), log)
+    model = load_model(cfg, paths, BuildReport(semester), log, formats=("svg",))
     page = render_html(cfg, model, directory=templates or TEMPLATES, cache=paths.jinja_cache).html
     body = render_html(cfg, model, canvas=True, directory=templates or TEMPLATES, cache=paths.jinja_cache).html
     staged: dict[Path, bytes] = {}

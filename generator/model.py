@@ -7,6 +7,7 @@ loaded, and the sheet re-rendered after a prose edit, without importing SymPy or
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,11 +16,12 @@ from typing import Any, Callable
 
 from . import activity05, activity05_errata
 from .config import Config
-from .figures import figure_jobs
+from .errata import counterexample_latex, judged, refute
+from .figures import describe, draw_files, figure_specs
 from .numbers import Latex
-from .parallel import Batch
+from .parallel import Batch, Server
 from .proofs import POINTS, Derivation, require
-from .prove import derivation_costs, derivation_jobs, erratum_jobs, report as proof_report
+from .prove import correction_jobs, derivation_jobs, proof_costs, report as proof_report
 
 FRAGMENTS = tuple(f"problems/{p.__name__.rsplit('.', 1)[-1]}.tex.j2" for p in activity05.PROBLEMS)
 
@@ -41,39 +43,44 @@ def plain(obj: Any) -> Any:
 
 
 @contextmanager
-def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None]):
+def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer: Server,
+              formats: tuple[str, ...] = ("pdf",)):
     """Yield ``(model, finish)``: the model as soon as the page can be rendered, proofs still running.
 
-    The figures and the errata verdicts (which the page prints) come first; the derivation proofs
-    go on in the workers meanwhile. ``finish()`` waits for them and returns the model, or raises
-    the ProofError of the first false step: a caller may render and compile in between, but must
-    call ``finish()`` before it writes anything.
+    The page prints the figures and the errata's counterexamples, so they come first: ``drawer``
+    draws the figures' ``formats`` while this process refutes the errata's originals (a few
+    numeric points each). The proofs of the derivations and of the corrections run meanwhile in
+    background workers, and go on while TeX runs. ``finish()`` waits for them and returns the
+    model, or raises the ProofError of the first false step: a caller may render and compile in
+    between, but must call ``finish()`` before it writes anything.
     """
     started = time.perf_counter()
     results = activity05.compute(cfg.questions)
+    specs = figure_specs(results.logistic, results.momentum, results.least_squares)
+    drawing = [drawer.submit(draw_files, spec, figures_dir, formats) for spec in specs]
     errata = activity05_errata.build(cfg.questions)
-    drawing = figure_jobs(results.logistic, results.momentum, results.least_squares, figures_dir)
-    judging = erratum_jobs(errata)
-    page_needs = len(drawing) + len(judging)  # figures and errata verdicts are printed; they go first
-    jobs = [*drawing, *judging, *derivation_jobs(results.derivations)]
-    costs = [2e9] * len(drawing) + [1e9] * len(judging) + derivation_costs(results.derivations)
-    with Batch(jobs, costs=costs) as batch:
-        figures = tuple(sorted((batch.result(k) for k in range(len(drawing))), key=lambda f: f.name))
-        judged = tuple(batch.result(k) for k in range(len(drawing), page_needs))
+    corrections = correction_jobs(errata)
+    jobs = [*corrections, *derivation_jobs(results.derivations)]
+    with Batch(jobs, costs=proof_costs(results.derivations, errata), background=range(len(jobs))) as batch:
+        refuted = tuple(refute(e, number) for number, e in enumerate(errata, start=1))
+        for ticket in drawing:
+            drawer.result(ticket)
+        figures = tuple(sorted((describe(spec, figures_dir) for spec in specs), key=lambda f: f.name))
         model = {
             "results": plain(results),
             "errata": tuple(SimpleNamespace(
                 key=e.key, problem_label=Latex(e.problem_label), summary=Latex(e.summary), comment=Latex(e.comment),
-                reading=Latex(e.reading),
-                original=e.original_latex, corrected=e.corrected_latex, counterexample=e.counterexample_latex,
-                points=e.corrected.points) for e in judged),
+                reading=Latex(e.reading), original=e.original.latex(f"erratum {e.key} original"),
+                corrected=e.corrected.latex(f"erratum {e.key} corrected"),
+                counterexample=counterexample_latex(e.key, original)) for e, original in zip(errata, refuted)),
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.
             "proof_summary": SimpleNamespace(
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
-                checks=len(results.numeric_checks), errata=len(judged)),
+                checks=len(results.numeric_checks), errata=len(errata)),
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
-                                 "digest": f.digest, "facts": dict(f.facts)} for f in figures},
+                                 "digest": f.digest, "facts": dict(f.facts),
+                                 "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
             "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
                                for f in figures for value, text in f.numbers],
             "fragments": FRAGMENTS,
@@ -82,8 +89,10 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None]):
         }
 
         def finish() -> dict[str, Any]:
-            records = [batch.result(k) for k in range(page_needs, len(jobs))]
-            report = proof_report(results.numeric_checks, judged, records, started)
+            records = [batch.result(k) for k in range(len(corrections), len(jobs))]  # a false step first
+            verdicts = [batch.result(k) for k in range(len(corrections))]
+            report = proof_report(results.numeric_checks, tuple(map(judged, errata, refuted, verdicts)),
+                                  records, started)
             for check in results.numeric_checks:  # after the proofs: a false step is named before its echo
                 require(check)
             if report.points != model["proof_summary"].points:
@@ -96,9 +105,3 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None]):
             return model
 
         yield model, finish
-
-
-def build_model(cfg: Config, figures_dir: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    """Compute, prove and draw, waiting for every proof."""
-    with modelling(cfg, figures_dir, log) as (_, finish):
-        return finish()

@@ -2,7 +2,10 @@
 
 Forking lets a job be any closure (proof samplers are lambdas, which do not pickle); only the
 results travel back. A ``Batch`` starts every job at once and lets the caller wait for some of
-them while the others go on. Where fork is unavailable, or there is one core, jobs run in turn.
+them while the others go on; jobs marked ``background`` run at a lower CPU priority, so they
+use what the urgent work and TeX leave idle. A ``Server`` is one worker started early, before
+the caller's own heavy imports, so its preparation (importing matplotlib) overlaps them; it
+takes picklable jobs later. Where fork is unavailable, or there is one core, jobs run in turn.
 """
 
 from __future__ import annotations
@@ -25,31 +28,39 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+_BACKGROUND: frozenset[int] = frozenset()
+BACKGROUND_NICENESS = 10
+
+
 def _run(index: int):
+    if index in _BACKGROUND and os.nice(0) < BACKGROUND_NICENESS:
+        os.nice(BACKGROUND_NICENESS - os.nice(0))  # once per worker: later jobs are background too
     return _JOBS[index]()
 
 
 class Batch:
     """Jobs started together; ``result(k)`` waits for job k only. Use as a context manager.
 
-    ``costs`` (estimates) set the order in which jobs start: the dearest first, so no long job
-    starts last while the other workers sit idle.
+    Urgent jobs start before ``background`` ones (indices), which run in lowered-priority
+    workers; within each group ``costs`` (estimates) set the order: the dearest first, so no long
+    job starts last while the other workers sit idle.
     """
 
     def __init__(self, jobs: Sequence[Callable[[], T]], workers: int | None = None,
-                 costs: Sequence[float] | None = None):
+                 costs: Sequence[float] | None = None, background: Sequence[int] = ()):
         self.jobs = jobs
         self.workers = workers if workers is not None else min(len(jobs), default_workers())
-        self.costs = costs
+        self.costs = costs or [0.0] * len(jobs)
+        self.background = frozenset(background)
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[int, Future] = {}
 
     def __enter__(self) -> "Batch":
-        global _JOBS
+        global _JOBS, _BACKGROUND
         if self.workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
-            _JOBS = self.jobs
+            _JOBS, _BACKGROUND = self.jobs, self.background
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
-            order = sorted(range(len(self.jobs)), key=lambda k: -self.costs[k]) if self.costs else range(len(self.jobs))
+            order = sorted(range(len(self.jobs)), key=lambda k: (k in self.background, -self.costs[k]))
             self.futures = {index: self.pool.submit(_run, index) for index in order}
         return self
 
@@ -60,10 +71,10 @@ class Batch:
         return self.futures[index].result()
 
     def __exit__(self, *exc) -> None:
-        global _JOBS
+        global _JOBS, _BACKGROUND
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
-            _JOBS = ()
+            _JOBS, _BACKGROUND = (), frozenset()
 
 
 def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
@@ -71,3 +82,79 @@ def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
     """Each job's result, in job order; the first exception (in job order) is raised as it was."""
     with Batch(jobs, workers, costs) as batch:
         return [batch.result(index) for index in range(len(jobs))]
+
+
+def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:
+    """The server's loop: run each job it is sent, in order, and send back (ok, value)."""
+    callers_end.close()  # inherited through fork; open here, it would hide the caller's EOF
+    try:
+        if prepare is not None:
+            prepare()
+        while True:
+            try:
+                job = connection.recv()
+            except EOFError:
+                return  # the caller is gone
+            function, args = job
+            try:
+                reply = (True, function(*args))
+            except BaseException as exc:  # noqa: BLE001  sent back and raised in the caller
+                reply = (False, exc)
+            connection.send(reply)
+    except (KeyboardInterrupt, BrokenPipeError):
+        return  # interrupted, or the caller stopped listening
+
+
+class Server:
+    """One worker process, forked now, that runs picklable jobs in the order they are sent.
+
+    ``prepare`` runs in it at once, so a slow import there overlaps whatever the caller does
+    next. ``submit`` returns a ticket; ``result(ticket)`` waits for that job. Without fork or
+    with one core (or under make -jN) there is no process and each job runs when submitted.
+    Use as a context manager.
+    """
+
+    def __init__(self, prepare: Callable[[], None] | None = None, workers: int | None = None):
+        self.prepare = prepare
+        self.parallel = ((workers if workers is not None else default_workers()) >= 2
+                         and "fork" in multiprocessing.get_all_start_methods())
+        self.process = None
+        self.connection = None
+        self.sent = 0
+        self.replies: list[tuple[bool, object]] = []
+
+    def __enter__(self) -> "Server":
+        if self.parallel:
+            context = multiprocessing.get_context("fork")
+            self.connection, child = context.Pipe()
+            self.process = context.Process(target=_serve, args=(child, self.connection, self.prepare), daemon=True)
+            self.process.start()
+            child.close()  # so the server's end closes with the server, and a dead server reads as EOF
+        return self
+
+    def submit(self, function: Callable, *args) -> int:
+        if self.connection is None:
+            try:
+                self.replies.append((True, function(*args)))
+            except Exception as exc:  # noqa: BLE001  raised by result(), as with a process
+                self.replies.append((False, exc))
+        else:
+            self.connection.send((function, args))
+        self.sent += 1
+        return self.sent - 1
+
+    def result(self, ticket: int):
+        while len(self.replies) <= ticket:
+            try:
+                self.replies.append(self.connection.recv())
+            except EOFError:
+                raise RuntimeError(f"the worker process stopped (exit code {self.process.exitcode})") from None
+        ok, value = self.replies[ticket]
+        if not ok:
+            raise value
+        return value
+
+    def __exit__(self, *exc) -> None:
+        if self.connection is not None:
+            self.connection.close()  # the server finishes its current job (files are written whole) and stops
+            self.process.join()

@@ -192,7 +192,9 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
     atoms = sorted(set().union(*(e.atoms(sp.Indexed) for e in expanded))
                    | {a for e in expanded for a in e.free_symbols
                       if not a.is_integer or isinstance(a, sp.Idx)} - labels - indices, key=str)
-    dummies = [sp.Dummy() for _ in atoms]
+    # Plain symbols with fresh names: every atom is replaced, so none can clash, and lambdify
+    # re-substitutes Dummy arguments through the whole expression once per argument.
+    dummies = [sp.Symbol(f"_atom{n}") for n in range(len(atoms))]
     plain = [e.xreplace(dict(zip(atoms, dummies))) for e in expanded]
     plain = [p.replace(lambda f: isinstance(f, sp.Function) and hasattr(f, "_eval_rewrite_as_exp"),
                        lambda f: f.rewrite(sp.exp)) for p in plain]

@@ -1,7 +1,9 @@
 """The proof stage: every derivation step, every numeric cross-check, every erratum verdict.
 
-The work is a list of independent jobs (one per derivation, one per erratum), so the model
-builder can run them beside other work, such as drawing the figures, on every core.
+The work is a list of independent jobs (one per derivation, one per erratum's correction), so
+the model builder can run them beside other work, such as drawing the figures, on every core.
+Refuting an erratum's original takes a few numeric points and is not a job here: the page
+prints its counterexample, so the builder finds it at once.
 """
 
 from __future__ import annotations
@@ -12,8 +14,8 @@ from typing import Callable
 
 import sympy as sp
 
-from .errata import Erratum, JudgedErratum, judge_one
-from .proofs import Derivation, NumericCheck, ProofRecord, check_derivation
+from .errata import Erratum, JudgedErratum, prove_correction
+from .proofs import Derivation, NumericCheck, ProofRecord, Verdict, check_derivation
 
 
 @dataclass(frozen=True)
@@ -32,18 +34,24 @@ class ProofReport:
         return sum(r.points for r in self.records)
 
 
-def erratum_jobs(errata: tuple[Erratum, ...]) -> list[Callable[[], JudgedErratum]]:
-    """One job per erratum, numbered as ``judge`` numbers them."""
-    return [lambda e=e, n=n: judge_one(e, n) for n, e in enumerate(errata, start=1)]
+def correction_jobs(errata: tuple[Erratum, ...]) -> list[Callable[[], Verdict]]:
+    """One job per erratum's correction, numbered as ``errata.judge`` numbers them."""
+    return [lambda e=e, n=n: prove_correction(e, n) for n, e in enumerate(errata, start=1)]
 
 
 def derivation_jobs(derivations: tuple[Derivation, ...]) -> list[Callable[[], ProofRecord]]:
     return [lambda d=d: check_derivation(d) for d in derivations]
 
 
-def derivation_costs(derivations: tuple[Derivation, ...]) -> list[float]:
-    """Rough cost of each proof: the size of what it must simplify and evaluate."""
-    return [float(sum(len(sp.srepr(e)) for e in d.chain)) for d in derivations]
+def cost(exprs) -> float:
+    """Rough cost of a proof: the size of what it must simplify and evaluate."""
+    return float(sum(len(sp.srepr(e)) for e in exprs))
+
+
+def proof_costs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[float]:
+    """The cost of each correction job, then of each derivation job."""
+    return ([cost((e.corrected.left, e.corrected.right)) for e in errata]
+            + [cost(d.chain) for d in derivations])
 
 
 def report(checks: tuple[NumericCheck, ...], judged, records, started: float) -> ProofReport:
