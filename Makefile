@@ -17,6 +17,7 @@ $(STAMP): pyproject.toml
 	@echo "installing the Python packages into $(VENV) (once; again when pyproject.toml changes) ..."
 	@$(PY) -m pip install --disable-pip-version-check -e '.[test]' > $(VENV)/pip.log 2>&1 \
 	  || { tail -n 20 $(VENV)/pip.log; echo "pip install failed; the full log is $(VENV)/pip.log"; exit 1; }
+	@$(PY) -m compileall -q generator >/dev/null  # bytecode, as pip writes it for installed packages
 	@touch $@
 
 setup: $(STAMP)

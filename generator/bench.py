@@ -10,6 +10,7 @@ process of the run (Python, a worker, or TeX).
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import shutil
 import statistics
@@ -23,18 +24,13 @@ from .build import ROOT
 from .latex import LATEXMK_FLAGS, deterministic_env
 from .render import TEMPLATES
 
-BUILD = """
-import sys
-from pathlib import Path
-from generator.build import build
-build(sys.argv[1], root=Path(sys.argv[2]), templates=Path(sys.argv[3]), kinds=("key",), log=lambda m: None)
-"""
 # Runs a command and reports its wall time and the peak RSS of its process tree (in KiB).
 MEASURE = """
 import resource, subprocess, sys, time
 start = time.perf_counter()
-code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
-print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
+run = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, run.returncode)
+sys.stderr.buffer.write(run.stderr if run.returncode else b"")
 """
 GOALS = {"cold/floor": 2.0, "prose edit/floor": 1.2, "no-op/cold": 0.05}
 
@@ -46,10 +42,11 @@ class Run:
 
 
 def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
-    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env,
-                         capture_output=True, text=True, check=True).stdout.split()
+    run = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, env=env,
+                         capture_output=True, text=True, check=True)
+    out = run.stdout.split()
     if out[2] != "0":
-        raise SystemExit(f"bench: {' '.join(command)} failed (exit {out[2]})")
+        raise SystemExit(f"bench: {' '.join(command)} failed (exit {out[2]}):\n{run.stderr}")
     return Run(float(out[0]), int(out[1]))
 
 
@@ -63,17 +60,21 @@ def scratch_root(base: Path, name: str) -> tuple[Path, Path]:
     return root, templates
 
 
-def build_command(semester: str, root: Path, templates: Path) -> list[str]:
-    return [sys.executable, "-c", BUILD, semester, str(root), str(templates)]
+def build_command(semester: str, root: Path) -> list[str]:
+    """What `make pdf` runs, for a project root with its own templates."""
+    return [sys.executable, "-m", "generator", "pdf", "--semester", semester, "--root", str(root)]
 
 
 def bench(semester: str, runs: int) -> dict[str, list[Run]]:
+    # The generator's own bytecode, as an installed package has it (even with
+    # PYTHONDONTWRITEBYTECODE set): the figures measure the build, not CPython compiling it.
+    compileall.compile_dir(ROOT / "generator", quiet=1)
     results: dict[str, list[Run]] = {"cold": [], "no-op": [], "prose edit": [], "floor": []}
     with tempfile.TemporaryDirectory(prefix="answer-key-bench-") as scratch:
         base = Path(scratch)
         for n in range(runs):
             root, templates = scratch_root(base, f"run{n}")
-            command = build_command(semester, root, templates)
+            command = build_command(semester, root)
             results["cold"].append(measure(command, ROOT))
             results["no-op"].append(measure(command, ROOT))
             fragment = templates / "problems" / "hessian.tex.j2"

@@ -20,7 +20,6 @@ import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -37,7 +36,7 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 KINDS = ("key", "handout")
 # The code whose output is the model; a change to any of it invalidates the model cache.
-MODEL_CODE = ("activity05.py", "activity05_errata.py", "errata.py", "figures.py", "notation.py",
+MODEL_CODE = ("activity05.py", "activity05_errata.py", "drawing.py", "errata.py", "figures.py", "notation.py",
               "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py", "problems")
 LIBRARIES = ("numpy", "sympy", "matplotlib", "mpmath")
 
@@ -86,11 +85,54 @@ def hash_files(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def model_key(cfg: Config) -> str:
+def library_versions() -> str:
+    """The versions of the libraries whose output ends up in the documents, and Python's."""
     versions = {name: metadata.version(name) for name in LIBRARIES}
-    parts = [repr(cfg.questions), json.dumps(versions, sort_keys=True),
-             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), sys.version.split()[0]]
+    return json.dumps(versions, sort_keys=True) + sys.version.split()[0]
+
+
+def model_key(cfg: Config) -> str:
+    parts = [repr(cfg.questions), library_versions(), hash_files([ROOT / "generator" / name for name in MODEL_CODE])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def inputs_digest(config_file: Path, templates: Path, kinds, formats, engine_version: str) -> str:
+    """Everything a build's documents are made from: the config file, the templates, all of the
+    generator's code, the library and TeX versions, and what was asked for."""
+    digest = hashlib.sha256()
+    parts = [config_file.read_bytes(), repr((tuple(kinds), tuple(formats))).encode(), engine_version.encode(),
+             library_versions().encode(), hash_files([ROOT / "generator"]).encode()]
+    parts += [piece for f in sorted(templates.rglob("*")) if f.is_file()
+              for piece in (f.relative_to(templates).as_posix().encode(), f.read_bytes())]
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()
+
+
+def _file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _outputs_if_current(stamp: Path, digest: str, root: Path) -> list[Path] | None:
+    """The outputs the last build made from exactly these inputs, if each is still as it left it."""
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(recorded, dict) or recorded.get("inputs") != digest:
+        return None
+    outputs = {root / name: hashed for name, hashed in recorded.get("outputs", {}).items()}
+    if not outputs or any(_file_hash(path) != hashed for path, hashed in outputs.items()):
+        return None
+    return list(outputs)
+
+
+def _record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -> None:
+    record = {"inputs": digest, "outputs": {p.relative_to(root).as_posix(): _file_hash(p) for p in outputs}}
+    write_atomically(stamp, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
 
 def _cached_model(cfg: Config, paths: Paths) -> dict[str, Any] | None:
@@ -130,40 +172,50 @@ def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
 @contextmanager
 def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
               formats: tuple[str, ...] = ("pdf",)):
-    """Yield ``(model, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
+    """Yield ``(model, drawn, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
 
     From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn).
-    Built afresh, it is yielded as soon as the page can be rendered while the derivation proofs
-    finish in the workers, so TeX runs meanwhile; nothing may be written before ``finish()``
-    returned.
+    Built afresh, it is yielded as soon as the page can be rendered: ``drawn()`` waits for the
+    figure files, and the proofs finish in the workers while TeX runs. Nothing may be written
+    before ``finish()`` returned.
     """
     model = _cached_model(cfg, paths)
     if model is not None:
         report.model_cached = True
         draw_missing(model, paths, formats)
-        yield model, lambda: model
+        yield model, lambda: None, lambda: model
         return
-    from .figures import warm_up
+    from .drawing import warm_up
     from .parallel import Server
 
     # The drawing process starts first, so its matplotlib import overlaps SymPy's import here.
+    # (A second one, to draw the two figures at once, measured no faster on two cores.)
     with Server(warm_up) as drawer:
         from .model import modelling  # heavy: SymPy
 
-        with modelling(cfg, paths.figures, log, drawer, formats) as (model, prove):
+        with modelling(cfg, paths.figures, log, drawer, formats) as (model, drawn, prove):
             def finish() -> dict[str, Any]:
+                drawn()
                 proven = prove()
                 _save_model(cfg, paths, proven)
                 return proven
 
-            yield model, finish
+            yield model, drawn, finish
 
 
 def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
                formats: tuple[str, ...] = ("pdf",)) -> dict[str, Any]:
     """The proven render model, from the cache or computed, proven and drawn afresh."""
-    with model_for(cfg, paths, report, log, formats) as (_, finish):
+    with model_for(cfg, paths, report, log, formats) as (_, _, finish):
         return finish()
+
+
+def templates_for(root: Path, templates: Path | None = None) -> Path:
+    """The templates a build uses: the given folder, else the project root's, else this checkout's."""
+    if templates is not None:
+        return templates
+    own = root / "templates"
+    return own if own.is_dir() else ROOT / "templates"
 
 
 def config_texts(cfg: Config) -> list[str]:
@@ -235,11 +287,16 @@ def figure_digest(model: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _render_and_compile(cfg: Config, model: dict[str, Any], kinds, templates: Path | None, paths: Paths,
-                        semester: str, report: BuildReport, started: float) -> dict[Path, bytes]:
-    """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale."""
+def _render_and_compile(cfg: Config, model: dict[str, Any], drawn: Callable[[], None], kinds,
+                        templates: Path | None, paths: Paths, semester: str, report: BuildReport,
+                        started: float) -> dict[Path, bytes]:
+    """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale.
+
+    Rendering needs only the model; ``drawn()`` waits for the figure files before TeX reads them.
+    """
     documents = render_documents(cfg, model, kinds, templates, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
+    drawn()
     from .latex import engine_for, tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
@@ -261,6 +318,8 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], kinds, templates: Pa
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
                 {"semester": semester, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
     # TeX runs are independent processes: the key and the handout compile side by side.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
         pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(stale[kind][0], kind, paths, model, cfg),
                                         stale)))
@@ -279,15 +338,28 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     ``figure_formats`` adds formats beyond the PDF the documents need (SVG, when the HTML twin
     is built next), so a cold build draws every figure file in one pass.
     """
+    from .latex import engine_for, tex_version
+
     started = time.perf_counter()
     semester = semester or config_module.newest_semester(root)
-    cfg = config_module.load(config_module.config_path(root, semester))
+    config_file = config_module.config_path(root, semester)
+    cfg = config_module.load(config_file)
     paths = Paths(root, semester)
     report = BuildReport(semester)
-    with model_for(cfg, paths, report, log, figure_formats) as (model, finish):
+    templates = templates_for(root, templates)
+    # Nothing changed since the last build of these documents: nothing to do, nothing to import.
+    digest = inputs_digest(config_file, templates, kinds, figure_formats,
+                           tex_version(engine_for(config_texts(cfg))))
+    stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
+    current = _outputs_if_current(stamp, digest, root)
+    if current is not None:
+        report.unchanged, report.model_cached = current, True
+        report.timings["total"] = time.perf_counter() - started
+        return report
+    with model_for(cfg, paths, report, log, figure_formats) as (model, drawn, finish):
         report.timings["model"] = time.perf_counter() - started
         try:
-            staged = _render_and_compile(cfg, model, kinds, templates, paths, semester, report, started)
+            staged = _render_and_compile(cfg, model, drawn, kinds, templates, paths, semester, report, started)
         except GeneratorError:
             finish()  # a false proof is the error to report first
             raise
@@ -296,6 +368,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in model["figures"].items():  # only now may older figures go
         remove_stale(paths.figures, name, figure["digest"])
+    _record_outputs(stamp, digest, root, list(staged))
     report.timings["total"] = time.perf_counter() - started
     return report
 

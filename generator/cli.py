@@ -141,8 +141,8 @@ def parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--semester", help="semester id, e.g. 2027-spring (default: the newest in semesters/)")
-        p.add_argument("--root", help="project root holding semesters/ and output/ "
-                                      "(default: $ANSWER_KEY_ROOT, else this checkout)")
+        p.add_argument("--root", help="project root holding semesters/ and output/, and templates/ if it "
+                                      "has its own (default: $ANSWER_KEY_ROOT, else this checkout)")
         return p
 
     add("pdf", "build the answer key PDF (and its .tex and numbers.json)")

@@ -11,7 +11,6 @@ figure must be drawn, which keeps importing this module and a cache hit cheap.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import json
 import math
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 import numpy as np
 
+from .drawing import FORMATS, METADATA, RC, WIDTH, prepare_drawing
 from .numbers import format_quantity
 
 if TYPE_CHECKING:  # only for annotations: importing the problems would pull in SymPy
@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # only for annotations: importing the problems would pull in 
     from .problems.logistic import Curve, LogisticResult
     from .problems.momentum import MomentumResult
 
-WIDTH = 6.3  # inches: \textwidth of an A4 or letter page with ordinary margins, so 9 pt stays 9 pt
 # Okabe and Ito's colour-blind-safe palette; each entry also has its own dash and marker, so the
 # curves stay apart in greyscale.
 BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY = "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"
@@ -44,26 +43,6 @@ STYLES = (
     ("black", (0, (3, 1.5)), "P"),
 )
 GREY, LIGHT_GREY = "0.55", "0.7"
-RC = {
-    "font.family": "serif",
-    "font.serif": ["cmr10"],  # Computer Modern, like the LaTeX text around the figure
-    "mathtext.fontset": "cm",
-    "axes.formatter.use_mathtext": True,  # cmr10 has no minus sign; tick labels take mathtext's
-    "font.size": 9,
-    "axes.titlesize": 9,
-    "axes.labelsize": 9,
-    "legend.fontsize": 9,
-    "xtick.labelsize": 9,
-    "ytick.labelsize": 9,
-    "legend.frameon": False,
-    "pdf.fonttype": 3,  # deterministic subsets; Type 42 subsetting logs fontTools timestamp noise
-    "svg.fonttype": "path",  # browsers lack the cm fonts; paths look the same everywhere
-    "svg.hashsalt": "activity05-figures",  # fixed ids instead of random ones
-}
-PDF_METADATA = {"CreationDate": None, "Producer": None, "ModDate": None}
-SVG_METADATA = {"Date": None}
-METADATA = {"pdf": PDF_METADATA, "svg": SVG_METADATA}
-FORMATS = tuple(METADATA)  # PDF for LaTeX, SVG for the HTML twin; each drawn when first needed
 
 
 @dataclass(frozen=True)
@@ -402,8 +381,9 @@ def canonical_json(value: Any) -> str:
 
 
 def digest(spec) -> str:
-    """sha256 of the spec, this module's source and matplotlib's version: all that shapes the files."""
+    """sha256 of the spec, the drawing code and matplotlib's version: all that shapes the files."""
     payload = {"spec": dataclasses.asdict(spec), "source": Path(__file__).read_text(encoding="utf-8"),
+               "style": (Path(__file__).parent / "drawing.py").read_text(encoding="utf-8"),
                "matplotlib": version("matplotlib")}
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
@@ -421,54 +401,6 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-
-
-def prepare_drawing() -> None:
-    """Import matplotlib and share its mathtext parses; run once per drawing process.
-
-    matplotlib caches a parsed mathtext string per parser, and each savefig makes new renderers
-    with new parsers, so every label is parsed again for the layout pass and for each file. A
-    parse depends only on the output type and the arguments, so one cache per output type serves
-    them all; this halves the drawing time. If matplotlib's private hook is not there (another
-    version), drawing stays correct, only slower.
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.figure  # noqa: F401  (imported here so the drawing does not wait for it)
-    import matplotlib.style  # noqa: F401
-    from matplotlib import mathtext
-
-    parse = getattr(mathtext.MathTextParser._parse_cached, "__wrapped__", None)
-    if parse is None or getattr(mathtext.MathTextParser, "_shared_parses", False):
-        return
-    parsers: dict[str, Any] = {}
-
-    @functools.lru_cache(maxsize=1024)
-    def shared(output_type, *key):
-        return parse(parsers[output_type], *key)
-
-    def cached(self, *key):
-        parsers.setdefault(self._output_type, self)
-        return shared(self._output_type, *key)
-
-    mathtext.MathTextParser._parse_cached = cached
-    mathtext.MathTextParser._shared_parses = True
-
-
-def warm_up() -> None:
-    """Pay matplotlib's first-use costs (font lookup, the mathtext grammar, the PDF backend)
-    now, in a drawing process that would otherwise wait for its first figure."""
-    prepare_drawing()
-    import io
-
-    import matplotlib.style
-    from matplotlib.figure import Figure as MplFigure
-
-    with matplotlib.style.context(["default", RC]):
-        figure = MplFigure(figsize=(1, 1))
-        figure.subplots().set_title(r"$\phi_0 = -1$ text")
-        figure.savefig(io.BytesIO(), format="pdf", metadata=PDF_METADATA)
 
 
 def _render(spec, draw: Callable, targets: dict[str, Path]) -> None:

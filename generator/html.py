@@ -36,7 +36,7 @@ from typing import Any, Callable
 import jinja2
 
 from . import config as config_module
-from .build import ROOT, BuildReport, Paths, context, load_model, write_atomically
+from .build import ROOT, BuildReport, Paths, context, load_model, templates_for, write_atomically
 from .errors import RenderError
 from .numbers import Latex, Ledger, SympyLatex, format_quantity
 from .render import Gate, fill
@@ -466,8 +466,9 @@ def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Pat
     cfg = config_module.load(config_module.config_path(root, semester))
     paths = Paths(root, semester)
     model = load_model(cfg, paths, BuildReport(semester), log, formats=("svg",))
-    page = render_html(cfg, model, directory=templates or TEMPLATES, cache=paths.jinja_cache).html
-    body = render_html(cfg, model, canvas=True, directory=templates or TEMPLATES, cache=paths.jinja_cache).html
+    templates = templates if templates is not None else templates_for(root) / "html"
+    page = render_html(cfg, model, directory=templates, cache=paths.jinja_cache).html
+    body = render_html(cfg, model, canvas=True, directory=templates, cache=paths.jinja_cache).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name()
     for figure in model["figures"].values():

@@ -6,6 +6,7 @@ output of the build exists, so a failing build never removes or half-writes the 
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ def engine_for(texts) -> str:
 SOURCE_DATE_EPOCH = "1700000000"  # fixed, so the same sources give the same bytes
 
 
+@functools.lru_cache(maxsize=None)
 def tex_version(engine: str) -> str:
     """The engine's own version line, part of every PDF's staleness key."""
     try:

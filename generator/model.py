@@ -45,14 +45,14 @@ def plain(obj: Any) -> Any:
 @contextmanager
 def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer: Server,
               formats: tuple[str, ...] = ("pdf",)):
-    """Yield ``(model, finish)``: the model as soon as the page can be rendered, proofs still running.
+    """Yield ``(model, drawn, finish)``: the model as soon as the page can be rendered.
 
-    The page prints the figures and the errata's counterexamples, so they come first: ``drawer``
-    draws the figures' ``formats`` while this process refutes the errata's originals (a few
-    numeric points each). The proofs of the derivations and of the corrections run meanwhile in
-    background workers, and go on while TeX runs. ``finish()`` waits for them and returns the
-    model, or raises the ProofError of the first false step: a caller may render and compile in
-    between, but must call ``finish()`` before it writes anything.
+    The page prints the errata's counterexamples, so this process finds them first (a few
+    numeric points each) while ``drawer`` draws the figures' ``formats``; ``drawn()`` waits for
+    those files, which only compiling needs. The proofs of the derivations and of the corrections
+    run meanwhile in background workers, and go on while TeX runs. ``finish()`` waits for them
+    and returns the model, or raises the ProofError of the first false step: a caller may render
+    and compile in between, but must call ``finish()`` before it writes anything.
     """
     started = time.perf_counter()
     results = activity05.compute(cfg.questions)
@@ -63,8 +63,6 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
     jobs = [*corrections, *derivation_jobs(results.derivations)]
     with Batch(jobs, costs=proof_costs(results.derivations, errata), background=range(len(jobs))) as batch:
         refuted = tuple(refute(e, number) for number, e in enumerate(errata, start=1))
-        for ticket in drawing:
-            drawer.result(ticket)
         figures = tuple(sorted((describe(spec, figures_dir) for spec in specs), key=lambda f: f.name))
         model = {
             "results": plain(results),
@@ -104,4 +102,8 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
             model["seconds"] = report.seconds
             return model
 
-        yield model, finish
+        def drawn() -> None:
+            for ticket in drawing:
+                drawer.result(ticket)
+
+        yield model, drawn, finish

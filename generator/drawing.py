@@ -1,0 +1,81 @@
+"""matplotlib's set-up for the figures: the style, file metadata, and a drawing process's preparation.
+
+Kept apart from ``figures`` (which needs NumPy) so that a build can fork its drawing process
+before importing anything heavy; the process then imports matplotlib while the build imports SymPy.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+WIDTH = 6.3  # inches: \textwidth of an A4 or letter page with ordinary margins, so 9 pt stays 9 pt
+RC = {
+    "font.family": "serif",
+    "font.serif": ["cmr10"],  # Computer Modern, like the LaTeX text around the figure
+    "mathtext.fontset": "cm",
+    "axes.formatter.use_mathtext": True,  # cmr10 has no minus sign; tick labels take mathtext's
+    "font.size": 9,
+    "axes.titlesize": 9,
+    "axes.labelsize": 9,
+    "legend.fontsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "legend.frameon": False,
+    "pdf.fonttype": 3,  # deterministic subsets; Type 42 subsetting logs fontTools timestamp noise
+    "svg.fonttype": "path",  # browsers lack the cm fonts; paths look the same everywhere
+    "svg.hashsalt": "activity05-figures",  # fixed ids instead of random ones
+}
+PDF_METADATA = {"CreationDate": None, "Producer": None, "ModDate": None}
+SVG_METADATA = {"Date": None}
+METADATA = {"pdf": PDF_METADATA, "svg": SVG_METADATA}
+FORMATS = tuple(METADATA)  # PDF for LaTeX, SVG for the HTML twin; each drawn when first needed
+
+
+def prepare_drawing() -> None:
+    """Import matplotlib and share its mathtext parses; run once per drawing process.
+
+    matplotlib caches a parsed mathtext string per parser, and each savefig makes new renderers
+    with new parsers, so every label is parsed again for the layout pass and for each file. A
+    parse depends only on the output type and the arguments, so one cache per output type serves
+    them all; this halves the drawing time. If matplotlib's private hook is not there (another
+    version), drawing stays correct, only slower.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.figure  # noqa: F401  (imported here so the drawing does not wait for it)
+    import matplotlib.style  # noqa: F401
+    from matplotlib import mathtext
+
+    parse = getattr(mathtext.MathTextParser._parse_cached, "__wrapped__", None)
+    if parse is None or getattr(mathtext.MathTextParser, "_shared_parses", False):
+        return
+    parsers: dict[str, Any] = {}
+
+    @functools.lru_cache(maxsize=1024)
+    def shared(output_type, *key):
+        return parse(parsers[output_type], *key)
+
+    def cached(self, *key):
+        parsers.setdefault(self._output_type, self)
+        return shared(self._output_type, *key)
+
+    mathtext.MathTextParser._parse_cached = cached
+    mathtext.MathTextParser._shared_parses = True
+
+
+def warm_up() -> None:
+    """Pay matplotlib's first-use costs (font lookup, the mathtext grammar, the PDF backend)
+    now, in a drawing process that would otherwise wait for its first figure."""
+    prepare_drawing()
+    import io
+
+    import matplotlib.style
+    from matplotlib.figure import Figure as MplFigure
+
+    with matplotlib.style.context(["default", RC]):
+        figure = MplFigure(figsize=(1, 1))
+        figure.subplots().set_title(r"$\phi_0 = -1$ text")
+        figure.savefig(io.BytesIO(), format="pdf", metadata=PDF_METADATA)
+    from . import figures  # noqa: F401  (NumPy and the figure code, which the first job unpickles)
