@@ -139,16 +139,22 @@ class Server:
             except Exception as exc:  # noqa: BLE001  raised by result(), as with a process
                 self.replies.append((False, exc))
         else:
-            self.connection.send((function, args))
+            try:
+                self.connection.send((function, args))
+            except (BrokenPipeError, ConnectionResetError):
+                self._stopped()
         self.sent += 1
         return self.sent - 1
+
+    def _stopped(self):
+        raise RuntimeError(f"the worker process stopped (exit code {self.process.exitcode})") from None
 
     def result(self, ticket: int):
         while len(self.replies) <= ticket:
             try:
                 self.replies.append(self.connection.recv())
-            except EOFError:
-                raise RuntimeError(f"the worker process stopped (exit code {self.process.exitcode})") from None
+            except (EOFError, ConnectionResetError):
+                self._stopped()
         ok, value = self.replies[ticket]
         if not ok:
             raise value

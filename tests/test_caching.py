@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,9 +16,10 @@ from generator.render import TEMPLATES
 BUILD = """
 import sys
 from pathlib import Path
+from pathlib import Path
 from generator.build import build
 report = build("2024-fall", root=Path(sys.argv[1]), templates=Path(sys.argv[2]), kinds=("key",), log=lambda m: None)
-print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules,
+print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules, "jinja2" in sys.modules,
       sorted(p.name for p in report.written))
 """
 
@@ -25,8 +27,8 @@ print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules,
 def _build_in_subprocess(root, templates):
     out = subprocess.run([sys.executable, "-c", BUILD, str(root), str(templates)], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout.strip()
-    cached, sympy, matplotlib, written = out.split(" ", 3)
-    return cached == "True", sympy == "True", matplotlib == "True", written
+    cached, sympy, matplotlib, jinja, written = out.split(" ", 4)
+    return cached == "True", sympy == "True", matplotlib == "True", jinja == "True", written
 
 
 def _snapshot(root):
@@ -45,17 +47,41 @@ def root(tmp_path, built):
 def test_a_build_with_nothing_changed_does_nothing(root):
     root, templates = root
     before = _snapshot(root)
-    cached, sympy, matplotlib, written = _build_in_subprocess(root, templates)
+    cached, sympy, matplotlib, jinja, written = _build_in_subprocess(root, templates)
     assert cached and written == "[]"
     assert not sympy and not matplotlib
+    assert not jinja, "with every input unchanged, nothing should even be rendered"
     assert _snapshot(root) == before  # same bytes and the same mtimes
+
+
+def test_an_output_changed_by_hand_is_rebuilt_not_trusted(root):
+    root, templates = root
+    pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
+    good = pdf.read_bytes()
+    pdf.write_bytes(good[: len(good) // 2])
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    assert pdf in report.written and pdf.read_bytes() == good
+
+
+def test_an_unchanged_input_after_a_failed_build_is_still_up_to_date(root):
+    """A failing edit leaves the outputs of the last good inputs; undoing it needs no rebuild."""
+    root, templates = root
+    fragment = templates / "problems" / "hessian.tex.j2"
+    good = fragment.read_text()
+    fragment.write_text(good.replace("is used instead.", r"is used instead \undefinedmacro."))
+    with pytest.raises(Exception):
+        build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    fragment.write_text(good)
+    before = _snapshot(root)
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    assert report.written == [] and _snapshot(root) == before
 
 
 def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(root):
     root, templates = root
     fragment = templates / "problems" / "hessian.tex.j2"
     fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
-    cached, sympy, matplotlib, written = _build_in_subprocess(root, templates)
+    cached, sympy, matplotlib, _, written = _build_in_subprocess(root, templates)
     assert cached and not sympy and not matplotlib
     assert "activity05-key.pdf" in written and "activity05-key.tex" in written
     assert "at scale" in (root / "output" / "2024-fall" / "activity05-key.tex").read_text()
@@ -87,3 +113,30 @@ def test_two_clean_builds_give_byte_identical_pdfs(tmp_path):
         pdfs.append({kind: (root / "output" / "2024-fall" / f"activity05-{kind}.pdf").read_bytes()
                      for kind in ("key", "handout")})
     assert pdfs[0] == pdfs[1]
+
+
+HTML = """
+import sys
+from pathlib import Path
+from pathlib import Path
+from generator.html import build_html
+build_html("2024-fall", root=Path(sys.argv[1]), log=lambda m: None)
+print("sympy" in sys.modules)
+"""
+
+
+def test_figures_are_drawn_in_the_formats_asked_for_and_the_rest_later_from_the_cache(tmp_path):
+    root = make_root(tmp_path / "root")
+    build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
+    figures = root / "figures" / "2024-fall"
+    assert sorted(p.suffix for p in figures.iterdir()) == [".pdf", ".pdf"], "a PDF build draws no SVG"
+    models = sorted((root / ".cache" / "2024-fall").glob("model-*.pickle"))
+    stamps = [m.stat().st_mtime_ns for m in models]
+    sympy = subprocess.run([sys.executable, "-c", HTML, str(root)], cwd=REPO, capture_output=True, text=True,
+                           check=True).stdout.strip()
+    assert sympy == "False", "the HTML build should draw its SVGs from the cached model, not recompute it"
+    svgs = sorted(p.name for p in figures.glob("*.svg"))
+    assert [Path(s).stem for s in svgs] == sorted(p.stem for p in figures.glob("*.pdf"))
+    assert [m.stat().st_mtime_ns for m in models] == stamps
+    page = (root / "output" / "2024-fall" / "activity05-key.html").read_text()
+    assert all(name in page for name in svgs)

@@ -104,6 +104,31 @@ def test_a_fresh_process_renders_byte_identical_files(rendered, tmp_path):
             assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between runs"
 
 
+def test_sharing_mathtext_parses_between_renderers_changes_no_byte(rendered, tmp_path):
+    """The drawing speed-up reuses matplotlib's parses across renderers; the files must not notice."""
+    directory, first = rendered
+    import matplotlib.mathtext
+
+    assert not hasattr(matplotlib.mathtext.MathTextParser._parse_cached, "__wrapped__"), "shared here"
+    script = textwrap.dedent(f"""
+        from pathlib import Path
+        import matplotlib.mathtext
+        matplotlib.mathtext.MathTextParser._shared_parses = True  # as if already shared: leaves matplotlib as is
+        from generator.drawing import prepare_drawing
+        from generator.variants import Questions, QUESTION_DEFAULTS
+        from generator.problems import least_squares, logistic, momentum
+        from generator.figures import render_figures
+        prepare_drawing()
+        assert matplotlib.mathtext.MathTextParser._parse_cached.__wrapped__, "matplotlib's own cache"
+        q = Questions(**QUESTION_DEFAULTS)
+        render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(tmp_path)!r}))
+    """)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+    for figure in first.values():
+        for path in (figure.pdf, figure.svg):
+            assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
+
+
 def test_files_are_named_by_digest_and_free_of_timestamps(rendered):
     directory, by_name = rendered
     assert sorted(p.name for p in directory.iterdir()) == sorted(

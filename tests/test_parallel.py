@@ -1,0 +1,66 @@
+"""The process helpers of the cold build: results and errors come back as if run in turn."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.parallel import BACKGROUND_NICENESS, Batch, Server
+
+
+def _pid_and_niceness():
+    return os.getpid(), os.nice(0)
+
+
+def _fail(message: str):
+    raise ValueError(message)
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_server_returns_each_result_to_its_ticket_and_raises_a_jobs_error_there(workers):
+    with Server(workers=workers) as server:
+        tickets = [server.submit(_square, n) for n in range(5)]
+        failing = server.submit(_fail, "no such point")
+        after = server.submit(_square, 7)
+        assert server.result(after) == 49  # an earlier job's error does not block later ones
+        with pytest.raises(ValueError, match="no such point"):
+            server.result(failing)
+        assert [server.result(t) for t in reversed(tickets)] == [16, 9, 4, 1, 0]
+
+
+def test_a_server_runs_jobs_in_a_process_of_its_own():
+    with Server(workers=2) as server:
+        pid, _ = server.result(server.submit(_pid_and_niceness))
+    assert pid != os.getpid()
+
+
+def test_a_dead_server_is_an_error_not_a_hang():
+    with Server(workers=2) as server:
+        server.result(server.submit(_square, 2))
+        server.process.kill()
+        server.process.join()
+        with pytest.raises(RuntimeError, match="stopped"):
+            server.result(server.submit(_square, 3))
+
+
+def test_background_jobs_run_at_lower_priority_after_the_urgent_ones():
+    jobs = [_pid_and_niceness] * 6
+    start = os.nice(0)
+    with Batch(jobs, workers=2, background=[3, 4, 5]) as batch:
+        urgent = [batch.result(k) for k in range(3)]
+        background = [batch.result(k) for k in range(3, 6)]
+    assert all(pid != os.getpid() for pid, _ in urgent + background)
+    assert all(nice == start for _, nice in urgent)
+    assert all(nice >= max(start, BACKGROUND_NICENESS) for _, nice in background)
+    assert os.nice(0) == start, "the caller's own priority is left alone"
+
+
+def test_without_a_pool_jobs_run_here_at_the_callers_priority():
+    start = os.nice(0)
+    with Batch([_pid_and_niceness], workers=1, background=[0]) as batch:
+        assert batch.result(0) == (os.getpid(), start)
