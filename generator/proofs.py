@@ -157,6 +157,29 @@ def _same_sum_terms(left: sp.Expr, right: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
     return left, right
 
 
+def _by_induction(difference: sp.Expr, normal_form: Callable[[sp.Expr], sp.Expr]) -> sp.Expr:
+    """Zero if ``difference`` = (a sum up to an integer t) - g(t) vanishes by induction on t, else itself.
+
+    The base is the least t its assumptions allow (the sum written out), the step d(t+1) - d(t)
+    with the sum's last term peeled off. Sound for every integer t from that least value on, and
+    much cheaper than SymPy's closed-form summation, which solves for a telescoping form.
+    """
+    sums = difference.atoms(sp.Sum)
+    if len(sums) != 1:
+        return difference
+    (total,) = sums
+    if len(total.limits) != 1:
+        return difference
+    _, lower, t = total.limits[0]
+    least = 1 if t.is_positive else 0 if t.is_nonnegative else None
+    if not (t.is_Symbol and t.is_integer and least is not None and lower.is_Integer and least >= lower - 1) \
+            or total.function.has(t):
+        return difference
+    base = _expand_finite_sums(difference.subs(t, least))
+    step = _peel_sums(difference.subs(t, t + 1)) - difference
+    return sp.S.Zero if normal_form(base) == 0 and normal_form(sp.expand(step)) == 0 else difference
+
+
 def symbolically_equal(left: sp.Expr, right: sp.Expr) -> bool:
     left, right = _same_sum_terms(left, right)
     difference = left - right
@@ -164,7 +187,7 @@ def symbolically_equal(left: sp.Expr, right: sp.Expr) -> bool:
         return True
     cancel = lambda d: sp.cancel(sp.expand_power_exp(d))  # noqa: E731  rational in exp atoms: quick
     # Cheap normal forms first; SymPy's general simplify only when they cannot decide.
-    for attempt in (cancel, lambda d: sp.expand(_peel_sums(d)), lambda d: cancel(d.doit()),
+    for attempt in (cancel, lambda d: sp.expand(_peel_sums(d)), lambda d: _by_induction(d, cancel), lambda d: cancel(d.doit()),
                     lambda d: sp.simplify(sp.expand(_peel_sums(d))), lambda d: sp.simplify(sp.expand(d.doit())),
                     lambda d: sp.simplify(sp.factor_terms(sp.simplify(sp.expand(d))))):
         try:

@@ -57,3 +57,17 @@ def test_a_term_that_vanishes_only_at_integers_is_caught_at_random_rational_poin
                                       (i, 1, sp.Symbol("I", integer=True, positive=True))))
     with pytest.raises(ProofError):
         check_derivation(derivation)
+
+
+def test_sums_up_to_a_symbolic_bound_are_proven_by_induction_and_off_by_one_is_not():
+    from generator.proofs import symbolically_equal
+
+    beta = sp.Symbol("beta", positive=True)
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    t = sp.Symbol("t", integer=True, nonnegative=True)
+    weights = sp.Sum((1 - beta) * beta**k, (k, 0, t))
+    assert symbolically_equal(weights, 1 - beta ** (t + 1))
+    assert not symbolically_equal(weights, 1 - beta**t)  # the step holds, the base does not
+    assert not symbolically_equal(weights, 2 - beta ** (t + 1))  # likewise, shifted by a constant
+    assert not symbolically_equal(sp.Sum(k, (k, 0, t)), t**2 / 2)  # the base holds, the step does not
+    assert symbolically_equal(sp.Sum(k, (k, 0, t)), t * (t + 1) / 2)
