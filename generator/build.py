@@ -20,7 +20,7 @@ import shutil
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -29,6 +29,7 @@ from typing import Any, Callable
 from . import config as config_module
 from .config import Config
 from .errors import FigureError, GeneratorError, LatexError
+from .parallel import Server
 from .variants import draw_questions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,6 +74,7 @@ class BuildReport:
     unchanged: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     model_cached: bool = False
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> what the model says of it
 
 
 def hash_files(paths: list[Path]) -> str:
@@ -171,26 +173,25 @@ def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
 
 @contextmanager
 def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
-              formats: tuple[str, ...] = ("pdf",)):
+              formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None):
     """Yield ``(model, drawn, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
 
-    From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn).
-    Built afresh, it is yielded as soon as the page can be rendered: ``drawn()`` waits for the
-    figure files, and the proofs finish in the workers while TeX runs. Nothing may be written
-    before ``finish()`` returned.
+    From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn,
+    and ``drawer``, a drawing process started in case, is stopped). Built afresh, it is yielded as
+    soon as the page can be rendered: ``drawn()`` waits for the figure files, and the proofs
+    finish in the workers while TeX runs. Nothing may be written before ``finish()`` returned.
     """
     model = _cached_model(cfg, paths)
     if model is not None:
         report.model_cached = True
+        if drawer is not None:
+            drawer.cancel()
         draw_missing(model, paths, formats)
         yield model, lambda: None, lambda: model
         return
-    from .drawing import warm_up
-    from .parallel import Server
-
-    # The drawing process starts first, so its matplotlib import overlaps SymPy's import here.
-    # (A second one, to draw the two figures at once, measured no faster on two cores.)
-    with Server(warm_up) as drawer:
+    with ExitStack() as stack:
+        if drawer is None:
+            drawer = stack.enter_context(drawing_process())
         from .model import modelling  # heavy: SymPy
 
         with modelling(cfg, paths.figures, log, drawer, formats) as (model, drawn, prove):
@@ -201,6 +202,15 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
                 return proven
 
             yield model, drawn, finish
+
+
+def drawing_process() -> Server:
+    """The process that draws the figures, started before anything heavy is imported here, so its
+    matplotlib import overlaps SymPy's. (A second one, to draw both figures at once, measured
+    slower on two cores.)"""
+    from .drawing import warm_up
+
+    return Server(warm_up)
 
 
 def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
@@ -347,30 +357,41 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     paths = Paths(root, semester)
     report = BuildReport(semester)
     templates = templates_for(root, templates)
-    # Nothing changed since the last build of these documents: nothing to do, nothing to import.
-    digest = inputs_digest(config_file, templates, kinds, figure_formats,
-                           tex_version(engine_for(config_texts(cfg))))
-    stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
-    current = _outputs_if_current(stamp, digest, root)
-    if current is not None:
-        report.unchanged, report.model_cached = current, True
-        report.timings["total"] = time.perf_counter() - started
-        return report
-    with model_for(cfg, paths, report, log, figure_formats) as (model, drawn, finish):
-        report.timings["model"] = time.perf_counter() - started
-        try:
-            staged = _render_and_compile(cfg, model, drawn, kinds, templates, paths, semester, report, started)
-        except GeneratorError:
-            finish()  # a false proof is the error to report first
-            raise
-        finish()  # every proof holds, or the ProofError stops the build here, before any write
+    with drawing_process() as drawer:  # at once, in case this is a cold build; stopped if not
+        # Nothing changed since the last build of these documents: nothing to do, nothing to import.
+        digest = inputs_digest(config_file, templates, kinds, figure_formats,
+                               tex_version(engine_for(config_texts(cfg))))
+        stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
+        current = _outputs_if_current(stamp, digest, root)
+        if current is not None:
+            drawer.cancel()
+            report.unchanged, report.model_cached = current, True
+            report.timings["total"] = time.perf_counter() - started
+            return report
+        staged = _build_documents(cfg, paths, report, log, figure_formats, drawer, kinds, templates, started)
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
-    for name, figure in model["figures"].items():  # only now may older figures go
+    for name, figure in report.figures.items():  # only now may older figures go
         remove_stale(paths.figures, name, figure["digest"])
     _record_outputs(stamp, digest, root, list(staged))
     report.timings["total"] = time.perf_counter() - started
     return report
+
+
+def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
+                     figure_formats: tuple[str, ...], drawer: Server, kinds, templates: Path,
+                     started: float) -> dict[Path, bytes]:
+    """Every file of the build in memory, once every proof holds; nothing is written here."""
+    with model_for(cfg, paths, report, log, figure_formats, drawer) as (model, drawn, finish):
+        report.timings["model"] = time.perf_counter() - started
+        try:
+            staged = _render_and_compile(cfg, model, drawn, kinds, templates, paths, paths.semester, report, started)
+        except GeneratorError:
+            finish()  # a false proof is the error to report first
+            raise
+        finish()  # every proof holds, or the ProofError stops the build here, before any write
+    report.figures = model["figures"]
+    return staged
 
 
 def compile_document(tex: bytes, kind: str, paths: Paths, model: dict[str, Any], cfg: Config) -> bytes:

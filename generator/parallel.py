@@ -13,8 +13,10 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+
+if TYPE_CHECKING:  # imported when a pool is made: a no-op build makes none
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 _JOBS: Sequence[Callable[[], object]] = ()
@@ -59,6 +61,8 @@ class Batch:
         global _JOBS, _BACKGROUND
         if self.workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _BACKGROUND = self.jobs, self.background
+            from concurrent.futures import ProcessPoolExecutor
+
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
             order = sorted(range(len(self.jobs)), key=lambda k: (k in self.background, -self.costs[k]))
             self.futures = {index: self.pool.submit(_run, index) for index in order}
@@ -159,6 +163,15 @@ class Server:
         if not ok:
             raise value
         return value
+
+    def cancel(self) -> None:
+        """Stop the process at once, if it has not been sent a job (so nothing can be half done);
+        later jobs run here."""
+        if self.connection is not None and self.sent == 0:
+            self.process.kill()
+            self.process.join()
+            self.connection.close()
+            self.connection = None
 
     def __exit__(self, *exc) -> None:
         if self.connection is not None:
