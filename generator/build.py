@@ -22,7 +22,6 @@ import tempfile
 import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable
 
@@ -89,6 +88,8 @@ def hash_files(paths: list[Path]) -> str:
 
 def library_versions() -> str:
     """The versions of the libraries whose output ends up in the documents, and Python's."""
+    from importlib import metadata  # imported after the drawing process has started
+
     versions = {name: metadata.version(name) for name in LIBRARIES}
     return json.dumps(versions, sort_keys=True) + sys.version.split()[0]
 

@@ -174,6 +174,8 @@ class Server:
             self.connection = None
 
     def __exit__(self, *exc) -> None:
+        if exc[0] is not None:
+            self.cancel()  # an error before any job: do not wait for the preparation
         if self.connection is not None:
             self.connection.close()  # the server finishes its current job (files are written whole) and stops
             self.process.join()

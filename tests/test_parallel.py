@@ -64,3 +64,18 @@ def test_without_a_pool_jobs_run_here_at_the_callers_priority():
     start = os.nice(0)
     with Batch([_pid_and_niceness], workers=1, background=[0]) as batch:
         assert batch.result(0) == (os.getpid(), start)
+
+
+def _prepare_forever():
+    import time
+
+    time.sleep(600)
+
+
+def test_an_error_before_any_job_stops_the_preparing_server_instead_of_waiting_for_it():
+    import signal
+
+    with pytest.raises(KeyError):
+        with Server(_prepare_forever, workers=2) as server:
+            raise KeyError("bad config")
+    assert server.process.exitcode == -signal.SIGKILL
