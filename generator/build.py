@@ -11,6 +11,7 @@ then replaced atomically, and a file whose bytes did not change is not touched a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -86,25 +87,53 @@ def hash_files(paths: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def library_versions() -> str:
-    """The versions of the libraries whose output ends up in the documents, and Python's."""
-    from importlib import metadata  # imported after the drawing process has started
+def _installation() -> str:
+    """Where each library is installed and when its files were written: any install, upgrade or
+    other environment changes it. Cheap: nothing is imported or read."""
+    from importlib.util import find_spec
 
-    versions = {name: metadata.version(name) for name in LIBRARIES}
-    return json.dumps(versions, sort_keys=True) + sys.version.split()[0]
-
-
-def model_key(cfg: Config) -> str:
-    parts = [repr(cfg.questions), library_versions(), hash_files([ROOT / "generator" / name for name in MODEL_CODE])]
+    parts = [sys.version, sys.prefix]
+    for name in LIBRARIES:
+        spec = find_spec(name)
+        origin = Path(spec.origin) if spec is not None and spec.origin else None
+        stat = origin.stat() if origin is not None and origin.exists() else None
+        parts.append(f"{name} {origin} {stat.st_size if stat else ''} {stat.st_mtime_ns if stat else ''}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def inputs_digest(config_file: Path, templates: Path, kinds, formats, engine_version: str) -> str:
+@functools.lru_cache(maxsize=None)
+def library_versions(cache: Path) -> str:
+    """The versions of the libraries whose output ends up in the documents, and Python's.
+
+    Reading them (importlib.metadata) costs a third of a no-op build, so they are kept in
+    ``cache`` under the installation they were read from, and read again when it changes.
+    """
+    installation, memo = _installation(), cache / "library-versions.json"
+    try:
+        record = json.loads(memo.read_text(encoding="utf-8"))
+        if record["installation"] == installation:
+            return record["versions"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from importlib import metadata
+
+    versions = json.dumps({name: metadata.version(name) for name in LIBRARIES}, sort_keys=True) + sys.version.split()[0]
+    write_atomically(memo, json.dumps({"installation": installation, "versions": versions}).encode())
+    return versions
+
+
+def model_key(cfg: Config, paths: Paths) -> str:
+    parts = [repr(cfg.questions), library_versions(paths.root / ".cache"),
+             hash_files([ROOT / "generator" / name for name in MODEL_CODE])]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def inputs_digest(config_file: Path, templates: Path, kinds, formats, engine_version: str, cache: Path) -> str:
     """Everything a build's documents are made from: the config file, the templates, all of the
     generator's code, the library and TeX versions, and what was asked for."""
     digest = hashlib.sha256()
     parts = [config_file.read_bytes(), repr((tuple(kinds), tuple(formats))).encode(), engine_version.encode(),
-             library_versions().encode(), hash_files([ROOT / "generator"]).encode()]
+             library_versions(cache).encode(), hash_files([ROOT / "generator"]).encode()]
     parts += [piece for f in sorted(templates.rglob("*")) if f.is_file()
               for piece in (f.relative_to(templates).as_posix().encode(), f.read_bytes())]
     for part in parts:
@@ -140,7 +169,7 @@ def _record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -
 
 def _cached_model(cfg: Config, paths: Paths) -> dict[str, Any] | None:
     """The cached render model for these inputs, if there is a sound one with its figures."""
-    cache_file = paths.cache / f"model-{model_key(cfg)[:16]}.pickle"
+    cache_file = paths.cache / f"model-{model_key(cfg, paths)[:16]}.pickle"
     try:
         with cache_file.open("rb") as handle:
             model = pickle.load(handle)
@@ -168,7 +197,7 @@ def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
     paths.cache.mkdir(parents=True, exist_ok=True)
     for stale in paths.cache.glob("model-*.pickle"):
         stale.unlink()
-    write_atomically(paths.cache / f"model-{model_key(cfg)[:16]}.pickle",
+    write_atomically(paths.cache / f"model-{model_key(cfg, paths)[:16]}.pickle",
                      pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
 
 
@@ -361,7 +390,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     with drawing_process() as drawer:  # at once, in case this is a cold build; stopped if not
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
         digest = inputs_digest(config_file, templates, kinds, figure_formats,
-                               tex_version(engine_for(config_texts(cfg))))
+                               tex_version(engine_for(config_texts(cfg))), root / ".cache")
         stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
         current = _outputs_if_current(stamp, digest, root)
         if current is not None:

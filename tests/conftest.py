@@ -21,7 +21,7 @@ def make_root(tmp: Path, like: Path | None = None) -> Path:
     for toml in (REPO / "semesters").glob("*.toml"):
         shutil.copy(toml, tmp / "semesters" / toml.name)
     if like is not None:
-        for semester_cache in (like / ".cache").glob("*"):
+        for semester_cache in (p for p in (like / ".cache").glob("*") if p.is_dir()):
             (tmp / ".cache" / semester_cache.name).mkdir(parents=True)
             for model in semester_cache.glob("model-*.pickle"):
                 shutil.copy(model, tmp / ".cache" / semester_cache.name / model.name)

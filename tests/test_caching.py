@@ -140,3 +140,42 @@ def test_figures_are_drawn_in_the_formats_asked_for_and_the_rest_later_from_the_
     assert [m.stat().st_mtime_ns for m in models] == stamps
     page = (root / "output" / "2024-fall" / "activity05-key.html").read_text()
     assert all(name in page for name in svgs)
+
+
+def test_library_versions_are_read_again_when_the_installation_changes(tmp_path, monkeypatch):
+    import json
+    from importlib import metadata
+
+    from generator import build as build_module
+
+    monkeypatch.setattr(build_module, "_installation", lambda: "installed on Monday")
+    build_module.library_versions.cache_clear()
+    first = build_module.library_versions(tmp_path)
+    assert f'"sympy": "{metadata.version("sympy")}"' in first
+    memo = tmp_path / "library-versions.json"
+    memo.write_text(json.dumps({"installation": "installed on Monday", "versions": "stale"}))
+    build_module.library_versions.cache_clear()
+    assert build_module.library_versions(tmp_path) == "stale", "an unchanged installation is not read again"
+    monkeypatch.setattr(build_module, "_installation", lambda: "upgraded on Tuesday")
+    build_module.library_versions.cache_clear()
+    assert build_module.library_versions(tmp_path) == first
+    assert json.loads(memo.read_text())["installation"] == "upgraded on Tuesday"
+    build_module.library_versions.cache_clear()
+
+
+def test_the_installation_fingerprint_follows_the_library_files(tmp_path, monkeypatch):
+    import importlib
+
+    from generator import build as build_module
+
+    monkeypatch.setattr(build_module, "LIBRARIES", ("answerkey_fake_library",))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    absent = build_module._installation()
+    package = tmp_path / "answerkey_fake_library" / "__init__.py"
+    package.parent.mkdir()
+    package.write_text("version = 1\n")
+    importlib.invalidate_caches()
+    installed = build_module._installation()
+    assert installed != absent and build_module._installation() == installed
+    package.write_text("version = 2, upgraded\n")
+    assert build_module._installation() != installed
