@@ -39,7 +39,8 @@ KINDS = ("key", "handout")
 # The code whose output is the model; a change to any of it invalidates the model cache.
 MODEL_CODE = ("activity05.py", "activity05_errata.py", "drawing.py", "errata.py", "figures.py", "notation.py",
               "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py", "problems")
-LIBRARIES = ("numpy", "sympy", "matplotlib", "mpmath")
+# The libraries whose output ends up in the documents: computed, printed, drawn or rendered.
+LIBRARIES = ("numpy", "sympy", "matplotlib", "mpmath", "jinja2", "markupsafe")
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,11 @@ def model_key(cfg: Config, paths: Paths) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def inputs_digest(config_file: Path, templates: Path, kinds, formats, engine_version: str, cache: Path) -> str:
-    """Everything a build's documents are made from: the config file, the templates, all of the
-    generator's code, the library and TeX versions, and what was asked for."""
+def inputs_digest(config_text: bytes, templates: Path, kinds, engine_version: str, cache: Path) -> str:
+    """Everything a build's documents are made from: the config file's bytes (as loaded), the
+    templates, all of the generator's code, the library and TeX versions, and the kinds asked for."""
     digest = hashlib.sha256()
-    parts = [config_file.read_bytes(), repr((tuple(kinds), tuple(formats))).encode(), engine_version.encode(),
+    parts = [config_text, repr(tuple(kinds)).encode(), engine_version.encode(),
              library_versions(cache).encode(), hash_files([ROOT / "generator"]).encode()]
     parts += [piece for f in sorted(templates.rglob("*")) if f.is_file()
               for piece in (f.relative_to(templates).as_posix().encode(), f.read_bytes())]
@@ -160,6 +161,16 @@ def _outputs_if_current(stamp: Path, digest: str, root: Path) -> list[Path] | No
     if not outputs or any(_file_hash(path) != hashed for path, hashed in outputs.items()):
         return None
     return list(outputs)
+
+
+def document_outputs(paths: Paths, kinds) -> list[Path]:
+    """Every file a build of these kinds leaves: what a later no-op must find unchanged."""
+    outputs = []
+    for kind in kinds:
+        outputs += [paths.document(kind, ".tex"), paths.document(kind, ".pdf"), paths.cache / f"{kind}.stamp"]
+        if kind == "key":
+            outputs.append(paths.document(kind, ".numbers.json"))
+    return outputs
 
 
 def _record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -> None:
@@ -226,8 +237,8 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
 
         with modelling(cfg, paths.figures, log, drawer, formats) as (model, drawn, prove):
             def finish() -> dict[str, Any]:
+                proven = prove()  # a false step is the first error to report
                 drawn()
-                proven = prove()
                 _save_model(cfg, paths, proven)
                 return proven
 
@@ -250,12 +261,13 @@ def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[st
         return finish()
 
 
-def templates_for(root: Path, templates: Path | None = None) -> Path:
-    """The templates a build uses: the given folder, else the project root's, else this checkout's."""
+def templates_for(root: Path, templates: Path | None = None, sheet: str = "activity05.tex.j2") -> Path:
+    """The templates a build uses: the given folder, else the project root's if it has the sheet,
+    else this checkout's."""
     if templates is not None:
         return templates
     own = root / "templates"
-    return own if own.is_dir() else ROOT / "templates"
+    return own if (own / sheet).is_file() else ROOT / "templates"
 
 
 def config_texts(cfg: Config) -> list[str]:
@@ -383,14 +395,18 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     started = time.perf_counter()
     semester = semester or config_module.newest_semester(root)
     config_file = config_module.config_path(root, semester)
+    try:  # read before loading: if the file changes meanwhile, the stamp is the older, and stale
+        config_text = config_file.read_bytes()
+    except OSError:
+        config_text = b""  # load() explains what is wrong with the file
     cfg = config_module.load(config_file)
     paths = Paths(root, semester)
     report = BuildReport(semester)
     templates = templates_for(root, templates)
     with drawing_process() as drawer:  # at once, in case this is a cold build; stopped if not
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
-        digest = inputs_digest(config_file, templates, kinds, figure_formats,
-                               tex_version(engine_for(config_texts(cfg))), root / ".cache")
+        digest = inputs_digest(config_text, templates, kinds, tex_version(engine_for(config_texts(cfg))),
+                               root / ".cache")
         stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
         current = _outputs_if_current(stamp, digest, root)
         if current is not None:
@@ -403,7 +419,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in report.figures.items():  # only now may older figures go
         remove_stale(paths.figures, name, figure["digest"])
-    _record_outputs(stamp, digest, root, list(staged))
+    _record_outputs(stamp, digest, root, document_outputs(paths, kinds))  # all of them, rewritten or not
     report.timings["total"] = time.perf_counter() - started
     return report
 

@@ -54,12 +54,14 @@ def prepare_drawing() -> None:
     parsers: dict[str, Any] = {}
 
     @functools.lru_cache(maxsize=1024)
-    def shared(output_type, *key):
+    def shared(output_type, settings, *key):
         return parse(parsers[output_type], *key)
 
     def cached(self, *key):
         parsers.setdefault(self._output_type, self)
-        return shared(self._output_type, *key)
+        # The mathtext settings a parse reads are part of its key, so another style never gets it.
+        settings = tuple((k, str(v)) for k, v in matplotlib.rcParams.items() if k.startswith("mathtext."))
+        return shared(self._output_type, settings, *key)
 
     mathtext.MathTextParser._parse_cached = cached
     mathtext.MathTextParser._shared_parses = True

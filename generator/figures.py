@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 import numpy as np
 
-from .drawing import FORMATS, METADATA, RC, WIDTH, prepare_drawing
+from .drawing import FORMATS, METADATA, PDF_METADATA, RC, WIDTH, prepare_drawing
 from .numbers import format_quantity
 
 if TYPE_CHECKING:  # only for annotations: importing the problems would pull in SymPy
@@ -404,18 +404,27 @@ def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
 
 
 def _render(spec, draw: Callable, targets: dict[str, Path]) -> None:
-    """Draw with matplotlib's defaults plus RC (never the user's matplotlibrc) and save each file."""
+    """Draw with matplotlib's defaults plus RC (never the user's matplotlibrc) and save each file.
+
+    The layout is always the one the PDF renderer computes (text metrics differ between
+    renderers), so a file's bytes do not depend on which formats were drawn together.
+    """
     prepare_drawing()
+    import io
+
     import matplotlib.style
     from matplotlib.figure import Figure as MplFigure
 
     with matplotlib.style.context(["default", RC]):
         figure = MplFigure(figsize=(WIDTH, spec.height), layout="constrained")
         draw(spec, figure)
-        for n, (fmt, path) in enumerate(targets.items()):
-            if n:
-                figure.set_layout_engine("none")  # keep the layout just computed; no second pass
-            write_atomically(path, lambda out: figure.savefig(out, format=fmt, metadata=METADATA[fmt]))
+        if "pdf" in targets:
+            write_atomically(targets["pdf"], lambda out: figure.savefig(out, format="pdf", metadata=PDF_METADATA))
+        else:
+            figure.savefig(io.BytesIO(), format="pdf", metadata=PDF_METADATA)  # for its layout only
+        figure.set_layout_engine("none")  # keep the layout just computed; no second pass
+        for fmt in (f for f in FORMATS if f in targets and f != "pdf"):
+            write_atomically(targets[fmt], lambda out: figure.savefig(out, format=fmt, metadata=METADATA[fmt]))
 
 
 def files(spec, directory: Path, key: str | None = None) -> dict[str, Path]:

@@ -466,7 +466,7 @@ def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Pat
     cfg = config_module.load(config_module.config_path(root, semester))
     paths = Paths(root, semester)
     model = load_model(cfg, paths, BuildReport(semester), log, formats=("svg",))
-    templates = templates if templates is not None else templates_for(root) / "html"
+    templates = templates if templates is not None else templates_for(root, sheet=f"html/{SHEET}") / "html"
     page = render_html(cfg, model, directory=templates, cache=paths.jinja_cache).html
     body = render_html(cfg, model, canvas=True, directory=templates, cache=paths.jinja_cache).html
     staged: dict[Path, bytes] = {}

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import re
+import signal
+import sys
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 if TYPE_CHECKING:  # imported when a pool is made: a no-op build makes none
@@ -89,22 +92,39 @@ def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
 
 
 def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:
-    """The server's loop: run each job it is sent, in order, and send back (ok, value)."""
+    """The server's loop: run each job it is sent, in order, and send back (ok, value).
+
+    ``None`` asks it to stop (forked children may hold the caller's end open, so the end of the
+    pipe alone is not a signal); SIGTERM stops it with clean-ups run (lock files, temporaries).
+    A failed preparation is every job's answer.
+    """
     callers_end.close()  # inherited through fork; open here, it would hide the caller's EOF
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    failure: BaseException | None = None
     try:
         if prepare is not None:
-            prepare()
+            try:
+                prepare()
+            except Exception as exc:  # noqa: BLE001  reported with the first job
+                failure = exc
         while True:
             try:
                 job = connection.recv()
             except EOFError:
                 return  # the caller is gone
+            if job is None:
+                return
             function, args = job
             try:
+                if failure is not None:
+                    raise failure
                 reply = (True, function(*args))
-            except BaseException as exc:  # noqa: BLE001  sent back and raised in the caller
+            except Exception as exc:  # noqa: BLE001  sent back and raised in the caller
                 reply = (False, exc)
-            connection.send(reply)
+            try:
+                connection.send(reply)
+            except (pickle.PicklingError, TypeError, AttributeError) as exc:  # an error that does not pickle
+                connection.send((False, RuntimeError(f"{reply[1]!r} (its value could not be sent back: {exc})")))
     except (KeyboardInterrupt, BrokenPipeError):
         return  # interrupted, or the caller stopped listening
 
@@ -168,7 +188,7 @@ class Server:
         """Stop the process at once, if it has not been sent a job (so nothing can be half done);
         later jobs run here."""
         if self.connection is not None and self.sent == 0:
-            self.process.kill()
+            self.process.terminate()  # SIGTERM: the preparation's clean-ups still run
             self.process.join()
             self.connection.close()
             self.connection = None
@@ -177,5 +197,9 @@ class Server:
         if exc[0] is not None:
             self.cancel()  # an error before any job: do not wait for the preparation
         if self.connection is not None:
-            self.connection.close()  # the server finishes its current job (files are written whole) and stops
+            try:
+                self.connection.send(None)  # stop after the current job (files are written whole)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # it has stopped already
+            self.connection.close()
             self.process.join()

@@ -16,7 +16,6 @@ from generator.render import TEMPLATES
 BUILD = """
 import sys
 from pathlib import Path
-from pathlib import Path
 from generator.build import build
 report = build("2024-fall", root=Path(sys.argv[1]), templates=Path(sys.argv[2]), kinds=("key",), log=lambda m: None)
 print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules, "jinja2" in sys.modules,
@@ -118,7 +117,6 @@ def test_two_clean_builds_give_byte_identical_pdfs(tmp_path):
 HTML = """
 import sys
 from pathlib import Path
-from pathlib import Path
 from generator.html import build_html
 build_html("2024-fall", root=Path(sys.argv[1]), log=lambda m: None)
 print("sympy" in sys.modules)
@@ -179,3 +177,16 @@ def test_the_installation_fingerprint_follows_the_library_files(tmp_path, monkey
     assert installed != absent and build_module._installation() == installed
     package.write_text("version = 2, upgraded\n")
     assert build_module._installation() != installed
+
+
+def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
+    """A template edit that leaves the .tex as it was keeps the PDF; deleting it later is noticed."""
+    root, templates = root
+    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment.write_text(fragment.read_text() + "\n((= a note for the next instructor =))\n")
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
+    assert pdf not in report.written, "the .tex did not change, so neither does the PDF"
+    pdf.unlink()
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    assert pdf in report.written and pdf.is_file()

@@ -366,3 +366,12 @@ def test_the_chosen_rate_and_steps_keep_the_comparison_true_for_variants(seed):
     spec, plain, with_momentum, start = final_losses(q)
     assert with_momentum < plain < start, "the figure would claim what its data do not show"
     assert figures.zigzags(spec.plain)
+
+
+def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):
+    """Formats drawn later (an HTML build after a PDF build) must not change a byte."""
+    directory, first = rendered
+    for figure in first.values():
+        figures.draw_files(figure.spec, tmp_path, ("svg",))
+        assert (tmp_path / figure.svg.name).read_bytes() == figure.svg.read_bytes(), figure.name
+        assert not (tmp_path / figure.pdf.name).exists()

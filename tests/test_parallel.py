@@ -78,4 +78,43 @@ def test_an_error_before_any_job_stops_the_preparing_server_instead_of_waiting_f
     with pytest.raises(KeyError):
         with Server(_prepare_forever, workers=2) as server:
             raise KeyError("bad config")
-    assert server.process.exitcode == -signal.SIGKILL
+    assert server.process.exitcode in (0, -signal.SIGTERM)  # stopped, not waited for
+
+
+def _prepare_badly():
+    raise ImportError("matplotlib is broken")
+
+
+class _Unpicklable(Exception):
+    def __reduce__(self):
+        raise TypeError("cannot pickle this")
+
+
+def _fail_unpicklably():
+    raise _Unpicklable("lambda inside")
+
+
+def test_a_failed_preparation_is_the_error_of_each_job_not_a_dead_process():
+    with Server(_prepare_badly, workers=2) as server:
+        ticket = server.submit(_square, 3)
+        with pytest.raises(ImportError, match="matplotlib is broken"):
+            server.result(ticket)
+
+
+def test_an_error_that_cannot_be_sent_back_still_arrives_as_an_error():
+    with Server(workers=2) as server:
+        failing, after = server.submit(_fail_unpicklably), server.submit(_square, 4)
+        with pytest.raises(RuntimeError, match="lambda inside"):
+            server.result(failing)
+        assert server.result(after) == 16
+
+
+def test_a_server_stops_even_while_forked_children_hold_its_pipe():
+    """A pool forked inside the server's block keeps a copy of the pipe; the stop is explicit."""
+    batch = Batch([_pid_and_niceness] * 2, workers=2)
+    with Server(workers=2) as server:
+        server.result(server.submit(_square, 2))
+        batch.__enter__()
+        batch.result(0)
+    assert not server.process.is_alive()
+    batch.__exit__(None, None, None)
