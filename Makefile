@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+TEX_STAMP := .cache/tex-checked
 SEMESTER ?=
 SEMESTER_ARG := $(if $(SEMESTER),--semester $(SEMESTER),)
 DRY_RUN ?=
@@ -24,11 +25,18 @@ setup: $(STAMP)
 
 tex: $(STAMP)
 	@$(PY) -m generator ensure-tex
+	@mkdir -p .cache && touch $(TEX_STAMP)
 
-pdf: tex
+# TeX is checked again when the templates (which name the packages) or the check change, after
+# `make clean`, or on `make tex`; a build whose TeX has gone missing still stops with a clear message.
+$(TEX_STAMP): $(STAMP) $(wildcard templates/*.j2 templates/*/*.j2) generator/tex_setup.py
+	@$(PY) -m generator ensure-tex
+	@mkdir -p .cache && touch $@
+
+pdf: $(TEX_STAMP)
 	@$(PY) -m generator pdf $(SEMESTER_ARG)
 
-handout: tex
+handout: $(TEX_STAMP)
 	@$(PY) -m generator handout $(SEMESTER_ARG)
 
 html: $(STAMP)
@@ -40,10 +48,10 @@ check: $(STAMP)
 # One target per semester, so `make -j2 all` builds semesters side by side.
 all: $(addprefix all-,$(SEMESTERS))
 
-$(addprefix all-,$(SEMESTERS)): all-%: tex
+$(addprefix all-,$(SEMESTERS)): all-%: $(TEX_STAMP)
 	@$(PY) -m generator build --semester $* --all-outputs
 
-publish: tex
+publish: $(TEX_STAMP)
 	@$(PY) -m generator publish $(SEMESTER_ARG) $(if $(DRY_RUN),--dry-run,)
 
 A11Y_STAMP := tests/a11y/node_modules/.installed
@@ -54,11 +62,11 @@ $(A11Y_STAMP): tests/a11y/package-lock.json
 	@npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
-test: tex $(A11Y_STAMP)
+test: $(TEX_STAMP) $(A11Y_STAMP)
 	@$(PY) -m generator ensure-tex --for-tests
 	@$(PY) -m pytest -q
 
-bench: tex
+bench: $(TEX_STAMP)
 	@$(PY) -m generator.bench
 
 clean:
