@@ -232,6 +232,8 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
         return
     with ExitStack() as stack:
         if drawer is None:
+            from .drawing import drawing_process
+
             drawer = stack.enter_context(drawing_process())
         from .model import modelling  # heavy: SymPy
 
@@ -243,15 +245,6 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
                 return proven
 
             yield model, drawn, finish
-
-
-def drawing_process() -> Server:
-    """The process that draws the figures, started before anything heavy is imported here, so its
-    matplotlib import overlaps SymPy's. (A second one, to draw both figures at once, measured
-    slower on two cores.)"""
-    from .drawing import warm_up
-
-    return Server(warm_up)
 
 
 def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
@@ -384,7 +377,7 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], drawn: Callable[[], 
 
 def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templates: Path | None = None,
           log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-          figure_formats: tuple[str, ...] = ("pdf",)) -> BuildReport:
+          figure_formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None) -> BuildReport:
     """Build the documents of one semester; raise a GeneratorError subclass on any failure.
 
     ``figure_formats`` adds formats beyond the PDF the documents need (SVG, when the HTML twin
@@ -403,7 +396,11 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     paths = Paths(root, semester)
     report = BuildReport(semester)
     templates = templates_for(root, templates)
-    with drawing_process() as drawer:  # at once, in case this is a cold build; stopped if not
+    with ExitStack() as stack:
+        if drawer is None:  # at once, in case this is a cold build; stopped if not
+            from .drawing import drawing_process
+
+            drawer = stack.enter_context(drawing_process())
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
         digest = inputs_digest(config_text, templates, kinds, tex_version(engine_for(config_texts(cfg))),
                                root / ".cache")
