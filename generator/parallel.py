@@ -188,10 +188,13 @@ class Server:
         """Stop the process at once, if it has not been sent a job (so nothing can be half done);
         later jobs run here."""
         if self.connection is not None and self.sent == 0:
-            self.process.terminate()  # SIGTERM: the preparation's clean-ups still run
-            self.process.join()
-            self.connection.close()
+            self.connection.close()  # a server already waiting for jobs reads the end and stops
             self.connection = None
+            self.process.terminate()  # one still preparing stops with its clean-ups run (lock files)
+            self.process.join(timeout=2)
+            if self.process.is_alive():  # SIGTERM went to one of its threads (OpenBLAS), or was swallowed
+                self.process.kill()
+                self.process.join()
 
     def __exit__(self, *exc) -> None:
         if exc[0] is not None:
