@@ -118,3 +118,27 @@ def test_a_server_stops_even_while_forked_children_hold_its_pipe():
         batch.result(0)
     assert not server.process.is_alive()
     batch.__exit__(None, None, None)
+
+
+def _deaf_to_sigterm():
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # as if a thread of NumPy's had taken the signal
+
+
+def _deaf_and_busy():
+    import time
+
+    _deaf_to_sigterm()
+    time.sleep(600)
+
+
+@pytest.mark.parametrize("prepare", [_deaf_to_sigterm, _deaf_and_busy], ids=["waiting for jobs", "preparing"])
+def test_cancelling_stops_a_server_that_does_not_hear_sigterm(prepare):
+    with Server(prepare, workers=2) as server:
+        if prepare is _deaf_to_sigterm:
+            import time
+
+            time.sleep(0.3)  # let it reach the point where it waits for a job
+        server.cancel()
+        assert not server.process.is_alive()
