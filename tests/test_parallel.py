@@ -135,10 +135,9 @@ def _deaf_and_busy():
 
 @pytest.mark.parametrize("prepare", [_deaf_to_sigterm, _deaf_and_busy], ids=["waiting for jobs", "preparing"])
 def test_cancelling_stops_a_server_that_does_not_hear_sigterm(prepare):
-    with Server(prepare, workers=2) as server:
-        if prepare is _deaf_to_sigterm:
-            import time
+    import time
 
-            time.sleep(0.3)  # let it reach the point where it waits for a job
+    with Server(prepare, workers=2) as server:
+        time.sleep(0.3)  # let it stop hearing SIGTERM (and, for the first, start waiting for a job)
         server.cancel()
         assert not server.process.is_alive()
