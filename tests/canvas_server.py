@@ -38,6 +38,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 ROOT_FOLDER_NAME = "course files"
 NOT_FOUND = "The specified resource does not exist."
+NOW = datetime(2027, 2, 10, 9, 0, tzinfo=timezone.utc)  # the clock tests start at: a week before the 2027-spring key opens
 
 
 # --- faults --------------------------------------------------------------------------------

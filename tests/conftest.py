@@ -42,3 +42,16 @@ def built(tmp_path_factory):
 def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                           capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def config():
+    """The 2027-spring semester, which the publishing tests publish."""
+    from generator.config import load
+
+    return load(REPO / "semesters" / "2027-spring.toml")
+
+
+@pytest.fixture
+def release(config):
+    return config.activity.key_release

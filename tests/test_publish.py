@@ -9,21 +9,18 @@ from __future__ import annotations
 import dataclasses
 import io
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from canvasapi import Canvas
 
-from canvas_server import (NOT_FOUND, FakeCanvas, canvas_error, dropped, invalid_token, quota_exceeded,
+from canvas_server import (NOT_FOUND, NOW, FakeCanvas, canvas_error, dropped, invalid_token, quota_exceeded,
                            rate_limited_403, too_many_requests)
-from generator.config import load
 from generator.errors import CanvasError
 from generator.publish import PublishItem, RetryPolicy, publish_semester
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "7~cnvsTESTtoken-q8Lw-9ZxW"
-NOW = datetime(2027, 2, 10, 9, 0, tzinfo=timezone.utc)  # a week before the key's release
 FOLDER = "Answer keys/Activity 05"
 HANDOUT_FOLDER = "Answer keys/Activity 05 handout"
 KEY = "activity05-key.pdf"
@@ -31,15 +28,6 @@ KEY_PATH = f"{FOLDER}/{KEY}"
 HANDOUT_PATH = f"{HANDOUT_FOLDER}/activity05-handout.pdf"
 RERUN = "make publish SEMESTER=2027-spring"
 
-
-@pytest.fixture
-def config():
-    return load(ROOT / "semesters" / "2027-spring.toml")
-
-
-@pytest.fixture
-def release(config) -> datetime:
-    return config.activity.key_release
 
 
 @pytest.fixture

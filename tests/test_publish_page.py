@@ -11,20 +11,17 @@ import dataclasses
 
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from canvas_server import FakeCanvas, canvas_error
-from generator.config import load
+from canvas_server import NOW, FakeCanvas, canvas_error
 from generator.errors import CanvasError
 from generator.publish import PublishItem, RetryPolicy, page_item, publish_semester
 from generator.publish.page import PAGE_FIGURES_SUFFIX, page_title, page_url
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "7~cnvsTESTtoken-page-Q2"
-NOW = datetime(2027, 2, 10, 9, 0, tzinfo=timezone.utc)
 FOLDER = "Answer keys/Activity 05"
 FIGURES = FOLDER + PAGE_FIGURES_SUFFIX
 BODY = ('<div class="sheet" lang="en"><h2 id="problem:least_squares">Problem 1</h2>'
@@ -32,15 +29,6 @@ BODY = ('<div class="sheet" lang="en"><h2 id="problem:least_squares">Problem 1</
         '<figure><img class="image" src="activity05-key-figures/logistic_family-0123abcd.svg" alt="Curves of Pr"></figure>'
         '<figure><img class="image" src="activity05-key-figures/momentum-4567cdef.svg" alt="Bars of w_k"></figure></div>')
 
-
-@pytest.fixture
-def config():
-    return load(ROOT / "semesters" / "2027-spring.toml")
-
-
-@pytest.fixture
-def release(config) -> datetime:
-    return config.activity.key_release
 
 
 @pytest.fixture
