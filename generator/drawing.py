@@ -7,6 +7,7 @@ before importing anything heavy; the process then imports matplotlib while the b
 from __future__ import annotations
 
 import functools
+import os
 from typing import Any
 
 WIDTH = 6.3  # inches: \textwidth of an A4 or letter page with ordinary margins, so 9 pt stays 9 pt
@@ -65,6 +66,11 @@ def prepare_drawing() -> None:
 
     mathtext.MathTextParser._parse_cached = cached
     mathtext.MathTextParser._shared_parses = True
+    # A parse holds its fonts, and a font reads its file through a descriptor that a forked
+    # child shares with its parent and siblings: two processes drawing from inherited parses
+    # race on the file offset and FreeType loads garbage ("invalid outline"). matplotlib clears
+    # its own font cache in a forked child for the same reason; this cache follows it.
+    os.register_at_fork(after_in_child=lambda: (shared.cache_clear(), parsers.clear()))
 
 
 def warm_up() -> None:

@@ -375,3 +375,42 @@ def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):
         figures.draw_files(figure.spec, tmp_path, ("svg",))
         assert (tmp_path / figure.svg.name).read_bytes() == figure.svg.read_bytes(), figure.name
         assert not (tmp_path / figure.pdf.name).exists()
+
+
+def test_processes_forked_after_drawing_draw_without_corrupting_each_others_fonts(tmp_path):
+    """A parse holds open fonts; forked drawers that shared them raced on the font file's offset
+    and FreeType failed with "invalid outline" (seen in the HTML build's parallel SVG drawing)."""
+    script = textwrap.dedent("""
+        import io, multiprocessing
+        from generator.drawing import RC, SVG_METADATA, prepare_drawing
+        prepare_drawing()
+        import matplotlib.style
+        from matplotlib.figure import Figure
+
+        LABELS = [rf"$\\phi_{{{i}}} = -{i}.5\\,\\beta^{{{i}}}$" for i in range(40)]
+
+        def draw(times):
+            with matplotlib.style.context(["default", RC]):
+                for _ in range(times):
+                    figure = Figure(figsize=(3, 3))
+                    axes = figure.subplots()
+                    for i, label in enumerate(LABELS):
+                        axes.text(0.1, i / len(LABELS), label)
+                    figure.savefig(io.BytesIO(), format="svg", metadata=SVG_METADATA)
+
+        def child(_):
+            try:
+                draw(8)
+                return "ok"
+            except RuntimeError as error:
+                return str(error)
+
+        if __name__ == "__main__":
+            draw(1)  # the parent's parses, with their fonts, before the fork
+            with multiprocessing.get_context("fork").Pool(2) as pool:
+                print(*pool.map(child, range(4)), sep="\\n")
+    """)
+    (tmp_path / "race.py").write_text(script)
+    run = subprocess.run([sys.executable, str(tmp_path / "race.py")], cwd=ROOT, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert run.stdout.split() == ["ok"] * 4, run.stdout
