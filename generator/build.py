@@ -24,13 +24,17 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from . import config as config_module
 from .config import Config
 from .errors import FigureError, GeneratorError, LatexError
 from .parallel import Server
 from .variants import draw_questions
+
+if TYPE_CHECKING:
+    from .drawing import Drawing
+    from .latex import FirstPass
 
 ROOT = Path(__file__).resolve().parent.parent
 _UMASK = os.umask(0o022)
@@ -215,20 +219,23 @@ def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
 @contextmanager
 def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
               formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None):
-    """Yield ``(model, drawn, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
+    """Yield ``(model, drawing, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
 
     From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn,
     and ``drawer``, a drawing process started in case, is stopped). Built afresh, it is yielded as
-    soon as the page can be rendered: ``drawn()`` waits for the figure files, and the proofs
-    finish in the workers while TeX runs. Nothing may be written before ``finish()`` returned.
+    soon as the page can be rendered: ``drawing`` (a ``drawing.Drawing``) has the figures on their
+    way, and the proofs finish in the workers while TeX runs. Nothing may be written before
+    ``finish()`` returned.
     """
+    from .drawing import Drawing
+
     model = _cached_model(cfg, paths)
     if model is not None:
         report.model_cached = True
         if drawer is not None:
             drawer.cancel()
         draw_missing(model, paths, formats)
-        yield model, lambda: None, lambda: model
+        yield model, Drawing(), lambda: model
         return
     with ExitStack() as stack:
         if drawer is None:
@@ -237,14 +244,16 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
             drawer = stack.enter_context(drawing_process())
         from .model import modelling  # heavy: SymPy
 
-        with modelling(cfg, paths.figures, log, drawer, formats) as (model, drawn, prove):
+        paths.cache.mkdir(parents=True, exist_ok=True)
+        placeholders = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=paths.cache, prefix="placeholders-")))
+        with modelling(cfg, paths.figures, log, drawer, formats, placeholders) as (model, drawing, prove):
             def finish() -> dict[str, Any]:
                 proven = prove()  # a false step is the first error to report
-                drawn()
+                drawing.wait()
                 _save_model(cfg, paths, proven)
                 return proven
 
-            yield model, drawn, finish
+            yield model, drawing, finish
 
 
 def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
@@ -332,16 +341,33 @@ def figure_digest(model: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _render_and_compile(cfg: Config, model: dict[str, Any], drawn: Callable[[], None], kinds,
+def _render_and_compile(cfg: Config, model: dict[str, Any], drawing: Drawing, kinds,
                         templates: Path | None, paths: Paths, semester: str, report: BuildReport,
                         started: float) -> dict[Path, bytes]:
     """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale.
 
-    Rendering needs only the model; ``drawn()`` waits for the figure files before TeX reads them.
+    Rendering needs only the model. While figures are still being drawn, TeX's first pass runs
+    on same-size placeholders; the final pass waits for the figure files.
     """
     documents = render_documents(cfg, model, kinds, templates, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
-    drawn()
+    with ExitStack() as passes:
+        sources = {kind: _latex_source(paths, kind, document.tex.encode()) for kind, document in documents.items()}
+        passes.callback(lambda: [shutil.rmtree(s.parent, ignore_errors=True) for s in sources.values()])
+        first = {}
+        if (placeholders := drawing.placeholders()) is not None:
+            from .latex import engine_for, first_pass
+
+            engine = engine_for(config_texts(cfg))
+            first = {kind: passes.enter_context(first_pass(source, [placeholders, paths.figures], engine))
+                     for kind, source in sources.items()}
+        drawing.wait()
+        return _compile_stale(cfg, model, documents, sources, first, paths, semester, report, started)
+
+
+def _compile_stale(cfg: Config, model: dict[str, Any], documents, sources: dict[str, Path],
+                   first: dict[str, FirstPass], paths: Paths, semester: str, report: BuildReport,
+                   started: float) -> dict[Path, bytes]:
     from .latex import engine_for, tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
@@ -366,8 +392,8 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], drawn: Callable[[], 
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
-        pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(stale[kind][0], kind, paths, model, cfg),
-                                        stale)))
+        pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, cfg,
+                                                                      first.get(kind)), stale)))
     for kind, pdf in pdfs.items():
         staged[paths.document(kind, ".pdf")] = pdf
         staged[paths.cache / f"{kind}.stamp"] = (stale[kind][1] + ":" + hashlib.sha256(pdf).hexdigest()).encode()
@@ -425,10 +451,10 @@ def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callab
                      figure_formats: tuple[str, ...], drawer: Server, kinds, templates: Path,
                      started: float) -> dict[Path, bytes]:
     """Every file of the build in memory, once every proof holds; nothing is written here."""
-    with model_for(cfg, paths, report, log, figure_formats, drawer) as (model, drawn, finish):
+    with model_for(cfg, paths, report, log, figure_formats, drawer) as (model, drawing, finish):
         report.timings["model"] = time.perf_counter() - started
         try:
-            staged = _render_and_compile(cfg, model, drawn, kinds, templates, paths, paths.semester, report, started)
+            staged = _render_and_compile(cfg, model, drawing, kinds, templates, paths, paths.semester, report, started)
         except GeneratorError:
             finish()  # a false proof is the error to report first
             raise
@@ -437,18 +463,25 @@ def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callab
     return staged
 
 
-def compile_document(tex: bytes, kind: str, paths: Paths, model: dict[str, Any], cfg: Config) -> bytes:
+def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
+    """The document's .tex, alone in a fresh folder where TeX runs."""
+    paths.cache.mkdir(parents=True, exist_ok=True)
+    tex_path = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-")) / f"activity05-{kind}.tex"
+    tex_path.write_bytes(tex)
+    return tex_path
+
+
+def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], cfg: Config,
+                     started: FirstPass | None = None) -> bytes:
+    """The PDF of ``tex_path`` (see ``_latex_source``); a failure keeps its folder as failed-<kind>."""
     from .latex import compile_pdf, engine_for
 
-    paths.cache.mkdir(parents=True, exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-"))
+    workdir = tex_path.parent
     try:
-        tex_path = workdir / f"activity05-{kind}.tex"
-        tex_path.write_bytes(tex)
         for figure in model["figures"].values():
             if not Path(figure["pdf"]).exists():
                 raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
-        pdf = compile_pdf(tex_path, [paths.figures], engine_for(config_texts(cfg)))
+        pdf = compile_pdf(tex_path, [paths.figures], engine_for(config_texts(cfg)), started)
         data = pdf.read_bytes()
     except BaseException as exc:
         failed = paths.cache / f"failed-{kind}"

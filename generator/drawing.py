@@ -8,7 +8,12 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .parallel import Server
 
 WIDTH = 6.3  # inches: \textwidth of an A4 or letter page with ordinary margins, so 9 pt stays 9 pt
 RC = {
@@ -87,6 +92,48 @@ def warm_up() -> None:
         figure.subplots().set_title(r"$\phi_0 = -1$ text")
         figure.savefig(io.BytesIO(), format="pdf", metadata=PDF_METADATA)
     from . import figures  # noqa: F401  (NumPy and the figure code, which the first job unpickles)
+
+
+def draw_placeholders(heights: dict[str, float], directory: Path) -> None:
+    """Blank PDFs of the figures' page sizes, under the figures' file names.
+
+    A figure's page is WIDTH by its height, whatever is drawn on it, and its size is all that
+    shapes the document's layout: TeX's first pass can run on these while the figures are drawn.
+    """
+    prepare_drawing()
+    from matplotlib.figure import Figure as MplFigure
+
+    Path(directory).mkdir(parents=True, exist_ok=True)
+    for name, height in heights.items():
+        MplFigure(figsize=(WIDTH, height)).savefig(Path(directory) / name, format="pdf", metadata=PDF_METADATA)
+
+
+@dataclass(frozen=True)
+class Drawing:
+    """A build's figure files on their way from the drawing process.
+
+    ``placeholders()`` is a folder of blank same-size stand-ins for the figures not drawn yet,
+    for TeX's first pass, or None (every file is there, or nothing draws in the background);
+    ``wait()`` waits for the figure files themselves and raises a drawing's error.
+    """
+
+    server: Server | None = None
+    tickets: tuple[int, ...] = ()
+    placeholder_folder: Path | None = None
+    placeholder_ticket: int | None = None
+
+    def placeholders(self) -> Path | None:
+        if self.placeholder_ticket is None:
+            return None
+        try:
+            self.server.result(self.placeholder_ticket)
+        except Exception:  # noqa: BLE001  only a head start is lost; wait() reports the drawing's own error
+            return None
+        return self.placeholder_folder
+
+    def wait(self) -> None:
+        for ticket in self.tickets:
+            self.server.result(ticket)
 
 
 def drawing_process():

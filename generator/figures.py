@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 import numpy as np
 
-from .drawing import FORMATS, METADATA, PDF_METADATA, RC, WIDTH, prepare_drawing
+from .drawing import FORMATS, METADATA, PDF_METADATA, RC, WIDTH, Drawing, draw_placeholders, prepare_drawing
 from .numbers import format_quantity
 
 if TYPE_CHECKING:  # only for annotations: importing the problems would pull in SymPy
     from .problems.least_squares import LeastSquaresResult
     from .problems.logistic import Curve, LogisticResult
+    from .parallel import Server
     from .problems.momentum import MomentumResult
 
 # Okabe and Ito's colour-blind-safe palette; each entry also has its own dash and marker, so the
@@ -440,6 +441,22 @@ def draw_files(spec, directory: Path, formats: tuple[str, ...] = ("pdf",)) -> No
     if missing:
         Path(directory).mkdir(parents=True, exist_ok=True)
         _render(spec, PLANS[type(spec)][0], missing)
+
+
+def start_drawing(server: Server, specs, directory: Path, formats: tuple[str, ...],
+                  placeholders: Path | None = None) -> Drawing:
+    """Send the figures to ``server``, which draws them in turn.
+
+    If it draws in the background and a figure's PDF is missing, it first puts blank PDFs of
+    the missing figures' sizes into ``placeholders`` (a moment's work), so TeX need not wait.
+    """
+    missing = {files(spec, directory)["pdf"].name: spec.height for spec in specs}
+    missing = {name: height for name, height in missing.items() if not (Path(directory) / name).is_file()}
+    ticket = None
+    if missing and placeholders is not None and server.parallel:
+        ticket = server.submit(draw_placeholders, missing, placeholders)
+    tickets = tuple(server.submit(draw_files, spec, directory, formats) for spec in specs)
+    return Drawing(server, tickets, placeholders if ticket is not None else None, ticket)
 
 
 def describe(spec, directory: Path) -> Figure:

@@ -11,11 +11,14 @@ import os
 import re
 import shutil
 import subprocess
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import LatexError, SetupError
 
-LATEXMK_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-quiet"]
+# What latexmk passes on to the engine, so a first pass run without it is the pass it would run.
+ENGINE_PASS_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-recorder"]
+LATEXMK_FLAGS = [*ENGINE_PASS_FLAGS[:-1], "-quiet"]
 ENGINE_FLAGS = {"pdflatex": "-pdf", "lualatex": "-lualatex"}
 # Characters pdflatex typesets with T1 + utf8 inputenc (found by compiling each one). Text from a
 # config with any other character (李明, Đặng) switches the build to LuaLaTeX with fallback fonts.
@@ -47,10 +50,50 @@ def deterministic_env(texinputs: list[Path]) -> dict[str, str]:
     return env
 
 
-def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex") -> Path:
-    """Run latexmk on ``tex_path`` in its own folder; return the PDF or raise LatexError."""
+class FirstPass:
+    """The engine's first pass over a document, run while its figures are still being drawn.
+
+    A figure's size is all that shapes the page, so a pass on blank placeholders of the same
+    sizes writes the labels and page numbers (.aux, .out) the final pass needs. latexmk then
+    finishes with one pass on the real figures instead of two; if the layout moved after all,
+    its own checks run another, so the PDF is the one latexmk alone makes.
+    """
+
+    def __init__(self, tex_path: Path, process: subprocess.Popen):
+        self.tex_path, self.process = tex_path, process
+
+    def hand_over(self) -> None:
+        """Wait for the pass; leave latexmk what it wrote, never its PDF (placeholders in it).
+        After an error leave nothing, so latexmk starts afresh and reports the error itself."""
+        ok = self.process.wait() == 0
+        for path in self.tex_path.parent.iterdir():
+            if path != self.tex_path and (not ok or path.suffix == ".pdf"):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+@contextmanager
+def first_pass(tex_path: Path, placeholder_dirs: list[Path], engine: str = "pdflatex"):
+    """Start ``FirstPass`` on ``tex_path`` with figures looked up in ``placeholder_dirs`` first;
+    a pass still running when the block ends (an error, or a PDF up to date) is stopped."""
+    process = subprocess.Popen([engine, *ENGINE_PASS_FLAGS, tex_path.name], cwd=tex_path.parent,
+                               env=deterministic_env(placeholder_dirs), stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        yield FirstPass(tex_path, process)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+
+
+def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex",
+                started: FirstPass | None = None) -> Path:
+    """Run latexmk on ``tex_path`` in its own folder, after the ``started`` first pass if one
+    was; return the PDF or raise LatexError."""
     if shutil.which("latexmk") is None:
         raise SetupError("latexmk is not installed", hint="run 'make tex' (or see the README's requirements)")
+    if started is not None:
+        started.hand_over()
     workdir = tex_path.parent
     command = ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_path.name]
     result = subprocess.run(command, cwd=workdir, env=deterministic_env(figure_dirs),

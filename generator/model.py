@@ -17,7 +17,7 @@ from typing import Any, Callable
 from . import activity05, activity05_errata
 from .config import Config
 from .errata import counterexample_latex, judged, refute
-from .figures import describe, draw_files, figure_specs
+from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
 from .proofs import POINTS, Derivation, require
@@ -44,20 +44,21 @@ def plain(obj: Any) -> Any:
 
 @contextmanager
 def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer: Server,
-              formats: tuple[str, ...] = ("pdf",)):
-    """Yield ``(model, drawn, finish)``: the model as soon as the page can be rendered.
+              formats: tuple[str, ...] = ("pdf",), placeholders: Path | None = None):
+    """Yield ``(model, drawing, finish)``: the model as soon as the page can be rendered.
 
     The page prints the errata's counterexamples, so this process finds them first (a few
-    numeric points each) while ``drawer`` draws the figures' ``formats``; ``drawn()`` waits for
-    those files, which only compiling needs. The proofs of the derivations and of the corrections
-    run meanwhile in background workers, and go on while TeX runs. ``finish()`` waits for them
-    and returns the model, or raises the ProofError of the first false step: a caller may render
-    and compile in between, but must call ``finish()`` before it writes anything.
+    numeric points each) while ``drawer`` draws the figures' ``formats``: ``drawing`` (a
+    ``drawing.Drawing``) has same-size placeholders in ``placeholders`` first, for TeX's first
+    pass, then the files. The proofs of the derivations and of the corrections run meanwhile in
+    background workers, and go on while TeX runs. ``finish()`` waits for them and returns the
+    model, or raises the ProofError of the first false step: a caller may render and compile in
+    between, but must call ``finish()`` before it writes anything.
     """
     started = time.perf_counter()
     results = activity05.compute(cfg.questions)
     specs = figure_specs(results.logistic, results.momentum, results.least_squares)
-    drawing = [drawer.submit(draw_files, spec, figures_dir, formats) for spec in specs]
+    drawing = start_drawing(drawer, specs, figures_dir, formats, placeholders)
     errata = activity05_errata.build(cfg.questions)
     corrections = correction_jobs(errata)
     jobs = [*corrections, *derivation_jobs(results.derivations)]
@@ -102,8 +103,4 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
             model["seconds"] = report.seconds
             return model
 
-        def drawn() -> None:
-            for ticket in drawing:
-                drawer.result(ticket)
-
-        yield model, drawn, finish
+        yield model, drawing, finish
