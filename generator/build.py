@@ -34,7 +34,7 @@ from .variants import draw_questions
 
 if TYPE_CHECKING:
     from .drawing import Drawing
-    from .latex import FirstPass
+    from .latex import FirstPass, LastPass
 
 ROOT = Path(__file__).resolve().parent.parent
 _UMASK = os.umask(0o022)
@@ -71,6 +71,10 @@ class Paths:
     def document(self, kind: str, suffix: str) -> Path:
         return self.output / f"activity05-{kind}{suffix}"
 
+    def last_pass(self, kind: str, engine: str) -> Path:
+        """What the last TeX pass over this document wrote for a next one (see latex.LastPass)."""
+        return self.cache / f"last-pass-{kind}-{engine}"
+
 
 @dataclass
 class BuildReport:
@@ -80,6 +84,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     model_cached: bool = False
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> what the model says of it
+    tex_passes: dict[str, int] = field(default_factory=dict)  # kind -> engine runs of its compile
 
 
 def hash_files(paths: list[Path]) -> str:
@@ -354,20 +359,21 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], drawing: Drawing, ki
     with ExitStack() as passes:
         sources = {kind: _latex_source(paths, kind, document.tex.encode()) for kind, document in documents.items()}
         passes.callback(lambda: [shutil.rmtree(s.parent, ignore_errors=True) for s in sources.values()])
-        first = {}
-        if (placeholders := drawing.placeholders()) is not None:
-            from .latex import engine_for, first_pass
+        from .latex import LastPass, engine_for, first_pass
 
-            engine = engine_for(config_texts(cfg))
-            first = {kind: passes.enter_context(first_pass(source, [placeholders, paths.figures], engine))
-                     for kind, source in sources.items()}
+        engine = engine_for(config_texts(cfg))
+        if (placeholders := drawing.placeholders()) is not None:
+            head_starts = {kind: passes.enter_context(first_pass(source, [placeholders, paths.figures], engine))
+                           for kind, source in sources.items()}
+        else:
+            head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
         drawing.wait()
-        return _compile_stale(cfg, model, documents, sources, first, paths, semester, report, started)
+        return _compile_stale(cfg, model, documents, sources, head_starts, paths, semester, report, started)
 
 
 def _compile_stale(cfg: Config, model: dict[str, Any], documents, sources: dict[str, Path],
-                   first: dict[str, FirstPass], paths: Paths, semester: str, report: BuildReport,
-                   started: float) -> dict[Path, bytes]:
+                   head_starts: dict[str, FirstPass | LastPass], paths: Paths, semester: str,
+                   report: BuildReport, started: float) -> dict[Path, bytes]:
     from .latex import engine_for, tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
@@ -393,8 +399,9 @@ def _compile_stale(cfg: Config, model: dict[str, Any], documents, sources: dict[
 
     with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
         pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, cfg,
-                                                                      first.get(kind)), stale)))
-    for kind, pdf in pdfs.items():
+                                                                      head_starts[kind]), stale)))
+    for kind, (pdf, passes) in pdfs.items():
+        report.tex_passes[kind] = passes
         staged[paths.document(kind, ".pdf")] = pdf
         staged[paths.cache / f"{kind}.stamp"] = (stale[kind][1] + ":" + hashlib.sha256(pdf).hexdigest()).encode()
     report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
@@ -472,17 +479,20 @@ def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
 
 
 def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], cfg: Config,
-                     started: FirstPass | None = None) -> bytes:
-    """The PDF of ``tex_path`` (see ``_latex_source``); a failure keeps its folder as failed-<kind>."""
-    from .latex import compile_pdf, engine_for
+                     head_start: FirstPass | LastPass) -> tuple[bytes, int]:
+    """The PDF of ``tex_path`` (see ``_latex_source``) and the engine passes it took; what its last
+    pass wrote is kept for the next build. A failure keeps its folder as failed-<kind>."""
+    from .latex import compile_pdf, engine_for, keep_for_next
 
     workdir = tex_path.parent
     try:
         for figure in model["figures"].values():
             if not Path(figure["pdf"]).exists():
                 raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
-        pdf = compile_pdf(tex_path, [paths.figures], engine_for(config_texts(cfg)), started)
-        data = pdf.read_bytes()
+        engine = engine_for(config_texts(cfg))
+        compiled = compile_pdf(tex_path, [paths.figures], engine, head_start)
+        data = compiled.pdf.read_bytes()
+        keep_for_next(tex_path, paths.last_pass(kind, engine))
     except BaseException as exc:
         failed = paths.cache / f"failed-{kind}"
         shutil.rmtree(failed, ignore_errors=True)
@@ -492,4 +502,4 @@ def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, A
                         f"the previous PDF was left untouched")
         raise
     shutil.rmtree(workdir, ignore_errors=True)
-    return data
+    return data, compiled.passes

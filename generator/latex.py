@@ -11,7 +11,9 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import LatexError, SetupError
@@ -50,25 +52,34 @@ def deterministic_env(texinputs: list[Path]) -> dict[str, str]:
     return env
 
 
+# What a compile leaves for the next one: its folder as TeX and latexmk left it (labels and page
+# numbers in .aux and .out, latexmk's record of the sources), without the document and its PDF.
+NOT_CARRIED = frozenset({".tex", ".pdf"})
+RUN_LINE = re.compile(r"^Latexmk: Run number \d+ of rule", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    pdf: Path
+    passes: int  # engine runs: two from clean for a document with references, one after a good head start
+
+
 class FirstPass:
     """The engine's first pass over a document, run while its figures are still being drawn.
 
     A figure's size is all that shapes the page, so a pass on blank placeholders of the same
-    sizes writes the labels and page numbers (.aux, .out) the final pass needs. latexmk then
-    finishes with one pass on the real figures instead of two; if the layout moved after all,
-    its own checks run another, so the PDF is the one latexmk alone makes.
+    sizes writes the labels and page numbers (.aux, .out) the final pass needs.
     """
 
     def __init__(self, tex_path: Path, process: subprocess.Popen):
         self.tex_path, self.process = tex_path, process
 
-    def hand_over(self) -> None:
+    def hand_over(self) -> bool:
         """Wait for the pass; leave latexmk what it wrote, never its PDF (placeholders in it).
         After an error leave nothing, so latexmk starts afresh and reports the error itself."""
         ok = self.process.wait() == 0
-        for path in self.tex_path.parent.iterdir():
-            if path != self.tex_path and (not ok or path.suffix == ".pdf"):
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        _clear(self.tex_path, everything=not ok)
+        return ok
 
 
 @contextmanager
@@ -86,25 +97,67 @@ def first_pass(tex_path: Path, placeholder_dirs: list[Path], engine: str = "pdfl
         process.wait()
 
 
+@dataclass(frozen=True)
+class LastPass:
+    """What the last build's final pass wrote for a next one (see ``keep_for_next``): after a
+    prose edit its labels and page numbers mostly still hold, and one pass confirms them."""
+
+    tex_path: Path
+    kept: Path
+
+    def hand_over(self) -> bool:
+        files = [p for p in self.kept.iterdir() if p.is_file()] if self.kept.is_dir() else []
+        for path in files:
+            shutil.copyfile(path, self.tex_path.parent / path.name)
+        return bool(files)
+
+
+def keep_for_next(tex_path: Path, kept: Path) -> None:
+    """Keep what the last pass over ``tex_path`` wrote for a next one in ``kept``, whole or not at all."""
+    fresh = Path(tempfile.mkdtemp(dir=kept.parent, prefix=f".{kept.name}-"))
+    for path in tex_path.parent.iterdir():
+        if path.is_file() and path.suffix not in NOT_CARRIED:
+            shutil.copyfile(path, fresh / path.name)
+    shutil.rmtree(kept, ignore_errors=True)
+    os.replace(fresh, kept)
+
+
+def _clear(tex_path: Path, everything: bool = True) -> None:
+    """Empty ``tex_path``'s folder but for the .tex (or only remove the PDF)."""
+    for path in tex_path.parent.iterdir():
+        if path != tex_path and (everything or path.suffix == ".pdf"):
+            shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+def _latexmk(tex_path: Path, figure_dirs: list[Path], engine: str) -> subprocess.CompletedProcess:
+    command = ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_path.name]
+    return subprocess.run(command, cwd=tex_path.parent, env=deterministic_env(figure_dirs),
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+
+
 def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex",
-                started: FirstPass | None = None) -> Path:
-    """Run latexmk on ``tex_path`` in its own folder, after the ``started`` first pass if one
-    was; return the PDF or raise LatexError."""
+                head_start: FirstPass | LastPass | None = None) -> Compiled:
+    """Run latexmk on ``tex_path`` in its own folder, from what ``head_start`` hands over if
+    given; return the PDF or raise LatexError.
+
+    latexmk reruns the engine until the labels stop changing, so a head start changes how many
+    passes run, never the PDF. Should a compile after one fail (an .aux line of a package since
+    removed breaks it), it is compiled again from clean, and that error is the one reported.
+    """
     if shutil.which("latexmk") is None:
         raise SetupError("latexmk is not installed", hint="run 'make tex' (or see the README's requirements)")
-    if started is not None:
-        started.hand_over()
-    workdir = tex_path.parent
-    command = ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_path.name]
-    result = subprocess.run(command, cwd=workdir, env=deterministic_env(figure_dirs),
-                            stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+    started = head_start is not None and head_start.hand_over()
+    result = _latexmk(tex_path, figure_dirs, engine)
+    if result.returncode != 0 and started:
+        _clear(tex_path)
+        result = _latexmk(tex_path, figure_dirs, engine)
     pdf = tex_path.with_suffix(".pdf")
     if result.returncode != 0 or not pdf.exists():
         log = tex_path.with_suffix(".log")
         log_text = log.read_text(errors="replace") if log.exists() else result.stdout + result.stderr
         raise LatexError(summarize_log(log_text, tex_path),
                          hint=f"the full log is {log}; the previous PDF was left untouched")
-    return pdf
+    return Compiled(pdf, len(RUN_LINE.findall(result.stdout + result.stderr)))
 
 
 def summarize_log(log: str, tex_path: Path) -> str:

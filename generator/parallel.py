@@ -10,6 +10,7 @@ takes picklable jobs later. Where fork is unavailable, or there is one core, job
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import pickle
@@ -100,6 +101,8 @@ def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:
     """
     callers_end.close()  # inherited through fork; open here, it would hide the caller's EOF
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    stop: list[bool] = []
+    sys.unraisablehook = functools.partial(_exit_later, stop, sys.unraisablehook)
     failure: BaseException | None = None
     try:
         if prepare is not None:
@@ -107,6 +110,8 @@ def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:
                 prepare()
             except Exception as exc:  # noqa: BLE001  reported with the first job
                 failure = exc
+            if stop:
+                return
         while True:
             try:
                 job = connection.recv()
@@ -127,6 +132,15 @@ def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:
                 connection.send((False, RuntimeError(f"{reply[1]!r} (its value could not be sent back: {exc})")))
     except (KeyboardInterrupt, BrokenPipeError):
         return  # interrupted, or the caller stopped listening
+
+
+def _exit_later(stop: list, default: Callable, unraisable) -> None:
+    """SIGTERM's exit raised in a callback that cannot raise (an import's lock clean-up) is only
+    printed ("Exception ignored in ..."): note it instead, to stop once the preparation is over."""
+    if isinstance(unraisable.exc_value, SystemExit):
+        stop.append(True)
+    else:
+        default(unraisable)
 
 
 class Server:

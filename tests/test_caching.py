@@ -190,3 +190,54 @@ def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
     pdf.unlink()
     report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
     assert pdf in report.written and pdf.is_file()
+
+
+def _clean_compile(tex: Path, figures: Path, workdir: Path):
+    """latexmk alone on a copy of ``tex``, from an empty folder: the PDF a head start must give."""
+    from generator.latex import compile_pdf
+
+    workdir.mkdir()
+    copy = workdir / tex.name
+    shutil.copy(tex, copy)
+    return compile_pdf(copy, [figures])
+
+
+def test_a_prose_edit_compiles_in_one_pass_from_the_last_labels_and_gives_the_clean_pdf(root, tmp_path):
+    root, templates = root
+    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    output = root / "output" / "2024-fall"
+    clean = _clean_compile(output / "activity05-key.tex", root / "figures" / "2024-fall", tmp_path / "clean")
+    assert clean.passes == 2, "from clean, the references take a second pass"
+    assert report.tex_passes == {"key": 1}
+    assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
+
+
+def test_a_cold_build_starts_tex_on_placeholders_and_gives_the_clean_pdf(tmp_path):
+    from generator.drawing import warm_up
+    from generator.parallel import Server
+
+    root = make_root(tmp_path / "root")
+    with Server(warm_up, workers=2) as drawer:  # a drawing process, whatever the machine's cores
+        report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None, drawer=drawer)
+    assert not report.model_cached and report.tex_passes == {"key": 1}
+    output = root / "output" / "2024-fall"
+    clean = _clean_compile(output / "activity05-key.tex", root / "figures" / "2024-fall", tmp_path / "clean")
+    assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
+    assert not list((root / ".cache" / "2024-fall").glob("placeholders-*")), "placeholders are temporary"
+
+
+def test_kept_labels_that_break_the_compile_are_dropped_and_it_starts_from_clean(root, tmp_path):
+    """An .aux keeps lines of the packages that wrote it; after one is removed, they are errors."""
+    root, templates = root
+    kept = root / ".cache" / "2024-fall" / "last-pass-key-pdflatex" / "activity05-key.aux"
+    kept.write_text(kept.read_text() + "\\babel@aux{english}{}\n")
+    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    output = root / "output" / "2024-fall"
+    clean = _clean_compile(output / "activity05-key.tex", root / "figures" / "2024-fall", tmp_path / "clean")
+    assert report.tex_passes == {"key": 2}
+    assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
+    assert "babel" not in kept.read_text(), "what the clean compile left replaced it"
