@@ -113,13 +113,17 @@ class LastPass:
 
 
 def keep_for_next(tex_path: Path, kept: Path) -> None:
-    """Keep what the last pass over ``tex_path`` wrote for a next one in ``kept``, whole or not at all."""
+    """Keep what the last pass over ``tex_path`` wrote for a next one in ``kept``, whole or not at
+    all. Only a head start is at stake: if another build is replacing it too, theirs stays."""
     fresh = Path(tempfile.mkdtemp(dir=kept.parent, prefix=f".{kept.name}-"))
-    for path in tex_path.parent.iterdir():
-        if path.is_file() and path.suffix not in NOT_CARRIED:
-            shutil.copyfile(path, fresh / path.name)
-    shutil.rmtree(kept, ignore_errors=True)
-    os.replace(fresh, kept)
+    try:
+        for path in tex_path.parent.iterdir():
+            if path.is_file() and path.suffix not in NOT_CARRIED:
+                shutil.copyfile(path, fresh / path.name)
+        shutil.rmtree(kept, ignore_errors=True)
+        os.replace(fresh, kept)
+    except OSError:
+        shutil.rmtree(fresh, ignore_errors=True)
 
 
 def _clear(tex_path: Path, everything: bool = True) -> None:
