@@ -71,6 +71,11 @@ class Paths:
     def document(self, kind: str, suffix: str) -> Path:
         return self.output / f"activity05-{kind}{suffix}"
 
+    @property
+    def placeholders(self) -> Path:
+        """Blank stand-ins of the figures being drawn, for TeX's first pass (see drawing.Drawing)."""
+        return self.cache / "placeholders"
+
     def last_pass(self, kind: str, engine: str) -> Path:
         """What the last TeX pass over this document wrote for a next one (see latex.LastPass)."""
         return self.cache / f"last-pass-{kind}-{engine}"
@@ -84,7 +89,7 @@ class BuildReport:
     timings: dict[str, float] = field(default_factory=dict)
     model_cached: bool = False
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> what the model says of it
-    tex_passes: dict[str, int] = field(default_factory=dict)  # kind -> engine runs of its compile
+    tex_passes: dict[str, int] = field(default_factory=dict)  # kind -> engine runs of its final latexmk
 
 
 def hash_files(paths: list[Path]) -> str:
@@ -249,8 +254,7 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
             drawer = stack.enter_context(drawing_process())
         from .model import modelling  # heavy: SymPy
 
-        paths.cache.mkdir(parents=True, exist_ok=True)
-        placeholders = Path(stack.enter_context(tempfile.TemporaryDirectory(dir=paths.cache, prefix="placeholders-")))
+        placeholders = paths.placeholders if "pdf" in formats else None  # for TeX's first pass
         with modelling(cfg, paths.figures, log, drawer, formats, placeholders) as (model, drawing, prove):
             def finish() -> dict[str, Any]:
                 proven = prove()  # a false step is the first error to report
@@ -368,17 +372,16 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], drawing: Drawing, ki
         else:
             head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
         drawing.wait()
-        return _compile_stale(cfg, model, documents, sources, head_starts, paths, semester, report, started)
+        return _compile_stale(model, documents, engine, sources, head_starts, paths, semester, report, started)
 
 
-def _compile_stale(cfg: Config, model: dict[str, Any], documents, sources: dict[str, Path],
+def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[str, Path],
                    head_starts: dict[str, FirstPass | LastPass], paths: Paths, semester: str,
                    report: BuildReport, started: float) -> dict[Path, bytes]:
-    from .latex import engine_for, tex_version
+    from .latex import tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
-    figures_hash = (figure_digest(model) + tex_version(engine_for(config_texts(cfg)))
-                    + hash_files([ROOT / "generator" / "latex.py"]))
+    figures_hash = figure_digest(model) + tex_version(engine) + hash_files([ROOT / "generator" / "latex.py"])
     staged: dict[Path, bytes] = {}
     stale: dict[str, tuple[bytes, str]] = {}
     for kind, document in documents.items():
@@ -398,7 +401,7 @@ def _compile_stale(cfg: Config, model: dict[str, Any], documents, sources: dict[
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
-        pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, cfg,
+        pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, engine,
                                                                       head_starts[kind]), stale)))
     for kind, (pdf, passes) in pdfs.items():
         report.tex_passes[kind] = passes
@@ -478,18 +481,17 @@ def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
     return tex_path
 
 
-def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], cfg: Config,
+def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], engine: str,
                      head_start: FirstPass | LastPass) -> tuple[bytes, int]:
     """The PDF of ``tex_path`` (see ``_latex_source``) and the engine passes it took; what its last
     pass wrote is kept for the next build. A failure keeps its folder as failed-<kind>."""
-    from .latex import compile_pdf, engine_for, keep_for_next
+    from .latex import compile_pdf, keep_for_next
 
     workdir = tex_path.parent
     try:
         for figure in model["figures"].values():
             if not Path(figure["pdf"]).exists():
                 raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
-        engine = engine_for(config_texts(cfg))
         compiled = compile_pdf(tex_path, [paths.figures], engine, head_start)
         data = compiled.pdf.read_bytes()
         keep_for_next(tex_path, paths.last_pass(kind, engine))

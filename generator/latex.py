@@ -18,9 +18,9 @@ from pathlib import Path
 
 from .errors import LatexError, SetupError
 
-# What latexmk passes on to the engine, so a first pass run without it is the pass it would run.
+LATEXMK_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-quiet"]
+# What latexmk runs the engine with, given those: a first pass run without latexmk is its pass.
 ENGINE_PASS_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-recorder"]
-LATEXMK_FLAGS = [*ENGINE_PASS_FLAGS[:-1], "-quiet"]
 ENGINE_FLAGS = {"pdflatex": "-pdf", "lualatex": "-lualatex"}
 # Characters pdflatex typesets with T1 + utf8 inputenc (found by compiling each one). Text from a
 # config with any other character (李明, Đặng) switches the build to LuaLaTeX with fallback fonts.
@@ -61,7 +61,7 @@ RUN_LINE = re.compile(r"^Latexmk: Run number \d+ of rule", re.MULTILINE)
 @dataclass(frozen=True)
 class Compiled:
     pdf: Path
-    passes: int  # engine runs: two from clean for a document with references, one after a good head start
+    passes: int  # latexmk's engine runs: two from clean (references), one after a good head start
 
 
 class FirstPass:
@@ -106,9 +106,13 @@ class LastPass:
     kept: Path
 
     def hand_over(self) -> bool:
-        files = [p for p in self.kept.iterdir() if p.is_file()] if self.kept.is_dir() else []
-        for path in files:
-            shutil.copyfile(path, self.tex_path.parent / path.name)
+        try:
+            files = [p for p in self.kept.iterdir() if p.is_file()]
+            for path in files:
+                shutil.copyfile(path, self.tex_path.parent / path.name)
+        except OSError:  # none kept yet, or another build is replacing them: start from clean
+            _clear(self.tex_path)
+            return False
         return bool(files)
 
 

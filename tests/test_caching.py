@@ -222,10 +222,11 @@ def test_a_cold_build_starts_tex_on_placeholders_and_gives_the_clean_pdf(tmp_pat
     with Server(warm_up, workers=2) as drawer:  # a drawing process, whatever the machine's cores
         report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None, drawer=drawer)
     assert not report.model_cached and report.tex_passes == {"key": 1}
-    output = root / "output" / "2024-fall"
-    clean = _clean_compile(output / "activity05-key.tex", root / "figures" / "2024-fall", tmp_path / "clean")
+    output, figures = root / "output" / "2024-fall", root / "figures" / "2024-fall"
+    clean = _clean_compile(output / "activity05-key.tex", figures, tmp_path / "clean")
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
-    assert not list((root / ".cache" / "2024-fall").glob("placeholders-*")), "placeholders are temporary"
+    placeholders = root / ".cache" / "2024-fall" / "placeholders"
+    assert sorted(p.name for p in placeholders.iterdir()) == sorted(p.name for p in figures.glob("*.pdf"))
 
 
 def test_kept_labels_that_break_the_compile_are_dropped_and_it_starts_from_clean(root, tmp_path):
@@ -241,3 +242,26 @@ def test_kept_labels_that_break_the_compile_are_dropped_and_it_starts_from_clean
     assert report.tex_passes == {"key": 2}
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
     assert "babel" not in kept.read_text(), "what the clean compile left replaced it"
+
+
+def test_a_last_pass_that_cannot_be_read_whole_is_no_head_start(tmp_path, monkeypatch):
+    """Another build may be replacing what it kept: then this compile starts from clean."""
+    from generator import latex
+
+    kept, work = tmp_path / "kept", tmp_path / "work"
+    kept.mkdir(), work.mkdir()
+    (kept / "doc.aux").write_text("\\relax\n")
+    (kept / "doc.out").write_text("")
+    tex = work / "doc.tex"
+    tex.write_text("\\documentclass{article}\\begin{document}x\\end{document}\n")
+    assert not latex.LastPass(tex, tmp_path / "none kept").hand_over()
+    copies, copy = [], shutil.copyfile
+
+    def copy_then_vanish(source, target):
+        if copies:
+            raise FileNotFoundError(source)
+        copies.append(copy(source, target))
+
+    monkeypatch.setattr(latex.shutil, "copyfile", copy_then_vanish)
+    assert not latex.LastPass(tex, kept).hand_over()
+    assert copies and list(work.iterdir()) == [tex], "nothing half copied is left for latexmk"
