@@ -63,11 +63,12 @@ def prepare_drawing() -> None:
     def shared(output_type, settings, *key):
         return parse(parsers[output_type], *key)
 
+    settings = [k for k in matplotlib.rcParams if k.startswith("mathtext.")]
+
     def cached(self, *key):
         parsers.setdefault(self._output_type, self)
         # The mathtext settings a parse reads are part of its key, so another style never gets it.
-        settings = tuple((k, str(v)) for k, v in matplotlib.rcParams.items() if k.startswith("mathtext."))
-        return shared(self._output_type, settings, *key)
+        return shared(self._output_type, tuple(str(matplotlib.rcParams[k]) for k in settings), *key)
 
     mathtext.MathTextParser._parse_cached = cached
     mathtext.MathTextParser._shared_parses = True

@@ -434,3 +434,20 @@ def test_placeholders_have_the_page_size_of_the_figures_they_stand_for(rendered,
     draw_placeholders({name: spec.height for name, spec in specs.items()}, tmp_path)
     for name in specs:
         assert PdfReader(tmp_path / name).pages[0].mediabox == PdfReader(directory / name).pages[0].mediabox, name
+
+
+def test_a_shared_parse_is_never_served_under_other_mathtext_settings():
+    """Parses are shared across renderers; a label set in another math font must be parsed anew."""
+    script = textwrap.dedent(r"""
+        from generator.drawing import prepare_drawing
+        prepare_drawing()
+        import matplotlib
+        from matplotlib.mathtext import MathTextParser
+        widths = []
+        for fontset in ("cm", "stix", "cm"):
+            with matplotlib.rc_context({"mathtext.fontset": fontset}):
+                widths.append(MathTextParser("path").parse(r"$\phi_0 = \beta^2$", 72).width)
+        print(widths[0] != widths[1], widths[0] == widths[2])
+    """)
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert run.stdout.split() == ["True", "True"]
