@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .build import ROOT
-from .latex import LATEXMK_FLAGS, deterministic_env
+from .latex import deterministic_env, latexmk_command
 from .render import TEMPLATES
 
 # Runs a command and reports its wall time and the peak RSS of its process tree (in KiB).
@@ -81,8 +81,8 @@ def bench(semester: str, runs: int) -> dict[str, list[Run]]:
             floor.mkdir()
             tex = root / "output" / semester / "activity05-key.tex"
             shutil.copy(tex, floor / tex.name)
-            engine = "-lualatex" if r"\usepackage{fontspec}" in tex.read_text() else "-pdf"
-            results["floor"].append(measure(["latexmk", engine, *LATEXMK_FLAGS, tex.name], floor,
+            engine = "lualatex" if r"\usepackage{fontspec}" in tex.read_text() else "pdflatex"
+            results["floor"].append(measure(latexmk_command(tex.name, engine), floor,
                                             deterministic_env([root / "figures" / semester])))
             results["no-op"].append(measure(command, ROOT))
             fragment = templates / "problems" / "hessian.tex.j2"

@@ -192,9 +192,12 @@ def _record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -
     write_atomically(stamp, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
 
-def _cached_model(cfg: Config, paths: Paths) -> dict[str, Any] | None:
-    """The cached render model for these inputs, if there is a sound one with its figures."""
-    cache_file = paths.cache / f"model-{model_key(cfg, paths)[:16]}.pickle"
+def _model_file(cfg: Config, paths: Paths) -> Path:
+    return paths.cache / f"model-{model_key(cfg, paths)[:16]}.pickle"
+
+
+def _cached_model(cache_file: Path, paths: Paths) -> dict[str, Any] | None:
+    """The render model cached in ``cache_file``, if there is a sound one."""
     try:
         with cache_file.open("rb") as handle:
             model = pickle.load(handle)
@@ -218,12 +221,11 @@ def draw_missing(model: dict[str, Any], paths: Paths, formats: tuple[str, ...]) 
         run_all([lambda spec=spec: draw_files(pickle.loads(spec), paths.figures, formats) for spec in missing])
 
 
-def _save_model(cfg: Config, paths: Paths, model: dict[str, Any]) -> None:
-    paths.cache.mkdir(parents=True, exist_ok=True)
-    for stale in paths.cache.glob("model-*.pickle"):
+def _save_model(cache_file: Path, model: dict[str, Any]) -> None:
+    cache_file.parent.mkdir(parents=True, exist_ok=True)
+    for stale in cache_file.parent.glob("model-*.pickle"):
         stale.unlink()
-    write_atomically(paths.cache / f"model-{model_key(cfg, paths)[:16]}.pickle",
-                     pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
+    write_atomically(cache_file, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @contextmanager
@@ -239,7 +241,8 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
     """
     from .drawing import Drawing
 
-    model = _cached_model(cfg, paths)
+    cache_file = _model_file(cfg, paths)
+    model = _cached_model(cache_file, paths)
     if model is not None:
         report.model_cached = True
         if drawer is not None:
@@ -259,7 +262,7 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
             def finish() -> dict[str, Any]:
                 proven = prove()  # a false step is the first error to report
                 drawing.wait()
-                _save_model(cfg, paths, proven)
+                _save_model(cache_file, proven)
                 return proven
 
             yield model, drawing, finish
@@ -351,7 +354,7 @@ def figure_digest(model: dict[str, Any]) -> str:
 
 
 def _render_and_compile(cfg: Config, model: dict[str, Any], drawing: Drawing, kinds,
-                        templates: Path | None, paths: Paths, semester: str, report: BuildReport,
+                        templates: Path | None, paths: Paths, report: BuildReport,
                         started: float) -> dict[Path, bytes]:
     """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale.
 
@@ -372,12 +375,12 @@ def _render_and_compile(cfg: Config, model: dict[str, Any], drawing: Drawing, ki
         else:
             head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
         drawing.wait()
-        return _compile_stale(model, documents, engine, sources, head_starts, paths, semester, report, started)
+        return _compile_stale(model, documents, engine, sources, head_starts, paths, report, started)
 
 
 def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[str, Path],
-                   head_starts: dict[str, FirstPass | LastPass], paths: Paths, semester: str,
-                   report: BuildReport, started: float) -> dict[Path, bytes]:
+                   head_starts: dict[str, FirstPass | LastPass], paths: Paths, report: BuildReport,
+                   started: float) -> dict[Path, bytes]:
     from .latex import tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
@@ -396,7 +399,7 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
         if kind == "key":
             ledger = document.ledger.as_json() + model["figure_numbers"]
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
-                {"semester": semester, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
+                {"semester": paths.semester, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
     # TeX runs are independent processes: the key and the handout compile side by side.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -464,7 +467,7 @@ def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callab
     with model_for(cfg, paths, report, log, figure_formats, drawer) as (model, drawing, finish):
         report.timings["model"] = time.perf_counter() - started
         try:
-            staged = _render_and_compile(cfg, model, drawing, kinds, templates, paths, paths.semester, report, started)
+            staged = _render_and_compile(cfg, model, drawing, kinds, templates, paths, report, started)
         except GeneratorError:
             finish()  # a false proof is the error to report first
             raise
@@ -484,7 +487,8 @@ def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
 def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], engine: str,
                      head_start: FirstPass | LastPass) -> tuple[bytes, int]:
     """The PDF of ``tex_path`` (see ``_latex_source``) and the engine passes it took; what its last
-    pass wrote is kept for the next build. A failure keeps its folder as failed-<kind>."""
+    pass wrote is kept for the next build. A failure moves its folder to failed-<kind>; otherwise
+    the caller, who made the folder, removes it."""
     from .latex import compile_pdf, keep_for_next
 
     workdir = tex_path.parent
@@ -503,5 +507,4 @@ def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, A
             exc.hint = (f"see the full log {failed / tex_path.with_suffix('.log').name}; "
                         f"the previous PDF was left untouched")
         raise
-    shutil.rmtree(workdir, ignore_errors=True)
     return data, compiled.passes

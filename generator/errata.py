@@ -97,15 +97,18 @@ def prove_correction(e: Erratum, number: int) -> Verdict:
     return corrected
 
 
-def judged(e: Erratum, original: Verdict, corrected: Verdict) -> JudgedErratum:
-    return JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading,
-                         e.original.latex(f"erratum {e.key} original"),
-                         e.corrected.latex(f"erratum {e.key} corrected"), original, corrected)
+def statements(e: Erratum) -> tuple[SympyLatex, SympyLatex]:
+    """The original and the corrected statement, as the page prints them."""
+    return e.original.latex(f"erratum {e.key} original"), e.corrected.latex(f"erratum {e.key} corrected")
+
+
+def judged(e: Erratum, printed: tuple[SympyLatex, SympyLatex], original: Verdict, corrected: Verdict) -> JudgedErratum:
+    return JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading, *printed, original, corrected)
 
 
 def judge_one(e: Erratum, number: int) -> JudgedErratum:
     """The original must be refuted by a counterexample and the correction proven, or the build stops."""
-    return judged(e, refute(e, number), prove_correction(e, number))
+    return judged(e, statements(e), refute(e, number), prove_correction(e, number))
 
 
 def judge(errata: tuple[Erratum, ...]) -> tuple[JudgedErratum, ...]:

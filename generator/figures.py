@@ -11,6 +11,7 @@ figure must be drawn, which keeps importing this module and a cache hit cheap.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import math
@@ -19,7 +20,7 @@ import tempfile
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Sequence
 
 import numpy as np
 
@@ -381,11 +382,17 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), allow_nan=False, ensure_ascii=True)
 
 
+@functools.lru_cache(maxsize=None)
+def _drawing_code() -> dict[str, str]:
+    """What draws a spec: this module, the style in drawing.py, and matplotlib (read once)."""
+    return {"source": Path(__file__).read_text(encoding="utf-8"),
+            "style": (Path(__file__).parent / "drawing.py").read_text(encoding="utf-8"),
+            "matplotlib": version("matplotlib")}
+
+
 def digest(spec) -> str:
     """sha256 of the spec, the drawing code and matplotlib's version: all that shapes the files."""
-    payload = {"spec": dataclasses.asdict(spec), "source": Path(__file__).read_text(encoding="utf-8"),
-               "style": (Path(__file__).parent / "drawing.py").read_text(encoding="utf-8"),
-               "matplotlib": version("matplotlib")}
+    payload = {"spec": dataclasses.asdict(spec), **_drawing_code()}
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).hexdigest()
 
 
@@ -434,28 +441,28 @@ def files(spec, directory: Path, key: str | None = None) -> dict[str, Path]:
     return {fmt: Path(directory) / f"{spec.name}-{key[:12]}.{fmt}" for fmt in FORMATS}
 
 
-def draw_files(spec, directory: Path, formats: tuple[str, ...] = ("pdf",)) -> None:
-    """Draw the files of ``formats`` that are not in ``directory`` yet (none, if all are)."""
-    paths = files(spec, directory)
+def draw_files(spec, directory: Path, formats: tuple[str, ...] = ("pdf",), key: str | None = None) -> None:
+    """Draw the files of ``formats`` that are not in ``directory`` yet (none, if all are);
+    ``key`` is the spec's digest, if known."""
+    paths = files(spec, directory, key)
     missing = {fmt: paths[fmt] for fmt in formats if not paths[fmt].is_file()}
     if missing:
         Path(directory).mkdir(parents=True, exist_ok=True)
         _render(spec, PLANS[type(spec)][0], missing)
 
 
-def start_drawing(server: Server, specs, directory: Path, formats: tuple[str, ...],
+def start_drawing(server: Server, figures: Sequence[Figure], formats: tuple[str, ...],
                   placeholders: Path | None = None) -> Drawing:
-    """Send the figures to ``server``, which draws them in turn.
+    """Send the ``describe``d figures to ``server``, which draws them in turn.
 
     If it draws in the background and a figure's PDF is missing, it first puts blank PDFs of
     the missing figures' sizes into ``placeholders`` (a moment's work), so TeX need not wait.
     """
-    missing = {files(spec, directory)["pdf"].name: spec.height for spec in specs}
-    missing = {name: height for name, height in missing.items() if not (Path(directory) / name).is_file()}
+    missing = {f.pdf.name: f.spec.height for f in figures if not f.pdf.is_file()}
     ticket = None
     if missing and placeholders is not None and server.parallel:
         ticket = server.submit(draw_placeholders, missing, placeholders)
-    tickets = tuple(server.submit(draw_files, spec, directory, formats) for spec in specs)
+    tickets = tuple(server.submit(draw_files, f.spec, f.pdf.parent, formats, f.digest) for f in figures)
     return Drawing(server, tickets, placeholders if ticket is not None else None, ticket)
 
 

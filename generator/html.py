@@ -426,8 +426,9 @@ def html_context(cfg, model: dict[str, Any], *, canvas: bool) -> dict[str, Any]:
     # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
     ctx["problem_numbers"] = {f"problem:{Path(fragment).name.split('.')[0]}": Latex(str(n))
                               for n, fragment in enumerate(model["fragments"], start=1)}
+    order = model["float_order"]
     ctx["figure_numbers"], ctx["table_numbers"] = (
-        {name: Latex(str(n)) for n, name in enumerate(model["float_order"][kind], start=1)} for kind in ("figure", "table"))
+        {name: Latex(str(n)) for n, name in enumerate(order[kind], start=1)} for kind in ("figure", "table"))
     ctx["fragments"] = tuple(_html_fragment(f) for f in model["fragments"])
     ctx["canvas"] = canvas
     ctx["stylesheet"] = jinja2.runtime.Markup(stylesheet())

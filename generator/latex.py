@@ -64,6 +64,7 @@ class Compiled:
     passes: int  # latexmk's engine runs: two from clean (references), one after a good head start
 
 
+@dataclass(frozen=True)
 class FirstPass:
     """The engine's first pass over a document, run while its figures are still being drawn.
 
@@ -71,8 +72,8 @@ class FirstPass:
     sizes writes the labels and page numbers (.aux, .out) the final pass needs.
     """
 
-    def __init__(self, tex_path: Path, process: subprocess.Popen):
-        self.tex_path, self.process = tex_path, process
+    tex_path: Path
+    process: subprocess.Popen
 
     def hand_over(self) -> bool:
         """Wait for the pass; leave latexmk what it wrote, never its PDF (placeholders in it).
@@ -137,10 +138,15 @@ def _clear(tex_path: Path, everything: bool = True) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
+def latexmk_command(tex_name: str, engine: str) -> list[str]:
+    """latexmk as every compile runs it (and the bench's floor)."""
+    return ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_name]
+
+
 def _latexmk(tex_path: Path, figure_dirs: list[Path], engine: str) -> subprocess.CompletedProcess:
-    command = ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_path.name]
-    return subprocess.run(command, cwd=tex_path.parent, env=deterministic_env(figure_dirs),
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
+    return subprocess.run(latexmk_command(tex_path.name, engine), cwd=tex_path.parent,
+                          env=deterministic_env(figure_dirs), stdin=subprocess.DEVNULL, capture_output=True,
+                          text=True, errors="replace")
 
 
 def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex",

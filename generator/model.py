@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from . import activity05, activity05_errata
 from .config import Config
-from .errata import counterexample_latex, judged, refute
+from .errata import counterexample_latex, judged, refute, statements
 from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
@@ -57,21 +57,23 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
     """
     started = time.perf_counter()
     results = activity05.compute(cfg.questions)
-    specs = figure_specs(results.logistic, results.momentum, results.least_squares)
-    drawing = start_drawing(drawer, specs, figures_dir, formats, placeholders)
+    described = [describe(spec, figures_dir) for spec in
+                 figure_specs(results.logistic, results.momentum, results.least_squares)]  # the dearer first
+    drawing = start_drawing(drawer, described, formats, placeholders)
     errata = activity05_errata.build(cfg.questions)
     corrections = correction_jobs(errata)
     jobs = [*corrections, *derivation_jobs(results.derivations)]
     with Batch(jobs, costs=proof_costs(results.derivations, errata), background=range(len(jobs))) as batch:
         refuted = tuple(refute(e, number) for number, e in enumerate(errata, start=1))
-        figures = tuple(sorted((describe(spec, figures_dir) for spec in specs), key=lambda f: f.name))
+        printed = tuple(map(statements, errata))
+        figures = tuple(sorted(described, key=lambda f: f.name))
         model = {
             "results": plain(results),
             "errata": tuple(SimpleNamespace(
                 key=e.key, problem_label=Latex(e.problem_label), summary=Latex(e.summary), comment=Latex(e.comment),
-                reading=Latex(e.reading), original=e.original.latex(f"erratum {e.key} original"),
-                corrected=e.corrected.latex(f"erratum {e.key} corrected"),
-                counterexample=counterexample_latex(e.key, original)) for e, original in zip(errata, refuted)),
+                reading=Latex(e.reading), original=original_tex, corrected=corrected_tex,
+                counterexample=counterexample_latex(e.key, verdict))
+                for e, (original_tex, corrected_tex), verdict in zip(errata, printed, refuted)),
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.
             "proof_summary": SimpleNamespace(
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
@@ -90,7 +92,7 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
         def finish() -> dict[str, Any]:
             records = [batch.result(k) for k in range(len(corrections), len(jobs))]  # a false step first
             verdicts = [batch.result(k) for k in range(len(corrections))]
-            report = proof_report(results.numeric_checks, tuple(map(judged, errata, refuted, verdicts)),
+            report = proof_report(results.numeric_checks, tuple(map(judged, errata, printed, refuted, verdicts)),
                                   records, started)
             for check in results.numeric_checks:  # after the proofs: a false step is named before its echo
                 require(check)

@@ -187,7 +187,8 @@ def symbolically_equal(left: sp.Expr, right: sp.Expr) -> bool:
         return True
     cancel = lambda d: sp.cancel(sp.expand_power_exp(d))  # noqa: E731  rational in exp atoms: quick
     # Cheap normal forms first; SymPy's general simplify only when they cannot decide.
-    for attempt in (cancel, lambda d: sp.expand(_peel_sums(d)), lambda d: _by_induction(d, cancel), lambda d: cancel(d.doit()),
+    for attempt in (cancel, lambda d: sp.expand(_peel_sums(d)), lambda d: _by_induction(d, cancel),
+                    lambda d: cancel(d.doit()),
                     lambda d: sp.simplify(sp.expand(_peel_sums(d))), lambda d: sp.simplify(sp.expand(d.doit())),
                     lambda d: sp.simplify(sp.factor_terms(sp.simplify(sp.expand(d))))):
         try:

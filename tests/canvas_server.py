@@ -31,14 +31,19 @@ import socket
 import threading
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
+from generator.config import load
+
 ROOT_FOLDER_NAME = "course files"
 NOT_FOUND = "The specified resource does not exist."
-NOW = datetime(2027, 2, 10, 9, 0, tzinfo=timezone.utc)  # the clock tests start at: a week before the 2027-spring key opens
+# The clock the tests start at: a week before the 2027-spring key opens.
+NOW = (load(Path(__file__).resolve().parent.parent / "semesters" / "2027-spring.toml").activity.key_release
+       .astimezone(timezone.utc) - timedelta(days=7))
 
 
 # --- faults --------------------------------------------------------------------------------

@@ -30,6 +30,11 @@ def _build_in_subprocess(root, templates):
     return cached == "True", sympy == "True", matplotlib == "True", jinja == "True", written
 
 
+def _edit_prose(templates: Path) -> None:
+    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+
+
 def _snapshot(root):
     return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted((root / "output").rglob("*")) if p.is_file()}
 
@@ -78,8 +83,7 @@ def test_an_unchanged_input_after_a_failed_build_is_still_up_to_date(root):
 
 def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(root):
     root, templates = root
-    fragment = templates / "problems" / "hessian.tex.j2"
-    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+    _edit_prose(templates)
     cached, sympy, matplotlib, _, written = _build_in_subprocess(root, templates)
     assert cached and not sympy and not matplotlib
     assert "activity05-key.pdf" in written and "activity05-key.tex" in written
@@ -192,23 +196,23 @@ def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
     assert pdf in report.written and pdf.is_file()
 
 
-def _clean_compile(tex: Path, figures: Path, workdir: Path):
-    """latexmk alone on a copy of ``tex``, from an empty folder: the PDF a head start must give."""
+def _clean_compile(root: Path, workdir: Path):
+    """latexmk alone on a copy of the built key's .tex, from an empty folder: the PDF a head
+    start must give."""
     from generator.latex import compile_pdf
 
     workdir.mkdir()
-    copy = workdir / tex.name
-    shutil.copy(tex, copy)
-    return compile_pdf(copy, [figures])
+    copy = workdir / "activity05-key.tex"
+    shutil.copy(root / "output" / "2024-fall" / copy.name, copy)
+    return compile_pdf(copy, [root / "figures" / "2024-fall"])
 
 
 def test_a_prose_edit_compiles_in_one_pass_from_the_last_labels_and_gives_the_clean_pdf(root, tmp_path):
     root, templates = root
-    fragment = templates / "problems" / "hessian.tex.j2"
-    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+    _edit_prose(templates)
     report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
     output = root / "output" / "2024-fall"
-    clean = _clean_compile(output / "activity05-key.tex", root / "figures" / "2024-fall", tmp_path / "clean")
+    clean = _clean_compile(root, tmp_path / "clean")
     assert clean.passes == 2, "from clean, the references take a second pass"
     assert report.tex_passes == {"key": 1}
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
@@ -223,7 +227,7 @@ def test_a_cold_build_starts_tex_on_placeholders_and_gives_the_clean_pdf(tmp_pat
         report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None, drawer=drawer)
     assert not report.model_cached and report.tex_passes == {"key": 1}
     output, figures = root / "output" / "2024-fall", root / "figures" / "2024-fall"
-    clean = _clean_compile(output / "activity05-key.tex", figures, tmp_path / "clean")
+    clean = _clean_compile(root, tmp_path / "clean")
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
     placeholders = root / ".cache" / "2024-fall" / "placeholders"
     assert sorted(p.name for p in placeholders.iterdir()) == sorted(p.name for p in figures.glob("*.pdf"))
@@ -234,11 +238,10 @@ def test_kept_labels_that_break_the_compile_are_dropped_and_it_starts_from_clean
     root, templates = root
     kept = root / ".cache" / "2024-fall" / "last-pass-key-pdflatex" / "activity05-key.aux"
     kept.write_text(kept.read_text() + "\\babel@aux{english}{}\n")
-    fragment = templates / "problems" / "hessian.tex.j2"
-    fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
+    _edit_prose(templates)
     report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
     output = root / "output" / "2024-fall"
-    clean = _clean_compile(output / "activity05-key.tex", root / "figures" / "2024-fall", tmp_path / "clean")
+    clean = _clean_compile(root, tmp_path / "clean")
     assert report.tex_passes == {"key": 2}
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
     assert "babel" not in kept.read_text(), "what the clean compile left replaced it"
