@@ -8,6 +8,7 @@ statements for the errata: a false statement comes back with its counterexample 
 
 from __future__ import annotations
 
+import functools
 import random
 import time
 from dataclasses import dataclass, field
@@ -101,8 +102,13 @@ class ProofRecord:
 
 def canonical(expr: sp.Expr, definitions: Mapping[sp.Basic, sp.Expr] | None = None) -> sp.Expr:
     """Resolve defined names, evaluate derivatives, write sig with exp: equal things look alike."""
-    expr = _evaluated(sp.sympify(expr))
-    table = {_evaluated(k): _evaluated(v) for k, v in (definitions or {}).items()}
+    return _canonical(sp.sympify(expr), tuple((definitions or {}).items()))
+
+
+@functools.lru_cache(maxsize=256)  # a chain's inner steps are each compared twice: made alike once
+def _canonical(expr: sp.Expr, definitions: tuple[tuple[sp.Basic, sp.Expr], ...]) -> sp.Expr:
+    expr = _evaluated(expr)
+    table = {_evaluated(k): _evaluated(v) for k, v in definitions}
     for _ in range(10):
         resolved = _evaluated(expr.xreplace(table))
         if resolved == expr:
@@ -222,7 +228,17 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
     plain = [e.xreplace(dict(zip(atoms, dummies))) for e in expanded]
     plain = [p.replace(lambda f: isinstance(f, sp.Function) and hasattr(f, "_eval_rewrite_as_exp"),
                        lambda f: f.rewrite(sp.exp)) for p in plain]
-    return atoms, sp.lambdify(dummies, plain, modules="mpmath", dummify=False)
+    return atoms, sp.lambdify(dummies, plain, modules="mpmath", dummify=False, printer=_mpmath_printer(),
+                               docstring_limit=0)  # no docstring: printing one for people costs as much
+
+
+def _mpmath_printer():
+    """lambdify's mpmath printer, but with a sum's terms in the order SymPy stores them: sorting
+    them for a human reader is most of the printing, and the value does not depend on it."""
+    from sympy.printing.pycode import MpmathPrinter
+
+    return MpmathPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                          "user_functions": {}, "order": "none"})
 
 
 def _as_sympy(value) -> sp.Expr:

@@ -89,7 +89,7 @@ def proven_gradient(params, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     out = []
     for derivation in DERIVATIONS:
         term = derivation.steps[-1].expr.function
-        f = sp.lambdify((phi0, phi1, x[i], y[i]), term, "numpy")
+        f = sp.lambdify((phi0, phi1, x[i], y[i]), term, np)  # the module: "numpy" star-imports all of it
         out.append(float(np.sum(f(params[0], params[1], xs, ys))))
     return np.array(out)
 

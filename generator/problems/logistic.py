@@ -182,7 +182,7 @@ def proven_gradient(params, xs, ys) -> np.ndarray:
     out = []
     for derivation in GRADIENTS:
         term = derivation.steps[-1].expr.function.replace(sig, lambda a: 1 / (1 + sp.exp(-a)))
-        f = sp.lambdify((phi0, phi1, x[i], y[i]), term, "numpy")
+        f = sp.lambdify((phi0, phi1, x[i], y[i]), term, np)  # the module: "numpy" star-imports all of it
         out.append(float(np.sum(f(params[0], params[1], xs, ys) + 0 * xs)))
     return np.array(out)
 
