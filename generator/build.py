@@ -29,12 +29,12 @@ from typing import TYPE_CHECKING, Any, Callable
 from . import config as config_module
 from .config import Config
 from .errors import FigureError, GeneratorError, LatexError
-from .parallel import Server
 from .variants import draw_questions
 
 if TYPE_CHECKING:
     from .drawing import Drawing
     from .latex import FirstPass, LastPass
+    from .parallel import Server
 
 ROOT = Path(__file__).resolve().parent.parent
 _UMASK = os.umask(0o022)
@@ -435,22 +435,30 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     paths = Paths(root, semester)
     report = BuildReport(semester)
     templates = templates_for(root, templates)
+    stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
     with ExitStack() as stack:
-        if drawer is None:  # at once, in case this is a cold build; stopped if not
+        def start_drawer() -> Server:
             from .drawing import drawing_process
 
-            drawer = stack.enter_context(drawing_process())
+            return stack.enter_context(drawing_process())
+
+        # A first build (no record of a last one) will draw: its drawing process starts at once, to
+        # import matplotlib while this one imports SymPy. A rebuild first looks whether there is
+        # anything to do at all, which costs less than the fork.
+        if drawer is None and not stamp.exists():
+            drawer = start_drawer()
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
         digest = inputs_digest(config_text, templates, kinds, tex_version(engine_for(config_texts(cfg))),
                                root / ".cache")
-        stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
         current = _outputs_if_current(stamp, digest, root)
         if current is not None:
-            drawer.cancel()
+            if drawer is not None:
+                drawer.cancel()
             report.unchanged, report.model_cached = current, True
             report.timings["total"] = time.perf_counter() - started
             return report
-        staged = _build_documents(cfg, paths, report, log, figure_formats, drawer, kinds, templates, started)
+        staged = _build_documents(cfg, paths, report, log, figure_formats, drawer or start_drawer(), kinds,
+                                  templates, started)
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in report.figures.items():  # only now may older figures go

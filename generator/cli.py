@@ -23,15 +23,12 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
-    from .drawing import drawing_process
+    from .build import build
 
     root = _root(args)
     all_outputs = getattr(args, "all_outputs", False)
-    with drawing_process() as drawer:  # first of all: a cold build waits for it; others stop it
-        from .build import build
-
-        report = build(args.semester, kinds=kinds, root=root, log=_say, drawer=drawer,
-                       figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
+    report = build(args.semester, kinds=kinds, root=root, log=_say,
+                   figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
     if all_outputs:
         from .html import build_html
 

@@ -19,15 +19,15 @@ from pathlib import Path
 from generator.build import build
 report = build("2024-fall", root=Path(sys.argv[1]), templates=Path(sys.argv[2]), kinds=("key",), log=lambda m: None)
 print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules, "jinja2" in sys.modules,
-      sorted(p.name for p in report.written))
+      "multiprocessing" in sys.modules, sorted(p.name for p in report.written))
 """
 
 
 def _build_in_subprocess(root, templates):
     out = subprocess.run([sys.executable, "-c", BUILD, str(root), str(templates)], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout.strip()
-    cached, sympy, matplotlib, jinja, written = out.split(" ", 4)
-    return cached == "True", sympy == "True", matplotlib == "True", jinja == "True", written
+    cached, sympy, matplotlib, jinja, forked, written = out.split(" ", 5)
+    return cached == "True", sympy == "True", matplotlib == "True", jinja == "True", forked == "True", written
 
 
 def _edit_prose(templates: Path) -> None:
@@ -51,10 +51,11 @@ def root(tmp_path, built):
 def test_a_build_with_nothing_changed_does_nothing(root):
     root, templates = root
     before = _snapshot(root)
-    cached, sympy, matplotlib, jinja, written = _build_in_subprocess(root, templates)
+    cached, sympy, matplotlib, jinja, forked, written = _build_in_subprocess(root, templates)
     assert cached and written == "[]"
     assert not sympy and not matplotlib
     assert not jinja, "with every input unchanged, nothing should even be rendered"
+    assert not forked, "a rebuild looks for something to do before it starts a drawing process"
     assert _snapshot(root) == before  # same bytes and the same mtimes
 
 
@@ -84,7 +85,7 @@ def test_an_unchanged_input_after_a_failed_build_is_still_up_to_date(root):
 def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(root):
     root, templates = root
     _edit_prose(templates)
-    cached, sympy, matplotlib, _, written = _build_in_subprocess(root, templates)
+    cached, sympy, matplotlib, _, _, written = _build_in_subprocess(root, templates)
     assert cached and not sympy and not matplotlib
     assert "activity05-key.pdf" in written and "activity05-key.tex" in written
     assert "at scale" in (root / "output" / "2024-fall" / "activity05-key.tex").read_text()
