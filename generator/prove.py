@@ -44,8 +44,8 @@ def derivation_jobs(derivations: tuple[Derivation, ...]) -> list[Callable[[], Pr
 
 
 def cost(exprs) -> float:
-    """Rough cost of a proof: the size of what it must simplify and evaluate."""
-    return float(sum(len(sp.srepr(e)) for e in exprs))
+    """Rough cost of a proof: the size (nodes) of what it must simplify and evaluate."""
+    return float(sum(1 for e in exprs for _ in sp.preorder_traversal(e)))
 
 
 def proof_costs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[float]:
