@@ -76,8 +76,9 @@ class FirstPass:
     process: subprocess.Popen
 
     def hand_over(self) -> bool:
-        """Wait for the pass; leave latexmk what it wrote, never its PDF (placeholders in it).
-        After an error leave nothing, so latexmk starts afresh and reports the error itself."""
+        """Wait for the pass; leave latexmk what it wrote (a draft writes no PDF, and none with
+        placeholders in it may stay). After an error leave nothing, so latexmk starts afresh and
+        reports the error itself."""
         ok = self.process.wait() == 0
         _clear(self.tex_path, everything=not ok)
         return ok
@@ -87,7 +88,8 @@ class FirstPass:
 def first_pass(tex_path: Path, placeholder_dirs: list[Path], engine: str = "pdflatex"):
     """Start ``FirstPass`` on ``tex_path`` with figures looked up in ``placeholder_dirs`` first;
     a pass still running when the block ends (an error, or a PDF up to date) is stopped."""
-    process = subprocess.Popen([engine, *ENGINE_PASS_FLAGS, tex_path.name], cwd=tex_path.parent,
+    # -draftmode: the same pages and labels, but no PDF written (fonts and figures not embedded).
+    process = subprocess.Popen([engine, *ENGINE_PASS_FLAGS, "-draftmode", tex_path.name], cwd=tex_path.parent,
                                env=deterministic_env(placeholder_dirs), stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
