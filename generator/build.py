@@ -457,8 +457,9 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
             report.unchanged, report.model_cached = current, True
             report.timings["total"] = time.perf_counter() - started
             return report
-        staged = _build_documents(cfg, paths, report, log, figure_formats, drawer or start_drawer(), kinds,
-                                  templates, started)
+        if drawer is None:
+            drawer = start_drawer()
+        staged = _build_documents(cfg, paths, report, log, figure_formats, drawer, kinds, templates, started)
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in report.figures.items():  # only now may older figures go
