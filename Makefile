@@ -23,15 +23,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+ENSURE_TEX = $(PY) -m generator ensure-tex && mkdir -p .cache && touch $(TEX_STAMP)
+
 tex: $(STAMP)
-	@$(PY) -m generator ensure-tex
-	@mkdir -p .cache && touch $(TEX_STAMP)
+	@$(ENSURE_TEX)
 
 # TeX is checked again when the templates (which name the packages) or the check change, after
 # `make clean`, or on `make tex`; a build whose TeX has gone missing still stops with a clear message.
 $(TEX_STAMP): $(STAMP) $(wildcard templates/*.j2 templates/*/*.j2) generator/tex_setup.py
-	@$(PY) -m generator ensure-tex
-	@mkdir -p .cache && touch $@
+	@$(ENSURE_TEX)
 
 pdf: $(TEX_STAMP)
 	@$(PY) -m generator pdf $(SEMESTER_ARG)

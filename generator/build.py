@@ -437,16 +437,13 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     templates = templates_for(root, templates)
     stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
     with ExitStack() as stack:
-        def start_drawer() -> Server:
-            from .drawing import drawing_process
-
-            return stack.enter_context(drawing_process())
-
         # A first build (no record of a last one) will draw: its drawing process starts at once, to
         # import matplotlib while this one imports SymPy. A rebuild first looks whether there is
-        # anything to do at all, which costs less than the fork.
+        # anything to do at all, and model_for starts one only if the model is not cached.
         if drawer is None and not stamp.exists():
-            drawer = start_drawer()
+            from .drawing import drawing_process
+
+            drawer = stack.enter_context(drawing_process())
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
         digest = inputs_digest(config_text, templates, kinds, tex_version(engine_for(config_texts(cfg))),
                                root / ".cache")
@@ -457,8 +454,6 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
             report.unchanged, report.model_cached = current, True
             report.timings["total"] = time.perf_counter() - started
             return report
-        if drawer is None:
-            drawer = start_drawer()
         staged = _build_documents(cfg, paths, report, log, figure_formats, drawer, kinds, templates, started)
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
@@ -470,7 +465,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
 
 
 def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
-                     figure_formats: tuple[str, ...], drawer: Server, kinds, templates: Path,
+                     figure_formats: tuple[str, ...], drawer: Server | None, kinds, templates: Path,
                      started: float) -> dict[Path, bytes]:
     """Every file of the build in memory, once every proof holds; nothing is written here."""
     with model_for(cfg, paths, report, log, figure_formats, drawer) as (model, drawing, finish):

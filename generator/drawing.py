@@ -95,29 +95,6 @@ def warm_up() -> None:
     from . import figures  # noqa: F401  (NumPy and the figure code, which the first job unpickles)
 
 
-def draw_placeholders(heights: dict[str, float], directory: Path) -> None:
-    """Blank PDFs of the figures' page sizes, under the figures' file names, alone in ``directory``.
-
-    A figure's page is WIDTH by its height, whatever is drawn on it, and its size is all that
-    shapes the document's layout: TeX's first pass can run on these while the figures are drawn.
-    A name carries the figure's digest, so a placeholder already there has the right size.
-    """
-    prepare_drawing()
-    import matplotlib.style
-    from matplotlib.figure import Figure as MplFigure
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in (p for p in directory.iterdir() if p.name not in heights):
-        old.unlink(missing_ok=True)
-    with matplotlib.style.context(["default", RC]):  # as the figures: never the user's matplotlibrc
-        for name, height in heights.items():
-            if not (directory / name).is_file():
-                temporary = directory / f".{name}.{os.getpid()}.tmp"
-                MplFigure(figsize=(WIDTH, height)).savefig(temporary, format="pdf", metadata=PDF_METADATA)
-                os.replace(temporary, directory / name)
-
-
 @dataclass(frozen=True)
 class Drawing:
     """A build's figure files on their way from the drawing process.

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Callable, Sequence
 
 import numpy as np
 
-from .drawing import FORMATS, METADATA, PDF_METADATA, RC, WIDTH, Drawing, draw_placeholders, prepare_drawing
+from .drawing import FORMATS, METADATA, PDF_METADATA, RC, WIDTH, Drawing, prepare_drawing
 from .numbers import format_quantity
 
 if TYPE_CHECKING:  # only for annotations: importing the problems would pull in SymPy
@@ -433,6 +433,28 @@ def _render(spec, draw: Callable, targets: dict[str, Path]) -> None:
         figure.set_layout_engine("none")  # keep the layout just computed; no second pass
         for fmt in (f for f in FORMATS if f in targets and f != "pdf"):
             write_atomically(targets[fmt], lambda out: figure.savefig(out, format=fmt, metadata=METADATA[fmt]))
+
+
+def draw_placeholders(heights: dict[str, float], directory: Path) -> None:
+    """Blank PDFs of the figures' page sizes, under the figures' file names, alone in ``directory``.
+
+    A figure's page is WIDTH by its height, whatever is drawn on it, and its size is all that
+    shapes the document's layout: TeX's first pass can run on these while the figures are drawn.
+    A name carries the figure's digest, so a placeholder already there has the right size.
+    """
+    prepare_drawing()
+    import matplotlib.style
+    from matplotlib.figure import Figure as MplFigure
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    for old in (p for p in directory.iterdir() if p.name not in heights):
+        old.unlink(missing_ok=True)
+    with matplotlib.style.context(["default", RC]):  # as the figures: never the user's matplotlibrc
+        for name, height in heights.items():
+            if not (directory / name).is_file():
+                blank = MplFigure(figsize=(WIDTH, height))
+                write_atomically(directory / name, lambda out: blank.savefig(out, format="pdf", metadata=PDF_METADATA))
 
 
 def files(spec, directory: Path, key: str | None = None) -> dict[str, Path]:

@@ -85,8 +85,9 @@ def test_an_unchanged_input_after_a_failed_build_is_still_up_to_date(root):
 def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(root):
     root, templates = root
     _edit_prose(templates)
-    cached, sympy, matplotlib, _, _, written = _build_in_subprocess(root, templates)
+    cached, sympy, matplotlib, _, forked, written = _build_in_subprocess(root, templates)
     assert cached and not sympy and not matplotlib
+    assert not forked, "with the model cached there is nothing to draw: no drawing process"
     assert "activity05-key.pdf" in written and "activity05-key.tex" in written
     assert "at scale" in (root / "output" / "2024-fall" / "activity05-key.tex").read_text()
 

@@ -427,11 +427,9 @@ def test_processes_forked_after_drawing_draw_without_corrupting_each_others_font
 
 def test_placeholders_have_the_page_size_of_the_figures_they_stand_for(rendered, tmp_path):
     """TeX's first pass lays the page out around them: any other size would move the labels."""
-    from generator.drawing import draw_placeholders
-
     directory, first = rendered
     specs = {figure.pdf.name: figure.spec for figure in first.values()}
-    draw_placeholders({name: spec.height for name, spec in specs.items()}, tmp_path)
+    figures.draw_placeholders({name: spec.height for name, spec in specs.items()}, tmp_path)
     for name in specs:
         assert PdfReader(tmp_path / name).pages[0].mediabox == PdfReader(directory / name).pages[0].mediabox, name
 
