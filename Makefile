@@ -7,6 +7,9 @@ STAMP := $(VENV)/.installed
 TEX_STAMP := .cache/tex-checked
 SEMESTER ?=
 SEMESTER_ARG := $(if $(SEMESTER),--semester $(SEMESTER),)
+ACTIVITY ?=
+ACTIVITY_ARG := $(if $(ACTIVITY),--activity $(ACTIVITY),)
+ARGS := $(SEMESTER_ARG) $(ACTIVITY_ARG)
 DRY_RUN ?=
 SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
 
@@ -30,29 +33,29 @@ tex: $(STAMP)
 
 # TeX is checked again when the templates (which name the packages) or the check change, after
 # `make clean`, or on `make tex`; a build whose TeX has gone missing still stops with a clear message.
-$(TEX_STAMP): $(STAMP) $(wildcard templates/*.j2 templates/*/*.j2) generator/tex_setup.py
+$(TEX_STAMP): $(STAMP) $(wildcard templates/*.j2 templates/*/*.j2 activities/*/templates/*.j2 activities/*/templates/*/*.j2) generator/tex_setup.py
 	@$(ENSURE_TEX)
 
 pdf: $(TEX_STAMP)
-	@$(PY) -m generator pdf $(SEMESTER_ARG)
+	@$(PY) -m generator pdf $(ARGS)
 
 handout: $(TEX_STAMP)
-	@$(PY) -m generator handout $(SEMESTER_ARG)
+	@$(PY) -m generator handout $(ARGS)
 
 html: $(STAMP)
-	@$(PY) -m generator html $(SEMESTER_ARG)
+	@$(PY) -m generator html $(ARGS)
 
 check: $(STAMP)
-	@$(PY) -m generator check $(SEMESTER_ARG)
+	@$(PY) -m generator check $(ARGS)
 
-# One target per semester, so `make -j2 all` builds semesters side by side.
+# One target per semester (each builds all of its activities), so `make -j2 all` builds semesters side by side.
 all: $(addprefix all-,$(SEMESTERS))
 
 $(addprefix all-,$(SEMESTERS)): all-%: $(TEX_STAMP)
 	@$(PY) -m generator build --semester $* --all-outputs
 
 publish: $(TEX_STAMP)
-	@$(PY) -m generator publish $(SEMESTER_ARG) $(if $(DRY_RUN),--dry-run,)
+	@$(PY) -m generator publish $(ARGS) $(if $(DRY_RUN),--dry-run,)
 
 A11Y_STAMP := tests/a11y/node_modules/.installed
 

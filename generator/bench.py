@@ -21,9 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .build import ROOT
+from .paths import ROOT
 from .latex import deterministic_env, latexmk_command
-from .render import TEMPLATES
 
 # Runs a command and reports its wall time and the peak RSS of its process tree (in KiB).
 MEASURE = """
@@ -56,9 +55,9 @@ def scratch_root(base: Path, name: str) -> tuple[Path, Path]:
     (root / "semesters").mkdir(parents=True)
     for toml in (ROOT / "semesters").glob("*.toml"):
         shutil.copy(toml, root / "semesters")
-    templates = root / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    return root, templates
+    shutil.copytree(ROOT / "activities", root / "activities", ignore=shutil.ignore_patterns("__pycache__"))
+    first = sorted(p for p in (root / "activities").iterdir() if p.is_dir())[0]
+    return root, first / "templates"
 
 
 def build_command(semester: str, root: Path) -> list[str]:
@@ -79,14 +78,14 @@ def bench(semester: str, runs: int) -> dict[str, list[Run]]:
             results["cold"].append(measure(command, ROOT))
             floor = base / f"floor{n}"  # the same minute as this run's builds: see report()
             floor.mkdir()
-            tex = root / "output" / semester / "activity05-key.tex"
+            tex = sorted((root / "output" / semester).glob("*-key.tex"))[0]  # the course-wide bench is to come
             shutil.copy(tex, floor / tex.name)
             engine = "lualatex" if r"\usepackage{fontspec}" in tex.read_text() else "pdflatex"
             results["floor"].append(measure(latexmk_command(tex.name, engine), floor,
-                                            deterministic_env([root / "figures" / semester])))
+                                            deterministic_env([root / "figures" / semester / tex.name.removesuffix("-key.tex")])))
             results["no-op"].append(measure(command, ROOT))
-            fragment = templates / "problems" / "hessian.tex.j2"
-            fragment.write_text(fragment.read_text().replace("is used instead.", f"is used instead{' ' * (n + 1)}."))
+            fragment = sorted((templates / "problems").glob("*.tex.j2"))[-1]  # a LaTeX comment: re-rendered, recompiled
+            fragment.write_text(fragment.read_text() + f"% prose edit {n}\n")
             results["prose edit"].append(measure(command, ROOT))
     return results
 

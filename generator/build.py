@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import pickle
 import re
 import shutil
@@ -24,66 +23,34 @@ import time
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable
 
 from . import config as config_module
-from .config import Config
+from .activities import Activity, load_activity
+from .config import Config, ActivityTerm
 from .errors import FigureError, GeneratorError, LatexError
-from .variants import draw_questions
+from .paths import ROOT, TEMPLATES, Paths
+from .write import write_atomically
 
 if TYPE_CHECKING:
     from .drawing import Drawing
     from .latex import FirstPass, LastPass
     from .parallel import Server
 
-ROOT = Path(__file__).resolve().parent.parent
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
 KINDS = ("key", "handout")
-# The code whose output is the model; a change to any of it invalidates the model cache.
-MODEL_CODE = ("activity05.py", "activity05_errata.py", "drawing.py", "errata.py", "figures.py", "notation.py",
-              "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py", "problems")
+# The pipeline's code whose output is the model (with the activity's own folder); a change to any
+# of it invalidates the model cache.
+MODEL_CODE = ("activities.py", "drawing.py", "errata.py", "figures.py", "notation.py", "numeric.py",
+              "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py")
 # The libraries whose output ends up in the documents: computed, printed, drawn or rendered.
 LIBRARIES = ("numpy", "sympy", "matplotlib", "mpmath", "jinja2", "markupsafe")
-
-
-@dataclass(frozen=True)
-class Paths:
-    root: Path
-    semester: str
-
-    @property
-    def output(self) -> Path:
-        return self.root / "output" / self.semester
-
-    @property
-    def figures(self) -> Path:
-        return self.root / "figures" / self.semester
-
-    @property
-    def cache(self) -> Path:
-        return self.root / ".cache" / self.semester
-
-    @property
-    def jinja_cache(self) -> Path:
-        return self.root / ".cache" / "jinja"
-
-    def document(self, kind: str, suffix: str) -> Path:
-        return self.output / f"activity05-{kind}{suffix}"
-
-    @property
-    def placeholders(self) -> Path:
-        """Blank stand-ins of the figures being drawn, for TeX's first pass (see drawing.Drawing)."""
-        return self.cache / "placeholders"
-
-    def last_pass(self, kind: str, engine: str) -> Path:
-        """What the last TeX pass over this document wrote for a next one (see latex.LastPass)."""
-        return self.cache / f"last-pass-{kind}-{engine}"
 
 
 @dataclass
 class BuildReport:
     semester: str
+    activity: str = ""
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
@@ -137,18 +104,29 @@ def library_versions(cache: Path) -> str:
     return versions
 
 
-def model_key(cfg: Config, paths: Paths) -> str:
-    parts = [repr(cfg.questions), library_versions(paths.root / ".cache"),
-             hash_files([ROOT / "generator" / name for name in MODEL_CODE])]
+def model_key(activity: Activity, term: ActivityTerm, paths: Paths) -> str:
+    parts = [repr(term.questions), library_versions(paths.root / ".cache"),
+             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), _activity_code(activity)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def inputs_digest(config_text: bytes, templates: Path, kinds, engine_version: str, cache: Path) -> str:
-    """Everything a build's documents are made from: the config file's bytes (as loaded), the
-    templates, all of the generator's code, the library and TeX versions, and the kinds asked for."""
+def _activity_code(activity: Activity) -> str:
+    """The activity folder's files, by their path inside it (the same in any checkout)."""
     digest = hashlib.sha256()
-    parts = [config_text, repr(tuple(kinds)).encode(), engine_version.encode(),
-             library_versions(cache).encode(), hash_files([ROOT / "generator"]).encode()]
+    for f in activity.code_paths():
+        digest.update(f.relative_to(activity.folder).as_posix().encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+def inputs_digest(config_text: bytes, activity: Activity, templates: Path, kinds, engine_version: str,
+                  cache: Path) -> str:
+    """Everything a build's documents are made from: the config file's bytes (as loaded), the
+    activity's folder, the shared templates, all of the generator's code, the library and TeX
+    versions, and the kinds asked for."""
+    digest = hashlib.sha256()
+    parts = [config_text, activity.id.encode(), repr(tuple(kinds)).encode(), engine_version.encode(),
+             library_versions(cache).encode(), hash_files([ROOT / "generator"]).encode(),
+             _activity_code(activity).encode()]
     parts += [piece for f in sorted(templates.rglob("*")) if f.is_file()
               for piece in (f.relative_to(templates).as_posix().encode(), f.read_bytes())]
     for part in parts:
@@ -192,8 +170,8 @@ def _record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -
     write_atomically(stamp, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
 
-def _model_file(cfg: Config, paths: Paths) -> Path:
-    return paths.cache / f"model-{model_key(cfg, paths)[:16]}.pickle"
+def _model_file(activity: Activity, term: ActivityTerm, paths: Paths) -> Path:
+    return paths.cache / f"model-{model_key(activity, term, paths)[:16]}.pickle"
 
 
 def _cached_model(cache_file: Path, paths: Paths) -> dict[str, Any] | None:
@@ -229,7 +207,7 @@ def _save_model(cache_file: Path, model: dict[str, Any]) -> None:
 
 
 @contextmanager
-def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
+def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: BuildReport, log: Callable[[str], None],
               formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None):
     """Yield ``(model, drawing, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
 
@@ -241,7 +219,7 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
     """
     from .drawing import Drawing
 
-    cache_file = _model_file(cfg, paths)
+    cache_file = _model_file(activity, term, paths)
     model = _cached_model(cache_file, paths)
     if model is not None:
         report.model_cached = True
@@ -258,7 +236,7 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
         from .model import modelling  # heavy: SymPy
 
         placeholders = paths.placeholders if "pdf" in formats else None  # for TeX's first pass
-        with modelling(cfg, paths.figures, log, drawer, formats, placeholders) as (model, drawing, prove):
+        with modelling(activity, term, paths.figures, log, drawer, formats, placeholders) as (model, drawing, prove):
             def finish() -> dict[str, Any]:
                 proven = prove()  # a false step is the first error to report
                 drawing.wait()
@@ -268,68 +246,45 @@ def model_for(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str
             yield model, drawing, finish
 
 
-def load_model(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
-               formats: tuple[str, ...] = ("pdf",)) -> dict[str, Any]:
+def load_model(activity: Activity, term: ActivityTerm, paths: Paths, report: BuildReport,
+               log: Callable[[str], None], formats: tuple[str, ...] = ("pdf",)) -> dict[str, Any]:
     """The proven render model, from the cache or computed, proven and drawn afresh."""
-    with model_for(cfg, paths, report, log, formats) as (_, _, finish):
+    with model_for(activity, term, paths, report, log, formats) as (_, _, finish):
         return finish()
 
 
-def templates_for(root: Path, templates: Path | None = None, sheet: str = "activity05.tex.j2") -> Path:
-    """The templates a build uses: the given folder, else the project root's if it has the sheet,
-    else this checkout's."""
-    if templates is not None:
-        return templates
-    own = root / "templates"
-    return own if (own / sheet).is_file() else ROOT / "templates"
-
-
-def config_texts(cfg: Config) -> list[str]:
+def config_texts(cfg: Config, term: ActivityTerm) -> list[str]:
     """Every string of the config that a template may print."""
-    return [v for part in (cfg.course, cfg.activity) for v in vars(part).values() if isinstance(v, str)]
+    return [v for part in (cfg.course, term) for v in vars(part).values() if isinstance(v, str)]
 
 
-def context(cfg: Config, model: dict[str, Any], kind: str) -> dict[str, Any]:
+def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -> dict[str, Any]:
     from .latex import engine_for
     from .numbers import trace
 
     return {
-        "engine": engine_for(config_texts(cfg)),
-        "cfg": trace(cfg, "config", from_config=True),
+        "engine": engine_for(config_texts(cfg, term)),
+        "cfg": trace(SimpleNamespace(course=cfg.course, activity=term), "config", from_config=True),
         "results": trace(model["results"], "results"),
         "figures": {name: {"file": f["file"], "alt": f["alt"], "facts": f["facts"]}
                     for name, f in model["figures"].items()},
         "errata": trace(model["errata"], "errata"),
         "proof_summary": trace(model["proof_summary"], "proofs"),
-        "fragments": model["fragments"],
+        "problems": model["problems"],
+        "fragments": tuple(f"{p.fragment}.tex.j2" for p in model["problems"]),
         "key": kind == "key",
-        "original_parameters": cfg.questions == draw_questions({}, where=str),
+        "original_parameters": model["defaults"],
     }
 
 
-def render_documents(cfg: Config, model: dict[str, Any], kinds=KINDS, templates: Path | None = None,
+def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], activity: Activity, kinds=KINDS,
                      audit: bool = False, cache: Path | None = None):
-    from .render import TEMPLATES, render
+    """The .tex of each kind: the shared sheet, filled with the activity's own prose."""
+    from .render import render
 
-    return {kind: render(model["sheet_template"], context(cfg, model, kind), audit=audit,
-                         directory=templates or TEMPLATES, cache=cache) for kind in kinds}
-
-
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Replace ``path`` with ``data`` in one step; leave it alone (mtime too) if unchanged."""
-    if path.exists() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(temporary, 0o666 & ~_UMASK)  # mkstemp makes owner-only files; outputs are shared
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
+    directories = [activity.templates, TEMPLATES]
+    return {kind: render("sheet.tex.j2", context(cfg, term, model, kind), audit=audit,
+                         directory=directories, cache=cache) for kind in kinds}
 
 
 def remove_stale(directory: Path, name: str, keep: str) -> None:
@@ -353,22 +308,22 @@ def figure_digest(model: dict[str, Any]) -> str:
     return digest.hexdigest()
 
 
-def _render_and_compile(cfg: Config, model: dict[str, Any], drawing: Drawing, kinds,
-                        templates: Path | None, paths: Paths, report: BuildReport,
+def _render_and_compile(cfg: Config, term: ActivityTerm, activity: Activity, model: dict[str, Any],
+                        drawing: Drawing, kinds, paths: Paths, report: BuildReport,
                         started: float) -> dict[Path, bytes]:
     """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale.
 
     Rendering needs only the model. While figures are still being drawn, TeX's first pass runs
     on same-size placeholders; the final pass waits for the figure files.
     """
-    documents = render_documents(cfg, model, kinds, templates, cache=paths.jinja_cache)
+    documents = render_documents(cfg, term, model, activity, kinds, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
     with ExitStack() as passes:
         sources = {kind: _latex_source(paths, kind, document.tex.encode()) for kind, document in documents.items()}
         passes.callback(lambda: [shutil.rmtree(s.parent, ignore_errors=True) for s in sources.values()])
         from .latex import LastPass, engine_for, first_pass
 
-        engine = engine_for(config_texts(cfg))
+        engine = engine_for(config_texts(cfg, term))
         if (placeholders := drawing.placeholders()) is not None:
             head_starts = {kind: passes.enter_context(first_pass(source, [placeholders, paths.figures], engine))
                            for kind, source in sources.items()}
@@ -399,7 +354,7 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
         if kind == "key":
             ledger = document.ledger.as_json() + model["figure_numbers"]
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
-                {"semester": paths.semester, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
+                {"semester": paths.semester, "activity": paths.activity, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
     # TeX runs are independent processes: the key and the handout compile side by side.
     from concurrent.futures import ThreadPoolExecutor
 
@@ -414,27 +369,45 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
     return staged
 
 
-def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templates: Path | None = None,
+def build(semester: str | None = None, activity_id: str | None = None, *, kinds=KINDS, root: Path = ROOT,
           log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-          figure_formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None) -> BuildReport:
-    """Build the documents of one semester; raise a GeneratorError subclass on any failure.
+          figure_formats: tuple[str, ...] = ("pdf",)) -> list[BuildReport]:
+    """Build the documents of every activity of a semester, or of the one named.
 
-    ``figure_formats`` adds formats beyond the PDF the documents need (SVG, when the HTML twin
-    is built next), so a cold build draws every figure file in one pass.
+    Raise a GeneratorError subclass on any failure. A mistake in another activity's table than
+    the one named is a warning; with none named, the activities whose tables hold are built and
+    the mistakes are raised after them. ``figure_formats`` adds formats beyond the PDF the
+    documents need (SVG, when the HTML twin is built next), so a cold build draws every figure
+    file in one pass.
     """
-    from .latex import engine_for, tex_version
-
-    started = time.perf_counter()
     semester = semester or config_module.newest_semester(root)
     config_file = config_module.config_path(root, semester)
     try:  # read before loading: if the file changes meanwhile, the stamp is the older, and stale
         config_text = config_file.read_bytes()
     except OSError:
         config_text = b""  # load() explains what is wrong with the file
-    cfg = config_module.load(config_file)
-    paths = Paths(root, semester)
-    report = BuildReport(semester)
-    templates = templates_for(root, templates)
+    cfg = config_module.load(config_file, root)
+    for warning in cfg.warnings(activity_id):
+        log(warning)
+    terms = cfg.select(activity_id) if activity_id is not None else cfg.activities
+    reports = [build_activity(cfg, config_text, term, kinds=kinds, root=root, log=log, figure_formats=figure_formats)
+               for term in terms]
+    if activity_id is None:
+        cfg.select()  # the mistakes of the tables not built, now that the others are
+    return reports
+
+
+def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds=KINDS, root: Path = ROOT,
+                   log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+                   figure_formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None) -> BuildReport:
+    """Build one activity's documents; nothing is written before every proof held and every
+    document compiled."""
+    from .latex import engine_for, tex_version
+
+    started = time.perf_counter()
+    activity = load_activity(root, term.id)
+    paths = Paths(root, cfg.semester, term.id)
+    report = BuildReport(cfg.semester, term.id)
     stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
     with ExitStack() as stack:
         # A first build (no record of a last one) will draw: its drawing process starts at once, to
@@ -445,8 +418,8 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
 
             drawer = stack.enter_context(drawing_process())
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
-        digest = inputs_digest(config_text, templates, kinds, tex_version(engine_for(config_texts(cfg))),
-                               root / ".cache")
+        digest = inputs_digest(config_text, activity, TEMPLATES, kinds,
+                               tex_version(engine_for(config_texts(cfg, term))), root / ".cache")
         current = _outputs_if_current(stamp, digest, root)
         if current is not None:
             if drawer is not None:
@@ -454,7 +427,7 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
             report.unchanged, report.model_cached = current, True
             report.timings["total"] = time.perf_counter() - started
             return report
-        staged = _build_documents(cfg, paths, report, log, figure_formats, drawer, kinds, templates, started)
+        staged = _build_documents(cfg, term, activity, paths, report, log, figure_formats, drawer, kinds, started)
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in report.figures.items():  # only now may older figures go
@@ -464,14 +437,14 @@ def build(semester: str | None = None, *, kinds=KINDS, root: Path = ROOT, templa
     return report
 
 
-def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callable[[str], None],
-                     figure_formats: tuple[str, ...], drawer: Server | None, kinds, templates: Path,
+def _build_documents(cfg: Config, term: ActivityTerm, activity: Activity, paths: Paths, report: BuildReport,
+                     log: Callable[[str], None], figure_formats: tuple[str, ...], drawer: Server | None, kinds,
                      started: float) -> dict[Path, bytes]:
     """Every file of the build in memory, once every proof holds; nothing is written here."""
-    with model_for(cfg, paths, report, log, figure_formats, drawer) as (model, drawing, finish):
+    with model_for(activity, term, paths, report, log, figure_formats, drawer) as (model, drawing, finish):
         report.timings["model"] = time.perf_counter() - started
         try:
-            staged = _render_and_compile(cfg, model, drawing, kinds, templates, paths, report, started)
+            staged = _render_and_compile(cfg, term, activity, model, drawing, kinds, paths, report, started)
         except GeneratorError:
             finish()  # a false proof is the error to report first
             raise
@@ -483,7 +456,7 @@ def _build_documents(cfg: Config, paths: Paths, report: BuildReport, log: Callab
 def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
     """The document's .tex, alone in a fresh folder where TeX runs."""
     paths.cache.mkdir(parents=True, exist_ok=True)
-    tex_path = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-")) / f"activity05-{kind}.tex"
+    tex_path = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-")) / f"{paths.activity}-{kind}.tex"
     tex_path.write_bytes(tex)
     return tex_path
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import GeneratorError
 
-ROOT = Path(__file__).resolve().parent.parent
+from .paths import ROOT
 
 
 def _say(message: str) -> None:
@@ -27,32 +27,53 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
 
     root = _root(args)
     all_outputs = getattr(args, "all_outputs", False)
-    report = build(args.semester, kinds=kinds, root=root, log=_say,
-                   figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
+    reports = build(args.semester, args.activity, kinds=kinds, root=root, log=_say,
+                    figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
+    semester = reports[0].semester if reports else args.semester
     if all_outputs:
         from .html import build_html
 
-        build_html(report.semester, root=root, log=_say)
-    for path in report.written:
-        if path.suffix != ".stamp":
-            print(f"wrote {path.relative_to(root)}")
-    if not any(p.suffix == ".pdf" for p in report.written):
-        print(f"{report.semester}: up to date")
-    _say(f"{report.semester}: done in {report.timings['total']:.1f} s"
-         + (" (computations and proofs from cache)" if report.model_cached else ""))
+        build_html(semester, args.activity, root=root, log=_say)
+    from .index import build_index
+
+    build_index(semester, root=root)
+    for report in reports:
+        for path in report.written:
+            if path.suffix != ".stamp":
+                print(f"wrote {path.relative_to(root)}")
+        where = f"{report.semester} {report.activity}"
+        if not any(p.suffix == ".pdf" for p in report.written):
+            print(f"{where}: up to date")
+        _say(f"{where}: done in {report.timings['total']:.1f} s"
+             + (" (computations and proofs from cache)" if report.model_cached else ""))
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from . import activity05, activity05_errata, config
+    from . import config
+    from .activities import compute, load_activity
     from .errata import judge
     from .errors import ProofError
     from .proofs import check_derivation, require
 
     root = _root(args)
     semester = args.semester or config.newest_semester(root)
-    cfg = config.load(config.config_path(root, semester))
-    results = activity05.compute(cfg.questions)
+    cfg = config.load(config.config_path(root, semester), root)
+    for warning in cfg.warnings(args.activity):
+        _say(warning)
+    failures = 0
+    for term in cfg.select(args.activity):
+        activity = load_activity(root, term.id)
+        print(f"{term.id}: {activity.title}")
+        failures += _check_activity(activity, term, compute, judge, check_derivation, require, ProofError)
+    if failures:
+        print(f"{failures} check(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _check_activity(activity, term, compute, judge, check_derivation, require, ProofError) -> int:
+    results = compute(activity, term.questions)
     failures = 0
     for derivation in results.derivations:
         started = time.perf_counter()
@@ -62,7 +83,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         except ProofError as exc:
             failures += 1
             verdict = "FAILED   " + exc.message.replace("\n", "\n         ")
-        print(f"{derivation.key:32s} {verdict}  ({time.perf_counter() - started:.2f} s)")
+        print(f"  {derivation.key:32s} {verdict}  ({time.perf_counter() - started:.2f} s)")
     for check in results.numeric_checks:
         try:
             require(check)
@@ -70,58 +91,69 @@ def cmd_check(args: argparse.Namespace) -> int:
         except ProofError as exc:
             failures += 1
             verdict = "FAILED   " + exc.message
-        print(f"{check.key:32s} {verdict}")
+        print(f"  {check.key:32s} {verdict}")
+    errata = activity.errata()
+    if errata is None:
+        return failures
     started = time.perf_counter()
     try:
-        judged = judge(activity05_errata.build(cfg.questions))
-        for e in judged:
-            print(f"{'erratum ' + e.key:32s} original rejected, correction proven")
+        for e in judge(errata.build(term.questions)):
+            print(f"  {'erratum ' + e.key:32s} original rejected, correction proven")
     except ProofError as exc:
         failures += 1
-        print(f"{'errata':32s} FAILED   {exc.message}")
-    print(f"errata checked in {time.perf_counter() - started:.2f} s")
-    if failures:
-        print(f"{failures} check(s) failed", file=sys.stderr)
-        return 1
-    return 0
+        print(f"  {'errata':32s} FAILED   {exc.message}")
+    print(f"  errata checked in {time.perf_counter() - started:.2f} s")
+    return failures
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from types import SimpleNamespace
+
     from . import config
-    from .build import Paths, build
+    from .build import build
+    from .paths import Paths
     from .publish import PublishItem, publish_semester
 
     root = _root(args)
     semester = args.semester or config.newest_semester(root)
-    cfg = config.load(config.config_path(root, semester))
-    kinds = ("key", "handout") if cfg.canvas.publish_handout else ("key",)
-    build(semester, kinds=kinds, root=root, log=_say,  # rebuilds only what is stale
-          figure_formats=("pdf", "svg") if cfg.canvas.publish_page else ("pdf",))
-    if cfg.canvas.publish_page:
-        from .html import build_html
+    cfg = config.load(config.config_path(root, semester), root)
+    for warning in cfg.warnings(args.activity):
+        _say(warning)
+    for term in cfg.select(args.activity):
+        kinds = ("key", "handout") if term.canvas.publish_handout else ("key",)
+        build(semester, term.id, kinds=kinds, root=root, log=_say,  # rebuilds only what is stale
+              figure_formats=("pdf", "svg") if term.canvas.publish_page else ("pdf",))
+        if term.canvas.publish_page:
+            from .html import build_html
 
-        build_html(semester, root=root, log=_say)
-    paths = Paths(root, semester)
-    items = [PublishItem(paths.document("key", ".pdf"), "activity05-key.pdf", cfg.activity.key_release)]
-    if cfg.canvas.publish_handout:
-        items.append(PublishItem(paths.document("handout", ".pdf"), "activity05-handout.pdf",
-                                 cfg.activity.handout_release))
-    publish_semester(cfg, items, dry_run=args.dry_run)
+            build_html(semester, term.id, root=root, log=_say)
+        paths = Paths(root, semester, term.id)
+        items = [PublishItem(paths.document("key", ".pdf"), f"{term.id}-key.pdf", term.key_release)]
+        if term.canvas.publish_handout:
+            items.append(PublishItem(paths.document("handout", ".pdf"), f"{term.id}-handout.pdf",
+                                     term.handout_release))
+        # One activity as the publisher reads a term: its folder and settings beside the course's.
+        canvas = SimpleNamespace(base_url=cfg.canvas.base_url, course_id=cfg.canvas.course_id, **vars(term.canvas))
+        view = SimpleNamespace(semester=semester, course=cfg.course, canvas=canvas, activity=term)
+        publish_semester(view, items, dry_run=args.dry_run)
     return 0
 
 
 def cmd_html(args: argparse.Namespace) -> int:
     from .html import build_html
+    from .index import build_index
 
     root = _root(args)
-    print(f"wrote {build_html(args.semester, root=root, log=_say).relative_to(root)}")
+    for page in build_html(args.semester, args.activity, root=root, log=_say):
+        print(f"wrote {page.relative_to(root)}")
+    build_index(args.semester, root=root)
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from .diff import diff_command
 
-    return diff_command(args.old, args.new, root=_root(args), only_changed=args.only_changed, log=_say)
+    return diff_command(args.old, args.new, args.activity, root=_root(args), only_changed=args.only_changed, log=_say)
 
 
 def cmd_ensure_tex(args: argparse.Namespace) -> int:
@@ -141,13 +173,14 @@ def parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--semester", help="semester id, e.g. 2027-spring (default: the newest in semesters/)")
-        p.add_argument("--root", help="project root holding semesters/ and output/, and templates/ if it "
+        p.add_argument("--activity", help="one activity of the term, e.g. activity06 (default: all of them)")
+        p.add_argument("--root", help="project root holding semesters/ and output/, and activities/ if it "
                                       "has its own (default: $ANSWER_KEY_ROOT, else this checkout)")
         return p
 
-    add("pdf", "build the answer key PDF (and its .tex and numbers.json)")
-    add("handout", "build the questions-only handout PDF")
-    p = add("build", "build the key and the handout")
+    add("pdf", "build each activity's answer key PDF (and its .tex and numbers.json)")
+    add("handout", "build each activity's questions-only handout PDF")
+    p = add("build", "build the keys and the handouts")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
     p = add("publish", "rebuild if stale, then put the key on Canvas, closed until its release time")
@@ -158,6 +191,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("old", help="the earlier semester id, e.g. 2024-fall")
     p.add_argument("new", help="the later semester id, e.g. 2027-spring")
     p.add_argument("--only-changed", action="store_true", help="list only rows that differ")
+    p.add_argument("--activity", help="one activity (default: every activity both terms run)")
     p.add_argument("--root", help="project root (default: $ANSWER_KEY_ROOT, else this checkout)")
     add("html", "build the accessible HTML twin of the key (MathML, alt text)")
     p = sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")

@@ -3,7 +3,7 @@
 ``python -m generator diff OLD NEW`` is read by an instructor before publishing a new term's
 key. It compares the two semester configs (header, dates, question parameters, Canvas) and
 every number the two keys print, paired by its provenance source from
-``output/<id>/activity05-key.numbers.json`` (``results.least_squares.loss_at_start``,
+``output/<semester>/<activity>-key.numbers.json`` (``results.least_squares.loss_at_start``,
 ``config.activity.date``, ``figure momentum``, ...). A source printed several times, or a
 SymPy formula with several constants, is one row listing its printed texts in order. Rows are
 grouped by section: the config, then the printed numbers of the config, of each problem, of the
@@ -30,7 +30,6 @@ STATUS_WIDTH = 8
 VALUE_WIDTH = 26
 SOURCE_WIDTH = WIDTH - 2 * VALUE_WIDTH - STATUS_WIDTH - 9  # three " | " separators
 ABSENT = "(none)"
-LEDGER = "activity05-key.numbers.json"
 
 
 @dataclass(frozen=True)
@@ -77,39 +76,46 @@ def show_value(value: Any) -> str:
     return str(value)
 
 
-def _given_questions(cfg: config_module.Config) -> dict[str, Any]:
-    """The [questions] keys the file itself sets (the rest are drawn from the seed or defaults)."""
+def _given_questions(cfg: config_module.Config, activity: str) -> dict[str, Any]:
+    """The [<activity>.questions] keys the file itself sets (the rest are drawn from the seed or defaults)."""
     try:
-        return tomllib.loads(cfg.path.read_text(encoding="utf-8")).get("questions", {}) or {}
-    except (OSError, ValueError):
+        table = tomllib.loads(cfg.path.read_text(encoding="utf-8")).get(activity, {}) or {}
+        return table.get("questions", {}) or {}
+    except (OSError, ValueError, AttributeError):
         return {}
 
 
-def _origin(key: str, cfg: config_module.Config, given: dict[str, Any]) -> str:
+def _origin(key: str, term, given: dict[str, Any]) -> str:
     if key == "seed":
         return ""
     if key in given:
         return " (set)"
-    return f" (seed {cfg.questions.seed})" if cfg.questions.seed is not None else " (default)"
+    return f" (seed {term.questions.seed})" if term.questions.seed is not None else " (default)"
 
 
-def config_rows(old: config_module.Config, new: config_module.Config) -> list[Row]:
+def config_rows(old: config_module.Config, new: config_module.Config, activity: str) -> list[Row]:
     rows: list[Row] = []
+    terms = (old.activity(activity), new.activity(activity))
     for section, key in HEADER_KEYS:
-        a, b = getattr(getattr(old, section), key), getattr(getattr(new, section), key)
-        rows.append(Row("config: header", f"{section}.{key}", show_value(a or None), show_value(b or None)))
+        a, b = ((getattr(t, key) for t in terms) if section == "activity"
+                else (getattr(getattr(c, section), key) for c in (old, new)))
+        rows.append(Row("config: header", f"{activity if section == 'activity' else section}.{key}",
+                        show_value(a or None), show_value(b or None)))
     for key in DATE_KEYS:
-        rows.append(Row("config: dates", f"activity.{key}", show_value(getattr(old.activity, key)),
-                        show_value(getattr(new.activity, key))))
-    given_old, given_new = _given_questions(old), _given_questions(new)
-    for f in fields(old.questions):
-        a, b = getattr(old.questions, f.name), getattr(new.questions, f.name)
-        rows.append(Row("config: questions", f"questions.{f.name}",
-                        show_value(a) + _origin(f.name, old, given_old),
-                        show_value(b) + _origin(f.name, new, given_new), same=show_value(a) == show_value(b)))
+        rows.append(Row("config: dates", f"{activity}.{key}", show_value(getattr(terms[0], key)),
+                        show_value(getattr(terms[1], key))))
+    given_old, given_new = _given_questions(old, activity), _given_questions(new, activity)
+    for f in fields(terms[0].questions):
+        a, b = getattr(terms[0].questions, f.name), getattr(terms[1].questions, f.name)
+        rows.append(Row("config: questions", f"{activity}.questions.{f.name}",
+                        show_value(a) + _origin(f.name, terms[0], given_old),
+                        show_value(b) + _origin(f.name, terms[1], given_new), same=show_value(a) == show_value(b)))
     for f in fields(old.canvas):  # every Canvas setting, including ones added later
         rows.append(Row("config: canvas", f"canvas.{f.name}", show_value(getattr(old.canvas, f.name)),
                         show_value(getattr(new.canvas, f.name))))
+    for f in fields(terms[0].canvas):
+        rows.append(Row("config: canvas", f"{activity}.canvas.{f.name}", show_value(getattr(terms[0].canvas, f.name)),
+                        show_value(getattr(terms[1].canvas, f.name))))
     return rows
 
 
@@ -194,6 +200,7 @@ def number_rows(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Ro
 class Comparison:
     old: str
     new: str
+    activity: str
     files: tuple[str, ...]
     rows: list[Row]
 
@@ -202,17 +209,31 @@ class Comparison:
         return [r for r in self.rows if r.status != "same"]
 
 
-def compare(old: str, new: str, *, root: Path, log: Callable[[str], None] = lambda m: None) -> Comparison:
-    """Load both configs, build both keys if stale, and pair everything they show."""
-    from .build import Paths, build
+def common_activities(old: str, new: str, root: Path) -> list[str]:
+    """The activities both terms run, in order."""
+    configs = [config_module.load(config_module.config_path(root, s), root) for s in (old, new)]
+    return [a.id for a in configs[0].select() if a.id in {b.id for b in configs[1].select()}]
 
-    configs = [config_module.load(config_module.config_path(root, s)) for s in (old, new)]  # errors first
+
+def compare(old: str, new: str, activity: str | None = None, *, root: Path,
+            log: Callable[[str], None] = lambda m: None) -> Comparison:
+    """Load both configs, build both keys of ``activity`` if stale (default: the first activity
+    both terms run), and pair everything they show."""
+    from .build import build
+    from .paths import Paths
+
+    configs = [config_module.load(config_module.config_path(root, s), root) for s in (old, new)]  # errors first
+    if activity is None:
+        shared = common_activities(old, new, root)
+        if not shared:
+            raise GeneratorError(f"{old} and {new} have no activity in common", hint="name one with --activity")
+        activity = shared[0]
     for semester in dict.fromkeys((old, new)):
-        build(semester, kinds=("key",), root=root, log=log)
-    ledgers = [Paths(root, s).output / LEDGER for s in (old, new)]
-    rows = config_rows(*configs) + number_rows(read_ledger(ledgers[0]), read_ledger(ledgers[1]))
+        build(semester, activity, kinds=("key",), root=root, log=log)
+    ledgers = [Paths(root, s, activity).document("key", ".numbers.json") for s in (old, new)]
+    rows = config_rows(*configs, activity) + number_rows(read_ledger(ledgers[0]), read_ledger(ledgers[1]))
     files = tuple(config_module.display(p) for p in (configs[0].path, configs[1].path, *ledgers))
-    return Comparison(old, new, files, rows)
+    return Comparison(old, new, activity, files, rows)
 
 
 def wrap(text: str, width: int) -> list[str]:
@@ -251,7 +272,7 @@ def _table_lines(cells: tuple[str, str, str, str]) -> list[str]:
 def render(comparison: Comparison, *, only_changed: bool = False) -> str:
     c = comparison
     counts = {status: sum(r.status == status for r in c.rows) for status in ("changed", "only old", "only new", "same")}
-    lines = [f"Rollover review: {c.old} -> {c.new}",
+    lines = [f"Rollover review: {c.old} -> {c.new}, {c.activity}",
              *wrap(f"  {c.old}: {c.files[0]}, {c.files[2]}", WIDTH),
              *wrap(f"  {c.new}: {c.files[1]}, {c.files[3]}", WIDTH),
              f"  {len(c.rows)} rows: {counts['changed']} changed, {counts['only old']} only in {c.old}, "
@@ -273,9 +294,11 @@ def render(comparison: Comparison, *, only_changed: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-def diff_command(old: str, new: str, *, root: Path, only_changed: bool = False,
+def diff_command(old: str, new: str, activity: str | None = None, *, root: Path, only_changed: bool = False,
                  log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> int:
-    """The ``diff`` subcommand: print the table on stdout; build messages go to ``log``."""
-    comparison = compare(old, new, root=root, log=log)
-    sys.stdout.write(render(comparison, only_changed=only_changed))
+    """The ``diff`` subcommand: one table per activity both terms run (or the one named), on
+    stdout; build messages go to ``log``."""
+    for name in [activity] if activity else common_activities(old, new, root):
+        comparison = compare(old, new, name, root=root, log=log)
+        sys.stdout.write(render(comparison, only_changed=only_changed))
     return 0

@@ -30,7 +30,7 @@ RC = {
     "legend.frameon": False,
     "pdf.fonttype": 3,  # deterministic subsets; Type 42 subsetting logs fontTools timestamp noise
     "svg.fonttype": "path",  # browsers lack the cm fonts; paths look the same everywhere
-    "svg.hashsalt": "activity05-figures",  # fixed ids instead of random ones
+    "svg.hashsalt": "answer-key-figures",  # fixed ids instead of random ones
 }
 PDF_METADATA = {"CreationDate": None, "Producer": None, "ModDate": None}
 SVG_METADATA = {"Date": None}

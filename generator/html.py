@@ -17,9 +17,9 @@ LaTeX or by the number's MathML; markers in prose become the number as HTML text
 is left that looks like LaTeX (a backslash, a stray marker) stops the build, so no raw LaTeX
 can reach a reader.
 
-Two outputs from one rendering path: the standalone page (``activity05-key.html`` with its
-figures beside it in ``activity05-key-figures/``) and the body of the Canvas page
-(``activity05-key.canvas.html``), which has no ``<head>``, starts at ``<h2>`` (Canvas shows the
+Two outputs from one rendering path: the standalone page (``<activity>-key.html`` with its
+figures beside it in ``<activity>-key-figures/``) and the body of the Canvas page
+(``<activity>-key.canvas.html``), which has no ``<head>``, starts at ``<h2>`` (Canvas shows the
 page title as the ``<h1>``) and carries its styles inline, since Canvas removes stylesheets.
 """
 
@@ -36,13 +36,16 @@ from typing import Any, Callable
 import jinja2
 
 from . import config as config_module
-from .build import ROOT, BuildReport, Paths, context, load_model, templates_for, write_atomically
+from .activities import load_activity
+from .build import BuildReport, context, load_model
+from .paths import ROOT, TEMPLATES as SHARED_TEMPLATES, Paths
+from .write import write_atomically
 from .errors import RenderError
 from .numbers import Latex, Ledger, SympyLatex, format_quantity
 from .render import Gate, fill
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "html"
-SHEET = "activity05.html.j2"
+TEMPLATES = SHARED_TEMPLATES / "html"
+SHEET = "sheet.html.j2"
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
 
 # Markers: private-use characters, which config text can never produce (the gate escapes them).
@@ -413,38 +416,33 @@ class HtmlOutput:
     ledger: Ledger
 
 
-def figure_directory_name() -> str:
-    return "activity05-key-figures"
+def figure_directory_name(activity_id: str) -> str:
+    return f"{activity_id}-key-figures"
 
 
-def html_context(cfg, model: dict[str, Any], *, canvas: bool) -> dict[str, Any]:
+def html_context(cfg, term, model: dict[str, Any], *, canvas: bool) -> dict[str, Any]:
     """``build.context`` plus what only the HTML needs: figure addresses, problem numbers."""
-    ctx = context(cfg, model, "key")
-    folder = figure_directory_name()
+    ctx = context(cfg, term, model, "key")
+    folder = figure_directory_name(term.id)
     ctx["figures"] = {name: {"src": f"{folder}/{Path(f['svg']).name}", "alt": f["alt"], "name": name,
                              "facts": f["facts"]} for name, f in model["figures"].items()}
     # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
-    ctx["problem_numbers"] = {f"problem:{Path(fragment).name.split('.')[0]}": Latex(str(n))
-                              for n, fragment in enumerate(model["fragments"], start=1)}
-    order = model["float_order"]
+    ctx["problem_numbers"] = {f"problem:{p.name}": Latex(str(p.number)) for p in model["problems"]}
     ctx["figure_numbers"], ctx["table_numbers"] = (
-        {name: Latex(str(n)) for n, name in enumerate(order[kind], start=1)} for kind in ("figure", "table"))
-    ctx["fragments"] = tuple(_html_fragment(f) for f in model["fragments"])
+        {name: Latex(str(n)) for n, name in enumerate(model["float_order"][kind], start=1)}
+        for kind in ("figure", "table"))
+    ctx["fragments"] = tuple(f"{p.fragment}.html.j2" for p in model["problems"])
     ctx["canvas"] = canvas
     ctx["stylesheet"] = jinja2.runtime.Markup(stylesheet())
     return ctx
 
 
-def _html_fragment(tex_fragment: str) -> str:
-    """problems/logistic.tex.j2 -> problems/logistic.html.j2: each LaTeX fragment has an HTML twin."""
-    return tex_fragment.removesuffix(".tex.j2") + ".html.j2"
-
-
-def render_html(cfg, model: dict[str, Any], *, canvas: bool = False, audit: bool = False,
-                directory: Path = TEMPLATES, cache: Path | None = None) -> HtmlOutput:
+def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = False, audit: bool = False,
+                cache: Path | None = None) -> HtmlOutput:
     """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
     gate = HtmlGate(audit)
-    page = fill(gate, SHEET, html_context(cfg, model, canvas=canvas), directory, cache)
+    page = fill(gate, SHEET, html_context(cfg, term, model, canvas=canvas),
+                [activity.templates / "html", TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)
         if canvas:
@@ -456,22 +454,27 @@ def canvas_body_path(paths: Paths) -> Path:
     return paths.document("key", ".canvas.html")
 
 
-def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Path | None = None,
-               log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> Path:
-    """Write ``output/<id>/activity05-key.html``, its figures and the Canvas page body.
+def build_html(semester: str | None = None, activity_id: str | None = None, *, root: Path = ROOT,
+               log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> list[Path]:
+    """Write ``output/<semester>/<activity>-key.html``, its figures and the Canvas page body, for
+    every activity of the term (or the one named); return the pages.
 
     Everything is rendered and checked in memory first; only then is each file replaced
     atomically (unchanged files are not touched), so a failure leaves earlier outputs as they were.
     """
     semester = semester or config_module.newest_semester(root)
-    cfg = config_module.load(config_module.config_path(root, semester))
-    paths = Paths(root, semester)
-    model = load_model(cfg, paths, BuildReport(semester), log, formats=("svg",))
-    templates = templates if templates is not None else templates_for(root, sheet=f"html/{SHEET}") / "html"
-    page = render_html(cfg, model, directory=templates, cache=paths.jinja_cache).html
-    body = render_html(cfg, model, canvas=True, directory=templates, cache=paths.jinja_cache).html
+    cfg = config_module.load(config_module.config_path(root, semester), root)
+    return [_build_page(cfg, term, root, log) for term in cfg.select(activity_id)]
+
+
+def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
+    activity = load_activity(root, term.id)
+    paths = Paths(root, cfg.semester, term.id)
+    model = load_model(activity, term, paths, BuildReport(cfg.semester), log, formats=("svg",))
+    page = render_html(cfg, term, model, activity, cache=paths.jinja_cache).html
+    body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
     staged: dict[Path, bytes] = {}
-    figures = paths.output / figure_directory_name()
+    figures = paths.output / figure_directory_name(term.id)
     for figure in model["figures"].values():
         svg = Path(figure["svg"])
         if not svg.is_file():
@@ -484,6 +487,6 @@ def build_html(semester: str | None = None, *, root: Path = ROOT, templates: Pat
     for stale in figures.glob("*"):
         if stale not in staged:
             stale.unlink()
-    log(f"{semester}: wrote {paths.document('key', '.html').relative_to(root)} "
+    log(f"{cfg.semester}: wrote {paths.document('key', '.html').relative_to(root)} "
         f"and {len(model['figures'])} figure(s)")
     return paths.document("key", ".html")

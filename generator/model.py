@@ -8,23 +8,22 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Callable
 
-from . import activity05, activity05_errata
-from .config import Config
+from .activities import Activity, compute
+from .config import ActivityTerm
 from .errata import counterexample_latex, judged, refute, statements
 from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
+from .variants import defaults
 from .proofs import POINTS, Derivation, require
 from .prove import correction_jobs, derivation_jobs, proof_costs, report as proof_report
-
-FRAGMENTS = tuple(f"problems/{p.__name__.rsplit('.', 1)[-1]}.tex.j2" for p in activity05.PROBLEMS)
-
 
 def plain(obj: Any) -> Any:
     """Dataclasses become namespaces, derivations their rendered steps, code strings LaTeX."""
@@ -42,8 +41,21 @@ def plain(obj: Any) -> Any:
     return obj
 
 
+def float_order(activity: Activity) -> dict[str, tuple[str, ...]]:
+    """Figures and tables in the order the prose first shows them, as LaTeX will number them
+    (the HTML twin numbers its floats by this)."""
+    found: dict[str, list[str]] = {"figure": [], "table": []}
+    for problem in activity.problems:
+        text = (activity.templates / f"problems/{problem.name}.tex.j2").read_text(encoding="utf-8")
+        for match in re.finditer(r"figures\.(\w+)|\\label\{tab:(\w+)\}", text):
+            kind, name = ("figure", match.group(1)) if match.group(1) else ("table", match.group(2))
+            if name not in found[kind]:
+                found[kind].append(name)
+    return {kind: tuple(names) for kind, names in found.items()}
+
+
 @contextmanager
-def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer: Server,
+def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Callable[[str], None], drawer: Server,
               formats: tuple[str, ...] = ("pdf",), placeholders: Path | None = None):
     """Yield ``(model, drawing, finish)``: the model as soon as the page can be rendered.
 
@@ -56,11 +68,11 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
     between, but must call ``finish()`` before it writes anything.
     """
     started = time.perf_counter()
-    results = activity05.compute(cfg.questions)
-    described = [describe(spec, figures_dir) for spec in
-                 figure_specs(results.logistic, results.momentum, results.least_squares)]  # the dearer first
+    results = compute(activity, term.questions)
+    described = [describe(spec, figures_dir) for spec in figure_specs(activity.figure_modules(), results.namespace())]
     drawing = start_drawing(drawer, described, formats, placeholders)
-    errata = activity05_errata.build(cfg.questions)
+    errata_module = activity.errata()
+    errata = errata_module.build(term.questions) if errata_module is not None else ()
     corrections = correction_jobs(errata)
     jobs = [*corrections, *derivation_jobs(results.derivations)]
     with Batch(jobs, costs=proof_costs(results.derivations, errata), background=range(len(jobs))) as batch:
@@ -68,7 +80,11 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
         printed = tuple(map(statements, errata))
         figures = tuple(sorted(described, key=lambda f: f.name))
         model = {
-            "results": plain(results),
+            "results": plain(results.by_problem),
+            "defaults": term.questions == defaults(activity.parameters),  # the original's own values
+            "float_order": float_order(activity),
+            "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
+                                              fragment=f"problems/{p.name}") for p in activity.problems),
             "errata": tuple(SimpleNamespace(
                 key=e.key, problem_label=Latex(e.problem_label), summary=Latex(e.summary), comment=Latex(e.comment),
                 reading=Latex(e.reading), original=original_tex, corrected=corrected_tex,
@@ -84,9 +100,6 @@ def modelling(cfg: Config, figures_dir: Path, log: Callable[[str], None], drawer
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
             "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
                                for f in figures for value, text in f.numbers],
-            "fragments": FRAGMENTS,
-            "sheet_template": activity05.SHEET_TEMPLATE,
-            "float_order": {"figure": activity05.FIGURES, "table": activity05.TABLES},
         }
 
         def finish() -> dict[str, Any]:

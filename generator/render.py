@@ -17,9 +17,9 @@ from typing import Any
 import jinja2
 
 from .errors import RenderError
+from .paths import TEMPLATES
 from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, format_quantity
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 AUDIT_NUMBER, AUDIT_SYMPY, AUDIT_CONFIG = "<<NUM>>", "<<SYMPY>>", "<<CONFIG>>"
 
 _LATEX_SPECIALS = {
@@ -157,10 +157,14 @@ def _bytecode_cache(folder: Path | None) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-def environment(gate: Gate, directory: Path = TEMPLATES, cache: Path | None = None) -> jinja2.Environment:
-    """The one Jinja set-up of every output: LaTeX-safe delimiters, strict names, the gate."""
+def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Path | None = None) -> jinja2.Environment:
+    """The one Jinja set-up of every output: LaTeX-safe delimiters, strict names, the gate.
+
+    ``directory`` may be a list: an activity's own templates first, then the shared layouts.
+    """
+    folders = [directory] if isinstance(directory, (str, Path)) else list(directory)
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(directory)),
+        loader=jinja2.FileSystemLoader([str(f) for f in folders]),
         block_start_string="((*", block_end_string="*))",
         variable_start_string="(((", variable_end_string=")))",
         comment_start_string="((=", comment_end_string="=))",
@@ -179,7 +183,7 @@ def environment(gate: Gate, directory: Path = TEMPLATES, cache: Path | None = No
 
 
 def render(template: str, context: dict[str, Any], *, audit: bool = False,
-           directory: Path = TEMPLATES, cache: Path | None = None) -> RenderOutput:
+           directory: Path | list[Path] = TEMPLATES, cache: Path | None = None) -> RenderOutput:
     """Render ``template`` with ``context``; errors become RenderError naming the template line.
 
     ``cache`` is a folder for compiled templates (the project root's .cache), or None.
@@ -188,7 +192,7 @@ def render(template: str, context: dict[str, Any], *, audit: bool = False,
     return RenderOutput(fill(gate, template, context, directory, cache), gate.ledger)
 
 
-def fill(gate: Gate, template: str, context: dict[str, Any], directory: Path, cache: Path | None) -> str:
+def fill(gate: Gate, template: str, context: dict[str, Any], directory: Path | list[Path], cache: Path | None) -> str:
     """Render one template through ``gate``; Jinja's errors become RenderError with template and line."""
     env = environment(gate, directory, cache)
     try:

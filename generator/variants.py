@@ -1,171 +1,56 @@
-"""Question parameters of a semester: the original handout's values, or a variant drawn from a seed.
+"""Question parameters of one activity in one semester: the defaults, or a variant drawn from a seed.
 
-Explicit values in the config always win; with a ``seed`` every value not given is drawn with
-Python's ``random.Random``, whose stream is stable across platforms and Python versions, so the
-same seed gives the same variant everywhere.
+Each activity declares its parameters once, in its folder's ``parameters.py``: a frozen
+``Questions`` dataclass, ``DEFAULTS``, ``FIELDS`` (each key's kind for the semester file),
+``draw(rng)`` for a seeded variant and ``check(values, given, fail, origin)``. Explicit values in
+the semester file always win; with a ``seed`` every value not given is drawn with Python's
+``random.Random``, whose stream is stable across platforms and versions, so the same seed gives
+the same variant everywhere.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, fields
-from typing import Any, Callable
+from dataclasses import fields
+from types import ModuleType
+from typing import Any, Callable, Protocol
 
 from .errors import ConfigError
 
 
-@dataclass(frozen=True)
-class Questions:
-    hessian_parameters: int
-    momentum_beta: float
-    momentum_steps: int
-    logistic_phi0_values: tuple[float, ...]
-    logistic_phi1_fixed: float
-    logistic_phi1_values: tuple[float, ...]
-    logistic_phi0_fixed: float
-    least_squares_x: tuple[float, ...]
-    least_squares_y: tuple[float, ...]
-    least_squares_start: tuple[float, float]
-    logistic_x: tuple[float, ...]
-    logistic_y: tuple[int, ...]
-    logistic_start: tuple[float, float]
-    seed: int | None = None
+class Fail(Protocol):
+    def __call__(self, keys: str | tuple[str, ...], message: str, hint: str) -> None: ...
 
 
-# What fits across the page: columns of the weights table, points of a data table.
-MAX_TABLE_COLUMNS = 10
-MAX_POINTS = {"least_squares": 14, "logistic": 10}
+def draw_questions(parameters: ModuleType, given: dict[str, Any], where: Callable[[str], str],
+                   table: str = "questions") -> Any:
+    """Merge explicit values over the seeded draw (or the defaults) and check them.
 
-# The original handout (Fall 2024): one million parameters; the book's 12-point data set
-# (Prince, Understanding Deep Learning, notebook 6.2) and its starting point.
-QUESTION_DEFAULTS: dict[str, Any] = {
-    "hessian_parameters": 1_000_000,
-    "momentum_beta": 0.9,
-    "momentum_steps": 8,
-    "logistic_phi0_values": (-2.0, 0.0, 2.0),
-    "logistic_phi1_fixed": 1.5,
-    "logistic_phi1_values": (-2.0, 0.0, 0.5, 2.0),
-    "logistic_phi0_fixed": 1.0,
-    "least_squares_x": (0.03, 0.19, 0.34, 0.46, 0.78, 0.81, 1.08, 1.18, 1.39, 1.60, 1.65, 1.90),
-    "least_squares_y": (0.67, 0.85, 1.05, 1.00, 1.40, 1.50, 1.30, 1.54, 1.55, 1.68, 1.73, 1.60),
-    "least_squares_start": (0.6, -0.2),
-    "logistic_x": (-2.0, -1.2, -0.5, 0.3, 0.8, 1.4, 2.1),
-    "logistic_y": (0, 0, 1, 0, 1, 1, 1),
-    "logistic_start": (0.5, -0.5),
-}
-
-
-def _draw(rng: random.Random) -> dict[str, Any]:
-    """A variant: every value a student can compute by hand and every plot still instructive."""
-    drawn: dict[str, Any] = {}
-    drawn["hessian_parameters"] = rng.choice([10**5, 2 * 10**5, 5 * 10**5, 2 * 10**6, 5 * 10**6, 10**7])
-    drawn["momentum_beta"] = rng.choice([0.75, 0.8, 0.85, 0.95])
-    drawn["momentum_steps"] = 8
-    drawn["logistic_phi0_values"] = tuple(sorted(rng.sample([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0], 2) + [0.0]))
-    drawn["logistic_phi1_fixed"] = rng.choice([1.0, 1.5, 2.0])
-    negative = -rng.choice([0.5, 1.0, 2.0])
-    positives = rng.sample([0.5, 1.0, 2.0, 3.0], 2)
-    drawn["logistic_phi1_values"] = tuple(sorted([negative, 0.0, *positives]))
-    drawn["logistic_phi0_fixed"] = rng.choice([-1.0, 1.0, 1.5])
-    intercept, slope = rng.choice([0.5, 0.6, 0.7, 0.8]), rng.choice([0.3, 0.4, 0.5, 0.6])
-    xs = sorted(round(rng.uniform(0.0, 2.0), 2) for _ in range(12))
-    drawn["least_squares_x"] = tuple(xs)
-    drawn["least_squares_y"] = tuple(round(intercept + slope * x + rng.gauss(0.0, 0.1), 2) for x in xs)
-    drawn["least_squares_start"] = (rng.choice([0.4, 0.6, 0.8]), rng.choice([-0.4, -0.2, 0.0]))
-    lx = sorted(round(rng.uniform(-2.5, 2.5), 1) for _ in range(7))
-    ly = [1 if x > 0 else 0 for x in lx]
-    if len(set(ly)) < 2:  # every x on one side of zero: label the largest one positive
-        ly[-1] = 1 - ly[0]
-    # One label against the trend keeps the optimum finite; never the last of its class.
-    flip = rng.choice([k for k in range(len(lx)) if ly.count(ly[k]) > 1])
-    ly[flip] = 1 - ly[flip]
-    drawn["logistic_x"] = tuple(lx)
-    drawn["logistic_y"] = tuple(ly)
-    drawn["logistic_start"] = (rng.choice([0.0, 0.5]), rng.choice([-0.5, 0.5]))
-    return drawn
-
-
-def draw_questions(given: dict[str, Any], where: Callable[[str], str]) -> Questions:
-    """Merge explicit values over the seeded draw (or the handout's defaults) and check them.
-
-    ``where(key)`` gives the location of a key for messages (``file:line``); a problem between
-    two keys is reported at the one the file sets, and a value the file does not set is named
-    as drawn from the seed or taken from the handout.
+    ``where(key)`` gives the location of a key for messages (``file:line``); ``table`` names the
+    key's table in them (``activityNN.questions``). A problem between two keys is reported at
+    the one the file sets, and a value the file does not set is named as drawn from the seed or
+    taken from the defaults.
     """
     seed = given.get("seed")
-    base = _draw(random.Random(seed)) if seed is not None else dict(QUESTION_DEFAULTS)
-    values = {**base, **given}
-    values["seed"] = seed
-    _check(values, where, given)
-    values["logistic_y"] = tuple(int(v) for v in values["logistic_y"])
-    values["least_squares_start"] = tuple(values["least_squares_start"])
-    values["logistic_start"] = tuple(values["logistic_start"])
-    return Questions(**{f.name: values[f.name] for f in fields(Questions)})
-
-
-def _check(v: dict[str, Any], where: Callable[[str], str], given: dict[str, Any] | None = None) -> None:
-    given = v if given is None else given
+    base = parameters.draw(random.Random(seed)) if seed is not None else dict(parameters.DEFAULTS)
+    values = {**base, **given, "seed": seed}
 
     def origin(key: str) -> str:
         if key in given:
             return ""
-        return f" (drawn from seed {v['seed']})" if v.get("seed") is not None else " (the handout's default)"
+        return f" (drawn from seed {seed})" if seed is not None else " (the default)"
 
     def fail(keys: str | tuple[str, ...], message: str, hint: str) -> None:
         keys = (keys,) if isinstance(keys, str) else keys
         key = next((k for k in keys if k in given), keys[0])  # blame the key the file sets
-        raise ConfigError(f"{where(key)}: 'questions.{key}'{origin(key)} {message}", hint=hint)
+        raise ConfigError(f"{where(key)}: '{table}.{key}'{origin(key)} {message}", hint=hint)
 
-    def show(values) -> str:
-        return "[" + ", ".join(str(x) for x in values) + "]"
+    parameters.check(values, given, fail, origin)
+    normalise = getattr(parameters, "normalise", lambda v: v)
+    values = normalise(values)
+    return parameters.Questions(**{f.name: values[f.name] for f in fields(parameters.Questions)})
 
-    beta = v["momentum_beta"]
-    if not 0 < beta < 1:
-        fail("momentum_beta", f"must lie strictly between 0 and 1, not {beta}",
-             "use e.g. momentum_beta = 0.9 (at 0 there is no momentum, at 1 the weights never decay)")
-    if not 2 <= v["momentum_steps"] <= MAX_TABLE_COLUMNS:
-        fail("momentum_steps", f"must be between 2 and {MAX_TABLE_COLUMNS} (the columns of a table that fits "
-                               f"the page), not {v['momentum_steps']}",
-             "use e.g. momentum_steps = 8 (the columns of the weights table)")
-    if v["hessian_parameters"] < 2:
-        fail("hessian_parameters", f"must be at least 2, not {v['hessian_parameters']}",
-             "use e.g. hessian_parameters = 1000000")
-    for pair in ("least_squares", "logistic"):
-        nx, ny = len(v[f"{pair}_x"]), len(v[f"{pair}_y"])
-        if nx != ny:
-            xk, yk = f"{pair}_x", f"{pair}_y"
-            blamed, other = (yk, xk) if yk in given or xk not in given else (xk, yk)
-            count = {xk: nx, yk: ny}
-            fail(blamed, f"has {count[blamed]} values but {other}{origin(other)} has {count[other]}",
-                 f"give one y for every x: set both {xk} and {yk}, with the same number of values")
-        if nx < 2:
-            fail(f"{pair}_x", f"needs at least 2 points, not {nx}", f"add points to {pair}_x and {pair}_y")
-        if nx > MAX_POINTS[pair]:
-            fail(f"{pair}_x", f"has {nx} points; the key prints them in one table row, which holds "
-                              f"{MAX_POINTS[pair]}", f"use at most {MAX_POINTS[pair]} points")
-        start = v[f"{pair}_start"]
-        if len(start) != 2:
-            fail(f"{pair}_start", f"must be two numbers [phi0, phi1], not {len(start)}: {show(start)}",
-                 f"write it as {pair}_start = {show(QUESTION_DEFAULTS[pair + '_start'])}")
-    if any(y not in (0, 1) for y in v["logistic_y"]):
-        wrong = next(y for y in v["logistic_y"] if y not in (0, 1))
-        fail("logistic_y", f"must hold only the labels 0 and 1, not {wrong}", "write each label as 0 or 1")
-    if len(set(v["logistic_y"])) < 2:
-        fail("logistic_y", "must contain both labels 0 and 1", "label at least one point of each class")
-    if not any(p < 0 for p in v["logistic_phi1_values"]) or 0 not in v["logistic_phi1_values"]:
-        fail("logistic_phi1_values", f"must include a negative value and 0, to show every case, "
-             f"not {show(v['logistic_phi1_values'])}", "e.g. logistic_phi1_values = [-2.0, 0.0, 0.5, 2.0]")
-    for key, low in (("logistic_phi0_values", 2), ("logistic_phi1_values", 2)):
-        values = v[key]
-        if not low <= len(values) <= 6:
-            fail(key, f"must hold {low} to 6 values (one curve each), not {len(values)}",
-                 f"e.g. {key} = {show(QUESTION_DEFAULTS[key])}")
-        if len(set(values)) != len(values):
-            twice = next(x for x in values if values.count(x) > 1)
-            fail(key, f"repeats the value {twice}: two curves would be drawn on top of each other",
-                 "give each value once")
-    if v["logistic_phi1_fixed"] == 0:
-        fail("logistic_phi1_fixed", "must not be 0 (the curves would be flat)", "use e.g. logistic_phi1_fixed = 1.5")
-    if v["logistic_phi0_fixed"] == 0:
-        fail("logistic_phi0_fixed", "must not be 0 (phi1 would then not move the midpoint)",
-             "use e.g. logistic_phi0_fixed = 1.0")
+
+def defaults(parameters: ModuleType) -> Any:
+    """The activity's questions at their defaults (the original handout's, where there is one)."""
+    return draw_questions(parameters, {}, where=str)

@@ -42,8 +42,6 @@ from .access import Access, parse_time, show_time
 from .client import CanvasFiles, HttpFailure
 
 PAGE_FIGURES_SUFFIX = " page figures"
-KEY_HTML_BODY = "activity05-key.canvas.html"
-FIGURES_DIRECTORY = "activity05-key-figures"
 HIDDEN_OPEN = Access(locked=False, unlock_at=None, lock_at=None, hidden=True)
 _SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
@@ -89,7 +87,8 @@ def page_title(config) -> str:
 
 def page_item(config, output_dir: Path) -> PageItem:
     """The page made by ``make html`` in ``output_dir`` (the key's body and its figure files)."""
-    body_path = output_dir / KEY_HTML_BODY
+    name = config.activity.id
+    body_path, figures_directory = output_dir / f"{name}-key.canvas.html", f"{name}-key-figures"
     if not body_path.is_file():
         raise CanvasError(f"{body_path} does not exist, so the key's page cannot be published",
                           hint=f"build it first with 'make html SEMESTER={config.semester}'")
@@ -97,11 +96,11 @@ def page_item(config, output_dir: Path) -> PageItem:
     figures = []
     for src in dict.fromkeys(match.group(2) for match in _SRC.finditer(body)):
         local = output_dir / html.unescape(src)
-        if not local.is_file() or local.parent.name != FIGURES_DIRECTORY:
-            raise CanvasError(f"the page refers to {src}, which is not a figure file in {output_dir / FIGURES_DIRECTORY}",
+        if not local.is_file() or local.parent.name != figures_directory:
+            raise CanvasError(f"the page refers to {src}, which is not a figure file in {output_dir / figures_directory}",
                               hint=f"rebuild with 'make html SEMESTER={config.semester}'")
         stem = local.stem.rsplit("-", 1)[0]  # logistic_family-<digest> -> logistic_family: one name per figure
-        figures.append(PageFigure(local, src, f"activity05-key-{stem}{local.suffix}"))
+        figures.append(PageFigure(local, src, f"{name}-key-{stem}{local.suffix}"))
     return PageItem(page_title(config), body, tuple(figures), config.activity.key_release)
 
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..notation import i, n_points, phi0, phi1, sig, tex, unevaluated as U, x, y, z
-from ..proofs import Derivation, NumericCheck, Step
-from ..variants import Questions
-from .least_squares import FD_STEP, finite_difference
+from generator.notation import i, n_points, phi0, phi1, sig, tex, unevaluated as U, x, y, z
+from generator.numeric import FD_STEP, finite_difference
+from generator.proofs import Derivation, NumericCheck, Step
+from ..parameters import Questions
+
+TITLE = "Logistic regression"
 
 FD_TOLERANCE = 1e-6
 L = sp.Symbol("L")
@@ -36,7 +38,7 @@ def chain_factor(wrt: sp.Expr, sig_fn=sig, misplaced_square: bool = False) -> sp
 
 
 SIGMOID_DERIVATIVE = Derivation(
-    key="logistic.dsig_dz", problem="Problem 2", title="derivative of the logistic sigmoid",
+    key="logistic.dsig_dz", problem=TITLE, title="derivative of the logistic sigmoid",
     lhs=sp.Derivative(sp.Symbol(r"\mathrm{sig}[z]"), z),
     definitions={sp.Symbol(r"\mathrm{sig}[z]"): sig(z)},
     steps=(
@@ -57,7 +59,7 @@ def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Deriva
     outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -s), -1)),
               -U(sp.Mul, y[i], U(sp.Pow, s, -1)))
     return Derivation(
-        key=key, problem="Problem 2", title=title, lhs=sp.Derivative(L, param), definitions={L: loss},
+        key=key, problem=TITLE, title=title, lhs=sp.Derivative(L, param), definitions={L: loss},
         steps=(
             Step(sp.Derivative(loss, param), "binary cross-entropy"),
             Step(sp.Sum(chain_factor(weight), (i, 1, n_points)),
@@ -80,7 +82,7 @@ nonzero_phi1 = {phi1: lambda rng: sp.Rational(rng.choice([-1, 1]) * rng.randint(
 midpoint_value = U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1))
 pr_at_midpoint = sp.Symbol(r"\mathrm{Pr}(y=1\,|\,x^*)")
 MIDPOINT = Derivation(
-    key="logistic.midpoint", problem="Problem 2", title="the curve crosses one half at the midpoint",
+    key="logistic.midpoint", problem=TITLE, title="the curve crosses one half at the midpoint",
     lhs=pr_at_midpoint,
     definitions={pr_at_midpoint: sig(U(sp.Add, phi0, U(sp.Mul, phi1, x_star))), x_star: midpoint_value},
     steps=(Step(sig(U(sp.Add, phi0, U(sp.Mul, phi1, midpoint_value))), "definition of the midpoint $x^*$"),
@@ -90,7 +92,7 @@ MIDPOINT = Derivation(
 )
 slope_symbol = sp.Symbol(r"\left.\frac{d\,\mathrm{Pr}}{dx}\right|_{x^*}")
 SLOPE_AT_MIDPOINT = Derivation(
-    key="logistic.slope", problem="Problem 2", title="slope at the midpoint",
+    key="logistic.slope", problem=TITLE, title="slope at the midpoint",
     lhs=slope_symbol,
     definitions={slope_symbol: sp.Derivative(sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), xs_sym).subs(xs_sym, -phi0 / phi1)},
     steps=(
@@ -102,7 +104,7 @@ SLOPE_AT_MIDPOINT = Derivation(
     samplers=nonzero_phi1,
 )
 MIDPOINT_SHIFT = Derivation(
-    key="logistic.midpoint_shift", problem="Problem 2", title=r"how the midpoint moves with $\phi_0$",
+    key="logistic.midpoint_shift", problem=TITLE, title=r"how the midpoint moves with $\phi_0$",
     lhs=sp.Derivative(x_star, phi0),
     definitions={x_star: midpoint_value},
     steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi0), "differentiate $x^*$"),
@@ -210,11 +212,11 @@ def compute(q: Questions) -> LogisticResult:
         formulas=FORMULAS,
         derivations=(SIGMOID_DERIVATIVE, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT, MIDPOINT_SHIFT),
         numeric_checks=(
-            NumericCheck("logistic.finite_difference", "Problem 2",
+            NumericCheck("logistic.finite_difference", TITLE,
                          "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
-            NumericCheck("logistic.midpoints", "Problem 2", "each plotted curve is 1/2 at its midpoint",
+            NumericCheck("logistic.midpoints", TITLE, "each plotted curve is 1/2 at its midpoint",
                          midpoint_error, 1e-12),
-            NumericCheck("logistic.slopes", "Problem 2", "slope at the midpoint against finite differences",
+            NumericCheck("logistic.slopes", TITLE, "slope at the midpoint against finite differences",
                          slope_error, 1e-8),
         ),
     )

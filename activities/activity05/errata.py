@@ -7,13 +7,18 @@ semester's errata speak of its own numbers.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import sympy as sp
 
-from .errata import Claim, Erratum
-from .notation import G, power_of_ten, beta, i, n_points, phi0, phi1, sig, t, tp, unevaluated as U, wrong_sin, y
-from .problems import logistic, momentum
-from .problems.momentum import closed_form, one_minus_beta, plus_one
-from .variants import Questions
+from generator.errata import Claim, Erratum
+from generator.notation import G, power_of_ten, beta, i, n_points, phi0, phi1, sig, t, tp, unevaluated as U, wrong_sin, y
+
+from .parameters import Questions
+
+logistic = import_module(".problems.02_logistic", __package__)
+momentum = import_module(".problems.03_momentum", __package__)
+closed_form, one_minus_beta, plus_one = momentum.closed_form, momentum.one_minus_beta, momentum.plus_one
 
 # A single data point with a genuine label is enough to refute a formula about the loss.
 one_point = {n_points: lambda rng: sp.Integer(1), y.label: lambda rng: sp.Integer(rng.randint(0, 1))}

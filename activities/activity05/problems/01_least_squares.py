@@ -7,11 +7,13 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..notation import i, n_points, phi0, phi1, tex, unevaluated as U, x, y
-from ..proofs import Derivation, NumericCheck, Step
-from ..variants import Questions
+from generator.notation import i, n_points, phi0, phi1, tex, unevaluated as U, x, y
+from generator.numeric import FD_STEP, finite_difference
+from generator.proofs import Derivation, NumericCheck, Step
+from ..parameters import Questions
 
-FD_STEP = 1e-6
+TITLE = "Least-squares gradient"
+
 FD_TOLERANCE = 1e-6  # relative to the gradient's size; central differences are O(h^2)
 
 residual = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]), -y[i])
@@ -22,7 +24,7 @@ L = sp.Symbol("L")
 def _gradient_derivation(param: sp.Symbol, inner: sp.Expr, key: str, title: str, why_inner: str) -> Derivation:
     return Derivation(
         key=key,
-        problem="Problem 1",
+        problem=TITLE,
         title=title,
         lhs=sp.Derivative(L, param),
         definitions={L: loss},
@@ -94,15 +96,6 @@ def proven_gradient(params, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     return np.array(out)
 
 
-def finite_difference(f, params: np.ndarray, h: float = FD_STEP) -> np.ndarray:
-    grad = np.zeros_like(params, dtype=float)
-    for k in range(len(params)):
-        step = np.zeros_like(params, dtype=float)
-        step[k] = h
-        grad[k] = (f(params + step) - f(params - step)) / (2 * h)
-    return grad
-
-
 def compute(q: Questions) -> LeastSquaresResult:
     xs, ys = np.array(q.least_squares_x), np.array(q.least_squares_y)
     start = np.array(q.least_squares_start, dtype=float)
@@ -125,9 +118,9 @@ def compute(q: Questions) -> LeastSquaresResult:
         formulas=FORMULAS,
         derivations=DERIVATIONS,
         numeric_checks=(
-            NumericCheck("least_squares.finite_difference", "Problem 1",
+            NumericCheck("least_squares.finite_difference", TITLE,
                          "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
-            NumericCheck("least_squares.optimum_gradient", "Problem 1",
+            NumericCheck("least_squares.optimum_gradient", TITLE,
                          "proven gradient vanishes at the least-squares optimum",
                          float(np.max(np.abs(at_optimum))), 1e-9),
         ),

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from ..notation import tex, unevaluated as U
-from ..proofs import Derivation, NumericCheck, Step
-from ..variants import Questions
+from generator.notation import tex, unevaluated as U
+from generator.proofs import Derivation, NumericCheck, Step
+from ..parameters import Questions
+
+TITLE = "Size of the Hessian"
 
 BYTES_FLOAT32 = 4
 BYTES_FLOAT64 = 8
@@ -43,7 +45,7 @@ def compute(q: Questions) -> HessianResult:
     entries = n * n
     N = sp.Integer(n)
     arithmetic = Derivation(
-        key="hessian.entries", problem="Problem 4", title="number of entries",
+        key="hessian.entries", problem=TITLE, title="number of entries",
         steps=(Step(sp.Mul(N, N, evaluate=False), "rows times columns"), Step(sp.Integer(entries), "multiply")),
     )
     distinct = n * (n + 1) // 2
@@ -56,7 +58,7 @@ def compute(q: Questions) -> HessianResult:
         formulas=FORMULAS,
         derivations=(arithmetic,),
         numeric_checks=(
-            NumericCheck("hessian.symmetric_count", "Problem 4",
+            NumericCheck("hessian.symmetric_count", TITLE,
                          "diagonal plus half the off-diagonal entries equals N(N+1)/2",
                          float(abs(n + (entries - n) // 2 - distinct)), 0.0),
         ),

@@ -8,9 +8,11 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from ..notation import beta, g, m, t, tex, tp, unevaluated as U
-from ..proofs import Derivation, NumericCheck, Step
-from ..variants import Questions
+from generator.notation import beta, g, m, t, tex, tp, unevaluated as U
+from generator.proofs import Derivation, NumericCheck, Step
+from ..parameters import Questions
+
+TITLE = "Momentum"
 
 SIMULATION_STEPS = 50
 SIMULATION_TOLERANCE = 1e-12
@@ -62,20 +64,20 @@ def _unroll(n: int) -> Derivation:
         previous = _unroll(n - 1).steps[-1].expr
         steps.append(Step(step_update(previous, n - 1), "substitute the previous line"))
         steps.append(Step(U(sp.Add, *terms), "multiply out"))
-    return Derivation(key=f"momentum.m{n}", problem="Problem 3", title=f"unrolling to m_{n}",
+    return Derivation(key=f"momentum.m{n}", problem=TITLE, title=f"unrolling to m_{n}",
                       lhs=m[n], steps=tuple(steps), samplers=beta_sampler, definitions=UPDATES)
 
 
 UNROLLED = tuple(_unroll(n) for n in (1, 2, 3))
 
 INDUCTION_BASE = Derivation(
-    key="momentum.induction_base", problem="Problem 3", title="closed form, base case",
+    key="momentum.induction_base", problem=TITLE, title="closed form, base case",
     lhs=m[1], steps=(Step(closed_form(sp.Integer(0)), "the closed form at the first step"),
                      Step(step_update(m[0], 0), "is the update from $\\mathbf{m}_0$")),
     samplers=beta_sampler, definitions={m[1]: step_update(m[0], 0)})
 
 INDUCTION_STEP = Derivation(
-    key="momentum.induction_step", problem="Problem 3", title="closed form, induction step",
+    key="momentum.induction_step", problem=TITLE, title="closed form, induction step",
     lhs=m[U(sp.Add, t, 2)],
     definitions={m[U(sp.Add, t, 2)]: step_update(m[plus_one(t)], plus_one(t)), m[plus_one(t)]: closed_form(t)},
     steps=(
@@ -90,7 +92,7 @@ INDUCTION_STEP = Derivation(
 
 weight_total = sp.Symbol(r"\sum_{k=0}^{t} w_k")
 WEIGHT_SUM = Derivation(
-    key="momentum.weight_sum", problem="Problem 3", title="sum of the weights",
+    key="momentum.weight_sum", problem=TITLE, title="sum of the weights",
     lhs=weight_total,
     definitions={weight_total: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))},
     steps=(
@@ -176,7 +178,7 @@ def compute(q: Questions) -> MomentumResult:
         simulation_steps=SIMULATION_STEPS,
         formulas=FORMULAS,
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
-        numeric_checks=(NumericCheck("momentum.simulation", "Problem 3",
+        numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",
                                      error, SIMULATION_TOLERANCE),),
     )

@@ -1,0 +1,64 @@
+"""A term's front page: ``output/<semester>/index.html`` lists its activities, with links to each
+one's key, handout and HTML twin (those built so far) and when students may open each."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from . import config as config_module
+from .paths import ROOT, Paths
+from .render import date_text
+from .write import write_atomically
+
+DOCUMENTS = (("key", ".pdf", "answer key (PDF)"), ("handout", ".pdf", "handout (PDF)"),
+             ("key", ".html", "answer key (accessible HTML)"))
+
+
+def index_page(cfg, root: Path) -> str:
+    """The page: one row per activity of the term whose table holds, in order of number."""
+    e = html.escape
+    rows = []
+    for term in sorted(cfg.activities, key=lambda a: a.number):
+        paths = Paths(root, cfg.semester, term.id)
+        links = [f'<a href="{e(paths.document(kind, suffix).name)}">{e(label)}</a>'
+                 for kind, suffix, label in DOCUMENTS if paths.document(kind, suffix).is_file()]
+        rows.append(f"<tr><th scope=\"row\">Activity {term.number}: {e(term.title)}</th>"
+                    f"<td>{e(date_text(term.date))}</td><td>{e(date_text(term.handout_release))}</td>"
+                    f"<td>{e(date_text(term.key_release))}</td><td>{' · '.join(links) or 'not built yet'}</td></tr>")
+    title = f"{cfg.course.code} {cfg.course.name}, {cfg.course.term}"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{e(title)}: activities</title>
+<style>
+body {{ font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
+table {{ border-collapse: collapse; width: 100%; }}
+th, td {{ text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid #bbb; }}
+thead th {{ border-bottom: 2px solid #333; }}
+</style>
+</head>
+<body>
+<h1>{e(title)}</h1>
+<table>
+<caption>Activities of the term, with when students may open each handout and key</caption>
+<thead><tr><th scope="col">Activity</th><th scope="col">Held on</th><th scope="col">Handout opens</th>
+<th scope="col">Key opens</th><th scope="col">Documents</th></tr></thead>
+<tbody>
+{chr(10).join(rows)}
+</tbody>
+</table>
+</body>
+</html>
+"""
+
+
+def build_index(semester: str | None = None, *, root: Path = ROOT) -> Path:
+    """Write the term's index page (rewritten only when it changes)."""
+    semester = semester or config_module.newest_semester(root)
+    cfg = config_module.load(config_module.config_path(root, semester), root)
+    path = Paths(root, semester, "").output / "index.html"
+    write_atomically(path, index_page(cfg, root).encode())
+    return path
