@@ -9,7 +9,8 @@ An activity folder (``activities/activityNN/``) holds everything specific to it:
   ``derivations`` and ``numeric_checks``; the templates see it as ``results.<name>``;
 - ``figures/<name>.py``: one module per figure (see ``generator.figures``);
 - ``errata.py`` (optional): ``build(questions)``, the claims of a hand-written original;
-- ``templates/``: its prose, ``problems/<name>.tex.j2`` and ``html/problems/<name>.html.j2``.
+- ``prose/<name>.j2``: each problem's question and solution, written once in the vocabulary of
+  ``templates/prose.j2``; the PDF and the HTML twin are both rendered from it.
 
 Like sphinx-gallery's examples, activities and their parts are found by where they live, so
 adding one is adding a folder.
@@ -56,10 +57,6 @@ class Activity:
     @property
     def package(self) -> str:
         return f"{PACKAGE}.{self.id}"
-
-    @property
-    def templates(self) -> Path:
-        return self.folder / "templates"
 
     @property
     def parameters(self) -> ModuleType:

@@ -57,7 +57,7 @@ def scratch_root(base: Path, name: str) -> tuple[Path, Path]:
         shutil.copy(toml, root / "semesters")
     shutil.copytree(ROOT / "activities", root / "activities", ignore=shutil.ignore_patterns("__pycache__"))
     first = sorted(p for p in (root / "activities").iterdir() if p.is_dir())[0]
-    return root, first / "templates"
+    return root, first / "prose"
 
 
 def build_command(semester: str, root: Path) -> list[str]:
@@ -84,8 +84,10 @@ def bench(semester: str, runs: int) -> dict[str, list[Run]]:
             results["floor"].append(measure(latexmk_command(tex.name, engine), floor,
                                             deterministic_env([root / "figures" / semester / tex.name.removesuffix("-key.tex")])))
             results["no-op"].append(measure(command, ROOT))
-            fragment = sorted((templates / "problems").glob("*.tex.j2"))[-1]  # a LaTeX comment: re-rendered, recompiled
-            fragment.write_text(fragment.read_text() + f"% prose edit {n}\n")
+            fragment = sorted(templates.glob("*.j2"))[-1]  # a sentence more: re-rendered, recompiled
+            text, end = fragment.read_text(), ".\n((* endcall *))"
+            at = text.rindex(end)
+            fragment.write_text(text[:at] + f". Edited {'again ' * n}here" + text[at:])
             results["prose edit"].append(measure(command, ROOT))
     return results
 

@@ -271,7 +271,6 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
         "errata": trace(model["errata"], "errata"),
         "proof_summary": trace(model["proof_summary"], "proofs"),
         "problems": model["problems"],
-        "fragments": tuple(f"{p.fragment}.tex.j2" for p in model["problems"]),
         "key": kind == "key",
         "original_parameters": model["defaults"],
     }
@@ -282,7 +281,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
     """The .tex of each kind: the shared sheet, filled with the activity's own prose."""
     from .render import render
 
-    directories = [activity.templates, TEMPLATES]
+    directories = [activity.folder, TEMPLATES]
     return {kind: render("sheet.tex.j2", context(cfg, term, model, kind), audit=audit,
                          directory=directories, cache=cache) for kind in kinds}
 

@@ -331,6 +331,53 @@ class HtmlGate(Gate):
     def prose(self, latex: Latex) -> str:
         return prose(latex)
 
+    def filters(self) -> dict[str, Any]:
+        return {"tabular": tabular}
+
+
+# --- the prose's LaTeX subset, in HTML -------------------------------------------------------
+
+_RULE = re.compile(r"\\(toprule|midrule|bottomrule)\b")
+_CELL = re.compile(r"\s&\s")
+_EMPH = re.compile(r"\\emph\{([^{}\\]*)\}")
+
+
+def tabular(rows: str, header: bool = False) -> jinja2.runtime.Markup:
+    """A table body written as LaTeX's tabular rows (see templates/prose.j2), as HTML rows.
+
+    With ``header`` the rows before the first \\midrule are the column headers; otherwise each
+    row's first cell names its row. \\midrule starts a new group of rows.
+    """
+    groups: list[list[list[str]]] = [[]]
+    for piece in _RULE.split(rows):
+        if piece in ("toprule", "bottomrule"):
+            continue
+        if piece == "midrule":
+            groups.append([])
+            continue
+        for row in piece.split("\\\\"):
+            if row.strip():
+                groups[-1].append([cell.strip() for cell in _CELL.split(" " + row.strip() + " ")])
+    groups = [g for g in groups if g]
+    out = []
+    if header and groups:
+        head = groups.pop(0)
+        out.append("  <thead>" + "".join("<tr>" + "".join(f'<th scope="col" class="head">{c}</th>' for c in r)
+                                          + "</tr>" for r in head) + "</thead>")
+    for group in groups:
+        lines = []
+        for r in group:
+            first = f'<th scope="row" class="head">{r[0]}</th>' if not header else f'<td class="cell">{r[0]}</td>'
+            lines.append("    <tr>" + first + "".join(f'<td class="cell">{c}</td>' for c in r[1:]) + "</tr>")
+        out.append("  <tbody>\n" + "\n".join(lines) + "\n  </tbody>")
+    return jinja2.runtime.Markup("\n".join(out))
+
+
+def prose_text(text: str) -> str:
+    """Text outside math: \\emph, ~, --- and -- as HTML (the rest of LaTeX is refused by _check)."""
+    text = _EMPH.sub(r"<em>\1</em>", text)
+    return text.replace("---", "\u2014").replace("--", "\u2013").replace("~", "\u00a0")
+
 
 # --- after rendering: math to MathML, markers to numbers ------------------------------------
 
@@ -370,6 +417,8 @@ class _Finisher:
         return finished
 
     def _prose(self, text: str) -> str:
+        text = prose_text(text)
+
         def replace(match: re.Match) -> str:
             kind, index = match.group(1), int(match.group(2))
             if kind == "n":
@@ -431,7 +480,6 @@ def html_context(cfg, term, model: dict[str, Any], *, canvas: bool) -> dict[str,
     ctx["figure_numbers"], ctx["table_numbers"] = (
         {name: Latex(str(n)) for n, name in enumerate(model["float_order"][kind], start=1)}
         for kind in ("figure", "table"))
-    ctx["fragments"] = tuple(f"{p.fragment}.html.j2" for p in model["problems"])
     ctx["canvas"] = canvas
     ctx["stylesheet"] = jinja2.runtime.Markup(stylesheet())
     return ctx
@@ -442,7 +490,7 @@ def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = Fa
     """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
     gate = HtmlGate(audit)
     page = fill(gate, SHEET, html_context(cfg, term, model, canvas=canvas),
-                [activity.templates / "html", TEMPLATES], cache)
+                [activity.folder, TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)
         if canvas:

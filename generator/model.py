@@ -42,12 +42,12 @@ def plain(obj: Any) -> Any:
 
 
 def float_order(activity: Activity) -> dict[str, tuple[str, ...]]:
-    """Figures and tables in the order the prose first shows them, as LaTeX will number them
-    (the HTML twin numbers its floats by this)."""
+    """Figures and tables in the order the prose places them (``k.figure``, ``k.table`` with a
+    name), as LaTeX numbers them: the HTML twin numbers its floats by this."""
     found: dict[str, list[str]] = {"figure": [], "table": []}
     for problem in activity.problems:
-        text = (activity.templates / f"problems/{problem.name}.tex.j2").read_text(encoding="utf-8")
-        for match in re.finditer(r"figures\.(\w+)|\\label\{tab:(\w+)\}", text):
+        text = (activity.folder / f"prose/{problem.name}.j2").read_text(encoding="utf-8")
+        for match in re.finditer(r'k\.figure\("(\w+)"|k\.table\([^)]*\bname="(\w+)"', text):
             kind, name = ("figure", match.group(1)) if match.group(1) else ("table", match.group(2))
             if name not in found[kind]:
                 found[kind].append(name)
@@ -84,7 +84,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "defaults": term.questions == defaults(activity.parameters),  # the original's own values
             "float_order": float_order(activity),
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
-                                              fragment=f"problems/{p.name}") for p in activity.problems),
+                                              fragment=f"prose/{p.name}.j2") for p in activity.problems),
             "errata": tuple(SimpleNamespace(
                 key=e.key, problem_label=Latex(e.problem_label), summary=Latex(e.summary), comment=Latex(e.comment),
                 reading=Latex(e.reading), original=original_tex, corrected=corrected_tex,

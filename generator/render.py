@@ -87,6 +87,10 @@ class Gate:
     def prose(self, latex: Latex) -> str:
         return str(latex)
 
+    def filters(self) -> dict[str, Any]:
+        """Filters only this format's macro library uses (the HTML reads LaTeX's table rows)."""
+        return {}
+
     # --- the shared rules -----------------------------------------------------------------
     def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
         if not isinstance(q, Quantity):
@@ -179,6 +183,7 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
     env.filters["date"] = gate.date
     env.filters["count"] = _count
     env.filters["macro"] = gate.macro
+    env.filters.update(gate.filters())
     return env
 
 

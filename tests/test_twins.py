@@ -1,0 +1,87 @@
+"""The PDF key and its HTML twin come from one prose source: their texts must say the same thing.
+
+Compared as the reader gets them: the PDF's text layer (pdftotext) against the page's text (with
+the words MathML shows as text). The PDF has words the page has not, which are left out here:
+its running headers and the text drawn inside the figures (the page describes figures in alt
+text). Floats may land elsewhere in the PDF, so the words are compared as sequences that must
+match almost everywhere, and every problem must be there in both.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import make_root
+
+pytestmark = pytest.mark.slow
+WORD = re.compile(r"[A-Za-z]{4,}")
+
+
+def pdf_text(path: Path) -> str:
+    """The text layer in reading order, a line per line of text, pages split by form feeds."""
+    return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def twins(tmp_path_factory):
+    from generator.build import build
+    from generator.html import build_html
+
+    root = make_root(tmp_path_factory.mktemp("twins"))
+    build("2027-spring", "activity05", kinds=("key",), root=root, log=lambda m: None, figure_formats=("pdf", "svg"))
+    build_html("2027-spring", "activity05", root=root, log=lambda m: None)
+    return root
+
+
+def pdf_words(root: Path) -> list[str]:
+    out = root / "output" / "2027-spring"
+    running = {"CS 316/365 Deep Learning", "Spring 2027 Answer key", "Spring 2027", "Answer key"}
+    pages = []
+    for page in pdf_text(out / "activity05-key.pdf").split("\f"):
+        lines = page.splitlines()
+        while lines and (not lines[0].strip() or lines[0].strip() in running):  # the running header
+            lines.pop(0)
+        pages.append("\n".join(lines))
+    words = WORD.findall("\n".join(pages))
+    for figure in (root / "figures" / "2027-spring" / "activity05").glob("*.pdf"):  # text drawn in a figure
+        drawn = WORD.findall(pdf_text(figure))
+        blocks = difflib.SequenceMatcher(a=words, b=drawn, autojunk=False).get_matching_blocks()
+        gone = {k for block in blocks if block.size >= 2 for k in range(block.a, block.a + block.size)}
+        words = [w for k, w in enumerate(words) if k not in gone]
+    return words
+
+
+def html_words(root: Path) -> list[str]:
+    page = (root / "output" / "2027-spring" / "activity05-key.html").read_text(encoding="utf-8")
+    page = re.sub(r"<(style|head)\b.*?</\1>", " ", page, flags=re.S)
+    page = re.sub(r"<math\b.*?</math>", lambda m: " ".join(re.findall(r"<m(?:text|i)[^>]*>([^<]*)</m(?:text|i)>",
+                                                                       m.group(0))), page, flags=re.S)
+    return WORD.findall(html.unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def disagreements(pdf: list[str], page: list[str]) -> list[tuple[list[str], list[str]]] | None:
+    """The runs of words only one side has, if the two texts differ by more than floats moving."""
+    matcher = difflib.SequenceMatcher(a=pdf, b=page, autojunk=False)
+    matched = sum(block.size for block in matcher.get_matching_blocks())
+    if matched >= 0.97 * len(pdf) and matched >= 0.97 * len(page):
+        return None
+    return [(pdf[i1:i2], page[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+
+
+def test_the_pdf_and_the_html_twin_say_the_same_words(twins):
+    pdf, page = pdf_words(twins), html_words(twins)
+    assert len(pdf) > 500  # the comparison read the whole key, not an empty text layer
+    assert disagreements(pdf, page) is None, disagreements(pdf, page)
+
+
+def test_a_paragraph_only_in_one_output_is_a_disagreement(twins):
+    """The comparison is sharp enough to see one paragraph missing from the page."""
+    pdf, page = pdf_words(twins), html_words(twins)
+    at = page.index("Numerical")
+    assert disagreements(pdf, page[:at] + page[at + 40:]) is not None
