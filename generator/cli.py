@@ -66,6 +66,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         activity = load_activity(root, term.id)
         print(f"{term.id}: {activity.title}")
         failures += _check_activity(activity, term, compute, judge, check_derivation, require, ProofError)
+        failures += _audit_activity(cfg, term, activity, root)
     if failures:
         print(f"{failures} check(s) failed", file=sys.stderr)
         return 1
@@ -103,6 +104,24 @@ def _check_activity(activity, term, compute, judge, check_derivation, require, P
         failures += 1
         print(f"  {'errata':32s} FAILED   {exc.message}")
     print(f"  errata checked in {time.perf_counter() - started:.2f} s")
+    return failures
+
+
+def _audit_activity(cfg, term, activity, root: Path) -> int:
+    """The provenance audit of the key and the handout: a number typed into the prose fails."""
+    from .audit import typed_numbers
+    from .build import BuildReport, load_model, render_documents
+    from .paths import Paths
+
+    model = load_model(activity, term, Paths(root, cfg.semester, term.id), BuildReport(cfg.semester, term.id),
+                       log=lambda m: None)
+    failures = 0
+    for kind, document in render_documents(cfg, term, model, activity, audit=True).items():
+        typed = typed_numbers(document.tex)
+        failures += len(typed)
+        verdict = "holds    every number from a computation or the config" if not typed else \
+            "FAILED   typed numbers: " + "; ".join(f"{n.text} in '{n.context.strip()}'" for n in typed)
+        print(f"  {'provenance of the ' + kind:32s} {verdict}")
     return failures
 
 
@@ -156,6 +175,17 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return diff_command(args.old, args.new, args.activity, root=_root(args), only_changed=args.only_changed, log=_say)
 
 
+def cmd_new_activity(args: argparse.Namespace) -> int:
+    from .scaffold import new_activity
+
+    root = _root(args)
+    for path in new_activity(root, args.id, args.title, number=args.number, semester=args.semester):
+        print(f"wrote {path.relative_to(root)}")
+    print(f"next: make pdf{' SEMESTER=' + args.semester if args.semester else ''} ACTIVITY={args.id}"
+          + ("" if args.semester else f" (after adding a [{args.id}] table to a semester file)"))
+    return 0
+
+
 def cmd_ensure_tex(args: argparse.Namespace) -> int:
     from .tex_setup import ensure_tex, ensure_test_tools
 
@@ -194,6 +224,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--activity", help="one activity (default: every activity both terms run)")
     p.add_argument("--root", help="project root (default: $ANSWER_KEY_ROOT, else this checkout)")
     add("html", "build the accessible HTML twin of the key (MathML, alt text)")
+    p = sub.add_parser("new-activity", help="create activities/<id>/ with an example problem that builds at once",
+                       description="Create an activity folder with one example problem (a one-step derivation, "
+                                   "one number, one figure) that builds, proves and passes the provenance audit.")
+    p.add_argument("id", help="the activity id, e.g. activity07")
+    p.add_argument("--title", required=True, help='its title, e.g. "Regularization"')
+    p.add_argument("--number", type=int, help="its number (default: the id's, e.g. 7)")
+    p.add_argument("--semester", help="also add its table to semesters/<id>.toml, a week after the last activity")
+    p.add_argument("--root", help="project root (default: $ANSWER_KEY_ROOT, else this checkout)")
     p = sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
     p.add_argument("--for-tests", action="store_true", help="also pdftotext, Chromium and Node.js for the tests")
     return top
@@ -216,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_diff(args)
         if args.command == "html":
             return cmd_html(args)
+        if args.command == "new-activity":
+            return cmd_new_activity(args)
         if args.command == "ensure-tex":
             return cmd_ensure_tex(args)
     except GeneratorError as exc:

@@ -111,7 +111,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 require(check)
             if report.points != model["proof_summary"].points:
                 raise AssertionError("the page states a number of checked points the checker did not make")
-            log(f"proved {len(report.records)} derivations ({report.steps} steps, {report.points} random "
+            log(f"proved {len(report.records)} derivation{'s' * (len(report.records) != 1)} ({report.steps} steps, {report.points} random "
                 f"points), {len(report.checks)} numeric checks and {len(report.errata)} errata, and drew "
                 f"{len(figures)} figures, in {report.seconds:.1f} s")
             model["proof_records"] = tuple(dataclasses.asdict(r) for r in report.records)
