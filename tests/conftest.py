@@ -1,4 +1,11 @@
-"""Shared fixtures: a scratch project root with the real semesters, built once per session."""
+"""Shared fixtures: a scratch project root with the real semesters, built once per session.
+
+The markers (registered in pyproject.toml; `make test-fast` deselects all three):
+``slow`` a full build of a key, ``tex`` TeX or pdftotext, ``browser`` Chromium and node. A test
+that uses ``built``, even through another fixture, is marked ``slow`` and ``tex`` here; one that
+uses ``browser`` (tests/test_html.py) is marked ``browser`` too. A test that builds by itself
+says so with ``@builds``, a module whose every test builds with ``pytestmark = BUILDS``.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +16,24 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+BUILDS = [pytest.mark.slow, pytest.mark.tex]
+
+
+def builds(test):
+    """Marks a test that builds a key itself (the proofs, the figures and TeX): slow and tex."""
+    for mark in BUILDS:
+        test = mark(test)
+    return test
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "built" in item.fixturenames:
+            for mark in BUILDS:
+                item.add_marker(mark)
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
 
 
 def make_root(tmp: Path, like: Path | None = None) -> Path:
