@@ -74,15 +74,14 @@ $(A11Y_STAMP): tests/a11y/package-lock.json
 	@npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
-# Everything: the fast tests, then the slow ones (builds, TeX, the browser) on two workers.
-# XDIST= runs the slow ones in one process.
-XDIST ?= -n 2
+# Everything, on two workers (XDIST= for one process). Each worker takes whole files, so a
+# module's fixtures are made once; the session's build is shared (tests/conftest.py).
+XDIST ?= -n 2 --dist loadfile
 FAST := not slow and not tex and not browser
 
 test: $(TEX_STAMP) $(A11Y_STAMP)
 	@$(PY) -m generator ensure-tex --for-tests
-	@$(PY) -m pytest -q -m "$(FAST)"
-	@$(PY) -m pytest -q -m "not ($(FAST))" $(XDIST)
+	@$(PY) -m pytest -q $(XDIST)
 
 # The tests that need no build, no TeX and no browser: the loop while changing one module.
 test-fast: $(STAMP)

@@ -9,6 +9,8 @@ says so with ``@builds``, a module whose every test builds with ``pytestmark = B
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -56,10 +58,27 @@ def make_root(tmp: Path, like: Path | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The 2024-fall key and handout, built once into a scratch root."""
+    """The 2024-fall key and handout, built once into a scratch root.
+
+    Under pytest-xdist each worker has a session of its own: the first worker to ask builds into
+    the run's shared scratch folder while the others wait, then all read that one build.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _build_2024_fall(tmp_path_factory.mktemp("built"))
+    shared = tmp_path_factory.getbasetemp().parent / "built"
+    with open(shared.with_name("built.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
+        if not (shared / "done").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # what a worker whose build failed left
+            _build_2024_fall(shared)
+            (shared / "done").touch()
+    return shared / "output" / "2024-fall"
+
+
+def _build_2024_fall(root: Path) -> Path:
     from generator.build import build
 
-    root = make_root(tmp_path_factory.mktemp("built"))
+    make_root(root)
     build("2024-fall", root=root, log=lambda m: None)
     return root / "output" / "2024-fall"
 
