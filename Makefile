@@ -85,7 +85,7 @@ test: $(TEX_STAMP) $(A11Y_STAMP)
 
 # The tests that need no build, no TeX and no browser: the loop while changing one module.
 test-fast: $(STAMP)
-	@$(PY) -m pytest -q -m "$(FAST)"
+	@$(PY) -m pytest -q -m "$(FAST)" $(XDIST)
 
 # ruff, configured in pyproject.toml; not yet part of `make test`.
 lint-code: $(STAMP)
