@@ -13,14 +13,26 @@ ARGS := $(SEMESTER_ARG) $(ACTIVITY_ARG)
 DRY_RUN ?=
 SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
 
-.PHONY: pdf handout html all publish test bench clean setup tex check $(addprefix all-,$(SEMESTERS))
+.PHONY: pdf handout html all publish test test-fast lint-code lock bench clean setup tex check $(addprefix all-,$(SEMESTERS))
 
-# The venv is rebuilt when pyproject.toml changes (the stamp is older than it).
-$(STAMP): pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "installing the Python packages into $(VENV) (once; again when pyproject.toml changes) ..."
-	@$(PY) -m pip install --disable-pip-version-check -e '.[test]' > $(VENV)/pip.log 2>&1 \
-	  || { tail -n 20 $(VENV)/pip.log; echo "pip install failed; the full log is $(VENV)/pip.log"; exit 1; }
+# The Python packages come from the lock: exact versions, each checked against its hashes. A
+# new lock gets a new venv (nothing left over from the old one); a pyproject.toml change
+# reinstalls into the same one. `pip check` fails when pyproject.toml asks for what the lock
+# does not hold: then run `make lock`.
+LOCK := requirements/lock.txt
+PIP := $(PY) -m pip --disable-pip-version-check
+
+$(VENV)/.created: $(LOCK)
+	@rm -rf $(VENV)
+	@$(PYTHON) -m venv $(VENV)
+	@touch $@
+
+$(STAMP): $(VENV)/.created $(LOCK) pyproject.toml
+	@echo "installing the locked Python packages into $(VENV) (once; again when $(LOCK) or pyproject.toml changes) ..."
+	@{ $(PIP) install --require-hashes -r $(LOCK) && $(PIP) install --no-deps --no-build-isolation -e . \
+	   && $(PIP) check; } > $(VENV)/pip.log 2>&1 \
+	  || { tail -n 20 $(VENV)/pip.log; echo "pip install failed; the full log is $(VENV)/pip.log" \
+	       "(a missing or conflicting package: run 'make lock')"; exit 1; }
 	@$(PY) -m compileall -q generator >/dev/null  # bytecode, as pip writes it for installed packages
 	@touch $@
 
@@ -65,12 +77,41 @@ $(A11Y_STAMP): tests/a11y/package-lock.json
 	@npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error >/dev/null
 	@touch $@
 
+# Everything, on two workers (XDIST= for one process). Each worker takes whole files, so a
+# module's fixtures are made once; the session's build is shared (tests/conftest.py).
+XDIST ?= -n 2 --dist loadfile
+FAST := not slow and not tex and not browser
+
 test: $(TEX_STAMP) $(A11Y_STAMP)
 	@$(PY) -m generator ensure-tex --for-tests
-	@$(PY) -m pytest -q
+	@$(PY) -m pytest -q $(XDIST)
+
+# The tests that need no build, no TeX and no browser: the loop while changing one module.
+test-fast: $(STAMP)
+	@$(PY) -m pytest -q -m "$(FAST)" $(XDIST)
+
+# ruff, configured in pyproject.toml; not yet part of `make test`.
+lint-code: $(STAMP)
+	@$(VENV)/bin/ruff check generator tests tools
+
+# Regenerates $(LOCK) from pyproject.toml with uv (installed once into a venv of its own), for
+# CPython 3.11 on Linux. Versions already in the lock are kept unless UPGRADE=1.
+UV_VERSION := 0.13.8
+LOCK_TOOL := .cache/lock-tool
+UPGRADE ?=
+
+lock:
+	@test -x $(LOCK_TOOL)/bin/uv || { $(PYTHON) -m venv $(LOCK_TOOL) \
+	  && $(LOCK_TOOL)/bin/python -m pip install -q --disable-pip-version-check uv==$(UV_VERSION); }
+	@mkdir -p $(dir $(LOCK))
+	@$(PYTHON) -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")' \
+	  | $(LOCK_TOOL)/bin/uv pip compile --quiet pyproject.toml - --extra test --generate-hashes \
+	      --python-version 3.11 --python-platform linux --custom-compile-command "make lock" \
+	      $(if $(UPGRADE),--upgrade,) -o $(LOCK)
+	@echo "$(LOCK) written; commit it with pyproject.toml"
 
 bench: $(TEX_STAMP)
-	@$(PY) -m generator.bench
+	@$(PY) tools/bench.py
 
 clean:
 	rm -rf output figures .cache .pytest_cache

@@ -283,6 +283,14 @@ class FakeCanvas:
         with self._lock:
             return self._listed_files(folder)
 
+    def subfolders(self, path: str) -> list[str]:
+        """Names of the folders a teacher sees in the folder (deleted ones are gone), sorted."""
+        folder = self.folder_at(path)
+        if folder is None:
+            return []
+        with self._lock:
+            return [f.name for f in self._children(folder)]
+
     def path_of_file(self, stored: StoredFile) -> str:
         return "/".join(self._folder_names(self.folders[stored.folder_id]) + [stored.display_name])
 

@@ -1,7 +1,16 @@
-"""Shared fixtures: a scratch project root with the real semesters, built once per session."""
+"""Shared fixtures: a scratch project root with the real semesters, built once per session.
+
+The markers (registered in pyproject.toml; `make test-fast` deselects all three):
+``slow`` a full build of a key, ``tex`` TeX or pdftotext, ``browser`` Chromium and node. A test
+that uses ``built``, even through another fixture, is marked ``slow`` and ``tex`` here; one that
+uses ``browser`` (tests/test_html.py) is marked ``browser`` too. A test that builds by itself
+says so with ``@builds``, a module whose every test builds with ``pytestmark = BUILDS``.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,6 +18,24 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+BUILDS = [pytest.mark.slow, pytest.mark.tex]
+
+
+def builds(test):
+    """Marks a test that builds a key itself (the proofs, the figures and TeX): slow and tex."""
+    for mark in BUILDS:
+        test = mark(test)
+    return test
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "built" in item.fixturenames:
+            for mark in BUILDS:
+                item.add_marker(mark)
+        if "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
 
 
 def make_root(tmp: Path, like: Path | None = None) -> Path:
@@ -31,10 +58,27 @@ def make_root(tmp: Path, like: Path | None = None) -> Path:
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
-    """The 2024-fall key and handout, built once into a scratch root."""
+    """The 2024-fall key and handout, built once into a scratch root.
+
+    Under pytest-xdist each worker has a session of its own: the first worker to ask builds into
+    the run's shared scratch folder while the others wait, then all read that one build.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return _build_2024_fall(tmp_path_factory.mktemp("built"))
+    shared = tmp_path_factory.getbasetemp().parent / "built"
+    with open(shared.with_name("built.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, also if this worker dies
+        if not (shared / "done").exists():
+            shutil.rmtree(shared, ignore_errors=True)  # what a worker whose build failed left
+            _build_2024_fall(shared)
+            (shared / "done").touch()
+    return shared / "output" / "2024-fall"
+
+
+def _build_2024_fall(root: Path) -> Path:
     from generator.build import build
 
-    root = make_root(tmp_path_factory.mktemp("built"))
+    make_root(root)
     build("2024-fall", root=root, log=lambda m: None)
     return root / "output" / "2024-fall"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_root
+from conftest import REPO, builds, make_root
 from generator.build import build
 from generator.render import TEMPLATES
 
@@ -110,6 +110,7 @@ def test_a_header_change_recompiles_without_new_proofs(root):
     assert "activity05-key.pdf" in {p.name for p in report.written}
 
 
+@builds
 def test_two_clean_builds_give_byte_identical_pdfs(tmp_path):
     pdfs = []
     for name in ("first", "second"):
@@ -129,6 +130,7 @@ print("sympy" in sys.modules)
 """
 
 
+@builds
 def test_figures_are_drawn_in_the_formats_asked_for_and_the_rest_later_from_the_cache(tmp_path):
     root = make_root(tmp_path / "root")
     build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
@@ -146,43 +148,73 @@ def test_figures_are_drawn_in_the_formats_asked_for_and_the_rest_later_from_the_
     assert all(name in page for name in svgs)
 
 
-def test_library_versions_are_read_again_when_the_installation_changes(tmp_path, monkeypatch):
-    import json
+def _install_fake_library(site: Path, version: str) -> None:
+    """A distribution named answerkey_fake_library at ``version``, as pip would lay it out."""
+    package, info = site / "answerkey_fake_library", site / "answerkey_fake_library-0.dist-info"
+    package.mkdir(parents=True, exist_ok=True)
+    info.mkdir(exist_ok=True)
+    (package / "__init__.py").write_text(f"__version__ = {version!r}  # {'new ' * len(version)}\n")
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: answerkey_fake_library\nVersion: {version}\n")
+
+
+@pytest.fixture
+def fake_library(tmp_path, monkeypatch):
+    """The build's library list is one fake library, installed under tmp_path/site; the build
+    reads its version from an empty cache folder. Yields (install, read, reads): install(version)
+    installs or upgrades it, read() is the build's library versions, reads counts how many
+    versions the last read() looked up in the installed packages' metadata."""
+    import importlib
     from importlib import metadata
 
     from generator import build as build_module
 
-    monkeypatch.setattr(build_module, "_installation", lambda: "installed on Monday")
-    build_module.library_versions.cache_clear()
-    first = build_module.library_versions(tmp_path)
-    assert f'"sympy": "{metadata.version("sympy")}"' in first
-    memo = tmp_path / "library-versions.json"
-    memo.write_text(json.dumps({"installation": "installed on Monday", "versions": "stale"}))
-    build_module.library_versions.cache_clear()
-    assert build_module.library_versions(tmp_path) == "stale", "an unchanged installation is not read again"
-    monkeypatch.setattr(build_module, "_installation", lambda: "upgraded on Tuesday")
-    build_module.library_versions.cache_clear()
-    assert build_module.library_versions(tmp_path) == first
-    assert json.loads(memo.read_text())["installation"] == "upgraded on Tuesday"
-    build_module.library_versions.cache_clear()
-
-
-def test_the_installation_fingerprint_follows_the_library_files(tmp_path, monkeypatch):
-    import importlib
-
-    from generator import build as build_module
-
+    site, cache = tmp_path / "site", tmp_path / "cache"
+    site.mkdir()
+    cache.mkdir()
     monkeypatch.setattr(build_module, "LIBRARIES", ("answerkey_fake_library",))
-    monkeypatch.syspath_prepend(str(tmp_path))
-    absent = build_module._installation()
-    package = tmp_path / "answerkey_fake_library" / "__init__.py"
-    package.parent.mkdir()
-    package.write_text("version = 1\n")
-    importlib.invalidate_caches()
-    installed = build_module._installation()
-    assert installed != absent and build_module._installation() == installed
-    package.write_text("version = 2, upgraded\n")
-    assert build_module._installation() != installed
+    monkeypatch.syspath_prepend(str(site))
+    looked_up = []
+    real_version = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: looked_up.append(name) or real_version(name))
+
+    def install(version):
+        _install_fake_library(site, version)
+        importlib.invalidate_caches()
+
+    def read():
+        looked_up.clear()
+        build_module.library_versions.cache_clear()  # as in a new process
+        return build_module.library_versions(cache)
+
+    yield install, read, looked_up
+    build_module.library_versions.cache_clear()
+
+
+def test_library_versions_are_read_once_per_installation(fake_library):
+    install, read, looked_up = fake_library
+    install("1.0")
+    first = read()
+    assert '"answerkey_fake_library": "1.0"' in first and looked_up == ["answerkey_fake_library"]
+    assert read() == first and looked_up == [], "an unchanged installation is not read again"
+
+
+def test_an_upgraded_library_is_read_again(fake_library):
+    install, read, looked_up = fake_library
+    install("1.0")
+    read()
+    install("2.0.1")
+    assert '"answerkey_fake_library": "2.0.1"' in read() and looked_up
+    assert read() == read() and looked_up == []
+
+
+def test_a_library_installed_after_a_failed_read_is_found(fake_library):
+    from importlib.metadata import PackageNotFoundError
+
+    install, read, _ = fake_library
+    with pytest.raises(PackageNotFoundError):
+        read()
+    install("3")
+    assert '"answerkey_fake_library": "3"' in read()
 
 
 def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
@@ -220,6 +252,7 @@ def test_a_prose_edit_compiles_in_one_pass_from_the_last_labels_and_gives_the_cl
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
 
 
+@builds
 def test_a_cold_build_starts_tex_on_placeholders_and_gives_the_clean_pdf(tmp_path):
     from generator.drawing import warm_up
     from generator.parallel import Server

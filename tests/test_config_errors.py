@@ -20,7 +20,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, make_root
+from conftest import REPO, builds, make_root
 from generator import config
 
 GOOD = "2024-fall"
@@ -234,6 +234,7 @@ CASES = [
 ]
 
 
+@builds
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_a_bad_semester_file_is_reported_and_nothing_is_written(root, good_text, case):
     broken = case.edit(good_text)
@@ -252,6 +253,7 @@ def where(text: str, at: str) -> int:
     return line_number(text, at)
 
 
+@builds
 def test_every_problem_of_a_file_is_listed_at_once(root, good_text):
     broken = set_key("course_id", '"316365"')(set_key("name", '""')(replace("key_release =", "key_relase =")(good_text)))
     (root / FILE).write_text(broken)
@@ -263,6 +265,7 @@ def test_every_problem_of_a_file_is_listed_at_once(root, good_text):
     assert message.index("course.name") < message.index("key_relase") < message.index("course_id")
 
 
+@builds
 def test_dates_left_over_from_last_year_are_caught(root, good_text):
     broken = set_key("date", "2023-10-02")(good_text)
     (root / FILE).write_text(broken)
@@ -271,11 +274,13 @@ def test_dates_left_over_from_last_year_are_caught(root, good_text):
         "update the dates copied from last term's file"))
 
 
+@builds
 def test_the_root_option_works_like_the_environment_variable(root, good_text):
     (root / FILE).write_text(set_key("number", "-5")(good_text))
     check_failure(root, ("pdf", "--semester", GOOD), ("'activity.number' must be positive, not -5",), use_option=True)
 
 
+@builds
 def test_a_missing_semester_lists_the_available_ones(root, good_text):
     message = check_failure(root, ("pdf", "--semester", "2031-fall"), (
         "semesters/2031-fall.toml: no such semester file; available: 2024-fall, 2027-spring",
@@ -285,6 +290,7 @@ def test_a_missing_semester_lists_the_available_ones(root, good_text):
     assert "2024-fall" in message
 
 
+@builds
 def test_a_file_name_that_is_not_a_semester_id(root, good_text):
     wrong = root / "semesters" / "fall-2024.toml"
     wrong.write_text(good_text)
@@ -296,6 +302,7 @@ def test_a_file_name_that_is_not_a_semester_id(root, good_text):
         wrong.unlink()
 
 
+@builds
 def test_a_directory_instead_of_a_file(root, good_text):
     directory = root / "semesters" / "2031-spring.toml"
     directory.mkdir()
@@ -306,6 +313,7 @@ def test_a_directory_instead_of_a_file(root, good_text):
         directory.rmdir()
 
 
+@builds
 def test_a_file_that_cannot_be_read(root, good_text):
     loop = root / "semesters" / "2031-summer.toml"
     loop.symlink_to(loop.name)  # a link to itself: open() fails even for root
@@ -327,6 +335,7 @@ def test_a_byte_order_mark_and_windows_line_ends_are_accepted(tmp_path):
         **{**config.load(REPO / FILE).__dict__, "path": semesters / f"{GOOD}.toml"})
 
 
+@builds
 def test_every_message_is_file_line_what_then_how_to_fix(root, good_text):
     (root / FILE).write_text(set_key("due", "2024-10-02T23:59:00")(good_text))
     message = check_failure(root, ("pdf", "--semester", GOOD), ())

@@ -86,6 +86,7 @@ def printed(text: str) -> str:
 
 # --- files: determinism, cache, invalidation -------------------------------------------------
 
+@pytest.mark.slow
 def test_a_fresh_process_renders_byte_identical_files(rendered, tmp_path):
     directory, first = rendered
     script = textwrap.dedent(f"""
@@ -104,22 +105,17 @@ def test_a_fresh_process_renders_byte_identical_files(rendered, tmp_path):
             assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between runs"
 
 
+@pytest.mark.slow
 def test_sharing_mathtext_parses_between_renderers_changes_no_byte(rendered, tmp_path):
     """The drawing speed-up reuses matplotlib's parses across renderers; the files must not notice."""
-    directory, first = rendered
-    import matplotlib.mathtext
-
-    assert not hasattr(matplotlib.mathtext.MathTextParser._parse_cached, "__wrapped__"), "shared here"
+    directory, first = rendered  # drawn here, as a build draws: parses shared
     script = textwrap.dedent(f"""
         from pathlib import Path
         import matplotlib.mathtext
         matplotlib.mathtext.MathTextParser._shared_parses = True  # as if already shared: leaves matplotlib as is
-        from generator.drawing import prepare_drawing
         from generator.variants import Questions, QUESTION_DEFAULTS
         from generator.problems import least_squares, logistic, momentum
         from generator.figures import render_figures
-        prepare_drawing()
-        assert matplotlib.mathtext.MathTextParser._parse_cached.__wrapped__, "matplotlib's own cache"
         q = Questions(**QUESTION_DEFAULTS)
         render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(tmp_path)!r}))
     """)
@@ -302,7 +298,7 @@ def test_logistic_figure_marks_the_curves_own_midpoints_inside_the_range(default
     spec = figures.logistic_spec(result)
     assert [c.midpoint for c in spec.panels[0].curves] == [c.midpoint for c in result.phi0_family]
     assert [c.midpoint for c in spec.panels[1].curves] == [c.midpoint for c in result.phi1_family]
-    for q in filter(None, map(variant, range(40))):
+    for q in map(variant, range(40)):
         curves = (lambda r: r.phi0_family + r.phi1_family)(logistic.compute(q))
         limit = figures.x_limit(curves)
         assert all(abs(c.midpoint) <= limit - 1.5 for c in curves if c.midpoint is not None)
@@ -377,6 +373,7 @@ def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):
         assert not (tmp_path / figure.pdf.name).exists()
 
 
+@pytest.mark.slow
 def test_processes_forked_after_drawing_draw_without_corrupting_each_others_fonts(tmp_path):
     """A parse holds open fonts; forked drawers that shared them raced on the font file's offset
     and FreeType failed with "invalid outline" (seen in the HTML build's parallel SVG drawing).

@@ -72,17 +72,6 @@ def test_momentum_weights_are_exact_geometric_weights():
     assert R.momentum.weight_limit == 1
 
 
-def test_momentum_closed_form_against_an_independent_simulation():
-    rng = np.random.default_rng(7)
-    grads, m = rng.normal(size=(12, 3)), np.zeros(3)
-    beta = 0.9
-    for t, g in enumerate(grads):
-        m = beta * m + (1 - beta) * g
-        closed = (1 - beta) * sum(beta ** (t - s) * grads[s] for s in range(t + 1))
-        assert m == pytest.approx(closed, abs=1e-12)
-    assert R.momentum.numeric_checks[0].error < 1e-12
-
-
 def test_hessian_sizes_in_integers():
     h, n = R.hessian, 1_000_000
     assert (h.rows, h.columns, h.entries) == (n, n, 10**12)

@@ -21,8 +21,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .paths import ROOT
-from .latex import deterministic_env, latexmk_command
+from generator.latex import deterministic_env, latexmk_command
+from generator.paths import ROOT
 
 # Runs a command and reports its wall time and the peak RSS of its process tree (in KiB).
 MEASURE = """
@@ -122,7 +122,7 @@ def report(semester: str, results: dict[str, list[Run]]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="tools/bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--semester", default="2024-fall")
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS", "5")))
     args = parser.parse_args(argv)
