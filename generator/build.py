@@ -141,7 +141,7 @@ def _file_hash(path: Path) -> str | None:
         return None
 
 
-def _outputs_if_current(stamp: Path, digest: str, root: Path) -> list[Path] | None:
+def outputs_if_current(stamp: Path, digest: str, root: Path) -> list[Path] | None:
     """The outputs the last build made from exactly these inputs, if each is still as it left it."""
     try:
         recorded = json.loads(stamp.read_text(encoding="utf-8"))
@@ -165,7 +165,7 @@ def document_outputs(paths: Paths, kinds) -> list[Path]:
     return outputs
 
 
-def _record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -> None:
+def record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -> None:
     record = {"inputs": digest, "outputs": {p.relative_to(root).as_posix(): _file_hash(p) for p in outputs}}
     write_atomically(stamp, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
 
@@ -419,7 +419,7 @@ def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds
         # Nothing changed since the last build of these documents: nothing to do, nothing to import.
         digest = inputs_digest(config_text, activity, TEMPLATES, kinds,
                                tex_version(engine_for(config_texts(cfg, term))), root / ".cache")
-        current = _outputs_if_current(stamp, digest, root)
+        current = outputs_if_current(stamp, digest, root)
         if current is not None:
             if drawer is not None:
                 drawer.cancel()
@@ -431,7 +431,7 @@ def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in report.figures.items():  # only now may older figures go
         remove_stale(paths.figures, name, figure["digest"])
-    _record_outputs(stamp, digest, root, document_outputs(paths, kinds))  # all of them, rewritten or not
+    record_outputs(stamp, digest, root, document_outputs(paths, kinds))  # all of them, rewritten or not
     report.timings["total"] = time.perf_counter() - started
     return report
 

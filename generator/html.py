@@ -37,7 +37,7 @@ import jinja2
 
 from . import config as config_module
 from .activities import load_activity
-from .build import BuildReport, context, load_model
+from .build import BuildReport, context, inputs_digest, load_model, outputs_if_current, record_outputs
 from .paths import ROOT, TEMPLATES as SHARED_TEMPLATES, Paths
 from .write import write_atomically
 from .errors import RenderError
@@ -518,6 +518,11 @@ def build_html(semester: str | None = None, activity_id: str | None = None, *, r
 def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     activity = load_activity(root, term.id)
     paths = Paths(root, cfg.semester, term.id)
+    # Nothing changed since the last page of these inputs: nothing to do (no model, no Jinja).
+    stamp = paths.cache / "inputs-html.json"
+    digest = inputs_digest(cfg.path.read_bytes(), activity, SHARED_TEMPLATES, ("html",), "", root / ".cache")
+    if outputs_if_current(stamp, digest, root) is not None:
+        return paths.document("key", ".html")
     model = load_model(activity, term, paths, BuildReport(cfg.semester), log, formats=("svg",))
     page = render_html(cfg, term, model, activity, cache=paths.jinja_cache).html
     body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
@@ -535,6 +540,7 @@ def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     for stale in figures.glob("*"):
         if stale not in staged:
             stale.unlink()
+    record_outputs(stamp, digest, root, list(staged))
     log(f"{cfg.semester}: wrote {paths.document('key', '.html').relative_to(root)} "
         f"and {len(model['figures'])} figure(s)")
     return paths.document("key", ".html")

@@ -157,3 +157,10 @@ class Traced:
 
     def __str__(self) -> str:  # a traced object printed whole is a template bug
         raise RenderError(f"{self._source} is a compound value; print one of its fields")
+
+
+def date_text(value: dt.date) -> str:
+    """A config date or time as printed: October 2, 2024 (times with their UTC offset)."""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
+    return value.strftime("%B %-d, %Y")

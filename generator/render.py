@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from .errors import RenderError
+from .numbers import date_text
 from .paths import TEMPLATES
 from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, format_quantity
 
@@ -42,13 +43,6 @@ def escape_latex(text: str) -> str:
 class RenderOutput:
     tex: str
     ledger: Ledger
-
-
-def date_text(value: dt.date) -> str:
-    """A config date or time as printed: October 2, 2024 (times with their UTC offset)."""
-    if isinstance(value, dt.datetime):
-        return value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
-    return value.strftime("%B %-d, %Y")
 
 
 class Gate:
