@@ -8,6 +8,8 @@ TEX_STAMP := .cache/tex-checked
 SEMESTER ?=
 SEMESTER_ARG := $(if $(SEMESTER),--semester $(SEMESTER),)
 DRY_RUN ?=
+ACTIVITY ?=
+WAIT ?=
 SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
 
 .PHONY: pdf handout html all publish test bench clean setup tex check $(addprefix all-,$(SEMESTERS))
@@ -51,8 +53,10 @@ all: $(addprefix all-,$(SEMESTERS))
 $(addprefix all-,$(SEMESTERS)): all-%: $(TEX_STAMP)
 	@$(PY) -m generator build --semester $* --all-outputs
 
+# Safe at any time: uploads what is due, prepares (closed folders) what is not; WAIT=1 keeps running.
 publish: $(TEX_STAMP)
-	@$(PY) -m generator publish $(SEMESTER_ARG) $(if $(DRY_RUN),--dry-run,)
+	@$(PY) -m generator publish $(SEMESTER_ARG) $(if $(ACTIVITY),--activity $(ACTIVITY),) \
+	  $(if $(DRY_RUN),--dry-run,) $(if $(WAIT),--wait,)
 
 A11Y_STAMP := tests/a11y/node_modules/.installed
 

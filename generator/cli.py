@@ -88,25 +88,29 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from . import config
-    from .build import Paths, build
-    from .publish import PublishItem, publish_semester
+    from .build import build
+    from .publish import publish_term, targets_for, wait_and_publish
 
     root = _root(args)
     semester = args.semester or config.newest_semester(root)
     cfg = config.load(config.config_path(root, semester))
-    kinds = ("key", "handout") if cfg.canvas.publish_handout else ("key",)
-    build(semester, kinds=kinds, root=root, log=_say,  # rebuilds only what is stale
-          figure_formats=("pdf", "svg") if cfg.canvas.publish_page else ("pdf",))
-    if cfg.canvas.publish_page:
-        from .html import build_html
+    targets_for(cfg, root, args.activity)  # an unknown ACTIVITY stops here, before any build
 
-        build_html(semester, root=root, log=_say)
-    paths = Paths(root, semester)
-    items = [PublishItem(paths.document("key", ".pdf"), "activity05-key.pdf", cfg.activity.key_release)]
-    if cfg.canvas.publish_handout:
-        items.append(PublishItem(paths.document("handout", ".pdf"), "activity05-handout.pdf",
-                                 cfg.activity.handout_release))
-    publish_semester(cfg, items, dry_run=args.dry_run)
+    def build_and_publish():
+        term = targets_for(cfg, root, args.activity)
+        handout = any(f.kind == "handout" for a in term.activities for f in a.files)
+        page = any(a.page is not None for a in term.activities)
+        build(semester, kinds=("key", "handout") if handout else ("key",), root=root, log=_say,  # only what is stale
+              figure_formats=("pdf", "svg") if page else ("pdf",))
+        if page:
+            from .html import build_html
+
+            build_html(semester, root=root, log=_say)
+        return publish_term(term, dry_run=args.dry_run)
+
+    if args.wait:
+        return wait_and_publish(build_and_publish)
+    build_and_publish()
     return 0
 
 
@@ -150,8 +154,11 @@ def parser() -> argparse.ArgumentParser:
     p = add("build", "build the key and the handout")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
-    p = add("publish", "rebuild if stale, then put the key on Canvas, closed until its release time")
-    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing on Canvas")
+    p = add("publish", "rebuild if stale; put on Canvas what is due, prepare what is not (safe at any time)")
+    p.add_argument("--activity", help="only this activity, e.g. activity05 (default: every activity of the term)")
+    p.add_argument("--dry-run", action="store_true", help="print the table; change nothing on Canvas")
+    p.add_argument("--wait", action="store_true",
+                   help="keep running: sleep until the next release of the term, publish it, repeat (Ctrl-C stops)")
     p = sub.add_parser("diff", help="what changed between two semesters' keys, for review before publishing",
                        description="Compare two semesters: header, dates, question parameters and every "
                                    "number on the key with its source (builds stale keys first).")

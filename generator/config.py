@@ -66,6 +66,8 @@ class Canvas:
     folder: str
     publish_handout: bool = False
     publish_page: bool = False
+    assignment_id: int | None = None  # the key waits for this assignment's last deadline (extensions)
+    upload_early: bool = False  # term level: upload before the release, behind Canvas's locks
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,10 @@ SCHEMA: dict[str, dict[str, Field]] = {
                         example='"Answer keys/Activity 05"'),
         "publish_handout": Field("bool", required=False, example="false"),
         "publish_page": Field("bool", required=False, example="false"),
+        "assignment_id": Field("int", required=False, doc="the Canvas assignment whose last deadline the key waits for",
+                               example="4321"),
+        "upload_early": Field("bool", required=False, doc="upload before the release, behind locks (see docs/canvas.md)",
+                              example="false"),
     },
 }
 
