@@ -80,7 +80,7 @@ def last_deadline(assignment: Any, read_overrides: Callable[[], list[Any]]) -> D
     for label, dates in sets:
         times = [parse_time(dates[key]) for key in ("lock_at", "due_at") if dates.get(key)]
         if not times:
-            raise NoSafeTime(f"{label} of assignment {ident} ('{name}') have no due date and no lock date, so a "
+            raise NoSafeTime(f"{label} of assignment {ident} ('{name}'): no due date and no lock date, so a "
                              "student there could still be working at any time")
         moment = max(times)
         if latest is None or moment > latest[0]:
