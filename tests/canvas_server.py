@@ -700,7 +700,7 @@ class FakeCanvas:
                 "only_visible_to_overrides": record.only_visible_to_overrides,
                 "has_overrides": bool(record.overrides), "html_url": f"{self.url}/courses/{self.course_id}"
                 f"/assignments/{record.id}"}
-        includes = [v for k, v in params.items() if k.startswith("include[]")]
+        includes = params.get("include[]", "").split(",")
         if "overrides" in includes:
             body["overrides"] = [self.override_json(record, o) for o in record.overrides]
         if _boolean(params.get("all_dates", "") or "false"):
@@ -715,14 +715,13 @@ class FakeCanvas:
         return Reply(200, body)
 
     def _dates_hash(self, record: AssignmentRecord, override: Override) -> dict[str, Any]:
-        """AssignmentOverride#as_hash, sliced: the dates it overrides, its title, id and set."""
+        """AssignmentOverride#as_hash, sliced (formatted_dates_hash): every date column, null where the
+        override does not override it, so it cannot tell an inherited date from a removed one."""
         entry: dict[str, Any] = {"id": override.id, "title": override.title,
                                  "set_type": "ADHOC" if override.student_ids is not None else
                                  "Group" if override.group_id is not None else "CourseSection"}
-        entry["due_at"] = _time(override.dates.get("due_at", record.due_at))
-        for key in ("lock_at", "unlock_at"):
-            if key in override.dates:
-                entry[key] = _time(override.dates[key])
+        for key in ("due_at", "unlock_at", "lock_at"):
+            entry[key] = _time(override.dates.get(key))
         return entry
 
     def list_overrides(self, m: re.Match, params: dict) -> Reply:
@@ -951,7 +950,11 @@ def _route(method: str, path: str):
 
 
 def _params(query: str, content_type: str, body: bytes) -> dict[str, str]:
-    params = dict(parse_qsl(query, keep_blank_values=True))
+    """The request's parameters; a repeated ``name[]`` (like include[]) keeps every value, joined by ','."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    params = dict(pairs)
+    for name in {k for k, _ in pairs if k.endswith("[]")}:
+        params[name] = ",".join(v for k, v in pairs if k == name)
     if body and content_type.startswith("application/json"):
         params.update({k: _form_value(v) for k, v in json.loads(body).items()})
     elif body:

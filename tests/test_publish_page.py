@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from canvas_server import NOW, PAGE_BODY, FakeCanvas, canvas_error, key_target, term_of
+from canvas_server import NOW, PAGE_BODY, FakeCanvas, canvas_error, dropped, key_target, term_of
 from generator.errors import CanvasError
 from generator.publish import RetryPolicy, State, publish_term
 from generator.publish.page import page_item, page_url
@@ -164,3 +164,27 @@ def test_the_page_item_is_what_make_html_writes(target):
     item = page_item(target)
     assert item.body == PAGE_BODY and item.release == target.key_release and item.url == URL
     assert [f.remote_name for f in item.figures] == ["activity05-key-logistic_family.svg", "activity05-key-momentum.svg"]
+
+
+PAGE_FAULTS = {
+    "500 on creating the page": ("create_page", [canvas_error(500, "Internal server error")]),
+    "dropped after the page was written": ("update_page", [dropped(after_apply=True)]),
+    "dropped after a figure was stored": ("upload_data", [dropped(after_apply=True)]),
+    "503 on reading the page": ("get_page", [canvas_error(503, "Service unavailable")]),
+    "503 on a figure's settings": ("update_file", [canvas_error(503, "Service unavailable")]),
+}
+
+
+@pytest.mark.parametrize("phase", ["before", "after"])
+@pytest.mark.parametrize("route, faults", PAGE_FAULTS.values(), ids=PAGE_FAULTS.keys())
+def test_page_faults_converge_and_show_nothing_early(canvas, tmp_path, target, release, route, faults, phase):
+    canvas.set_now(release - timedelta(minutes=5) if phase == "before" else release + timedelta(minutes=5))
+    canvas.inject(route, *faults)
+    publish(canvas, tmp_path, target)
+    assert_page_never_visible_early(canvas, release)
+    if phase == "before":
+        assert canvas.pages == {} and canvas.files == {}
+    else:
+        assert canvas.pages[URL].workflow_state == "active" and len(canvas.files_in(FIGURES)) == 2
+        again, _ = publish(canvas, tmp_path, target)
+        assert again.state_of("activity05", "page") is State.RELEASED

@@ -186,7 +186,7 @@ class CanvasFiles:
     def assignment(self, course: Course, assignment_id: int) -> Assignment:
         """The assignment with its overrides; ``all_dates`` is a plain parameter of this endpoint
         (AssignmentsApiController#show reads ``params[:all_dates]``, not ``include[]``)."""
-        return course.get_assignment(assignment_id, include=["overrides"], all_dates=True)
+        return course.get_assignment(assignment_id, include=["overrides", "all_dates"], all_dates=True)
 
     def overrides(self, assignment: Assignment) -> list[AssignmentOverride]:
         return list(assignment.get_overrides(per_page=100))

@@ -6,7 +6,8 @@ group, each overriding only the dates it names: an override's JSON carries ``due
 ``lock_at`` only when it overrides that date (present but null: it removes the date), so a date
 it leaves out is the assignment's (lib/api/v1/assignment_override.rb, assignment_override_json).
 
-Read through canvasapi: ``course.get_assignment(id, include=["overrides"], all_dates=True)``.
+Read through canvasapi: ``course.get_assignment(id, include=["overrides", "all_dates"], all_dates=True)``
+(show reads ``params[:all_dates]``; the list endpoint reads ``include[]=all_dates``).
 Canvas answers ``all_dates`` (every set of dates, the base "Everyone else" included unless the
 assignment is only for its overrides or every section has one) only while the assignment has
 fewer than 25 active overrides; past that it sends ``all_dates_count`` instead
@@ -47,11 +48,13 @@ class Deadline:
     summary: str  # the overrides in counts and section names
 
 
-_MISSING = object()
-
-
 def last_deadline(assignment: Any, read_overrides: Callable[[], list[Any]]) -> Deadline:
-    """From a canvasapi Assignment read with overrides and all_dates."""
+    """From a canvasapi Assignment read with overrides and all_dates.
+
+    The dates come from the override objects, whose JSON tells an overridden date from an
+    inherited one; ``all_dates`` cannot (AssignmentOverride#as_hash gives every date column, null
+    where not overridden), so it only says whether the base dates still apply to anyone.
+    """
     ident = int(assignment.id)
     name = str(getattr(assignment, "name", "") or f"assignment {ident}")
     base = {"due_at": getattr(assignment, "due_at", None), "lock_at": getattr(assignment, "lock_at", None)}
@@ -59,21 +62,16 @@ def last_deadline(assignment: Any, read_overrides: Callable[[], list[Any]]) -> D
     overrides = getattr(assignment, "overrides", None)
     if all_dates is None or overrides is None:  # 25 or more overrides, or no overrides in the answer
         overrides = read_overrides()
-    by_id = {int(o.id): o for o in overrides if getattr(o, "id", None) is not None}
-    sets: list[tuple[str, dict[str, Any]]] = []
     if all_dates is not None:
-        for entry in all_dates:
-            dates = {key: _field(entry, key, base[key]) for key in ("due_at", "lock_at")}
-            if entry.get("base"):
-                sets.append(("the assignment's own dates (everyone else)", dates))
-            else:
-                sets.append((_describe(by_id.get(_int(entry.get("id"))), entry), dates))
+        base_applies = any(isinstance(entry, dict) and entry.get("base") for entry in all_dates)
     else:
-        if not getattr(assignment, "only_visible_to_overrides", False):
-            sets.append(("the assignment's own dates (everyone else)", base))
-        for override in overrides:
-            dates = {key: getattr(override, key, base[key]) for key in ("due_at", "lock_at")}
-            sets.append((_describe(override, {}), dates))
+        base_applies = not getattr(assignment, "only_visible_to_overrides", False)
+    sets: list[tuple[str, dict[str, Any]]] = []
+    if base_applies:
+        sets.append(("the assignment's own dates (everyone else)", base))
+    for override in overrides:
+        dates = {key: getattr(override, key, base[key]) for key in ("due_at", "lock_at")}
+        sets.append((_describe(override), dates))
     if not sets:
         raise NoSafeTime(f"assignment {ident} ('{name}') has no dates for anyone")
     latest: tuple[datetime, str] | None = None
@@ -89,31 +87,16 @@ def last_deadline(assignment: Any, read_overrides: Callable[[], list[Any]]) -> D
     return Deadline(ident, name, latest[0], latest[1], len(overrides), _summary(overrides))
 
 
-def _field(entry: dict, key: str, inherited: Any) -> Any:
-    value = entry.get(key, _MISSING)
-    return inherited if value is _MISSING else value
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _describe(override: Any, entry: dict) -> str:
+def _describe(override: Any) -> str:
     """An override in words: a count of students, a section's name, or a group, never a student's name."""
-    if override is not None:
-        students = getattr(override, "student_ids", None)
-        if students is not None:
-            n = len(students)
-            return f"an extension for {n} student{'s' if n != 1 else ''}"
-        if getattr(override, "course_section_id", None) is not None:
-            return f"the dates of section '{getattr(override, 'title', '') or override.course_section_id}'"
-        if getattr(override, "group_id", None) is not None:
-            return "the dates of a group"
-    if entry.get("set_type") == "CourseSection" and entry.get("title"):
-        return f"the dates of section '{entry['title']}'"
+    students = getattr(override, "student_ids", None)
+    if students is not None:
+        n = len(students)
+        return f"an extension for {n} student{'s' if n != 1 else ''}"
+    if getattr(override, "course_section_id", None) is not None:
+        return f"the dates of section '{getattr(override, 'title', '') or override.course_section_id}'"
+    if getattr(override, "group_id", None) is not None:
+        return "the dates of a group"
     return "an override"
 
 
