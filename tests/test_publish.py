@@ -329,20 +329,28 @@ RECOVERABLE = {
 }
 
 
-@pytest.mark.parametrize("phase", ["before", "after"])
+@pytest.mark.parametrize("phase", ["before", "after", "within an extension", "after the extension"])
 @pytest.mark.parametrize("route, faults", RECOVERABLE.values(), ids=RECOVERABLE.keys())
 def test_passing_faults_are_retried_and_publishing_converges(run, canvas, tmp_path, release, waits, route, faults,
                                                             phase):
     canvas.add_assignment(4321, "Activity 5", due_at=release - timedelta(hours=8))
+    opens = release
+    if "extension" in phase:
+        opens = release + timedelta(days=3)
+        canvas.add_override(4321, students=[42], title="A Student", lock_at=opens)
     target = key_target(tmp_path, key_release=release, assignment_id=4321)
-    canvas.set_now(release - timedelta(minutes=5) if phase == "before" else release + timedelta(minutes=5))
+    moment = {"before": release - timedelta(minutes=5), "after": release + timedelta(minutes=5),
+              "within an extension": release + timedelta(hours=1),
+              "after the extension": opens + timedelta(minutes=5)}[phase]
+    canvas.set_now(moment)
     canvas.inject(route, *faults)
-    run(target)
-    assert_never_open_early(canvas, KEY_PATH, release)
-    if phase == "before":
+    _, out = run(target)
+    assert_never_open_early(canvas, KEY_PATH, opens)
+    assert "A Student" not in out
+    if moment < opens:
         assert canvas.files == {}
     else:
-        assert_published_once(canvas, release, target.files[0].path.read_bytes())
+        assert_published_once(canvas, opens, target.files[0].path.read_bytes())
 
 
 FATAL = {
@@ -468,3 +476,15 @@ def test_the_server_sends_its_own_clock(canvas):
     canvas.set_now(datetime.fromisoformat("2031-05-06T07:08:09+00:00"))
     answer = requests.get(f"{canvas.url}/api/v1/courses/316365", headers={"Authorization": f"Bearer {TOKEN}"})
     assert answer.headers["Date"] == "Tue, 06 May 2031 07:08:09 GMT"
+
+
+def test_the_clock_takes_the_earliest_time_any_answer_implies():
+    from generator.publish.clock import CanvasClock
+
+    ticks = iter([10.0, 20.0, 30.0])
+    clock = CanvasClock(monotonic=lambda: next(ticks))
+    assert clock.now() is None
+    clock.saw("Thu, 18 Feb 2027 16:00:00 GMT")  # at 10 s
+    clock.saw("Thu, 18 Feb 2027 15:59:55 GMT")  # at 20 s: a server 15 s behind the first
+    assert clock.now() == datetime.fromisoformat("2027-02-18T16:00:05+00:00")  # at 30 s, by the later one
+    clock.saw("not a date")

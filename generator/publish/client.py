@@ -56,7 +56,7 @@ class HttpFailure(Exception):
         return cls(
             status,
             canvas_message(text),
-            retry_after=_seconds(response.headers.get("Retry-After")),
+            retry_after=_seconds(response.headers.get("Retry-After"), response.headers.get("Date")),
             token_rejected=status == 401 and "WWW-Authenticate" in response.headers,
             rate_limited=status == 429 or (status == 403 and "rate limit exceeded" in text.lower()),
         )
@@ -82,8 +82,8 @@ def canvas_message(text: str) -> str:
     return "; ".join(m for m in messages if m)[:200] or " ".join(text.split())[:200]
 
 
-def _seconds(retry_after: str | None) -> float | None:
-    """``Retry-After`` is either seconds or an HTTP date."""
+def _seconds(retry_after: str | None, date: str | None = None) -> float | None:
+    """``Retry-After`` is either seconds or an HTTP date (counted from the answer's own Date)."""
     if not retry_after:
         return None
     try:
@@ -94,7 +94,13 @@ def _seconds(retry_after: str | None) -> float | None:
         when = parsedate_to_datetime(retry_after)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    try:
+        sent = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
+    except (TypeError, ValueError):
+        sent = datetime.now(timezone.utc)
+    if sent.tzinfo is None or when.tzinfo is None:
+        return None
+    return max(0.0, (when - sent).total_seconds())
 
 
 class _Requester(Requester):

@@ -2,8 +2,8 @@
 
 A release time has passed when it has passed on Canvas, which is what students live by: a
 laptop whose clock runs hours or days ahead must not release a key early. Every answer Canvas
-sends carries its time in ``Date`` (RFC 9110, to the second); the clock keeps the latest and
-adds the time elapsed since, on this machine's monotonic clock, which no clock change moves.
+sends carries its time in ``Date`` (RFC 9110, to the second, rounded down); the clock adds the
+time elapsed since, on this machine's monotonic clock, which no change of the wall clock moves.
 Until Canvas has answered, or if it sends no ``Date``, Canvas's time is unknown and nothing
 counts as released.
 """
@@ -21,10 +21,13 @@ SKEW_WORTH_SAYING = timedelta(minutes=1)
 class CanvasClock:
     def __init__(self, monotonic: Callable[[], float] = time.monotonic):
         self._monotonic = monotonic
-        self._seen: tuple[datetime, float] | None = None
+        self._start: datetime | None = None  # Canvas's time at monotonic 0, the earliest any answer implies
 
     def saw(self, date_header: str | None) -> None:
-        """Take the time of one answer (its ``Date`` header); answers without one are ignored."""
+        """Take the time of one answer (its ``Date`` header); answers without one are ignored.
+
+        Of several answers the one implying the earliest time wins: Canvas runs on many servers,
+        and a release counts as passed only when none of them still says otherwise."""
         if not date_header:
             return
         try:
@@ -33,14 +36,15 @@ class CanvasClock:
             return
         if when.tzinfo is None:  # RFC 9110 dates are GMT; -0000 parses as naive
             when = when.replace(tzinfo=timezone.utc)
-        self._seen = (when.astimezone(timezone.utc), self._monotonic())
+        start = when.astimezone(timezone.utc) - timedelta(seconds=self._monotonic())
+        if self._start is None or start < self._start:
+            self._start = start
 
     def now(self) -> datetime | None:
         """Canvas's time now, or None when Canvas has not told it."""
-        if self._seen is None:
+        if self._start is None:
             return None
-        when, at = self._seen
-        return when + timedelta(seconds=max(0.0, self._monotonic() - at))
+        return self._start + timedelta(seconds=self._monotonic())
 
 
 def skew_note(canvas_now: datetime | None, local_now: datetime) -> str | None:

@@ -397,9 +397,10 @@ class _Publication:
             page = self._step(f"creating page '{item.title}'", lambda: pages.create(self.course, item, body))
             self._record(f"wrote page '{item.title}' (/pages/{page.url}), unpublished")
         elif entry.state is State.STALE or getattr(page, "body", None) != body:
+            published = released and bool(getattr(page, "published", False))  # never unpublished in between
             page = self._step(f"updating page '{item.title}'", lambda: pages.update(
-                page, title=item.title, body=body, published=False))
-            self._record(f"updated page '{item.title}' (/pages/{page.url}), unpublished")
+                page, title=item.title, body=body, published=published))
+            self._record(f"updated page '{item.title}' (/pages/{page.url})" + ("" if published else ", unpublished"))
         when = show_time(release, release)
         if released:
             if not getattr(page, "published", False):
