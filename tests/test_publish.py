@@ -14,7 +14,6 @@ import json
 import logging
 import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from canvasapi import Canvas
