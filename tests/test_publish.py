@@ -166,6 +166,11 @@ def test_without_a_date_header_nothing_is_released(config, tmp_path, release, wa
                      environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url}, now=release + timedelta(days=1),
                      retry=RetryPolicy(sleep=waits.append))
         assert server.files == {} and "no Date header" in out.getvalue()
+        released = server.add_file(FOLDER, KEY, b"released key", unlock_at=release)
+        publish_term(term_of(tmp_path, key_target(tmp_path, key_release=release)), dry_run=False, out=out,
+                     environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url}, now=release + timedelta(days=1),
+                     retry=RetryPolicy(sleep=waits.append))
+        assert server.files[released.id].state == "available"  # not known to be early: left alone
     finally:
         server.stop()
 

@@ -86,8 +86,8 @@ class PageSteps:
         names = entry.target.figures_folder
         path = "/".join(names)
         if release is None or not (self._released(release) or self.term.upload_early):
-            if release is None and (self.canvas_now is None or self.canvas_now >= entry.target.key_release):
-                return  # past key_release with no safe time known: leave whatever is there
+            if self.canvas_now is None or (release is None and self.canvas_now >= entry.target.key_release):
+                return  # not certainly before the release: leave whatever is there
             present = [f for f in entry.figures.values() if f is not None]
             if present:
                 self._withdraw(names, present, path)

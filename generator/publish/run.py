@@ -146,12 +146,13 @@ class _Publication(PageSteps):
     done: list[str] = field(default_factory=list)
     course: Course | None = None
     canvas_now: datetime | None = None
+    _blocked_transient: bool = False  # the last assignment read failed as Canvas being down
 
     def run(self, dry_run: bool) -> PublishReport:
         self.course = self._step(f"opening course {self.where.course_id}", self.api.course)
         self.canvas_now = self.clock.now()
         self.records = Records(self.term.record, self.where.course_id)
-        releases, blocked, lines = {}, {}, []
+        releases, blocked, lines, transient = {}, {}, [], False
         for target in self.term.activities:
             release, line, problem = self._key_release(target)
             releases[target.activity] = release
@@ -159,6 +160,7 @@ class _Publication(PageSteps):
                 lines.append(f"{target.activity}: {line}")
             if problem:
                 blocked[target.activity] = problem
+                transient = transient or self._blocked_transient
         items = [self._observe_file(t, i, releases[t.activity]) for t in self.term.activities for i in t.files]
         pages = [self._observe_page(t, releases[t.activity]) for t in self.term.activities if t.page is not None]
         rows = [self._row(i) for i in items] + [self._page_row(p) for p in pages]
@@ -187,15 +189,18 @@ class _Publication(PageSteps):
                                self.canvas_now, tuple(self.done))
         if blocked:
             problems = "\n    - ".join(f"{activity}: {problem}" for activity, problem in blocked.items())
-            raise CanvasError(self._hide(f"the key of {len(blocked)} activit{'y' if len(blocked) == 1 else 'ies'} "
-                                         f"was not uploaded, as no safe time is known:\n    - {problems}"),
-                              hint="fix the assignment in Canvas or [canvas] assignment_id in "
-                                   f"semesters/{self.where.semester}.toml, then run '{self.where.rerun}' again")
+            error = CanvasError(self._hide(f"the key of {len(blocked)} activit{'y' if len(blocked) == 1 else 'ies'} "
+                                           f"was not uploaded, as no safe time is known:\n    - {problems}"),
+                                hint="fix the assignment in Canvas or [canvas] assignment_id in "
+                                     f"semesters/{self.where.semester}.toml, then run '{self.where.rerun}' again")
+            error.transient = transient  # Canvas was down: the --wait loop tries again later
+            raise error
         return report
 
     # when the key may open
 
     def _key_release(self, target: ActivityTarget) -> tuple[datetime | None, str | None, str | None]:
+        self._blocked_transient = False
         if target.assignment_id is None:
             return target.key_release, None, None
         doing = f"reading assignment {target.assignment_id}"
@@ -204,6 +209,7 @@ class _Publication(PageSteps):
             deadline: Deadline = last_deadline(assignment, lambda: with_retries(
                 self.retry, lambda: self.api.overrides(assignment)))
         except HttpFailure as failure:
+            self._blocked_transient = failure.transient
             what, todo = explain(failure, doing, self.where)
             if failure.status == 404:
                 what = f"assignment {target.assignment_id} was not found in course {self.where.course_id} (404)"
@@ -279,7 +285,7 @@ class _Publication(PageSteps):
         folder = self._step(f"making folder '{path}' closed until {show_time(release, release)}",
                             lambda: self._closed_folder(entry.names, Access.opening_at(release)))
         if not (self._released(release) or self.term.upload_early):
-            if entry.remote is not None:
+            if entry.remote is not None and self.canvas_now is not None:  # certainly before its release
                 self._withdraw(entry.names, [entry.remote] + entry.others, entry.where)
             return
         wanted = Access.opening_at(release)
