@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import GeneratorError
+from .errors import ConfigError, GeneratorError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -109,6 +109,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return publish_term(term, dry_run=args.dry_run)
 
     if args.wait:
+        if args.dry_run:
+            raise ConfigError("--wait and --dry-run do not go together", hint="use one of them (WAIT=1 or DRY_RUN=1)")
         return wait_and_publish(build_and_publish)
     build_and_publish()
     return 0

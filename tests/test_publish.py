@@ -492,3 +492,53 @@ def test_the_clock_takes_the_earliest_time_any_answer_implies():
     clock.saw("Thu, 18 Feb 2027 15:59:55 GMT")  # at 20 s: a server 15 s behind the first
     assert clock.now() == datetime.fromisoformat("2027-02-18T16:00:05+00:00")  # at 30 s, by the later one
     clock.saw("not a date")
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_root(tmp_path, monkeypatch):
+    """A project root whose build is the test's: it writes small fake PDFs (no TeX) where make pdf would."""
+    from conftest import make_root
+
+    import generator.build
+
+    root = make_root(tmp_path / "root")
+    built = []
+
+    def fake_build(semester, *, kinds, root, log, figure_formats=("pdf",), **_):
+        out = root / "output" / semester
+        out.mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            (out / f"activity05-{kind}.pdf").write_bytes(f"%PDF-1.5 {kind}\n".encode())
+        built.append((semester, kinds))
+
+    monkeypatch.setattr(generator.build, "build", fake_build)
+    monkeypatch.delenv("CANVAS_API_TOKEN", raising=False)
+    return root, built
+
+
+def test_the_command_narrows_to_an_activity_and_refuses_an_unknown_one(cli_root, capsys):
+    from generator.cli import main
+
+    root, built = cli_root
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring", "--activity", "activity05",
+                 "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"activity05 +activity05-key\.pdf +Answer keys/Activity 05 +not read", out)
+    assert built == [("2027-spring", ("key",))]
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring", "--activity", "activity07",
+                 "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "no activity 'activity07'" in err and "Traceback" not in err and len(built) == 1
+
+
+def test_the_command_without_a_token_says_how_to_make_one(cli_root, capsys):
+    from generator.cli import main
+
+    root, _ = cli_root
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring"]) == 1
+    err = capsys.readouterr().err
+    assert "CANVAS_API_TOKEN is not set" in err and "Traceback" not in err
+    assert main(["publish", "--root", str(root), "--wait", "--dry-run"]) == 2

@@ -65,13 +65,14 @@ def publish_semester(cfg, root: Path, *, activity: str | None = None, **options)
     return publish_term(targets_for(cfg, root, activity), **options)
 
 
-def publish_term(term: Term, *, dry_run: bool, environ: Mapping[str, str] = os.environ, out: TextIO = sys.stdout,
+def publish_term(term: Term, *, dry_run: bool, environ: Mapping[str, str] = os.environ, out: TextIO | None = None,
                  now: datetime | None = None, retry: RetryPolicy = RetryPolicy(),
                  monotonic: Callable[[], float] = time.monotonic) -> PublishReport:
     """Publish what is due and prepare what is not; or, dry, print the table only.
 
     ``now`` is this machine's clock (for saying how far it is from Canvas's; it decides nothing).
     """
+    out = out or sys.stdout
     local_now = now or datetime.now(timezone.utc)
     where = Where(base_url_from(term.base_url, environ), term.course_id, term.semester)
     for target in term.activities:

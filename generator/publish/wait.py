@@ -24,10 +24,11 @@ LONGEST_SLEEP = timedelta(hours=1)
 AFTER_AN_OUTAGE = timedelta(minutes=5)
 
 
-def wait_and_publish(publish: Callable[[], PublishReport], *, out: TextIO = sys.stdout,
+def wait_and_publish(publish: Callable[[], PublishReport], *, out: TextIO | None = None,
                      sleep: Callable[[float], None] = time.sleep,
                      local_now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
     """Run ``publish`` round after round; returns the exit status (0 when nothing is left to wait for)."""
+    out = out or sys.stdout
     try:
         while True:
             try:
