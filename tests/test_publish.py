@@ -542,3 +542,43 @@ def test_the_command_without_a_token_says_how_to_make_one(cli_root, capsys):
     err = capsys.readouterr().err
     assert "CANVAS_API_TOKEN is not set" in err and "Traceback" not in err
     assert main(["publish", "--root", str(root), "--wait", "--dry-run"]) == 2
+
+
+def test_retry_after_is_honoured_and_5xx_back_off(run, canvas, release, waits):
+    canvas.set_now(release + timedelta(minutes=1))
+    canvas.inject("upload_start", too_many_requests(7))
+    canvas.inject("update_file", canvas_error(503, "busy"), canvas_error(503, "busy"), canvas_error(503, "busy"))
+    run()
+    assert waits == [7, 0.01, 0.02, 0.04]
+
+
+def test_a_stale_key_found_on_a_later_page_is_replaced_not_duplicated(config, tmp_path, release, waits):
+    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=release + timedelta(hours=1),
+                        max_per_page=3).start()
+    try:
+        for n in range(10):
+            server.add_file(FOLDER, f"a{n:02}.pdf", b"other", unlock_at=release)
+        old = server.add_file(FOLDER, KEY, b"old key", unlock_at=release)
+        server.add_folder(FOLDER, unlock_at=release)
+        target = key_target(tmp_path, key_release=release)
+        report = publish_term(term_of(tmp_path, target), dry_run=False, out=io.StringIO(), now=server.now,
+                              environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url},
+                              retry=RetryPolicy(sleep=waits.append))
+        assert report.rows[0].state is State.STALE and server.files[old.id].state == "deleted"
+        assert_published_once(server, release, target.files[0].path.read_bytes())
+        assert sum(1 for r in server.requests if r.route == "folder_files") >= 8  # 4 pages, twice
+    finally:
+        server.stop()
+
+
+def test_an_open_folder_is_closed_before_its_release(run, canvas, release):
+    canvas.add_folder(FOLDER)
+    canvas.add_file(FOLDER, "notes.pdf", b"notes")
+    _, out = run()
+    assert "changed folder 'Answer keys/Activity 05' (was: open to students): opens at 2027-02-18T08:00-08:00" in out
+    assert canvas.folder_at(FOLDER).access.unlock_at == release
+
+
+def test_upload_early_says_what_it_relies_on(run, canvas):
+    _, out = run(early=True)
+    assert "upload_early is on" in out and "disable_file_verifier_access" in out

@@ -172,6 +172,9 @@ class _Publication(PageSteps):
                       + (f" ({note})" if note else ""))
         elif note:
             self._say(note)
+        if self.term.upload_early:
+            self._say("upload_early is on: files go up before their release, behind Canvas's locks; that is safe only "
+                      "where the account has disable_file_verifier_access on (docs/canvas.md, section 6)")
         for line in lines:
             self._say(line)
         self._say(format_table(rows))
@@ -324,10 +327,11 @@ class _Publication(PageSteps):
             folder = self.api.create_folder(self.course, names[-1], self._container(names[:-1]), wanted)
             self._record(f"created folder '{path}': {wanted.describe(wanted.unlock_at)}")
             return folder
-        if Access.of(chain[-1]) == wanted:
+        before = Access.of(chain[-1])
+        if before == wanted:
             return chain[-1]
-        folder = self.api.update_folder(chain[-1], wanted)
-        self._record(f"changed folder '{path}' (was: {Access.of(chain[-1]).describe(wanted.unlock_at)}): "
+        folder = self.api.update_folder(chain[-1], wanted)  # canvasapi updates the object in place
+        self._record(f"changed folder '{path}' (was: {before.describe(wanted.unlock_at)}): "
                      f"{wanted.describe(wanted.unlock_at)}")
         return folder
 
