@@ -1,4 +1,8 @@
-"""The key's HTML twin as a Canvas page that opens to students by itself at the key's release.
+"""The key's HTML twin as a Canvas page, written once the key's release has passed.
+
+By default the page (and its figures) reach Canvas only after the key's release, and are
+written published (page_steps.py). With the term's ``upload_early`` it is written before, and
+must stay closed and open on time by itself, as follows.
 
 How a page stays closed, and opens on time. A Canvas page has no "available from" date of its
 own (``unlock_at`` exists for files, folders, assignments and modules, not for pages): it is

@@ -25,6 +25,8 @@ With the term's ``upload_early`` (for accounts whose admins turned legacy verifi
 items are uploaded at once into their closed folders, set to open at the release, as before.
 
 Every step looks before it acts, so a run stopped anywhere is finished by running it again.
+The page's steps are in page_steps.py; the table in plan.py; what is read from the config, in
+targets.py only.
 """
 
 from __future__ import annotations
