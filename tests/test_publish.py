@@ -582,3 +582,13 @@ def test_an_open_folder_is_closed_before_its_release(run, canvas, release):
 def test_upload_early_says_what_it_relies_on(run, canvas):
     _, out = run(early=True)
     assert "upload_early is on" in out and "disable_file_verifier_access" in out
+
+
+def test_a_file_that_cannot_be_read_back_counts_as_stale_and_is_replaced(run, canvas, target, release):
+    canvas.set_now(release + timedelta(minutes=1))
+    old = canvas.add_file(FOLDER, KEY, target.files[0].path.read_bytes(), unlock_at=release)
+    canvas.inject("download", *[canvas_error(500, "Internal server error")] * 5)
+    report, out = run()
+    assert report.rows[0].state is State.STALE and "could not be read back" in out
+    assert canvas.files[old.id].state == "deleted"
+    assert_published_once(canvas, release, target.files[0].path.read_bytes())

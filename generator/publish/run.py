@@ -250,7 +250,12 @@ class _Publication(PageSteps):
     def _state(self, where: str, remote: File, sha: str, release: datetime | None, chain: list[Folder]) -> State:
         known = self.records.sha_of(where, remote.id)
         if known is None:
-            data = self._step(f"reading {remote.display_name} from Canvas to compare it", lambda: self.api.contents(remote))
+            try:
+                data = with_retries(self.retry, lambda: self.api.contents(remote))
+            except HttpFailure as failure:  # unreadable: counted as stale, so it is replaced (or withdrawn)
+                self._say(f"note: {remote.display_name} (file {remote.id}) could not be read back to compare it "
+                          f"({failure.status or 'no answer'}: {failure.message}); it counts as stale")
+                return State.STALE
             known = sha256_of(data)
             if known == sha:
                 self.records.put(where, remote.id, known)
