@@ -71,6 +71,7 @@ class Records:
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
+            os.chmod(temporary, 0o644)  # ids and hashes only; readable by the CI cache step, which is not root
             os.replace(temporary, self.path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
