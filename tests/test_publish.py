@@ -592,3 +592,20 @@ def test_a_file_that_cannot_be_read_back_counts_as_stale_and_is_replaced(run, ca
     assert report.rows[0].state is State.STALE and "could not be read back" in out
     assert canvas.files[old.id].state == "deleted"
     assert_published_once(canvas, release, target.files[0].path.read_bytes())
+
+
+def test_the_command_publishes_what_is_due(cli_root, canvas, release, monkeypatch, capsys):
+    from generator.cli import main
+
+    root, _ = cli_root
+    monkeypatch.setenv("CANVAS_API_TOKEN", TOKEN)
+    monkeypatch.setenv("CANVAS_BASE_URL", canvas.url)
+    canvas.set_now(release - timedelta(days=2))
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring"]) == 0
+    assert canvas.files == {}
+    canvas.set_now(release + timedelta(minutes=3))
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring"]) == 0
+    assert_published_once(canvas, release, b"%PDF-1.5 key\n")
+    assert (root / ".cache" / "2027-spring" / "canvas-uploads.json").is_file()
+    captured = capsys.readouterr()
+    assert TOKEN not in captured.out + captured.err
