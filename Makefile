@@ -11,6 +11,7 @@ ACTIVITY ?=
 ACTIVITY_ARG := $(if $(ACTIVITY),--activity $(ACTIVITY),)
 ARGS := $(SEMESTER_ARG) $(ACTIVITY_ARG)
 DRY_RUN ?=
+WAIT ?=
 SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
 
 .PHONY: pdf handout html all publish test test-fast lint-code lock bench clean setup tex check $(addprefix all-,$(SEMESTERS))
@@ -66,8 +67,9 @@ all: $(addprefix all-,$(SEMESTERS))
 $(addprefix all-,$(SEMESTERS)): all-%: $(TEX_STAMP)
 	@$(PY) -m generator build --semester $* --all-outputs
 
+# Safe at any time: uploads what is due, prepares (closed folders) what is not; WAIT=1 keeps running.
 publish: $(TEX_STAMP)
-	@$(PY) -m generator publish $(ARGS) $(if $(DRY_RUN),--dry-run,)
+	@$(PY) -m generator publish $(ARGS) $(if $(DRY_RUN),--dry-run,) $(if $(WAIT),--wait,)
 
 A11Y_STAMP := tests/a11y/node_modules/.installed
 

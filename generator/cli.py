@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import GeneratorError
+from .errors import ConfigError, GeneratorError
 
 from .paths import ROOT
 
@@ -126,35 +126,34 @@ def _audit_activity(cfg, term, activity, root: Path) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from types import SimpleNamespace
-
     from . import config
     from .build import build
-    from .paths import Paths
-    from .publish import PublishItem, publish_semester
+    from .publish import publish_term, targets_for, wait_and_publish
 
     root = _root(args)
     semester = args.semester or config.newest_semester(root)
     cfg = config.load(config.config_path(root, semester), root)
     for warning in cfg.warnings(args.activity):
         _say(warning)
-    for term in cfg.select(args.activity):
-        kinds = ("key", "handout") if term.canvas.publish_handout else ("key",)
-        build(semester, term.id, kinds=kinds, root=root, log=_say,  # rebuilds only what is stale
-              figure_formats=("pdf", "svg") if term.canvas.publish_page else ("pdf",))
-        if term.canvas.publish_page:
+    targets_for(cfg, root, args.activity)  # an unknown or broken ACTIVITY stops here, before any build
+
+    def build_and_publish():
+        term = targets_for(cfg, root, args.activity)
+        handout = any(f.kind == "handout" for a in term.activities for f in a.files)
+        page = any(a.page is not None for a in term.activities)
+        build(semester, args.activity, kinds=("key", "handout") if handout else ("key",), root=root,
+              log=_say, figure_formats=("pdf", "svg") if page else ("pdf",))  # only what is stale
+        if page:
             from .html import build_html
 
-            build_html(semester, term.id, root=root, log=_say)
-        paths = Paths(root, semester, term.id)
-        items = [PublishItem(paths.document("key", ".pdf"), f"{term.id}-key.pdf", term.key_release)]
-        if term.canvas.publish_handout:
-            items.append(PublishItem(paths.document("handout", ".pdf"), f"{term.id}-handout.pdf",
-                                     term.handout_release))
-        # One activity as the publisher reads a term: its folder and settings beside the course's.
-        canvas = SimpleNamespace(base_url=cfg.canvas.base_url, course_id=cfg.canvas.course_id, **vars(term.canvas))
-        view = SimpleNamespace(semester=semester, course=cfg.course, canvas=canvas, activity=term)
-        publish_semester(view, items, dry_run=args.dry_run)
+            build_html(semester, args.activity, root=root, log=_say)
+        return publish_term(term, dry_run=args.dry_run)
+
+    if args.wait:
+        if args.dry_run:
+            raise ConfigError("--wait and --dry-run do not go together", hint="use one of them (WAIT=1 or DRY_RUN=1)")
+        return wait_and_publish(build_and_publish)
+    build_and_publish()
     return 0
 
 
@@ -213,8 +212,10 @@ def parser() -> argparse.ArgumentParser:
     p = add("build", "build the keys and the handouts")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
-    p = add("publish", "rebuild if stale, then put the key on Canvas, closed until its release time")
-    p.add_argument("--dry-run", action="store_true", help="print the plan; change nothing on Canvas")
+    p = add("publish", "rebuild if stale; put on Canvas what is due, prepare what is not (safe at any time)")
+    p.add_argument("--dry-run", action="store_true", help="print the table; change nothing on Canvas")
+    p.add_argument("--wait", action="store_true",
+                   help="keep running: sleep until the next release of the term, publish it, repeat (Ctrl-C stops)")
     p = sub.add_parser("diff", help="what changed between two semesters' keys, for review before publishing",
                        description="Compare two semesters: header, dates, question parameters and every "
                                    "number on the key with its source (builds stale keys first).")

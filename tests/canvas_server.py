@@ -10,6 +10,24 @@ Student access follows Canvas: an item is open when it is not ``locked`` (unpubl
 open by the same rule. ``hidden`` only keeps an item out of listings and protects nothing.
 New files, and folders made by an upload's or a folder's ``parent_folder_path``, start open.
 
+Legacy verifiers, as Canvas's own code has them: ``GET /api/v1/files/:id`` answers a file's
+``uuid`` to anyone in the course who may read it, locked or not (lib/api/v1/attachment.rb,
+attachment_json), and ``/files/:id/download?verifier=<uuid>`` sends the file past every lock
+(app/models/attachments/verification.rb: ``return true if verifier == attachment.uuid``, checked
+in FilesController#show before any lock); a deleted file answers 404. So while
+``legacy_verifiers`` is on (the default; off models ``disable_file_verifier_access``), the audit
+counts every uploaded file as open to students, whatever its locks say.
+
+Canvas's clock: every answer carries a ``Date`` header from the server's clock, which a test
+sets, independently of this machine's.
+
+Assignments (AssignmentsApiController#show, lib/api/v1/assignment.rb): ``include[]=overrides``
+adds the active overrides (teachers only); ``all_dates=true`` (a plain parameter of show, not an
+``include[]``) adds ``all_dates`` while there are fewer than 25 active overrides, and
+``all_dates_count`` from 25 on. An override's JSON has ``due_at``/``lock_at`` only when it
+overrides them (lib/api/v1/assignment_override.rb). ``GET .../overrides`` is paginated here with
+Link headers (Api.paginate's shape), a superset of Canvas versions that answer it in one page.
+
 Pages follow Canvas's WikiPage: a student sees a page only when it is published. A future
 ``publish_at`` (with the root account's Scheduled Page Publication feature, on by default here)
 unpublishes the page and publishes it at that time; a past one publishes it at once; an
@@ -21,6 +39,7 @@ from __future__ import annotations
 
 import email.parser
 import email.policy
+import email.utils
 import hashlib
 import hmac
 import itertools
@@ -156,6 +175,27 @@ class WikiPage:
         return bool(feature_on and self.scheduled and self.publish_at is not None and self.publish_at <= now)
 
 
+@dataclass
+class Override:
+    id: int
+    title: str
+    dates: dict[str, datetime | None]  # only the dates it overrides: due_at, lock_at, unlock_at
+    student_ids: list[int] | None = None
+    course_section_id: int | None = None
+    group_id: int | None = None
+
+
+@dataclass
+class AssignmentRecord:
+    id: int
+    name: str
+    due_at: datetime | None
+    lock_at: datetime | None
+    unlock_at: datetime | None = None
+    only_visible_to_overrides: bool = False
+    overrides: list[Override] = field(default_factory=list)
+
+
 @dataclass(frozen=True)
 class RecordedRequest:
     method: str
@@ -202,7 +242,8 @@ class FakeCanvas:
     """One course's Files on 127.0.0.1 at a random port, with a clock the test controls."""
 
     def __init__(self, *, token: str, course_id: int, now: datetime, upload_confirm: str = "redirect",
-                 max_per_page: int = 100, quota: int = 500_000_000, scheduled_page_publication: bool = True):
+                 max_per_page: int = 100, quota: int = 500_000_000, scheduled_page_publication: bool = True,
+                 legacy_verifiers: bool = True, student_token: str = "student-token", send_date: bool = True):
         if upload_confirm not in ("redirect", "created"):
             raise ValueError(upload_confirm)
         self.token = token
@@ -215,6 +256,11 @@ class FakeCanvas:
         self.files: dict[int, StoredFile] = {}
         self.pages: dict[str, WikiPage] = {}
         self.scheduled_page_publication = scheduled_page_publication
+        self.legacy_verifiers = legacy_verifiers
+        self.student_token = student_token
+        self.send_date = send_date
+        self.assignments: dict[int, AssignmentRecord] = {}
+        self.sections: dict[int, str] = {}
         self.requests: list[RecordedRequest] = []
         self.audit: list[AuditEntry] = []
         self._uploads: dict[str, tuple[int, dict[str, str]]] = {}
@@ -315,6 +361,40 @@ class FakeCanvas:
             self.pages[page.url] = page
             return page
 
+    def add_assignment(self, assignment_id: int, name: str, *, due_at: datetime | None, lock_at: datetime | None = None,
+                       only_visible_to_overrides: bool = False) -> AssignmentRecord:
+        with self._lock:
+            record = AssignmentRecord(assignment_id, name, due_at, lock_at,
+                                      only_visible_to_overrides=only_visible_to_overrides)
+            self.assignments[assignment_id] = record
+            return record
+
+    def add_override(self, assignment_id: int, *, students: list[int] | None = None, section: str | None = None,
+                     group_id: int | None = None, title: str | None = None, **dates: datetime | None) -> Override:
+        """An override of the dates named in ``dates`` (due_at, lock_at, unlock_at; None removes one)."""
+        with self._lock:
+            section_id = None
+            if section is not None:
+                section_id = next((i for i, n in self.sections.items() if n == section), None) or next(self._ids)
+                self.sections[section_id] = section
+            override = Override(next(self._ids), title or section or ("Group" if group_id else "Student names"),
+                                dict(dates), students, section_id, group_id)
+            self.assignments[assignment_id].overrides.append(override)
+            return override
+
+    def student_download(self, file_id: int) -> bytes | None:
+        """What a student gets by the legacy-verifier route, over real HTTP: the file's bytes or None."""
+        import requests
+
+        answer = requests.get(f"{self.url}/api/v1/files/{file_id}",
+                              headers={"Authorization": f"Bearer {self.student_token}"}, timeout=10)
+        if answer.status_code != 200:
+            return None
+        uuid = answer.json().get("uuid")
+        download = requests.get(f"{self.url}/files/{file_id}/download", params={"verifier": uuid, "download_frd": 1},
+                                timeout=10)
+        return download.content if download.status_code == 200 else None
+
     # the model
 
     def _new_folder(self, name: str, parent_id: int | None, access: Access) -> Folder:
@@ -363,18 +443,24 @@ class FakeCanvas:
                       key=lambda f: (f.display_name, f.id))
 
     def _openable(self, now: datetime) -> frozenset[str]:
-        """Paths of files a student could open now. Data not yet confirmed counts: it is stored."""
+        """Paths of files a student could open now. Data not yet confirmed counts: it is stored.
+
+        With legacy verifiers, every stored file is open: its uuid opens it past any lock."""
         now = now.astimezone(timezone.utc)
         paths = set()
         for stored in self.files.values():
-            if not stored.has_data or not stored.access.open_at(now):
+            if not stored.has_data or stored.state == "deleted":
                 continue
-            chain = self._folder_chain(self.folders[stored.folder_id])
-            if all(f.access.open_at(now) and not f.deleted for f in chain):
+            if self.legacy_verifiers or self._open_by_locks(stored, now):
                 paths.add(self.path_of_file(stored))
         paths.update(f"pages/{url}" for url, page in self.pages.items()
                      if page.visible_at(now, self.scheduled_page_publication))
         return frozenset(paths)
+
+    def _open_by_locks(self, stored: StoredFile, now: datetime) -> bool:
+        if not stored.access.open_at(now):
+            return False
+        return all(f.access.open_at(now) and not f.deleted for f in self._folder_chain(self.folders[stored.folder_id]))
 
     def _finish_upload(self, stored: StoredFile) -> None:
         """Canvas's handle_duplicates: overwrite replaces a same-named file and copies its access."""
@@ -418,16 +504,19 @@ class FakeCanvas:
             "files_url": f"{self.url}/api/v1/folders/{folder.id}/files",
         }
 
-    def file_json(self, stored: StoredFile) -> dict[str, Any]:
+    def file_json(self, stored: StoredFile, *, student: bool = False) -> dict[str, Any]:
+        locked_for_student = student and not self._open_by_locks(stored, self.now)
+        url = "" if locked_for_student else \
+            f"{self.url}/files/{stored.id}/download?download_frd=1&verifier={stored.uuid}"
         return {
             "id": stored.id, "uuid": stored.uuid, "folder_id": stored.folder_id,
             "display_name": stored.display_name, "filename": stored.display_name,
             "upload_status": "success", "content-type": stored.content_type,
-            "url": f"{self.url}/files/{stored.id}/download?download_frd=1&verifier={stored.uuid}",
+            "url": url,
             "size": stored.size, "created_at": _time(stored.created_at), "updated_at": _time(stored.updated_at),
             "modified_at": _time(stored.updated_at), "unlock_at": _time(stored.access.unlock_at),
             "lock_at": _time(stored.access.lock_at), "locked": stored.access.locked,
-            "hidden": stored.access.hidden, "hidden_for_user": False, "locked_for_user": False,
+            "hidden": stored.access.hidden, "hidden_for_user": False, "locked_for_user": locked_for_student,
             "thumbnail_url": None, "mime_class": "pdf", "media_entry_id": None,
         }
 
@@ -574,6 +663,87 @@ class FakeCanvas:
         return Reply(200, self.file_json(stored))
 
 
+    def delete_file(self, m: re.Match, params: dict) -> Reply:
+        stored = self._live_file(m["file"])
+        stored.state = "deleted"
+        return Reply(200, self.file_json(stored))
+
+    def download(self, m: re.Match, params: dict, *, teacher: bool) -> Reply:
+        """FilesController#show: a deleted file is 404; a valid verifier (or a teacher) gets the bytes."""
+        stored = self.files.get(int(m["file"]))
+        if stored is None or not stored.has_data or stored.state == "deleted":
+            raise CanvasFailure(404, {"errors": [{"message": "This file has been deleted"}]})
+        if teacher or (self.legacy_verifiers and params.get("verifier") == stored.uuid) \
+                or self._open_by_locks(stored, self.now):
+            return Reply(200, stored.content or b"", content_type=stored.content_type)
+        raise CanvasFailure(401, {"errors": [{"message": "user not authorized to perform that action"}]})
+
+    # Assignments (AssignmentsApiController#show, AssignmentOverridesController#index)
+
+    def _assignment(self, m: re.Match) -> AssignmentRecord:
+        self._course(m["course"])
+        record = self.assignments.get(int(m["assignment"]))
+        if record is None:
+            raise _not_found()
+        return record
+
+    def override_json(self, record: AssignmentRecord, override: Override) -> dict[str, Any]:
+        json_ = {"id": override.id, "assignment_id": record.id, "title": override.title}
+        for key, value in override.dates.items():
+            json_[key] = _time(value)
+            if key == "due_at":
+                json_.update(all_day=False, all_day_date=value.date().isoformat() if value else None)
+        if override.student_ids is not None:
+            json_["student_ids"] = list(override.student_ids)
+        elif override.group_id is not None:
+            json_["group_id"] = override.group_id
+        else:
+            json_["course_section_id"] = override.course_section_id
+        return json_
+
+    def get_assignment(self, m: re.Match, params: dict) -> Reply:
+        record = self._assignment(m)
+        body = {"id": record.id, "name": record.name, "course_id": self.course_id, "due_at": _time(record.due_at),
+                "lock_at": _time(record.lock_at), "unlock_at": _time(record.unlock_at), "published": True,
+                "only_visible_to_overrides": record.only_visible_to_overrides,
+                "has_overrides": bool(record.overrides), "html_url": f"{self.url}/courses/{self.course_id}"
+                f"/assignments/{record.id}"}
+        includes = params.get("include[]", "").split(",")
+        if "overrides" in includes:
+            body["overrides"] = [self.override_json(record, o) for o in record.overrides]
+        if _boolean(params.get("all_dates", "") or "false"):
+            if len(record.overrides) < 25:  # Setting assignment_all_dates_too_many_threshold
+                dates = [self._dates_hash(record, o) for o in record.overrides]
+                if not record.only_visible_to_overrides:
+                    dates.append({"base": True, "due_at": _time(record.due_at), "unlock_at": _time(record.unlock_at),
+                                  "lock_at": _time(record.lock_at)})
+                body["all_dates"] = dates
+            else:
+                body["all_dates_count"] = len(record.overrides)
+        return Reply(200, body)
+
+    def _dates_hash(self, record: AssignmentRecord, override: Override) -> dict[str, Any]:
+        """AssignmentOverride#as_hash, sliced (formatted_dates_hash): every date column, null where the
+        override does not override it, so it cannot tell an inherited date from a removed one."""
+        entry: dict[str, Any] = {"id": override.id, "title": override.title,
+                                 "set_type": "ADHOC" if override.student_ids is not None else
+                                 "Group" if override.group_id is not None else "CourseSection"}
+        for key in ("due_at", "unlock_at", "lock_at"):
+            entry[key] = _time(override.dates.get(key))
+        return entry
+
+    def list_overrides(self, m: re.Match, params: dict) -> Reply:
+        record = self._assignment(m)
+        items = [self.override_json(record, o) for o in record.overrides]
+        per_page = max(1, min(int(params.get("per_page", 10)), self.max_per_page))
+        page = max(1, int(params.get("page", 1)))
+        last = max(1, -(-len(items) // per_page))
+        base = f"{self.url}/api/v1/courses/{self.course_id}/assignments/{record.id}/overrides"
+        link = lambda n, rel: f'<{base}?{urlencode({"page": n, "per_page": per_page})}>; rel="{rel}"'  # noqa: E731
+        links = [link(page, "current")] + ([link(page + 1, "next")] if page < last else [])
+        links += [link(1, "first"), link(last, "last")]
+        return Reply(200, items[(page - 1) * per_page: page * per_page], headers={"Link": ",".join(links)})
+
     # Pages (WikiPagesApiController, WikiPage#process_publish_at)
 
     def page_json(self, page: WikiPage) -> dict[str, Any]:
@@ -666,6 +836,13 @@ ROUTES: list[tuple[str, str, re.Pattern, Callable, bool]] = [
      FakeCanvas.create_success, False),
     ("GET", "get_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.get_file, True),
     ("PUT", "update_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.update_file, True),
+    ("DELETE", "delete_file", re.compile(r"/api/v1/files/(?P<file>\d+)"), FakeCanvas.delete_file, True),
+    ("GET", "download", re.compile(r"(?:/courses/\d+)?/files/(?P<file>\d+)/download"), FakeCanvas.download, False),
+    ("GET", "get_assignment", re.compile(r"/api/v1/courses/(?P<course>\d+)/assignments/(?P<assignment>\d+)"),
+     FakeCanvas.get_assignment, True),
+    ("GET", "list_overrides",
+     re.compile(r"/api/v1/courses/(?P<course>\d+)/assignments/(?P<assignment>\d+)/overrides"),
+     FakeCanvas.list_overrides, True),
     ("GET", "get_page", re.compile(r"/api/v1/courses/(?P<course>\d+)/pages/(?P<page>[^/]+)"), FakeCanvas.get_page, True),
     ("PUT", "update_page", re.compile(r"/api/v1/courses/(?P<course>\d+)/pages/(?P<page>[^/]+)"),
      FakeCanvas.update_page, True),
@@ -690,6 +867,18 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_PUT(self) -> None:
         self._serve("PUT")
+
+    def do_DELETE(self) -> None:
+        self._serve("DELETE")
+
+    def date_time_string(self, timestamp=None) -> str:
+        """The Date header from the server's clock (the test's), not this machine's."""
+        return email.utils.format_datetime(self.canvas.now.astimezone(timezone.utc), usegmt=True)
+
+    def send_header(self, keyword: str, value: str) -> None:
+        if keyword.lower() == "date" and not self.canvas.send_date:
+            return
+        super().send_header(keyword, value)
 
     def _serve(self, method: str) -> None:
         canvas = self.canvas
@@ -719,9 +908,15 @@ class _Handler(BaseHTTPRequestHandler):
             if route is None:
                 raise _not_found()
             authorization = self.headers.get("Authorization")
+            if authorization == f"Bearer {canvas.student_token}":  # a student: may read a file's JSON only
+                if route != "get_file":
+                    return Reply(401, {"errors": [{"message": "user not authorized to perform that action"}]})
+                return Reply(200, canvas.file_json(canvas._live_file(match["file"]), student=True))
             if (needs_token or authorization) and authorization != f"Bearer {canvas.token}":
                 return Reply(401, {"errors": [{"message": "Invalid access token."}]},
                              headers={"WWW-Authenticate": 'Bearer realm="canvas-lms"'})
+            if route == "download":
+                return endpoint(canvas, match, _params(query, "", b""), teacher=authorization is not None)
             if route == "upload_data":
                 return endpoint(canvas, match, _multipart(self.headers.get("Content-Type", ""), body))
             return endpoint(canvas, match, _params(query, self.headers.get("Content-Type", ""), body))
@@ -763,7 +958,11 @@ def _route(method: str, path: str):
 
 
 def _params(query: str, content_type: str, body: bytes) -> dict[str, str]:
-    params = dict(parse_qsl(query, keep_blank_values=True))
+    """The request's parameters; a repeated ``name[]`` (like include[]) keeps every value, joined by ','."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    params = dict(pairs)
+    for name in {k for k, _ in pairs if k.endswith("[]")}:
+        params[name] = ",".join(v for k, v in pairs if k == name)
     if body and content_type.startswith("application/json"):
         params.update({k: _form_value(v) for k, v in json.loads(body).items()})
     elif body:
@@ -834,3 +1033,49 @@ def _page_url(title: str, taken: set[str]) -> str:
 
 def _split(path: str) -> list[str]:
     return [part for part in path.split("/") if part]
+
+
+# --- targets for the publish tests ---------------------------------------------------------
+
+
+def key_target(tmp: Path, *, activity: str = "activity05", folder: str = "Answer keys/Activity 05",
+               key_release: datetime, handout_release: datetime | None = None, assignment_id: int | None = None,
+               page: bool = False, content: bytes | None = None):
+    """An activity's target with small fake files under ``tmp/output`` (no TeX needed)."""
+    from generator.publish import ActivityTarget, FileTarget, PageTarget
+    from generator.publish.targets import folder_names
+
+    out = tmp / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    key = out / f"{activity}-key.pdf"
+    key.write_bytes(content if content is not None else f"%PDF-1.5\n% {activity} key\n\x00\xff\r\n%%EOF\n".encode())
+    files = [FileTarget("key", key, key.name, key_release)]
+    if handout_release is not None:
+        handout = out / f"{activity}-handout.pdf"
+        handout.write_bytes(f"%PDF-1.5\n% {activity} questions\n%%EOF\n".encode())
+        files.append(FileTarget("handout", handout, handout.name, handout_release))
+    page_target = None
+    if page:
+        figures = out / f"{activity}-key-figures"
+        figures.mkdir(exist_ok=True)
+        (figures / "logistic_family-0123abcd.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
+        (figures / "momentum-4567cdef.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><g/></svg>')
+        body = out / f"{activity}-key.canvas.html"
+        body.write_text(PAGE_BODY.replace("activity05-key-figures", f"{activity}-key-figures"))
+        page_target = PageTarget(f"Activity {activity[-2:].lstrip('0')}: Gradient Descent, answer key", body, figures)
+    return ActivityTarget(activity, folder_names(folder), key_release, tuple(files), assignment_id, page_target)
+
+
+def term_of(tmp: Path, *activities, course_id: int = 316365, upload_early: bool = False):
+    from generator.publish import Term
+
+    return Term("2027-spring", "https://canvas.example.edu", course_id, upload_early, tuple(activities),
+                tmp / ".cache" / "2027-spring" / "canvas-uploads.json")
+
+
+PAGE_BODY = ('<div class="sheet" lang="en"><h2 id="problem:least_squares">Problem 1</h2>'
+             '<p>The loss <math display="inline"><mi>L</mi><mo>=</mo><mn>12.366904</mn></math></p>'
+             '<figure><img class="image" src="activity05-key-figures/logistic_family-0123abcd.svg" '
+             'alt="Curves of Pr"></figure>'
+             '<figure><img class="image" src="activity05-key-figures/momentum-4567cdef.svg" alt="Bars of w_k">'
+             '</figure></div>')

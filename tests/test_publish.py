@@ -1,24 +1,27 @@
 """Publishing to Canvas, against a local Canvas-like server over real HTTP (canvasapi unmodified).
 
-The server records, after every request, which files a student could open at its clock; every
-test checks that the key was never among them before its release time.
+The server models what Canvas's code does: a file's uuid in ``GET /api/v1/files/:id``, and
+downloads with ``verifier=<uuid>`` past every lock, so its audit (taken after every request,
+at the server's clock) counts every uploaded file as open. Every test checks that the key was
+never on the server before its release; the server's clock is set apart from this machine's.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import logging
+import re
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from canvasapi import Canvas
 
-from canvas_server import (NOT_FOUND, NOW, FakeCanvas, canvas_error, dropped, invalid_token, quota_exceeded,
-                           rate_limited_403, too_many_requests)
-from generator.errors import CanvasError
-from generator.publish import PublishItem, RetryPolicy, publish_semester
+from canvas_server import (NOT_FOUND, NOW, FakeCanvas, canvas_error, dropped, invalid_token, key_target,
+                           quota_exceeded, rate_limited_403, term_of, too_many_requests)
+from generator.errors import CanvasError, ConfigError
+from generator.publish import RetryPolicy, State, publish_term, targets_for
 
 TOKEN = "7~cnvsTESTtoken-q8Lw-9ZxW"
 FOLDER = "Answer keys/Activity 05"
@@ -29,7 +32,6 @@ HANDOUT_PATH = f"{HANDOUT_FOLDER}/activity05-handout.pdf"
 RERUN = "make publish SEMESTER=2027-spring"
 
 
-
 @pytest.fixture
 def canvas(config):
     server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=NOW).start()
@@ -38,179 +40,280 @@ def canvas(config):
 
 
 @pytest.fixture
-def key_pdf(tmp_path) -> Path:
-    path = tmp_path / "output" / KEY
-    path.parent.mkdir()
-    path.write_bytes(b"%PDF-1.5\n% answer key\n\x00\xff\r\n%%EOF\n")
-    return path
-
-
-@pytest.fixture
 def waits() -> list[float]:
     return []
 
 
 @pytest.fixture
-def run(config, canvas, key_pdf, waits, release):
-    """Publish the key (or given items) to the fake Canvas; returns (report, printed text)."""
+def target(tmp_path, release):
+    return key_target(tmp_path, key_release=release)
 
-    def publish(items=None, *, dry_run=False, environ=None, now=NOW, cfg=None):
+
+@pytest.fixture
+def run(canvas, tmp_path, target, waits):
+    """Publish to the fake Canvas; ``now`` is this machine's clock (by default the server's)."""
+
+    def publish(*targets, dry_run=False, environ=None, now=None, early=False):
         out = io.StringIO()
-        report = publish_semester(
-            cfg or config, items or [PublishItem(key_pdf, KEY, release)], dry_run=dry_run,
+        term = term_of(tmp_path, *(targets or (target,)), upload_early=early)
+        report = publish_term(
+            term, dry_run=dry_run, out=out, now=now or canvas.now,
             environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": canvas.url} if environ is None else environ,
-            out=out, now=now,
             retry=RetryPolicy(attempts=5, first_delay=0.01, max_delay=0.05, longest_retry_after=60, sleep=waits.append))
         return report, out.getvalue()
 
     return publish
 
 
-def failing(run, **kwargs) -> CanvasError:
+def failing(run, *args, **kwargs) -> CanvasError:
     with pytest.raises(CanvasError) as caught:
-        run(**kwargs)
+        run(*args, **kwargs)
     return caught.value
 
 
 def assert_never_open_early(canvas: FakeCanvas, path: str, release: datetime) -> None:
-    checked = [entry for entry in canvas.audit if entry.at < release]
-    assert checked, "the audit recorded no request before the release time"
-    for entry in checked:
-        assert path not in entry.openable, f"students could open {path} after {entry.request}"
+    """No request left the file on the server before ``release`` (by the server's clock)."""
+    for entry in canvas.audit:
+        if entry.at < release:
+            assert path not in entry.openable, f"students could open {path} after {entry.request}"
 
 
-def assert_published_once(canvas: FakeCanvas, release: datetime, content: bytes) -> None:
-    """One folder, one file of that name, both opening at the release."""
-    assert canvas.subfolders("Answer keys").count("Activity 05") == 1
-    folder = canvas.folder_at(FOLDER)
+def assert_published_once(canvas: FakeCanvas, release: datetime, content: bytes, path: str = KEY_PATH) -> None:
+    """One folder, one file of that name, open now, with these bytes."""
+    folder_path, name = path.rsplit("/", 1)
+    parent_path, folder_name = folder_path.rsplit("/", 1)
+    assert canvas.subfolders(parent_path).count(folder_name) == 1
+    folder = canvas.folder_at(folder_path)
     assert (folder.access.locked, folder.access.unlock_at, folder.access.lock_at) == (False, release, None)
-    keys = [f for f in canvas.files_in(FOLDER) if f.display_name.startswith("activity05-key")]
-    assert [f.display_name for f in keys] == [KEY]
-    assert keys[0].content == content
-    access = keys[0].access
-    assert (access.locked, access.unlock_at, access.lock_at, access.hidden) == (False, release, None, False)
+    same = [f for f in canvas.files_in(folder_path) if f.display_name.startswith(name.rsplit(".", 1)[0])]
+    assert [f.display_name for f in same] == [name]
+    assert same[0].content == content
+    assert canvas._open_by_locks(same[0], canvas.now)
+    assert canvas.student_download(same[0].id) == content
 
 
-# --- the normal course of things -----------------------------------------------------------
+# --- nothing before its time -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("upload_confirm", ["redirect", "created"])
-def test_first_publish_creates_the_folder_closed_and_schedules_the_key(config, key_pdf, release, upload_confirm,
-                                                                       waits):
-    canvas = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=NOW, upload_confirm=upload_confirm).start()
-    try:
-        out = io.StringIO()
-        report = publish_semester(config, [PublishItem(key_pdf, KEY, release)], dry_run=False,
-                                  environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": canvas.url}, out=out,
-                                  now=NOW, retry=RetryPolicy(sleep=waits.append))
-        assert_published_once(canvas, release, key_pdf.read_bytes())
-        assert_never_open_early(canvas, KEY_PATH, release)
-        assert [(p.remote_name, p.folder, p.opens_at) for p in report.published] == [(KEY, FOLDER, release)]
-        assert report.published[0].file_id == canvas.files_in(FOLDER)[0].id
-        assert not report.dry_run and waits == []
-        assert "verified: activity05-key.pdf" in out.getvalue()
-        routes = [r.route for r in canvas.requests]
-        assert "course_upload_start" not in routes  # never an upload that creates open folders
-        assert routes.index("create_folder") < routes.index("upload_start")
-    finally:
-        canvas.stop()
+@pytest.mark.parametrize("before", [timedelta(days=2), timedelta(minutes=5), timedelta(seconds=1)],
+                         ids=["two days", "five minutes", "one second"])
+def test_before_the_release_the_folder_is_prepared_and_nothing_uploaded(run, canvas, release, before):
+    canvas.set_now(release - before)
+    report, out = run()
+    assert canvas.files == {}  # nothing stored at all: no uuid exists to leak
+    folder = canvas.folder_at(FOLDER)
+    assert (folder.access.locked, folder.access.unlock_at) == (False, release)  # closed until then
+    assert report.rows[0].state is State.MISSING and report.rows[0].pending
+    assert "2027-02-18T08:00-08:00" in report.rows[0].goes_up
+    assert "Next release: activity05-key.pdf of activity05 at 2027-02-18T08:00-08:00" in out
+    assert {r.route for r in canvas.requests} >= {"create_folder"} and "upload_start" not in \
+        {r.route for r in canvas.requests}
+    assert report.next_release == release
 
 
-def test_the_key_opens_by_itself_at_the_release_time(run, canvas, release):
+def test_after_the_release_the_key_goes_up_open_and_exactly_once(run, canvas, target, release):
+    canvas.set_now(release - timedelta(days=2))
     run()
-    requests_made = len(canvas.requests)
-    assert not canvas.student_can_open(KEY_PATH, at=release - timedelta(seconds=1))
-    canvas.set_now(release)
-    assert canvas.student_can_open(KEY_PATH)
-    canvas.set_now(release + timedelta(days=30))
-    assert canvas.student_can_open(KEY_PATH)
-    assert len(canvas.requests) == requests_made  # nobody touched Canvas
-
-
-def test_publishing_again_replaces_the_file_in_place_with_the_same_settings(run, canvas, key_pdf, release):
-    first, _ = run()
-    key_pdf.write_bytes(b"%PDF-1.5\n% corrected key\n%%EOF\n")
-    second, out = run()
-    assert_published_once(canvas, release, key_pdf.read_bytes())
-    assert f"replace {KEY} in '{FOLDER}' (now file {first.published[0].file_id})" in out
-    assert "keep folder 'Answer keys/Activity 05' as it is" in out
-    writes = [r.route for r in canvas.requests[-12:] if r.route in ("create_folder", "update_folder")]
-    assert writes == []  # the folder was already right: left alone
-    assert second.published[0].opens_at == first.published[0].opens_at
+    canvas.set_now(release + timedelta(minutes=1))
+    report, out = run()
+    assert_published_once(canvas, release, target.files[0].path.read_bytes())
     assert_never_open_early(canvas, KEY_PATH, release)
+    assert "verified: activity05-key.pdf in 'Answer keys/Activity 05' is open to students" in out
+    assert report.next_release is None and "Nothing is waiting for its release" in out
+    again, out = run()
+    assert again.rows[0].state is State.RELEASED and again.done == ()
+    assert "Nothing needed changing on Canvas" in out
+    assert_published_once(canvas, release, target.files[0].path.read_bytes())
 
 
-def test_an_existing_open_folder_is_closed_before_the_upload(run, canvas, release):
-    canvas.add_folder(FOLDER)
-    canvas.add_file(FOLDER, "notes.pdf", b"notes")
-    assert canvas.student_can_open(f"{FOLDER}/notes.pdf")
-    _, out = run()
-    assert "close folder 'Answer keys/Activity 05' (now: open to students) until 2027-02-18T08:00-08:00" in out
-    assert "1 other file(s) in it too: notes.pdf" in out
-    routes = [r.route for r in canvas.requests]
-    assert routes.index("update_folder") < routes.index("upload_start")
-    assert_published_once(canvas, release, canvas.files_in(FOLDER)[0].content)
-    assert_never_open_early(canvas, KEY_PATH, release)
+def test_a_changed_key_after_release_is_stale_and_replaced_in_place(run, canvas, target, release):
+    canvas.set_now(release + timedelta(hours=1))
+    run()
+    first = canvas.files_in(FOLDER)[0]
+    target.files[0].path.write_bytes(b"%PDF-1.5\n% corrected key\n%%EOF\n")
+    report, out = run()
+    assert report.rows[0].state is State.STALE
+    assert_published_once(canvas, release, b"%PDF-1.5\n% corrected key\n%%EOF\n")
+    assert canvas.files[first.id].state == "deleted"  # the old one was replaced, not kept beside it
 
 
-def test_an_unpublished_folder_is_set_to_open_by_itself(run, canvas, release):
-    canvas.add_folder(FOLDER, locked=True)
-    _, out = run()
-    assert "change folder 'Answer keys/Activity 05' (now: unpublished (locked), so it never opens by itself) " \
-           "to be closed until 2027-02-18T08:00-08:00, then open by itself" in out
-    assert canvas.folder_at(FOLDER).access.locked is False
-    canvas.set_now(release)
-    assert canvas.student_can_open(KEY_PATH)
+@pytest.mark.parametrize("skew", [timedelta(days=3), timedelta(hours=5), timedelta(minutes=2)])
+def test_a_clock_running_ahead_releases_nothing_early(run, canvas, release, skew):
+    canvas.set_now(release - timedelta(minutes=1))
+    report, out = run(now=release + skew)  # this machine thinks the release has passed
+    assert canvas.files == {} and report.rows[0].state is State.MISSING
+    assert "ahead of Canvas's; Canvas's time decides what is released" in out
 
 
-def test_an_existing_key_found_on_a_later_page_is_replaced_not_duplicated(config, key_pdf, release, waits):
-    canvas = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=NOW, max_per_page=3).start()
+def test_a_clock_running_behind_does_not_hold_back_a_released_key(run, canvas, target, release):
+    canvas.set_now(release + timedelta(minutes=10))
+    _, out = run(now=release - timedelta(days=1))
+    assert "behind Canvas's" in out
+    assert_published_once(canvas, release, target.files[0].path.read_bytes())
+
+
+def test_clocks_within_a_minute_are_not_mentioned(run, canvas):
+    _, out = run(now=canvas.now + timedelta(seconds=40))
+    assert "Canvas's time decides" not in out
+
+
+def test_without_a_date_header_nothing_is_released(config, tmp_path, release, waits):
+    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=release + timedelta(days=1),
+                        send_date=False).start()
     try:
-        for n in range(10):
-            canvas.add_file(FOLDER, f"a{n:02}.pdf", b"other", unlock_at=release)
-        old = canvas.add_file(FOLDER, KEY, b"old key", unlock_at=release)
-        canvas.add_folder(FOLDER, unlock_at=release)
         out = io.StringIO()
-        publish_semester(config, [PublishItem(key_pdf, KEY, release)], dry_run=False, out=out, now=NOW,
-                         environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": canvas.url},
-                         retry=RetryPolicy(sleep=waits.append))
-        assert f"(now file {old.id})" in out.getvalue()
-        assert_published_once(canvas, release, key_pdf.read_bytes())
-        assert sum(1 for r in canvas.requests if r.route == "folder_files") >= 8  # 4 pages, twice
+        publish_term(term_of(tmp_path, key_target(tmp_path, key_release=release)), dry_run=False, out=out,
+                     environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url}, now=release + timedelta(days=1),
+                     retry=RetryPolicy(sleep=waits.append))
+        assert server.files == {} and "no Date header" in out.getvalue()
+        released = server.add_file(FOLDER, KEY, b"released key", unlock_at=release)
+        publish_term(term_of(tmp_path, key_target(tmp_path, key_release=release)), dry_run=False, out=out,
+                     environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url}, now=release + timedelta(days=1),
+                     retry=RetryPolicy(sleep=waits.append))
+        assert server.files[released.id].state == "available"  # not known to be early: left alone
     finally:
-        canvas.stop()
+        server.stop()
 
 
-def test_the_handout_goes_to_a_sibling_folder_opening_at_its_own_time(run, canvas, config, key_pdf, tmp_path):
-    handout = tmp_path / "output" / "activity05-handout.pdf"
-    handout.write_bytes(b"%PDF-1.5\n% questions\n%%EOF\n")
+def test_an_early_copy_is_deleted_before_anything_else_can_leak(run, canvas, release):
+    """A key uploaded days early (as the old publisher did) is reachable through its verifier: removed."""
+    old = canvas.add_file(FOLDER, KEY, b"old key", unlock_at=release)
+    canvas.add_folder(FOLDER, unlock_at=release)
+    assert canvas.student_download(old.id) == b"old key"  # the hole, end to end over HTTP
+    report, out = run()
+    assert canvas.files[old.id].state == "deleted" and canvas.student_download(old.id) is None
+    assert report.rows[0].state is State.UP_TO_DATE or report.rows[0].state is State.STALE
+    assert "removed until then" in report.rows[0].goes_up
+    assert f"deleted activity05-key.pdf (file {old.id})" in out
+    assert KEY_PATH not in canvas.openable_paths()
+
+
+def test_the_handout_goes_up_at_its_own_time_in_its_own_folder(run, canvas, tmp_path, config):
     key_time, handout_time = config.activity.key_release, config.activity.handout_release
-    run([PublishItem(key_pdf, KEY, key_time), PublishItem(handout, "activity05-handout.pdf", handout_time)])
+    both = key_target(tmp_path, key_release=key_time, handout_release=handout_time)
+    canvas.set_now(handout_time - timedelta(hours=1))
+    run(both)
+    assert canvas.files == {}
+    canvas.set_now(handout_time + timedelta(minutes=1))
+    report, _ = run(both)
+    assert canvas.openable_paths() == {HANDOUT_PATH}
+    assert [r.state for r in report.rows] == [State.MISSING, State.MISSING]
+    canvas.set_now(key_time)
+    run(both)
+    assert canvas.openable_paths() == {HANDOUT_PATH, KEY_PATH}
     assert_never_open_early(canvas, KEY_PATH, key_time)
     assert_never_open_early(canvas, HANDOUT_PATH, handout_time)
-    before = handout_time - timedelta(seconds=1)
-    assert canvas.openable_paths(before) == frozenset()
-    assert canvas.openable_paths(handout_time) == {HANDOUT_PATH}
-    assert canvas.openable_paths(key_time - timedelta(seconds=1)) == {HANDOUT_PATH}
-    assert canvas.openable_paths(key_time) == {HANDOUT_PATH, KEY_PATH}
 
 
 def test_a_closed_parent_folder_that_would_keep_the_key_shut_is_reported(run, canvas, release):
     canvas.add_folder("Answer keys", locked=True)
+    canvas.set_now(release + timedelta(minutes=1))
     error = failing(run)
     assert "'course files/Answer keys'" in error.message and "would not open" in error.message
-    assert_never_open_early(canvas, KEY_PATH, release)
 
 
-def test_a_release_time_already_past_opens_the_key_at_once(run, canvas, release):
-    later = release + timedelta(hours=1)
-    canvas.set_now(later)
-    _, out = run(now=later)
-    assert "has passed" in out
-    assert canvas.student_can_open(KEY_PATH)
+# --- every activity of the term, one table -----------------------------------------------------
 
 
-# --- faults that pass ----------------------------------------------------------------------
+def test_one_table_over_every_activity(run, canvas, tmp_path, release):
+    six = key_target(tmp_path, activity="activity06", folder="Answer keys/Activity 06",
+                     key_release=release + timedelta(days=7))
+    five = key_target(tmp_path, key_release=release)
+    canvas.set_now(release + timedelta(hours=1))
+    report, out = run(five, six, dry_run=True)
+    assert {r.method for r in canvas.requests} == {"GET"} and canvas.files == {}
+    assert [(r.activity, r.item, r.where, r.state) for r in report.rows] == [
+        ("activity05", KEY, FOLDER, State.MISSING), ("activity06", "activity06-key.pdf", "Answer keys/Activity 06",
+                                                     State.MISSING)]
+    assert re.search(r"activity +file +where +on Canvas +goes up", out)
+    assert "now (its release has passed)" in out and "2027-02-25T08:00-08:00" in out
+    run(five, six)
+    assert canvas.openable_paths() == {KEY_PATH}  # the week-later key is not on the server at all
+    report, out = run(five, six, dry_run=True)
+    assert [r.state for r in report.rows] == [State.RELEASED, State.MISSING]
+    assert report.next_release == release + timedelta(days=7)
+
+
+def test_dry_run_states_missing_up_to_date_stale_and_released(run, canvas, tmp_path, release):
+    canvas.set_now(release - timedelta(days=1))
+    early = key_target(tmp_path, key_release=release)
+    run(early, early=True)  # up to date, behind locks
+    report, _ = run(early, dry_run=True, early=True)
+    assert report.rows[0].state is State.UP_TO_DATE
+    early.files[0].path.write_bytes(b"%PDF changed")
+    report, _ = run(early, dry_run=True, early=True)
+    assert report.rows[0].state is State.STALE
+    canvas.set_now(release + timedelta(seconds=5))
+    run(early, early=True)
+    report, _ = run(early, dry_run=True, early=True)
+    assert report.rows[0].state is State.RELEASED
+
+
+def test_the_record_knows_stale_without_downloading_and_holds_no_secret(run, canvas, tmp_path, release):
+    canvas.set_now(release + timedelta(minutes=1))
+    run()
+    record = tmp_path / ".cache" / "2027-spring" / "canvas-uploads.json"
+    entries = json.loads(record.read_text())["uploads"]
+    [(where, entry)] = entries.items()
+    assert where == f"course 316365: {KEY_PATH}" and entry["id"] == canvas.files_in(FOLDER)[0].id
+    assert len(entry["sha256"]) == 64 and TOKEN not in record.read_text()
+    run(dry_run=True)
+    assert "download" not in {r.route for r in canvas.requests}  # known from the record
+    record.unlink()  # another machine, or CI: read once, hashed, recorded
+    report, _ = run(dry_run=True)
+    assert report.rows[0].state is State.RELEASED and "download" in {r.route for r in canvas.requests}
+
+
+def test_activity_narrows_the_term_and_an_unknown_one_is_a_config_error(config, tmp_path):
+    term = targets_for(config, tmp_path, "activity05")
+    assert [a.activity for a in term.activities] == ["activity05"]
+    assert term.activities[0].files[0].path == tmp_path / "output" / "2027-spring" / KEY
+    with pytest.raises(ConfigError) as caught:
+        targets_for(config, tmp_path, "activity07")
+    assert "no activity 'activity07'" in caught.value.message and "activity05" in caught.value.hint
+
+
+def test_the_adapter_reads_assignment_and_early_upload_from_the_config(config, tmp_path):
+    cfg = dataclasses.replace(config, canvas=dataclasses.replace(config.canvas, assignment_id=4321, upload_early=True,
+                                                                 publish_handout=True))
+    term = targets_for(cfg, tmp_path)
+    assert term.upload_early and term.activities[0].assignment_id == 4321
+    assert [f.kind for f in term.activities[0].files] == ["key", "handout"]
+    assert targets_for(config, tmp_path).upload_early is False
+
+
+# --- the opt-in: early uploads behind locks ---------------------------------------------------
+
+
+def test_upload_early_puts_the_key_behind_locks_and_it_opens_by_itself(config, tmp_path, release, waits):
+    """Only for accounts with disable_file_verifier_access: there the locks hold."""
+    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=release - timedelta(days=2),
+                        legacy_verifiers=False).start()
+    try:
+        target = key_target(tmp_path, key_release=release)
+        out = io.StringIO()
+        publish_term(term_of(tmp_path, target, upload_early=True), dry_run=False, out=out, now=server.now,
+                     environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url},
+                     retry=RetryPolicy(sleep=waits.append))
+        stored = server.files_in(FOLDER)[0]
+        assert (stored.access.unlock_at, stored.access.locked) == (release, False)
+        assert not server.student_can_open(KEY_PATH) and server.student_download(stored.id) is None
+        assert "closed until 2027-02-18T08:00-08:00, then opens by itself" in out.getvalue()
+        requests_made = len(server.requests)
+        server.set_now(release)
+        assert server.student_can_open(KEY_PATH) and len(server.requests) == requests_made
+    finally:
+        server.stop()
+
+
+def test_upload_early_on_an_account_with_legacy_verifiers_is_exposed(run, canvas, release):
+    """Why the opt-in is off by default: the audit sees the key the moment it is stored."""
+    run(early=True)
+    assert canvas.student_can_open(KEY_PATH, at=release - timedelta(days=6))
+    assert canvas.student_download(canvas.files_in(FOLDER)[0].id) is not None
+
+
+# --- faults --------------------------------------------------------------------------------
 
 
 RECOVERABLE = {
@@ -224,29 +327,34 @@ RECOVERABLE = {
     "dropped after the folder was created": ("create_folder", [dropped(after_apply=True)]),
     "dropped after the data was stored": ("upload_data", [dropped(after_apply=True)]),
     "dropped after the upload was confirmed": ("create_success", [dropped(after_apply=True)]),
-    "dropped after the file was scheduled": ("update_file", [dropped(after_apply=True)]),
+    "dropped after the file was opened": ("update_file", [dropped(after_apply=True)]),
     "dropped while listing": ("folder_files", [dropped()]),
+    "503 on the assignment": ("get_assignment", [canvas_error(503, "Service unavailable")]),
 }
 
 
+@pytest.mark.parametrize("phase", ["before", "after", "within an extension", "after the extension"])
 @pytest.mark.parametrize("route, faults", RECOVERABLE.values(), ids=RECOVERABLE.keys())
-def test_passing_faults_are_retried_and_publishing_converges(run, canvas, key_pdf, release, waits, route, faults):
+def test_passing_faults_are_retried_and_publishing_converges(run, canvas, tmp_path, release, waits, route, faults,
+                                                            phase):
+    canvas.add_assignment(4321, "Activity 5", due_at=release - timedelta(hours=8))
+    opens = release
+    if "extension" in phase:
+        opens = release + timedelta(days=3)
+        canvas.add_override(4321, students=[42], title="A Student", lock_at=opens)
+    target = key_target(tmp_path, key_release=release, assignment_id=4321)
+    moment = {"before": release - timedelta(minutes=5), "after": release + timedelta(minutes=5),
+              "within an extension": release + timedelta(hours=1),
+              "after the extension": opens + timedelta(minutes=5)}[phase]
+    canvas.set_now(moment)
     canvas.inject(route, *faults)
-    report, _ = run()
-    assert len(waits) == len(faults)
-    assert_published_once(canvas, release, key_pdf.read_bytes())
-    assert report.published[0].file_id == canvas.files_in(FOLDER)[0].id
-    assert_never_open_early(canvas, KEY_PATH, release)
-
-
-def test_retry_after_is_honoured_and_5xx_back_off(run, canvas, waits):
-    canvas.inject("upload_start", too_many_requests(7))
-    canvas.inject("update_file", canvas_error(503, "busy"), canvas_error(503, "busy"), canvas_error(503, "busy"))
-    run()
-    assert waits == [7, 0.01, 0.02, 0.04]
-
-
-# --- faults that stop publishing -----------------------------------------------------------
+    _, out = run(target)
+    assert_never_open_early(canvas, KEY_PATH, opens)
+    assert "A Student" not in out
+    if moment < opens:
+        assert canvas.files == {}
+    else:
+        assert_published_once(canvas, opens, target.files[0].path.read_bytes())
 
 
 FATAL = {
@@ -270,8 +378,9 @@ FATAL = {
 
 
 @pytest.mark.parametrize("route, faults, status, said, hint", FATAL.values(), ids=FATAL.keys())
-def test_failures_stop_with_a_short_message_and_nothing_open(run, canvas, release, route, faults, status, said,
-                                                            hint):
+def test_failures_stop_with_a_short_message_and_nothing_open_early(run, canvas, target, release, route, faults,
+                                                                  status, said, hint):
+    canvas.set_now(release + timedelta(minutes=1))
     canvas.inject(route, *faults)
     error = failing(run)
     assert error.status == status
@@ -279,75 +388,61 @@ def test_failures_stop_with_a_short_message_and_nothing_open(run, canvas, releas
     assert hint in error.hint and RERUN in error.hint
     assert "Traceback" not in error.render() and TOKEN not in error.render()
     assert_never_open_early(canvas, KEY_PATH, release)
-    assert KEY_PATH not in canvas.openable_paths()
+    canvas.set_now(release + timedelta(minutes=30))
+    run()  # running it again finishes the job
+    assert_published_once(canvas, release, target.files[0].path.read_bytes())
 
 
-def test_a_stop_after_the_upload_says_what_happened_and_a_rerun_finishes(run, canvas, key_pdf, release):
+def test_a_stop_says_what_was_done(run, canvas, release):
+    canvas.set_now(release + timedelta(minutes=1))
     canvas.inject("update_file", *[canvas_error(500, "Internal server error")] * 5)
     error = failing(run)
     assert "while setting activity05-key.pdf to open at 2027-02-18T08:00-08:00" in error.message
-    assert "uploaded activity05-key.pdf" in error.message
-    assert "nothing in 'Answer keys/Activity 05' opens before 2027-02-18T08:00-08:00" in error.message
-    stranded = canvas.files_in(FOLDER)[0]
-    assert stranded.access.unlock_at is None  # the file's own release was never set...
-    assert not canvas.student_can_open(KEY_PATH)  # ...yet the closed folder keeps it shut
-    run()
-    assert_published_once(canvas, release, key_pdf.read_bytes())
-    assert_never_open_early(canvas, KEY_PATH, release)
+    assert "uploaded activity05-key.pdf" in error.message and "done so far" in error.message
 
 
 def test_a_stop_before_anything_changed_says_so(run, canvas):
     canvas.inject("course", invalid_token())
-    error = failing(run)
-    assert "done so far: nothing was changed on Canvas" in error.message
-    assert "activity05-key.pdf was not uploaded" in error.message
+    assert "done so far: nothing was changed on Canvas" in failing(run).message
 
 
-# --- dry run, credentials, addresses --------------------------------------------------------
-
-
-def test_dry_run_prints_the_plan_and_changes_nothing(run, canvas):
-    canvas.add_folder(FOLDER)
-    report, out = run(dry_run=True)
-    assert {r.method for r in canvas.requests} == {"GET"}
-    assert canvas.folder_at(FOLDER).access.unlock_at is None and canvas.files_in(FOLDER) == []
-    assert "close folder 'Answer keys/Activity 05' (now: open to students) until 2027-02-18T08:00-08:00, " \
-           "when it opens by itself" in out
-    assert f"as {KEY} into '{FOLDER}' with on_duplicate=overwrite" in out
-    assert "then set the file itself to open at 2027-02-18T08:00-08:00" in out
-    assert "Dry run: nothing was changed on Canvas" in out
-    assert report.dry_run and report.published == ()
+# --- dry runs and the environment ------------------------------------------------------------
 
 
 def test_dry_run_without_a_token_sends_nothing(run, canvas):
     report, out = run(dry_run=True, environ={"CANVAS_BASE_URL": canvas.url})
     assert canvas.requests == []
-    assert "make sure folder 'Answer keys/Activity 05' is closed to students until 2027-02-18T08:00-08:00" in out
-    assert "Canvas was not consulted" in out and report.plan.read_canvas is False
+    assert report.rows[0].state is State.NOT_READ and "nothing was sent to Canvas" in out
 
 
 @pytest.mark.parametrize("environ", [{}, {"CANVAS_API_TOKEN": "  "}], ids=["unset", "blank"])
 def test_a_missing_token_is_a_clear_error(run, canvas, environ):
     error = failing(run, environ={"CANVAS_BASE_URL": canvas.url, **environ})
-    assert "CANVAS_API_TOKEN is not set" in error.message
-    assert "Account > Settings" in error.hint and "New Access Token" in error.hint
+    assert "CANVAS_API_TOKEN is not set" in error.message and "New Access Token" in error.hint
     assert canvas.requests == []
 
 
-def test_canvas_base_url_overrides_the_config(run, canvas, config, release):
-    elsewhere = dataclasses.replace(config, canvas=dataclasses.replace(config.canvas, base_url="https://canvas.invalid"))
-    report, _ = run(cfg=elsewhere)
-    assert report.base_url == canvas.url
-    assert canvas.files_in(FOLDER)
+def test_a_missing_file_is_a_clear_error_before_anything_is_sent(run, canvas, target):
+    target.files[0].path.unlink()
+    error = failing(run)
+    assert "does not exist" in error.message and "make pdf" in error.hint and canvas.requests == []
 
 
-def test_the_token_appears_nowhere(run, canvas, tmp_path, capsys, caplog):
+def test_canvas_base_url_overrides_the_config(run, canvas, target, tmp_path):
+    canvas.set_now(target.key_release)
+    report = publish_term(dataclasses.replace(term_of(tmp_path, target), base_url="https://canvas.invalid"),
+                          dry_run=False, out=io.StringIO(), now=canvas.now,
+                          environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": canvas.url})
+    assert report.base_url == canvas.url and canvas.files_in(FOLDER)
+
+
+def test_the_token_appears_nowhere(run, canvas, tmp_path, release, capsys, caplog):
     caplog.set_level(logging.DEBUG)
-    texts = []
-    texts.append(run()[1])
-    texts.append(run(dry_run=True)[1])
+    canvas.set_now(release + timedelta(minutes=1))
+    texts = [run()[1], run(dry_run=True)[1]]
     canvas.inject("upload_data", dropped())
     canvas.inject("update_file", *[dropped()] * 5)
+    (tmp_path / "output" / KEY).write_bytes(b"%PDF new")  # stale, so the faults on the upload are met
     texts.append(failing(run).render())
     canvas.inject("course", invalid_token())
     texts.append(failing(run).render())
@@ -357,6 +452,7 @@ def test_the_token_appears_nowhere(run, canvas, tmp_path, capsys, caplog):
     assert any("Authorization" in message for message in logged)  # canvasapi did log its headers
     texts += logged
     texts += [path.read_bytes().decode("latin-1") for path in tmp_path.rglob("*") if path.is_file()]
+    assert any(".cache" in str(p) for p in tmp_path.rglob("*"))
     for text in texts:
         assert TOKEN not in text
         assert "****" + TOKEN[-4:] not in text
@@ -366,9 +462,150 @@ def test_the_token_appears_nowhere(run, canvas, tmp_path, capsys, caplog):
 
 
 @pytest.mark.filterwarnings("ignore:Canvas may respond unexpectedly when making requests to HTTP URLs")
-def test_the_audit_catches_a_naive_upload(canvas, config, key_pdf):
-    """Uploading with parent_folder_path (canvasapi's obvious call) creates open folders: exposed."""
+def test_the_audit_counts_a_locked_upload_as_open(canvas, config, tmp_path, release):
+    """A key uploaded into a folder closed for a week is still open: its uuid is its verifier."""
+    key = key_target(tmp_path, key_release=release).files[0].path
     course = Canvas(canvas.url, TOKEN).get_course(config.canvas.course_id)
-    course.upload(str(key_pdf), parent_folder_path=FOLDER)
-    assert canvas.student_can_open(KEY_PATH)
-    assert KEY_PATH in canvas.audit[-1].openable
+    folder = course.create_folder("Locked", unlock_at=(release + timedelta(days=7)).isoformat())
+    folder.upload(str(key))
+    stored = canvas.files_in("unfiled/Locked")[0]
+    assert not canvas._open_by_locks(stored, canvas.now)
+    assert canvas.student_can_open(f"unfiled/Locked/{key.name}")
+    assert canvas.student_download(stored.id) == key.read_bytes()
+
+
+def test_the_server_sends_its_own_clock(canvas):
+    import requests
+
+    canvas.set_now(datetime.fromisoformat("2031-05-06T07:08:09+00:00"))
+    answer = requests.get(f"{canvas.url}/api/v1/courses/316365", headers={"Authorization": f"Bearer {TOKEN}"})
+    assert answer.headers["Date"] == "Tue, 06 May 2031 07:08:09 GMT"
+
+
+def test_the_clock_takes_the_earliest_time_any_answer_implies():
+    from generator.publish.clock import CanvasClock
+
+    ticks = iter([10.0, 20.0, 30.0])
+    clock = CanvasClock(monotonic=lambda: next(ticks))
+    assert clock.now() is None
+    clock.saw("Thu, 18 Feb 2027 16:00:00 GMT")  # at 10 s
+    clock.saw("Thu, 18 Feb 2027 15:59:55 GMT")  # at 20 s: a server 15 s behind the first
+    assert clock.now() == datetime.fromisoformat("2027-02-18T16:00:05+00:00")  # at 30 s, by the later one
+    clock.saw("not a date")
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_root(tmp_path, monkeypatch):
+    """A project root whose build is the test's: it writes small fake PDFs (no TeX) where make pdf would."""
+    from conftest import make_root
+
+    import generator.build
+
+    root = make_root(tmp_path / "root")
+    built = []
+
+    def fake_build(semester, *, kinds, root, log, figure_formats=("pdf",), **_):
+        out = root / "output" / semester
+        out.mkdir(parents=True, exist_ok=True)
+        for kind in kinds:
+            (out / f"activity05-{kind}.pdf").write_bytes(f"%PDF-1.5 {kind}\n".encode())
+        built.append((semester, kinds))
+
+    monkeypatch.setattr(generator.build, "build", fake_build)
+    monkeypatch.delenv("CANVAS_API_TOKEN", raising=False)
+    return root, built
+
+
+def test_the_command_narrows_to_an_activity_and_refuses_an_unknown_one(cli_root, capsys):
+    from generator.cli import main
+
+    root, built = cli_root
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring", "--activity", "activity05",
+                 "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"activity05 +activity05-key\.pdf +Answer keys/Activity 05 +not read", out)
+    assert built == [("2027-spring", ("key",))]
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring", "--activity", "activity07",
+                 "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert "no activity 'activity07'" in err and "Traceback" not in err and len(built) == 1
+
+
+def test_the_command_without_a_token_says_how_to_make_one(cli_root, capsys):
+    from generator.cli import main
+
+    root, _ = cli_root
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring"]) == 1
+    err = capsys.readouterr().err
+    assert "CANVAS_API_TOKEN is not set" in err and "Traceback" not in err
+    assert main(["publish", "--root", str(root), "--wait", "--dry-run"]) == 2
+
+
+def test_retry_after_is_honoured_and_5xx_back_off(run, canvas, release, waits):
+    canvas.set_now(release + timedelta(minutes=1))
+    canvas.inject("upload_start", too_many_requests(7))
+    canvas.inject("update_file", canvas_error(503, "busy"), canvas_error(503, "busy"), canvas_error(503, "busy"))
+    run()
+    assert waits == [7, 0.01, 0.02, 0.04]
+
+
+def test_a_stale_key_found_on_a_later_page_is_replaced_not_duplicated(config, tmp_path, release, waits):
+    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=release + timedelta(hours=1),
+                        max_per_page=3).start()
+    try:
+        for n in range(10):
+            server.add_file(FOLDER, f"a{n:02}.pdf", b"other", unlock_at=release)
+        old = server.add_file(FOLDER, KEY, b"old key", unlock_at=release)
+        server.add_folder(FOLDER, unlock_at=release)
+        target = key_target(tmp_path, key_release=release)
+        report = publish_term(term_of(tmp_path, target), dry_run=False, out=io.StringIO(), now=server.now,
+                              environ={"CANVAS_API_TOKEN": TOKEN, "CANVAS_BASE_URL": server.url},
+                              retry=RetryPolicy(sleep=waits.append))
+        assert report.rows[0].state is State.STALE and server.files[old.id].state == "deleted"
+        assert_published_once(server, release, target.files[0].path.read_bytes())
+        assert sum(1 for r in server.requests if r.route == "folder_files") >= 8  # 4 pages, twice
+    finally:
+        server.stop()
+
+
+def test_an_open_folder_is_closed_before_its_release(run, canvas, release):
+    canvas.add_folder(FOLDER)
+    canvas.add_file(FOLDER, "notes.pdf", b"notes")
+    _, out = run()
+    assert "changed folder 'Answer keys/Activity 05' (was: open to students): opens at 2027-02-18T08:00-08:00" in out
+    assert canvas.folder_at(FOLDER).access.unlock_at == release
+
+
+def test_upload_early_says_what_it_relies_on(run, canvas):
+    _, out = run(early=True)
+    assert "upload_early is on" in out and "disable_file_verifier_access" in out
+
+
+def test_a_file_that_cannot_be_read_back_counts_as_stale_and_is_replaced(run, canvas, target, release):
+    canvas.set_now(release + timedelta(minutes=1))
+    old = canvas.add_file(FOLDER, KEY, target.files[0].path.read_bytes(), unlock_at=release)
+    canvas.inject("download", *[canvas_error(500, "Internal server error")] * 5)
+    report, out = run()
+    assert report.rows[0].state is State.STALE and "could not be read back" in out
+    assert canvas.files[old.id].state == "deleted"
+    assert_published_once(canvas, release, target.files[0].path.read_bytes())
+
+
+def test_the_command_publishes_what_is_due(cli_root, canvas, release, monkeypatch, capsys):
+    from generator.cli import main
+
+    root, _ = cli_root
+    monkeypatch.setenv("CANVAS_API_TOKEN", TOKEN)
+    monkeypatch.setenv("CANVAS_BASE_URL", canvas.url)
+    canvas.set_now(release - timedelta(days=2))
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring"]) == 0
+    assert canvas.files == {}
+    canvas.set_now(release + timedelta(minutes=3))
+    assert main(["publish", "--root", str(root), "--semester", "2027-spring"]) == 0
+    assert_published_once(canvas, release, b"%PDF-1.5 key\n")
+    assert (root / ".cache" / "2027-spring" / "canvas-uploads.json").is_file()
+    captured = capsys.readouterr()
+    assert TOKEN not in captured.out + captured.err

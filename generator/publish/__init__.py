@@ -1,14 +1,15 @@
-"""Publishing answer keys to Canvas, never open to students before their release time.
+"""Publishing answer keys to Canvas: nothing of a key before its release, extensions respected.
 
-The CLI calls ``publish_semester`` after building the PDFs; docs/canvas.md is the user's guide.
+The CLI calls ``publish_semester`` (or ``wait_and_publish`` for --wait) after building the
+files; targets.py is the one place that reads the config; docs/canvas.md is the user's guide.
 """
 
-from .page import PageItem, PublishedPage, page_item
-from .plan import Plan, describe_plan
-from .report import PublishedFile, PublishReport
+from .plan import Row, State
+from .report import PublishReport
 from .retry import RetryPolicy
-from .run import publish_semester
-from .targets import HANDOUT_FOLDER_SUFFIX, PublishItem
+from .run import publish_semester, publish_term
+from .targets import ActivityTarget, FileTarget, PageTarget, Term, targets_for
+from .wait import wait_and_publish
 
-__all__ = ["publish_semester", "describe_plan", "PublishItem", "PublishReport", "PublishedFile", "Plan",
-           "RetryPolicy", "HANDOUT_FOLDER_SUFFIX", "PageItem", "PublishedPage", "page_item"]
+__all__ = ["publish_semester", "publish_term", "wait_and_publish", "targets_for", "Term", "ActivityTarget",
+           "FileTarget", "PageTarget", "PublishReport", "Row", "State", "RetryPolicy"]

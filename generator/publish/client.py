@@ -3,7 +3,12 @@
 canvasapi raises its own exceptions without the response (a 404 loses Canvas's message, a 429
 its ``Retry-After``), so the requester below turns every failed request into an ``HttpFailure``
 that keeps what the retry logic and the user's message need. canvasapi keeps the latest
-responses in ``Requester._cache``; that is where the failed one is read from.
+responses in ``Requester._cache``; that is where the failed one is read from (canvasapi has no
+public way to reach the response of a request it raised for).
+
+Every answer's ``Date`` header feeds the ``CanvasClock``: a successful one through the public
+return value of ``Requester.request`` (a ``requests.Response``), which every canvasapi call,
+paginated lists included, goes through.
 """
 
 from __future__ import annotations
@@ -22,7 +27,10 @@ from canvasapi.file import File
 from canvasapi.folder import Folder
 from canvasapi.requester import Requester
 
+from canvasapi.assignment import Assignment, AssignmentOverride
+
 from .access import Access
+from .clock import CanvasClock
 
 RETRYABLE_STATUSES = {500, 502, 503, 504}
 
@@ -48,7 +56,7 @@ class HttpFailure(Exception):
         return cls(
             status,
             canvas_message(text),
-            retry_after=_seconds(response.headers.get("Retry-After")),
+            retry_after=_seconds(response.headers.get("Retry-After"), response.headers.get("Date")),
             token_rejected=status == 401 and "WWW-Authenticate" in response.headers,
             rate_limited=status == 429 or (status == 403 and "rate limit exceeded" in text.lower()),
         )
@@ -74,8 +82,8 @@ def canvas_message(text: str) -> str:
     return "; ".join(m for m in messages if m)[:200] or " ".join(text.split())[:200]
 
 
-def _seconds(retry_after: str | None) -> float | None:
-    """``Retry-After`` is either seconds or an HTTP date."""
+def _seconds(retry_after: str | None, date: str | None = None) -> float | None:
+    """``Retry-After`` is either seconds or an HTTP date (counted from the answer's own Date)."""
     if not retry_after:
         return None
     try:
@@ -86,26 +94,42 @@ def _seconds(retry_after: str | None) -> float | None:
         when = parsedate_to_datetime(retry_after)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    try:
+        sent = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
+    except (TypeError, ValueError):
+        sent = datetime.now(timezone.utc)
+    if sent.tzinfo is None or when.tzinfo is None:
+        return None
+    return max(0.0, (when - sent).total_seconds())
 
 
 class _Requester(Requester):
-    """canvasapi's requester; failures become HttpFailure with the response's details."""
+    """canvasapi's requester; failures become HttpFailure with the response's details, and every
+    answer's Date header goes to the clock."""
+
+    def __init__(self, base_url: str, token: str, clock: CanvasClock):
+        super().__init__(base_url, token)
+        self.clock = clock
 
     def request(self, method, endpoint=None, *args, **kwargs):
         try:
-            return super().request(method, endpoint, *args, **kwargs)
+            response = super().request(method, endpoint, *args, **kwargs)
         except (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
             raise HttpFailure(None, f"the connection failed ({type(exc).__name__})", transient=True) from None
         except (CanvasException, requests.exceptions.JSONDecodeError):  # canvasapi reads 401s as JSON
-            raise HttpFailure.from_response(self._cache[0]) from None
+            failed = self._cache[0]
+            self.clock.saw(failed.headers.get("Date"))
+            raise HttpFailure.from_response(failed) from None
+        self.clock.saw(response.headers.get("Date"))
+        return response
 
 
 class CanvasFiles:
-    """A course's Files: read folders and files, create and close folders, upload, schedule."""
+    """A course's Files, Pages and assignments: read, create and close folders, upload, delete."""
 
-    def __init__(self, base_url: str, token: str, course_id: int):
-        self._requester = _Requester(base_url, token)
+    def __init__(self, base_url: str, token: str, course_id: int, clock: CanvasClock | None = None):
+        self.clock = clock or CanvasClock()
+        self._requester = _Requester(base_url, token, self.clock)
         self.course_id = course_id
 
     def course(self) -> Course:
@@ -152,3 +176,23 @@ class CanvasFiles:
 
     def update_file(self, file: File, access: Access) -> File:
         return file.update(**access.as_params())
+
+    def delete_file(self, file: File) -> None:
+        """Canvas deletes it (``DELETE /api/v1/files/:id``); its download link then answers 404."""
+        file.delete()
+
+    def contents(self, file: File) -> bytes:
+        """The file's bytes, through the download ``url`` Canvas gives a teacher."""
+        if not getattr(file, "url", ""):
+            raise HttpFailure(None, f"Canvas gave no download address for file {file.id}")
+        return file.get_contents(binary=True)
+
+    # assignments (their deadlines decide when a key may open)
+
+    def assignment(self, course: Course, assignment_id: int) -> Assignment:
+        """The assignment with its overrides; ``all_dates`` is a plain parameter of this endpoint
+        (AssignmentsApiController#show reads ``params[:all_dates]``, not ``include[]``)."""
+        return course.get_assignment(assignment_id, include=["overrides", "all_dates"], all_dates=True)
+
+    def overrides(self, assignment: Assignment) -> list[AssignmentOverride]:
+        return list(assignment.get_overrides(per_page=100))

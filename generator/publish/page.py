@@ -1,4 +1,8 @@
-"""The key's HTML twin as a Canvas page that opens to students by itself at the key's release.
+"""The key's HTML twin as a Canvas page, written once the key's release has passed.
+
+By default the page (and its figures) reach Canvas only after the key's release, and are
+written published (page_steps.py). With the term's ``upload_early`` it is written before, and
+must stay closed and open on time by itself, as follows.
 
 How a page stays closed, and opens on time. A Canvas page has no "available from" date of its
 own (``unlock_at`` exists for files, folders, assignments and modules, not for pages): it is
@@ -18,11 +22,10 @@ Math: the body carries MathML. Canvas's HTML sanitiser keeps MathML elements and
 MathJax where the browser's own MathML is not used), so no equation images and no LaTeX reach
 the page. The body's styles are inline for the same reason (see generator/html.py).
 
-Figures: SVG files uploaded into ``<[canvas] folder> page figures``, a folder that is *hidden*
-(not listed in Files) but not locked, so the images show as soon as the page is published. A
-locked folder would need a student to be allowed to open files there, which is exactly what a
-lock forbids; a hidden one asks nothing of the release time. The figures show plots of the
-question's data, not the key's text, and nobody has a link to them until the page opens.
+Figures: SVG files uploaded into ``<folder> page figures``, a folder hidden from the Files list
+and, like every folder here, closed until the key's release. By default they are uploaded only
+once that time has passed (a file's verifier opens it past every lock, see run.py); with
+``upload_early`` they wait in the closed folder and open with the page.
 """
 
 from __future__ import annotations
@@ -41,8 +44,6 @@ from ..errors import CanvasError
 from .access import Access, parse_time, show_time
 from .client import CanvasFiles, HttpFailure
 
-PAGE_FIGURES_SUFFIX = " page figures"
-HIDDEN_OPEN = Access(locked=False, unlock_at=None, lock_at=None, hidden=True)
 _SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 
 
@@ -80,32 +81,28 @@ def page_url(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
 
 
-def page_title(config) -> str:
-    activity = config.activity
-    return f"Activity {activity.number}: {activity.title}, answer key"
+def figure_access(release: datetime) -> Access:
+    """A page figure: hidden from the Files list, closed until the key's release."""
+    return Access(locked=False, unlock_at=release, lock_at=None, hidden=True)
 
 
-def page_item(config, output_dir: Path) -> PageItem:
-    """The page made by ``make html`` in ``output_dir`` (the key's body and its figure files)."""
-    name = config.activity.id
-    body_path, figures_directory = output_dir / f"{name}-key.canvas.html", f"{name}-key-figures"
+def page_item(target, release: datetime | None = None) -> PageItem:
+    """The page ``make html`` wrote for an ActivityTarget (its Canvas body and figure files)."""
+    source = target.page
+    body_path = source.body
     if not body_path.is_file():
         raise CanvasError(f"{body_path} does not exist, so the key's page cannot be published",
-                          hint=f"build it first with 'make html SEMESTER={config.semester}'")
+                          hint="build it first with 'make html'")
     body = body_path.read_text(encoding="utf-8")
     figures = []
     for src in dict.fromkeys(match.group(2) for match in _SRC.finditer(body)):
-        local = output_dir / html.unescape(src)
-        if not local.is_file() or local.parent.name != figures_directory:
-            raise CanvasError(f"the page refers to {src}, which is not a figure file in {output_dir / figures_directory}",
-                              hint=f"rebuild with 'make html SEMESTER={config.semester}'")
+        local = body_path.parent / html.unescape(src)
+        if not local.is_file() or local.parent != source.figures_dir:
+            raise CanvasError(f"the page refers to {src}, which is not a figure file in {source.figures_dir}",
+                              hint="rebuild it with 'make html'")
         stem = local.stem.rsplit("-", 1)[0]  # logistic_family-<digest> -> logistic_family: one name per figure
-        figures.append(PageFigure(local, src, f"{name}-key-{stem}{local.suffix}"))
-    return PageItem(page_title(config), body, tuple(figures), config.activity.key_release)
-
-
-def figures_folder(key_folder: tuple[str, ...]) -> tuple[str, ...]:
-    return key_folder[:-1] + (key_folder[-1] + PAGE_FIGURES_SUFFIX,)
+        figures.append(PageFigure(local, src, f"{target.activity}-key-{stem}{local.suffix}"))
+    return PageItem(source.title, body, tuple(figures), release or target.key_release)
 
 
 def body_with_canvas_sources(item: PageItem, course_id: int, file_ids: dict[str, int]) -> str:
@@ -116,23 +113,6 @@ def body_with_canvas_sources(item: PageItem, course_id: int, file_ids: dict[str,
             raise CanvasError(f"the page's image {src} was not uploaded")
         return f"{match.group(1)}/courses/{course_id}/files/{file_ids[src]}/preview{match.group(3)}"
     return _SRC.sub(canvas_src, item.body)
-
-
-def describe_page(item: PageItem, folder_path: str, now: datetime) -> list[str]:
-    """Plan lines for the page, in the words of describe_plan."""
-    when = show_time(item.release, item.release)
-    figures = ", ".join(f.remote_name for f in item.figures) or "no figures"
-    steps = [f"make sure folder '{folder_path}' is hidden from the Files list but not locked, and upload "
-             f"the page's figures into it ({figures}) with on_duplicate=overwrite",
-             f"write page '{item.title}' (/pages/{item.url}) unpublished, with the figures linked"]
-    if item.release > now:
-        steps.append(f"schedule the page to publish itself at {when} (wiki_page[publish_at]), then read it back")
-        note = (f"Students cannot see page '{item.title}' before {when}; Canvas publishes it then, if the account "
-                "has 'Scheduled Page Publication' on (the Pages list then shows 'Will publish on ...' beside it).")
-    else:
-        steps.append("publish the page at once (its release time has passed), then read it back")
-        note = f"Page '{item.title}': the release time {when} has passed, so students can see it once written."
-    return steps + [note]
 
 
 class CanvasPages:

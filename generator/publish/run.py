@@ -1,27 +1,42 @@
-"""Publish a semester's PDFs to Canvas so that no student can open one before its release.
+"""Publish a term's keys to Canvas so that nothing of a key reaches a student before its time.
 
-Order of work, and why it is safe at every point:
-1. Each target folder is made closed until its file's release before anything is uploaded:
-   created closed (``locked=false``, ``unlock_at=release``), or changed in one update if it
-   exists and would be open or would not open by itself. Never by an upload's
-   ``parent_folder_path``, which creates open folders.
-2. The file is uploaded into that folder by id with ``on_duplicate=overwrite``, replacing a file
-   of the same name in place. A new Canvas file is open by default; the folder covers it.
-3. The file's own availability is set to the same release, so it stays closed even if someone
-   later opens the folder by hand.
-4. Folder and file are read back and checked.
-5. Optionally (``[canvas] publish_page``), the key's HTML twin becomes a Canvas page that opens
-   by itself at the key's release; see page.py for how, and why its figures sit in a hidden,
-   unlocked folder.
-Stopping anywhere leaves nothing openable early, and the error says what was done and that
-running publish again finishes the job; every step looks before it acts, so repeating is safe.
+Why a key is not uploaded before its release. Canvas accepts a file's ``uuid`` as a "legacy
+verifier" before any lock check (app/models/attachments/verification.rb,
+``valid_verifier_for_permission?``: ``return true if verifier == attachment.uuid``), and
+FilesController#show sends the file when the verifier is valid; ``GET /api/v1/files/:id``
+answers the ``uuid`` to every course member who may ``:read`` the file, locked or not
+(lib/api/v1/attachment.rb, ``attachment_json``). File ids are sequential, so an uploaded key
+is reachable at ``/files/<id>/download?verifier=<uuid>`` whatever its folder's or its own
+lock says. Root accounts can close this (``disable_file_verifier_access``), but a teacher's
+token cannot see that flag. So, by default:
+
+1. Folders are created (or changed) closed until their file's release, at any time.
+2. A file, the key's page and the page's figures are uploaded only once their release has
+   passed by Canvas's clock (clock.py); before that the table says when they will go up.
+   The key's release is the later of ``key_release`` and the assignment's last deadline,
+   extensions included (deadlines.py); an assignment that cannot be read stops the key.
+3. Anything of ours found on Canvas before its release (an earlier, early upload) is deleted,
+   and a page found published or scheduled is unpublished, so nothing stays reachable.
+4. After its release an item is uploaded when missing or stale (replacing the file of that
+   name in place, ``on_duplicate=overwrite``), opened, read back and checked, and recorded
+   (records.py); one already up to date is left alone.
+
+With the term's ``upload_early`` (for accounts whose admins turned legacy verifiers off),
+items are uploaded at once into their closed folders, set to open at the release, as before.
+
+Every step looks before it acts, so a run stopped anywhere is finished by running it again.
+The page's steps are in page_steps.py; the table in plan.py; what is read from the config, in
+targets.py only.
 """
 
 from __future__ import annotations
 
 import os
 import sys
+import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Mapping, TextIO, TypeVar
 
 from canvasapi.course import Course
@@ -31,136 +46,304 @@ from canvasapi.folder import Folder
 from ..errors import CanvasError
 from .access import Access, show_time
 from .client import CanvasFiles, HttpFailure
-from .credentials import (TOKEN_VARIABLE, base_url_from, hide, missing_token, token_from,
-                          token_kept_out_of_logs)
+from .clock import CanvasClock, skew_note
+from .credentials import TOKEN_VARIABLE, base_url_from, hide, missing_token, token_from, token_kept_out_of_logs
+from .deadlines import Deadline, NoSafeTime, describe as describe_deadline, last_deadline
 from .failures import Where, explain
-from .page import (HIDDEN_OPEN, CanvasPages, PageItem, PublishedPage, body_with_canvas_sources, describe_page,
-                   figures_folder, page_item, page_problems)
-from .plan import FolderStep, Plan, describe_plan, folder_step, observed_plan, offline_plan
-from .report import PublishedFile, PublishReport
+from .page import page_item, page_url
+from .page_steps import PageSteps
+from .plan import Row, State, format_table
+from .records import Records, file_sha256, sha256_of
+from .report import PublishReport
 from .retry import RetryPolicy, with_retries
-from .targets import PublishItem, Target, folder_names, targets_for
+from .targets import ActivityTarget, FileTarget, Term, targets_for
 from .verify import problems_with
 
 T = TypeVar("T")
 
 
-def publish_semester(config, files: list[PublishItem], *, dry_run: bool,
-                     environ: Mapping[str, str] = os.environ, out: TextIO = sys.stdout,
-                     now: datetime | None = None, retry: RetryPolicy = RetryPolicy(),
-                     page: PageItem | None = None) -> PublishReport:
-    """Put ``files`` in the course's Files, each closed until its release; or, dry, show the plan.
+def publish_semester(cfg, root: Path, *, activity: str | None = None, **options) -> PublishReport:
+    """The CLI's entry: the term's targets from the config (targets.py), then ``publish_term``."""
+    return publish_term(targets_for(cfg, root, activity), **options)
 
-    With ``page`` (or with ``[canvas] publish_page`` on, when the page is read from the key's
-    output folder, where ``make html`` wrote it), the key's HTML twin is published as a page too.
+
+def publish_term(term: Term, *, dry_run: bool, environ: Mapping[str, str] = os.environ, out: TextIO | None = None,
+                 now: datetime | None = None, retry: RetryPolicy = RetryPolicy(),
+                 monotonic: Callable[[], float] = time.monotonic) -> PublishReport:
+    """Publish what is due and prepare what is not; or, dry, print the table only.
+
+    ``now`` is this machine's clock (for saying how far it is from Canvas's; it decides nothing).
     """
-    now = now or datetime.now(timezone.utc)
-    if page is None and getattr(config.canvas, "publish_page", False):
-        key = [item for item in files if item.release == config.activity.key_release]
-        if not key:
-            raise CanvasError("publish_page is on, but the key is not among the files to publish")
-        page = page_item(config, key[0].path.parent)
-    targets = targets_for(config.canvas.folder, config.activity.key_release, list(files))
-    where = Where(base_url_from(config.canvas.base_url, environ), config.canvas.course_id, config.semester)
-    for target in targets:
-        if not target.item.path.is_file():
-            raise CanvasError(f"{target.item.path} does not exist, so it cannot be published",
-                              hint=f"build it first with 'make pdf SEMESTER={config.semester}'")
+    out = out or sys.stdout
+    local_now = now or datetime.now(timezone.utc)
+    where = Where(base_url_from(term.base_url, environ), term.course_id, term.semester)
+    for target in term.activities:
+        for item in target.files:
+            if not item.path.is_file():
+                raise CanvasError(f"{item.path} does not exist, so it cannot be published",
+                                  hint=f"build it first with 'make pdf SEMESTER={term.semester}'")
+        if target.page is not None:
+            page_item(target)  # the body and every figure it shows must exist
     token = token_from(environ)
     if token is None:
         if not dry_run:
             raise missing_token()
-        plan = offline_plan(where, targets, now)
-        print(describe_plan(plan), file=out)
-        if page is not None:
-            print(_describe_page(config, page, now), file=out)
-        print(f"Dry run: nothing was sent to Canvas. With {TOKEN_VARIABLE} set, a dry run also reads "
-              "(never changes) Canvas to show what exists.", file=out)
-        return PublishReport(where.semester, where.base_url, where.course_id, True, plan)
+        return _offline(term, where, local_now, out)
     with token_kept_out_of_logs(token):
-        run = _Publication(CanvasFiles(where.base_url, token, where.course_id), where, token, targets, retry, out,
-                           now, page, folder_names(config.canvas.folder))
-        return run.dry() if dry_run else run.publish()
+        clock = CanvasClock(monotonic)
+        api = CanvasFiles(where.base_url, token, where.course_id, clock)
+        return _Publication(api, clock, term, where, token, retry, out, local_now).run(dry_run)
 
 
-def _describe_page(config, page: PageItem, now: datetime) -> str:
-    names = figures_folder(folder_names(config.canvas.folder))
-    lines = describe_page(page, "/".join(names), now)
-    return "\n".join([f"  {line}" for line in lines[:-1]] + lines[-1:])
+def _offline(term: Term, where: Where, local_now: datetime, out: TextIO) -> PublishReport:
+    rows = []
+    for target in term.activities:
+        for item in target.files:
+            when = show_time(item.release, item.release)
+            if item.kind == "key" and target.assignment_id is not None:
+                when += f", or later for assignment {target.assignment_id}'s extensions"
+            rows.append(Row(target.activity, item.remote_name, "/".join(target.folder_of(item)), State.NOT_READ,
+                            when, item.release, True))
+        if target.page is not None:
+            rows.append(Row(target.activity, "page", f"/pages/{page_url(target.page.title)}", State.NOT_READ,
+                            "with the key", target.key_release, True))
+    print(_heading(where), file=out)
+    print(format_table(rows), file=out)
+    print(f"Dry run: nothing was sent to Canvas. With {TOKEN_VARIABLE} set, a dry run also reads (never changes) "
+          "Canvas, to show what is there and to use Canvas's clock.", file=out)
+    return PublishReport(where.semester, where.base_url, where.course_id, True, tuple(rows), None)
 
 
-class _Publication:
-    """One publish: the steps in order, and a record of what is done, for a message on failure."""
+def _heading(where: Where) -> str:
+    return f"Publishing semester {where.semester} to Canvas course {where.course_id} at {where.base_url}:"
 
-    def __init__(self, api: CanvasFiles, where: Where, token: str, targets: tuple[Target, ...],
-                 retry: RetryPolicy, out: TextIO, now: datetime, page: PageItem | None = None,
-                 key_folder: tuple[str, ...] = ()):
-        self.api, self.where, self.token, self.targets = api, where, token, targets
-        self.retry, self.out, self.now = retry, out, now
-        self.page, self.key_folder = page, key_folder
-        self.page_written = False
-        self.done: list[str] = []
-        self.closed_folders: dict[str, Folder] = {}
-        self.course: Course | None = None
 
-    def dry(self) -> PublishReport:
-        plan = self._plan()
-        self._say("Dry run: nothing was changed on Canvas (only GET requests were sent).")
-        return PublishReport(self.where.semester, self.where.base_url, self.where.course_id, True, plan)
+@dataclass
+class _Item:
+    """One file of an activity, as found on Canvas."""
 
-    def publish(self) -> PublishReport:
-        plan = self._plan()
-        for target in self.targets:
-            if target.folder_path not in self.closed_folders:
-                self.closed_folders[target.folder_path] = self._step(
-                    f"making folder '{target.folder_path}' closed until its release",
-                    lambda: self._close_folder(target.folder, target.item.release))
-        published = [self._put(target) for target in self.targets]
-        problems = []
-        for target, item in zip(self.targets, published):
-            problems += self._step(f"checking {item.remote_name} in '{target.folder_path}'", lambda: problems_with(
-                self.api, self.course, target, self.closed_folders[target.folder_path].id, item.file_id, self.now))
-        if problems:
-            raise CanvasError(self._hide("published, but reading Canvas back found problems:\n    - "
-                                         + "\n    - ".join(problems)),
-                              hint=f"fix these in the course's Files in Canvas, then run '{self.where.rerun}' again")
-        for item in published:
-            self._say(f"verified: {item.remote_name} in '{item.folder}' opens to students by itself at "
-                      f"{show_time(item.opens_at, item.opens_at)}, not before")
-        page = self._publish_page() if self.page is not None else None
-        return PublishReport(self.where.semester, self.where.base_url, self.where.course_id, False, plan,
-                             tuple(published), page)
+    target: ActivityTarget
+    item: FileTarget
+    release: datetime | None  # None: the key's assignment could not be read
+    names: tuple[str, ...]
+    remote: File | None
+    others: list[File]  # more files of that name in the folder
+    sha: str
+    state: State
 
-    # steps
+    @property
+    def where(self) -> str:
+        return f"{'/'.join(self.names)}/{self.item.remote_name}"
 
-    def _plan(self) -> Plan:
+
+@dataclass
+class _Publication(PageSteps):
+    api: CanvasFiles
+    clock: CanvasClock
+    term: Term
+    where: Where
+    token: str
+    retry: RetryPolicy
+    out: TextIO
+    local_now: datetime
+    done: list[str] = field(default_factory=list)
+    course: Course | None = None
+    canvas_now: datetime | None = None
+    _blocked_transient: bool = False  # the last assignment read failed as Canvas being down
+
+    def run(self, dry_run: bool) -> PublishReport:
         self.course = self._step(f"opening course {self.where.course_id}", self.api.course)
-        plan = self._step("reading the course's folders and files",
-                          lambda: observed_plan(self.api, self.course, self.where, self.targets, self.now))
-        self._say(describe_plan(plan))
-        if self.page is not None:
-            self._say("\n".join(f"  {line}" if n < 3 else line
-                                 for n, line in enumerate(describe_page(self.page, self._figures_path, self.now))))
-        return plan
+        self.canvas_now = self.clock.now()
+        self.records = Records(self.term.record, self.where.course_id)
+        releases, blocked, lines, transient = {}, {}, [], False
+        for target in self.term.activities:
+            release, line, problem = self._key_release(target)
+            releases[target.activity] = release
+            if line:
+                lines.append(f"{target.activity}: {line}")
+            if problem:
+                blocked[target.activity] = problem
+                transient = transient or self._blocked_transient
+        items = [self._observe_file(t, i, releases[t.activity]) for t in self.term.activities for i in t.files]
+        pages = [self._observe_page(t, releases[t.activity]) for t in self.term.activities if t.page is not None]
+        rows = [self._row(i) for i in items] + [self._page_row(p) for p in pages]
+        self._say(_heading(self.where))
+        note = skew_note(self.canvas_now, self.local_now)
+        if self.canvas_now is not None:
+            self._say(f"Canvas's time: {show_time(self.canvas_now, self.term.activities[0].key_release)}"
+                      + (f" ({note})" if note else ""))
+        elif note:
+            self._say(note)
+        if self.term.upload_early:
+            self._say("upload_early is on: files go up before their release, behind Canvas's locks; that is safe only "
+                      "where the account has disable_file_verifier_access on (docs/canvas.md, section 6)")
+        for line in lines:
+            self._say(line)
+        self._say(format_table(rows))
+        if dry_run:
+            self._say("Dry run: nothing was changed on Canvas (only GET requests were sent).")
+        else:
+            try:
+                for entry in items:
+                    self._act_on_file(entry)
+                for entry in pages:
+                    self._act_on_page(entry)
+            finally:
+                self.records.save()
+            self._say(self._summary(rows))
+        report = PublishReport(self.where.semester, self.where.base_url, self.where.course_id, dry_run, tuple(rows),
+                               self.canvas_now, tuple(self.done))
+        if blocked:
+            problems = "\n    - ".join(f"{activity}: {problem}" for activity, problem in blocked.items())
+            error = CanvasError(self._hide(f"the key of {len(blocked)} activit{'y' if len(blocked) == 1 else 'ies'} "
+                                           f"was not uploaded, as no safe time is known:\n    - {problems}"),
+                                hint="fix the assignment in Canvas or [canvas] assignment_id in "
+                                     f"semesters/{self.where.semester}.toml, then run '{self.where.rerun}' again")
+            error.transient = transient  # Canvas was down: the --wait loop tries again later
+            raise error
+        return report
 
-    def _close_folder(self, names: tuple[str, ...], release: datetime) -> Folder:
-        """Find or create the folder so that it is closed until ``release`` and then opens."""
-        path, wanted = "/".join(names), Access.opening_at(release)
+    # when the key may open
+
+    def _key_release(self, target: ActivityTarget) -> tuple[datetime | None, str | None, str | None]:
+        self._blocked_transient = False
+        if target.assignment_id is None:
+            return target.key_release, None, None
+        doing = f"reading assignment {target.assignment_id}"
+        try:
+            assignment = with_retries(self.retry, lambda: self.api.assignment(self.course, target.assignment_id))
+            deadline: Deadline = last_deadline(assignment, lambda: with_retries(
+                self.retry, lambda: self.api.overrides(assignment)))
+        except HttpFailure as failure:
+            self._blocked_transient = failure.transient
+            what, todo = explain(failure, doing, self.where)
+            if failure.status == 404:
+                what = f"assignment {target.assignment_id} was not found in course {self.where.course_id} (404)"
+                todo = "check [canvas] assignment_id (the number in the assignment's Canvas address)"
+            return None, None, self._hide(f"{what}; {todo}")
+        except NoSafeTime as problem:
+            return None, None, str(problem)
+        release = max(target.key_release, deadline.at)
+        return release, describe_deadline(deadline, target.key_release), None
+
+    def _released(self, release: datetime | None) -> bool:
+        return release is not None and self.canvas_now is not None and release <= self.canvas_now
+
+    # what is on Canvas (GET only)
+
+    def _observe_file(self, target: ActivityTarget, item: FileTarget, key_release: datetime | None) -> _Item:
+        release = key_release if item.kind == "key" else item.release
+        names = target.folder_of(item)
+        sha = file_sha256(item.path)
+        remote, others = None, []
+        chain = self._step(f"reading folder '{'/'.join(names)}'", lambda: self.api.resolve(self.course, names))
+        if chain is not None:
+            same = [f for f in self._step(f"listing folder '{'/'.join(names)}'", lambda: self.api.files_in(chain[-1]))
+                    if f.display_name == item.remote_name]
+            if same:
+                remote, others = same[0], same[1:]
+        entry = _Item(target, item, release, names, remote, others, sha, State.MISSING)
+        if remote is not None:
+            entry.state = self._state(entry.where, remote, sha, release, chain)
+        return entry
+
+    def _state(self, where: str, remote: File, sha: str, release: datetime | None, chain: list[Folder]) -> State:
+        known = self.records.sha_of(where, remote.id)
+        if known is None:
+            try:
+                data = with_retries(self.retry, lambda: self.api.contents(remote))
+            except HttpFailure as failure:  # unreadable: counted as stale, so it is replaced (or withdrawn)
+                self._say(f"note: {remote.display_name} (file {remote.id}) could not be read back to compare it "
+                          f"({failure.status or 'no answer'}: {failure.message}); it counts as stale")
+                return State.STALE
+            known = sha256_of(data)
+            if known == sha:
+                self.records.put(where, remote.id, known)
+        if known != sha:
+            return State.STALE
+        now = self.canvas_now
+        if (self._released(release) and Access.of(remote).open_at(now)
+                and all(Access.of(f).open_at(now) for f in chain)):
+            return State.RELEASED
+        return State.UP_TO_DATE
+
+    def _row(self, entry: _Item) -> Row:
+        item, release = entry.item, entry.release
+        if release is None:
+            goes_up = "not while the assignment cannot be read (see below)"
+        else:
+            when = show_time(release, release)
+            if entry.state is State.RELEASED:
+                goes_up = f"released (since {when})"
+            elif self._released(release):
+                goes_up = "now (its release has passed)" if entry.state is not State.UP_TO_DATE else f"opens now ({when})"
+            elif self.term.upload_early:
+                goes_up = f"uploaded early, closed until {when}"
+            else:
+                goes_up = when + (" (removed until then: an early copy is reachable)" if entry.remote else "")
+            if item.kind == "key" and release != entry.target.key_release:
+                goes_up += " [moved by the assignment's deadlines]"
+        return Row(entry.target.activity, item.remote_name, "/".join(entry.names), entry.state, goes_up, release,
+                   release is not None and not self._released(release))
+
+    def _act_on_file(self, entry: _Item) -> None:
+        item, release = entry.item, entry.release
+        name, path = item.remote_name, "/".join(entry.names)
+        if release is None:  # no safe time: touch nothing, but take back a copy that is certainly early
+            if entry.remote is not None and self.canvas_now is not None and self.canvas_now < item.release:
+                self._withdraw(entry.names, [entry.remote] + entry.others, entry.where)
+            return
+        folder = self._step(f"making folder '{path}' closed until {show_time(release, release)}",
+                            lambda: self._closed_folder(entry.names, Access.opening_at(release)))
+        if not (self._released(release) or self.term.upload_early):
+            if entry.remote is not None and self.canvas_now is not None:  # certainly before its release
+                self._withdraw(entry.names, [entry.remote] + entry.others, entry.where)
+            return
+        wanted = Access.opening_at(release)
+        if entry.state in (State.MISSING, State.STALE) or entry.others:
+            uploaded = self._step(f"uploading {name} into '{path}'", lambda: self.api.upload(folder, item.path, name))
+            self._record(f"uploaded {name} (file {uploaded.id}) into '{path}'")
+            self.records.put(entry.where, uploaded.id, entry.sha)
+        elif entry.state is State.RELEASED:
+            return
+        else:
+            uploaded = entry.remote
+        when = show_time(release, release)
+        self._step(f"setting {name} to open at {when}", lambda: self.api.update_file(uploaded, wanted))
+        problems = self._step(f"checking {name} in '{path}'", lambda: problems_with(
+            self.api, self.course, entry.names, name, item.path, wanted, wanted, folder.id, uploaded.id,
+            self.canvas_now))
+        self._check(problems)
+        state = "open to students" if self._released(release) else f"closed until {when}, then opens by itself"
+        self._say(f"verified: {name} in '{path}' is {state}")
+
+    def _withdraw(self, names: tuple[str, ...], files: list[File], where: str) -> None:
+        """Delete files found before their release: their verifier would open them to anyone enrolled."""
+        for remote in files:
+            self._step(f"deleting {remote.display_name} (file {remote.id}) from '{'/'.join(names)}'",
+                       lambda: self.api.delete_file(remote))
+            self._record(f"deleted {remote.display_name} (file {remote.id}) from '{'/'.join(names)}': it was on Canvas "
+                         "before its release, where its verifier opens it past any lock")
+        self.records.forget(where)
+
+    def _closed_folder(self, names: tuple[str, ...], wanted: Access) -> Folder:
+        """Find or create the folder so that it is closed until ``wanted.unlock_at`` and then opens."""
+        path = "/".join(names)
         chain = self.api.resolve(self.course, names)
         if chain is None:
             folder = self.api.create_folder(self.course, names[-1], self._container(names[:-1]), wanted)
-            step = FolderStep.CREATE
-        else:
-            step = folder_step(Access.of(chain[-1]), release, self.now)
-            folder = chain[-1] if step is FolderStep.KEEP else self.api.update_folder(chain[-1], wanted)
-        when = show_time(release, release)
-        state = f"closed until {when}" if release > self.now else f"open (its release {when} has passed)"
-        verb = {FolderStep.CREATE: "created folder", FolderStep.KEEP: "kept folder"}.get(step, "changed folder")
-        self._record(f"{verb} '{path}': {state}")
+            self._record(f"created folder '{path}': {wanted.describe(wanted.unlock_at)}")
+            return folder
+        before = Access.of(chain[-1])
+        if before == wanted:
+            return chain[-1]
+        folder = self.api.update_folder(chain[-1], wanted)  # canvasapi updates the object in place
+        self._record(f"changed folder '{path}' (was: {before.describe(wanted.unlock_at)}): "
+                     f"{wanted.describe(wanted.unlock_at)}")
         return folder
 
     def _container(self, names: tuple[str, ...]) -> Folder:
-        """A folder above ours: found, or created as Canvas creates any folder (open; it stays empty)."""
+        """A folder above ours: found, or created as Canvas creates any folder (open; it holds only folders)."""
         chain = self.api.resolve(self.course, names)
         if chain is not None:
             return chain[-1]
@@ -168,93 +351,25 @@ class _Publication:
         self._record(f"created folder '{'/'.join(names)}' (open, holds only folders)")
         return folder
 
-    def _put(self, target: Target) -> PublishedFile:
-        item, folder = target.item, self.closed_folders[target.folder_path]
-        when = show_time(item.release, item.release)
-        uploaded: File = self._step(f"uploading {item.remote_name} into '{target.folder_path}'",
-                                    lambda: self.api.upload(folder, item.path, item.remote_name))
-        self._record(f"uploaded {item.remote_name} (file {uploaded.id}) into '{target.folder_path}'")
-        self._step(f"setting {item.remote_name} to open at {when}",
-                   lambda: self.api.update_file(uploaded, Access.opening_at(item.release)))
-        self._record(f"set {item.remote_name} itself to open at {when}")
-        return PublishedFile(item.remote_name, target.folder_path, uploaded.id, item.release)
+    # bookkeeping
 
-    # the page (page.py says why it is done this way)
-
-    @property
-    def _figures_path(self) -> str:
-        return "/".join(figures_folder(self.key_folder))
-
-    def _publish_page(self) -> PublishedPage:
-        item, path = self.page, self._figures_path
-        folder = self._step(f"making folder '{path}' hidden but not locked",
-                            lambda: self._hidden_folder(figures_folder(self.key_folder)))
-        file_ids: dict[str, int] = {}
-        for figure in item.figures:
-            uploaded = self._step(f"uploading {figure.remote_name} into '{path}'",
-                                  lambda: self.api.upload(folder, figure.path, figure.remote_name))
-            self._step(f"making {figure.remote_name} hidden but not locked",
-                       lambda: self.api.update_file(uploaded, HIDDEN_OPEN))
-            self._record(f"uploaded {figure.remote_name} (file {uploaded.id}) into '{path}', hidden, not locked")
-            file_ids[figure.src] = uploaded.id
-        body = body_with_canvas_sources(item, self.where.course_id, file_ids)
-        pages = CanvasPages(self.api)
-        existing = self._step(f"looking for page '{item.title}'", lambda: pages.find(self.course, item.url))
-        if existing is None:
-            written = self._step(f"creating page '{item.title}'", lambda: pages.create(self.course, item, body))
+    def _summary(self, rows: list[Row]) -> str:
+        waiting = sorted((r for r in rows if r.pending and r.release is not None), key=lambda r: r.release)
+        if not self.done:
+            head = "Nothing needed changing on Canvas."
         else:
-            written = self._step(f"updating page '{item.title}'", lambda: pages.update(
-                existing, title=item.title, body=body, published=False))
-        self.page_written = True
-        self._record(f"wrote page '{item.title}' (/pages/{written.url}), unpublished")
-        when = show_time(item.release, item.release)
-        if item.release > self.now:  # publish_at in a request of its own: with `published` it is cleared
-            written = self._step(f"scheduling page '{item.title}' to publish at {when}",
-                                 lambda: pages.update(written, publish_at=item.release.isoformat()))
-            self._record(f"scheduled page '{item.title}' to publish itself at {when}")
-        else:
-            written = self._step(f"publishing page '{item.title}'", lambda: pages.update(written, published=True))
-            self._record(f"published page '{item.title}' (its release {when} has passed)")
-        stored = self._step(f"reading page '{item.title}' back", lambda: pages.read(self.course, written.url))
-        problems = page_problems(stored, item, file_ids, self.where.course_id, self.now)
-        problems += self._step(f"checking the figures in '{path}'", lambda: self._figure_problems(folder, file_ids))
+            head = f"Done: {len(self.done)} change(s) on Canvas."
+        if not waiting:
+            return head + " Nothing is waiting for its release."
+        first = waiting[0]
+        return (f"{head} Next release: {first.item} of {first.activity} at {show_time(first.release, first.release)}; "
+                f"run '{self.where.rerun}' after that time (or keep 'make publish WAIT=1' running) to publish it.")
+
+    def _check(self, problems: list[str]) -> None:
         if problems:
             raise CanvasError(self._hide("published, but reading Canvas back found problems:\n    - "
                                          + "\n    - ".join(problems)),
-                              hint=f"fix these in the course's Pages and Files, then run '{self.where.rerun}' again")
-        if item.release > self.now:
-            self._say(f"verified: page '{item.title}' is unpublished and scheduled to publish at {when}; this needs "
-                      "the account's 'Scheduled Page Publication' feature, which a teacher's token cannot read: "
-                      "the course's Pages list shows 'Will publish on ...' beside the page when it is on")
-        else:
-            self._say(f"verified: page '{item.title}' is published")
-        return PublishedPage(stored.url, stored.page_id, item.release, tuple(file_ids.values()))
-
-    def _hidden_folder(self, names: tuple[str, ...]) -> Folder:
-        chain = self.api.resolve(self.course, names)
-        path = "/".join(names)
-        if chain is None:
-            folder = self.api.create_folder(self.course, names[-1], self._container(names[:-1]), HIDDEN_OPEN)
-            self._record(f"created folder '{path}': hidden from the Files list, not locked")
-            return folder
-        if Access.of(chain[-1]) == HIDDEN_OPEN:
-            return chain[-1]
-        folder = self.api.update_folder(chain[-1], HIDDEN_OPEN)
-        self._record(f"changed folder '{path}' to hidden, not locked")
-        return folder
-
-    def _figure_problems(self, folder: Folder, file_ids: dict[str, int]) -> list[str]:
-        problems = []
-        if Access.of(self.api.folder(folder.id)) != HIDDEN_OPEN:
-            problems.append(f"folder '{self._figures_path}' is not hidden-and-unlocked, so the page's images "
-                            "may not show when it opens")
-        for src, file_id in file_ids.items():
-            stored = self.api.file(file_id)
-            if Access.of(stored) != HIDDEN_OPEN:
-                problems.append(f"figure {stored.display_name} is not hidden-and-unlocked")
-        return problems
-
-    # bookkeeping
+                              hint=f"fix these in the course in Canvas, then run '{self.where.rerun}' again")
 
     def _step(self, doing: str, action: Callable[[], T]) -> T:
         try:
@@ -265,23 +380,13 @@ class _Publication:
     def _stopped(self, failure: HttpFailure, doing: str) -> CanvasError:
         what, todo = explain(failure, doing, self.where)
         done = "; ".join(self.done) if self.done else "nothing was changed on Canvas"
-        message = f"{what}.\n  done so far: {done}.\n  students: {self._what_students_see()}."
+        students = ("what was uploaded early sits in folders closed until its release" if self.term.upload_early
+                    else "nothing is uploaded before its release, so nothing of a key is open early")
+        message = f"{what}.\n  done so far: {done}.\n  students: {students}."
         hint = f"{todo}; then run '{self.where.rerun}' again to finish (it is safe to repeat)"
-        return CanvasError(self._hide(message), status=failure.status, hint=self._hide(hint))
-
-    def _what_students_see(self) -> str:
-        said = []
-        for target in self.targets:
-            name, when = target.item.remote_name, show_time(target.item.release, target.item.release)
-            if target.folder_path not in self.closed_folders:
-                said.append(f"{name} was not uploaded")
-            elif target.item.release > self.now:
-                said.append(f"nothing in '{target.folder_path}' opens before {when}, the folder is closed until then")
-            else:
-                said.append(f"{name} is past its release ({when})")
-        if self.page is not None and self.page.release > self.now:
-            said.append(f"page '{self.page.title}' " + ("is unpublished" if self.page_written else "was not written"))
-        return "; ".join(said)
+        error = CanvasError(self._hide(message), status=failure.status, hint=self._hide(hint))
+        error.transient = failure.transient  # the --wait loop tries again later
+        return error
 
     def _record(self, done: str) -> None:
         self.done.append(done)
