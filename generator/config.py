@@ -12,6 +12,7 @@ holds it, and the command that builds that activity reports it as an error (see 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -89,9 +90,11 @@ class Config:
         """
         known = {a.id: a for a in self.activities} | {name: None for name, _ in self.broken}
         if activity is not None and activity not in known:
-            raise ConfigError(f"{display(self.path)}: the term has no table [{activity}]",
-                              hint=did_you_mean(activity, list(known), "activit") if known else
-                              f"add a [{activity}] table with its dates; {SCHEMA_HELP}")
+            close = difflib.get_close_matches(activity, list(known), n=1, cutoff=0.8)
+            raise ConfigError(f"{display(self.path)}: semester {self.semester} has no activity '{activity}'",
+                              hint=(f"did you mean '{close[0]}'? " if close else "")
+                              + f"the term's activities: {', '.join(known) or 'none'} (ACTIVITY=<id>, or leave it "
+                                f"out for all); to add one, give it a [{activity}] table")
         errors = [error for name, error in self.broken if activity in (None, name)]
         if errors:
             raise errors[0] if len(errors) == 1 else ConfigProblems([p for e in errors for p in _each(e)])

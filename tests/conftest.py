@@ -98,4 +98,4 @@ def config():
 
 @pytest.fixture
 def release(config):
-    return config.activity.key_release
+    return config.activity("activity05").key_release

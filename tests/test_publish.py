@@ -189,7 +189,7 @@ def test_an_early_copy_is_deleted_before_anything_else_can_leak(run, canvas, rel
 
 
 def test_the_handout_goes_up_at_its_own_time_in_its_own_folder(run, canvas, tmp_path, config):
-    key_time, handout_time = config.activity.key_release, config.activity.handout_release
+    key_time, handout_time = config.activity("activity05").key_release, config.activity("activity05").handout_release
     both = key_target(tmp_path, key_release=key_time, handout_release=handout_time)
     canvas.set_now(handout_time - timedelta(hours=1))
     run(both)
@@ -274,8 +274,10 @@ def test_activity_narrows_the_term_and_an_unknown_one_is_a_config_error(config, 
 
 
 def test_the_adapter_reads_assignment_and_early_upload_from_the_config(config, tmp_path):
-    cfg = dataclasses.replace(config, canvas=dataclasses.replace(config.canvas, assignment_id=4321, upload_early=True,
-                                                                 publish_handout=True))
+    first = config.activity("activity05")
+    changed = dataclasses.replace(first, canvas=dataclasses.replace(first.canvas, assignment_id=4321, publish_handout=True))
+    cfg = dataclasses.replace(config, canvas=dataclasses.replace(config.canvas, upload_early=True),
+                              activities=(changed, *config.activities[1:]))
     term = targets_for(cfg, tmp_path)
     assert term.upload_early and term.activities[0].assignment_id == 4321
     assert [f.kind for f in term.activities[0].files] == ["key", "handout"]
@@ -503,15 +505,17 @@ def cli_root(tmp_path, monkeypatch):
     from conftest import make_root
 
     import generator.build
+    from generator.config import load
 
     root = make_root(tmp_path / "root")
     built = []
 
-    def fake_build(semester, *, kinds, root, log, figure_formats=("pdf",), **_):
+    def fake_build(semester, activity=None, *, kinds, root, log, figure_formats=("pdf",), **_):
         out = root / "output" / semester
         out.mkdir(parents=True, exist_ok=True)
-        for kind in kinds:
-            (out / f"activity05-{kind}.pdf").write_bytes(f"%PDF-1.5 {kind}\n".encode())
+        for name in [activity] if activity else [a.id for a in load(root / "semesters" / f"{semester}.toml").activities]:
+            for kind in kinds:
+                (out / f"{name}-{kind}.pdf").write_bytes(f"%PDF-1.5 {kind}\n".encode())
         built.append((semester, kinds))
 
     monkeypatch.setattr(generator.build, "build", fake_build)
