@@ -40,6 +40,31 @@ class wrong_sin(sp.Function):
         return sp.sin(self.args[0]).evalf(prec)
 
 
+class ReLU(sp.Function):
+    """The rectified linear unit, ReLU[z] = max(0, z); kept unevaluated for display.
+
+    ``doit`` writes it as (z + |z|)/2, a form SymPy integrates and simplifies (|s z| = s|z| for
+    s > 0); ``_imp_`` gives the numeric checker its value at a point.
+    """
+
+    nargs = 1
+    _imp_ = staticmethod(lambda z: z if z > 0 else 0 * z)
+
+    def doit(self, **hints):
+        z = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
+        return (z + sp.Abs(z)) / 2
+
+    def _eval_evalf(self, prec):
+        z = self.args[0]._eval_evalf(prec)
+        if z is None or not z.is_Number:
+            return None
+        return z if z > 0 else sp.Float(0, precision=prec)
+
+
+class Partial(sp.Derivative):
+    """A derivative printed with the curly d, as the book writes the loss's partial derivatives."""
+
+
 def unevaluated(head, *args):
     """Build ``head(*args)`` exactly as written (no reordering, no distribution), for display."""
     return head(*args, evaluate=False)
@@ -64,6 +89,25 @@ class BookLatexPrinter(LatexPrinter):
 
     def _print_wrong_sin(self, expr, exp=None):
         return self._bracketed(r"\sin", expr, exp)
+
+    def _print_sin(self, expr, exp=None):
+        return self._bracketed(r"\sin", expr, exp)
+
+    def _print_cos(self, expr, exp=None):
+        return self._bracketed(r"\cos", expr, exp)
+
+    def _print_ReLU(self, expr, exp=None):
+        return self._bracketed(r"\operatorname{ReLU}", expr, exp)
+
+    def _print_Partial(self, expr):
+        """d l / d omega_0 for a named quantity; d/d omega_0 (expression) otherwise."""
+        (var,) = expr.variables
+        if isinstance(expr.expr, (sp.Symbol, sp.Indexed)):
+            return rf"\frac{{\partial {self._print(expr.expr)}}}{{\partial {self._print(var)}}}"
+        body = self._print(expr.expr)
+        if isinstance(expr.expr, (sp.Add, sp.Mul)):  # a sum or product needs brackets; a power has its own
+            body = rf"\left({body}\right)"
+        return rf"\frac{{\partial}}{{\partial {self._print(var)}}}{body}"
 
     def _print_Indexed(self, expr):
         if expr.base == G and len(expr.indices) == 2:

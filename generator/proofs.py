@@ -84,10 +84,11 @@ class Verdict:
     right_value: sp.Expr = sp.Integer(0)
 
     def describe_counterexample(self) -> str:
-        if not self.counterexample:
+        if self.counterexample is None:
             return "SymPy could not reduce the difference to zero"
         at = ", ".join(f"{k} = {v}" for k, v in self.counterexample.items())
-        return f"at {at}: left = {self.left_value}, right = {self.right_value}"
+        where = f"at {at}" if at else "with no free symbols"  # a constant: its one value is the counterexample
+        return f"{where}: left = {self.left_value}, right = {self.right_value}"
 
 
 @dataclass(frozen=True)
@@ -228,8 +229,11 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
     plain = [e.xreplace(dict(zip(atoms, dummies))) for e in expanded]
     plain = [p.replace(lambda f: isinstance(f, sp.Function) and hasattr(f, "_eval_rewrite_as_exp"),
                        lambda f: f.rewrite(sp.exp)) for p in plain]
-    return atoms, sp.lambdify(dummies, plain, modules="mpmath", dummify=False, printer=_mpmath_printer(),
-                               docstring_limit=0)  # no docstring: printing one for people costs as much
+    function = sp.lambdify(dummies, plain, modules="mpmath", dummify=False, printer=_mpmath_printer(),
+                           docstring_limit=0)  # no docstring: printing one for people costs as much
+    if not atoms:  # a constant (a definite integral, say) has one value: one quadrature, not one a point
+        function = functools.lru_cache(maxsize=1)(function)
+    return atoms, function
 
 
 def _mpmath_printer():

@@ -3,13 +3,14 @@
 Compared as the reader gets them: the PDF's text layer (pdftotext) against the page's text (with
 the words MathML shows as text). The PDF has words the page has not, which are left out here:
 its running headers and the text drawn inside the figures (the page describes figures in alt
-text). Floats may land elsewhere in the PDF, so the words are compared as sequences that must
-match almost everywhere, and every problem must be there in both.
+text). Floats may land elsewhere in the PDF than in the page's order, so the two are compared as
+counts of words, which must agree almost everywhere.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 import html
 import re
 import subprocess
@@ -28,28 +29,24 @@ def pdf_text(path: Path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
 
 
-@pytest.fixture(scope="module")
-def twins(tmp_path_factory):
+@pytest.fixture(scope="module", params=["activity05", "activity06"])
+def twins(request, tmp_path_factory):
     from generator.build import build
     from generator.html import build_html
 
     root = make_root(tmp_path_factory.mktemp("twins"))
-    build("2027-spring", "activity05", kinds=("key",), root=root, log=lambda m: None, figure_formats=("pdf", "svg"))
-    build_html("2027-spring", "activity05", root=root, log=lambda m: None)
-    return root
+    build("2027-spring", request.param, kinds=("key",), root=root, log=lambda m: None, figure_formats=("pdf", "svg"))
+    build_html("2027-spring", request.param, root=root, log=lambda m: None)
+    return root, request.param
 
 
-def pdf_words(root: Path) -> list[str]:
+def pdf_words(built: tuple[Path, str]) -> list[str]:
+    root, activity = built
     out = root / "output" / "2027-spring"
     running = {"CS 316/365 Deep Learning", "Spring 2027 Answer key", "Spring 2027", "Answer key"}
-    pages = []
-    for page in pdf_text(out / "activity05-key.pdf").split("\f"):
-        lines = page.splitlines()
-        while lines and (not lines[0].strip() or lines[0].strip() in running):  # the running header
-            lines.pop(0)
-        pages.append("\n".join(lines))
-    words = WORD.findall("\n".join(pages))
-    for figure in (root / "figures" / "2027-spring" / "activity05").glob("*.pdf"):  # text drawn in a figure
+    lines = [line for line in pdf_text(out / f"{activity}-key.pdf").splitlines() if line.strip() not in running]
+    words = WORD.findall("\n".join(lines))
+    for figure in (root / "figures" / "2027-spring" / activity).glob("*.pdf"):  # text drawn in a figure
         drawn = WORD.findall(pdf_text(figure))
         blocks = difflib.SequenceMatcher(a=words, b=drawn, autojunk=False).get_matching_blocks()
         gone = {k for block in blocks if block.size >= 2 for k in range(block.a, block.a + block.size)}
@@ -57,21 +54,21 @@ def pdf_words(root: Path) -> list[str]:
     return words
 
 
-def html_words(root: Path) -> list[str]:
-    page = (root / "output" / "2027-spring" / "activity05-key.html").read_text(encoding="utf-8")
+def html_words(built: tuple[Path, str]) -> list[str]:
+    root, activity = built
+    page = (root / "output" / "2027-spring" / f"{activity}-key.html").read_text(encoding="utf-8")
     page = re.sub(r"<(style|head)\b.*?</\1>", " ", page, flags=re.S)
     page = re.sub(r"<math\b.*?</math>", lambda m: " ".join(re.findall(r"<m(?:text|i)[^>]*>([^<]*)</m(?:text|i)>",
                                                                        m.group(0))), page, flags=re.S)
     return WORD.findall(html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
-def disagreements(pdf: list[str], page: list[str]) -> list[tuple[list[str], list[str]]] | None:
-    """The runs of words only one side has, if the two texts differ by more than floats moving."""
-    matcher = difflib.SequenceMatcher(a=pdf, b=page, autojunk=False)
-    matched = sum(block.size for block in matcher.get_matching_blocks())
-    if matched >= 0.97 * len(pdf) and matched >= 0.97 * len(page):
-        return None
-    return [(pdf[i1:i2], page[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+def disagreements(pdf: list[str], page: list[str]) -> dict[str, int] | None:
+    """The words one side has more often than the other (positive: the PDF), if more than a few."""
+    difference = Counter(pdf)
+    difference.subtract(Counter(page))
+    apart = {word: n for word, n in difference.items() if n}
+    return apart if sum(abs(n) for n in apart.values()) > 0.02 * max(len(pdf), len(page)) else None
 
 
 def test_the_pdf_and_the_html_twin_say_the_same_words(twins):
@@ -83,5 +80,5 @@ def test_the_pdf_and_the_html_twin_say_the_same_words(twins):
 def test_a_paragraph_only_in_one_output_is_a_disagreement(twins):
     """The comparison is sharp enough to see one paragraph missing from the page."""
     pdf, page = pdf_words(twins), html_words(twins)
-    at = page.index("Numerical")
+    at = len(page) // 2
     assert disagreements(pdf, page[:at] + page[at + 40:]) is not None

@@ -1,0 +1,113 @@
+"""Figure of Problem 4: the variance of the pre-activations, layer by layer, for three scales.
+
+One seeded simulation per sigma_Omega^2 = 1/D_h, 2/D_h (He) and 4/D_h, on a log scale, each
+with its theory line scale (D_h sigma_Omega^2 / 2)^(k-1) dashed in the same colour. The facts
+say what a caption may claim, computed from the drawn values: whether the small scale shrinks
+and the large one grows, at about the predicted factor, and whether He's line stays level.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from generator.figures import STYLES, number_text, spoken, unique
+
+LEVEL = 10.0  # "stays level": the He line's largest value within this factor of its smallest
+NEAR = 0.2  # "about the predicted factor": the drawn per-layer factor within 20% of the theory's
+CLOSE = 10.0  # "follows its theory line": every drawn value within this factor of the line
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    scale: int  # sigma_Omega^2 = scale / D_h
+    label: str  # mathtext legend entry
+    variances: tuple[float, ...]  # layers 1 .. depth
+    theory: tuple[float, ...]
+    theory_factor: float
+
+
+@dataclass(frozen=True)
+class HeInitSpec:
+    name: str
+    height: float  # inches; the width is generator.drawing.WIDTH
+    hidden: int
+    batch: int
+    depth: int
+    title: str
+    lines: tuple[LineSpec, ...]
+    numbers: tuple[tuple[float, str], ...]
+
+
+def spec(results) -> HeInitSpec:
+    r = results.he_init
+    texts = {"hidden": number_text(r.hidden), "batch": number_text(r.batch)}
+    lines = tuple(LineSpec(run.scale, rf"$\sigma_\Omega^2 = {number_text(run.scale)}/D_h$", run.variances, run.theory,
+                           run.theory_factor) for run in r.runs)
+    return HeInitSpec(
+        name="he_init", height=3.1, hidden=r.hidden, batch=r.batch, depth=r.depth,
+        title=rf"ReLU network, $D_h = {texts['hidden']}$ units a layer, a batch of ${texts['batch']}$ inputs",
+        lines=lines,
+        numbers=unique([(float(line.scale), number_text(line.scale)) for line in lines]
+                       + [(r.hidden, texts["hidden"]), (r.batch, texts["batch"])]),
+    )
+
+
+def draw(spec: HeInitSpec, figure) -> None:
+    """Simulated variances solid with markers, theory dashed; the legend below the axes."""
+    ax = figure.subplots()
+    layers = range(1, spec.depth + 1)
+    every = max(1, spec.depth // 10)
+    for line, (colour, _, marker) in zip(spec.lines, STYLES):
+        ax.plot(layers, line.variances, color=colour, lw=1.5, marker=marker, ms=3.5, markevery=every,
+                label=f"{line.label}, simulated", zorder=3)
+        ax.plot(layers, line.theory, color=colour, lw=1.0, ls="--", zorder=2)
+    ax.plot([], [], color="black", lw=1.0, ls="--", label=r"theory: a factor $D_h\sigma_\Omega^2/2$ per layer")
+    ax.set_yscale("log")
+    ax.set_xlim(0.5, spec.depth + 0.5)
+    ax.set_xlabel(r"layer $k$")
+    ax.set_ylabel(r"variance of the pre-activations $f_k$")
+    ax.set_title(spec.title)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, handlelength=2.6, columnspacing=1.2)
+
+
+def _sci(value: float) -> str:
+    """A value as a reader hears it: 3.9, 0.0012, or 1.2 × 10^−15."""
+    if 1e-3 <= abs(value) < 1e4:
+        return number_text(value, 2)
+    mantissa, exponent = f"{value:.1e}".split("e")
+    return spoken(f"{mantissa} × 10^{int(exponent)}")
+
+
+def measured_factor(line: LineSpec) -> float:
+    """The drawn line's per-layer factor: the geometric mean, which is what its slope shows."""
+    return (line.variances[-1] / line.variances[0]) ** (1 / (len(line.variances) - 1))
+
+
+def alt(spec: HeInitSpec) -> str:
+    parts = []
+    for line in spec.lines:
+        v = line.variances
+        parts.append(f"for σ_Ω² = {line.scale}/D_h the variance goes from {_sci(v[0])} at layer one to {_sci(v[-1])} "
+                     f"at layer {spec.depth}, between {_sci(min(v))} and {_sci(max(v))}, about "
+                     f"{number_text(measured_factor(line), 2)} times per layer against the predicted "
+                     f"{number_text(line.theory_factor, 2)}")
+    return (f"Log-scale plot of the variance of the pre-activations at each of the {spec.depth} layers of a ReLU "
+            f"network with D_h = {spec.hidden} units a layer and a batch of {spec.batch} standard-normal inputs, "
+            f"simulated, with the theory dashed: " + "; ".join(parts) + ".")
+
+
+def facts(spec: HeInitSpec) -> tuple[tuple[str, bool], ...]:
+    """Claims a caption may make, each computed from the drawn values."""
+    small, he, large = (next(line for line in spec.lines if line.scale == s) for s in (1, 2, 4))
+    near = lambda line: abs(measured_factor(line) / line.theory_factor - 1) <= NEAR  # noqa: E731
+    close = lambda line: all(abs(math.log(v / t)) <= math.log(CLOSE) for v, t in zip(line.variances, line.theory))  # noqa: E731
+    return (
+        ("small_shrinks", small.variances[-1] == min(small.variances) and small.variances[-1] < small.variances[0]),
+        ("large_grows", large.variances[-1] == max(large.variances) and large.variances[-1] > large.variances[0]),
+        ("small_halves", near(small)),
+        ("large_doubles", near(large)),
+        ("he_level", max(he.variances) <= LEVEL * min(he.variances)),
+        ("he_within_2", max(he.variances) <= 2 * min(he.variances)),
+        ("follows_theory", all(close(line) for line in spec.lines)),
+    )

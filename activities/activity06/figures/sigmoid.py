@@ -1,0 +1,78 @@
+"""Figure of Problem 3: the sigmoid and its derivative, whose maximum 1/4 at f = 0 is marked.
+
+The curves are Problem 3's samples (the proven sig[f](1 - sig[f]), evaluated once there), so
+the figure draws what the text computed. The facts say what a caption may claim: where the
+drawn derivative peaks, its value there, and how small it is at the ends of the range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.figures import BLUE, GREY, VERMILLION, number_text, spoken, unique
+
+TAIL = 0.01  # "small in the tails": below this at both ends of the plotted range (4% of the peak)
+
+
+@dataclass(frozen=True)
+class SigmoidSpec:
+    name: str
+    height: float  # inches; the width is generator.drawing.WIDTH
+    grid: tuple[float, ...]
+    sigmoid: tuple[float, ...]
+    derivative: tuple[float, ...]
+    maximum: float
+    argmax: float
+    maximum_text: str
+    argmax_text: str
+    numbers: tuple[tuple[float, str], ...]
+
+
+def spec(results) -> SigmoidSpec:
+    r = results.sigmoid
+    maximum_text, argmax_text = number_text(r.maximum, 3), number_text(r.argmax)
+    return SigmoidSpec(name="sigmoid", height=2.6, grid=r.grid, sigmoid=r.sigmoid, derivative=r.derivative,
+                       maximum=r.maximum, argmax=r.argmax, maximum_text=maximum_text, argmax_text=argmax_text,
+                       numbers=unique([(r.maximum, maximum_text), (r.argmax, argmax_text)]))
+
+
+def draw(spec: SigmoidSpec, figure) -> None:
+    """One axes: sig solid, its derivative dashed, the maximum a marker with its value beside it."""
+    ax = figure.subplots()
+    low, high = spec.grid[0], spec.grid[-1]
+    ax.axhline(spec.maximum, color=GREY, lw=0.8, ls=(0, (1, 1.5)), zorder=1)
+    ax.plot(spec.grid, spec.sigmoid, color=BLUE, lw=1.6, label=r"$h = \mathrm{sig}[f]$", zorder=2)
+    ax.plot(spec.grid, spec.derivative, color=VERMILLION, lw=1.6, ls="--",
+            label=r"$\partial h/\partial f = \mathrm{sig}[f]\,(1-\mathrm{sig}[f])$", zorder=3)
+    ax.plot([spec.argmax], [spec.maximum], ls="none", marker="o", ms=6, color=VERMILLION, mec="black", mew=0.8,
+            zorder=4)
+    # The text sits on the wider side at height one half, between the two curves, where neither passes.
+    side = high if high >= -low else low
+    ax.annotate(rf"maximum ${spec.maximum_text}$ at $f = {spec.argmax_text}$", xy=(spec.argmax, spec.maximum),
+                xytext=(spec.argmax + 0.3 * side, 0.5), ha="left" if side > 0 else "right", va="center",
+                arrowprops={"arrowstyle": "->", "color": "black", "lw": 0.8})
+    ax.set_xlim(low, high)
+    ax.set_ylim(-0.03, 1.05)
+    ax.set_xlabel("$f$")
+    ax.legend(loc="upper left", handlelength=2.4)  # the upper left holds no data: sig is near zero there
+
+
+def alt(spec: SigmoidSpec) -> str:
+    low, high = spec.grid[0], spec.grid[-1]
+    return (f"The sigmoid h = sig[f] and its derivative sig[f](1 − sig[f]) for f from "
+            f"{spoken(number_text(low))} to {spoken(number_text(high))}. The sigmoid rises from "
+            f"{number_text(spec.sigmoid[0], 2)} to {number_text(spec.sigmoid[-1], 3)}; the derivative is a "
+            f"bump with its maximum {spec.maximum_text} at f = {spec.argmax_text}, marked, and falls to "
+            f"{number_text(spec.derivative[0], 2)} at the left end and {number_text(spec.derivative[-1], 2)} "
+            f"at the right end.")
+
+
+def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool], ...]:
+    """Claims a caption may make, each computed from the drawn samples."""
+    peak = max(range(len(spec.derivative)), key=spec.derivative.__getitem__)
+    return (
+        ("max_at_zero", spec.grid[peak] == 0.0),
+        ("max_quarter", abs(spec.derivative[peak] - 0.25) < 1e-12),
+        ("tails_small", spec.derivative[0] < TAIL and spec.derivative[-1] < TAIL),
+        ("sigmoid_increasing", all(b > a for a, b in zip(spec.sigmoid, spec.sigmoid[1:]))),
+    )

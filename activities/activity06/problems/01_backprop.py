@@ -1,0 +1,285 @@
+"""Problem 1: backpropagation through the book's toy model (Prince, section 7.3; notebook 7.1).
+
+f[x, phi] = beta_3 + omega_3 cos[beta_2 + omega_2 exp[beta_1 + omega_1 sin[beta_0 + omega_0 x]]]
+and l = (f - y)^2. The forward and backward passes are written once, as SymPy equations: the
+page prints them, the numbers are evaluated from them (so a printed rule is the rule used), and
+the proofs check each of the eight derivatives as the backward pass gives it against SymPy's
+derivative of the written-out loss, over general parameters. Central finite differences of the
+loss check every number. Why the backward pass is cheaper is counted, not asserted: the
+operations of the two passes against those of the eight derivatives each written out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sympy as sp
+
+from generator.notation import Partial, tex, unevaluated as U
+from generator.proofs import Derivation, NumericCheck, Step
+
+from ..parameters import Questions
+
+TITLE = "Backpropagation in the toy model"
+
+FD_STEP = 1e-6
+FD_TOLERANCE = 1e-6  # relative to max(1, |derivative|): truncation O(h^2) ~ 1e-10, rounding eps/h ~ 1e-10
+DIRECT_TOLERANCE = 1e-12  # the same derivative by two exact routes: only rounding separates them
+
+beta = sp.symbols("beta_0:4", real=True)
+omega = sp.symbols("omega_0:4", real=True)
+x, y = sp.symbols("x y", real=True)
+f = sp.symbols("f_0:4", real=True)
+h = (x, *sp.symbols("h_1:4", real=True))  # h_0 = x: the input is what the first layer weighs
+ell = sp.Symbol(r"\ell", real=True)
+PARAMETERS = (*beta, *omega)
+
+
+def _d(name: str) -> sp.Symbol:
+    return sp.Symbol(rf"\frac{{\partial \ell}}{{\partial {name}}}", real=True)
+
+
+dl_df = tuple(_d(f"f_{{{k}}}") for k in range(4))
+dl_dh = (None, *(_d(f"h_{{{k}}}") for k in range(1, 4)))
+dl_dbeta = tuple(_d(rf"\beta_{{{k}}}") for k in range(4))
+dl_domega = tuple(_d(rf"\omega_{{{k}}}") for k in range(4))
+ACTIVATIONS = (sp.sin, sp.exp, sp.cos)  # h_{k+1} = a_k[f_k]
+
+FORWARD = (
+    (f[0], U(sp.Add, beta[0], U(sp.Mul, omega[0], x))),
+    (h[1], sp.sin(f[0])),
+    (f[1], U(sp.Add, beta[1], U(sp.Mul, omega[1], h[1]))),
+    (h[2], sp.exp(f[1])),
+    (f[2], U(sp.Add, beta[2], U(sp.Mul, omega[2], h[2]))),
+    (h[3], sp.cos(f[2])),
+    (f[3], U(sp.Add, beta[3], U(sp.Mul, omega[3], h[3]))),
+    (ell, U(sp.Pow, U(sp.Add, f[3], -y), 2)),
+)
+BACKWARD = (
+    (dl_df[3], U(sp.Mul, 2, U(sp.Add, f[3], -y))),
+    (dl_dh[3], U(sp.Mul, omega[3], dl_df[3])),
+    (dl_df[2], U(sp.Mul, -1, sp.sin(f[2]), dl_dh[3])),
+    (dl_dh[2], U(sp.Mul, omega[2], dl_df[2])),
+    (dl_df[1], U(sp.Mul, sp.exp(f[1]), dl_dh[2])),
+    (dl_dh[1], U(sp.Mul, omega[1], dl_df[1])),
+    (dl_df[0], U(sp.Mul, sp.cos(f[0]), dl_dh[1])),
+)
+# dl/dbeta_k = dl/df_k (df_k/dbeta_k = 1); dl/domega_k = h_k dl/df_k (df_k/domega_k = h_k).
+GRADIENT = tuple(pair for k in (3, 2, 1, 0)
+                 for pair in ((dl_dbeta[k], dl_df[k]), (dl_domega[k], U(sp.Mul, h[k], dl_df[k]))))
+
+
+def _explicit() -> dict[sp.Symbol, sp.Expr]:
+    """Every named quantity in the parameters, x and y alone: the checker's definitions."""
+    table: dict[sp.Symbol, sp.Expr] = {}
+    for symbol, rule in FORWARD + BACKWARD + GRADIENT:
+        table[symbol] = rule.xreplace(table)
+    return table
+
+
+EXPLICIT = _explicit()
+
+
+def model() -> sp.Expr:
+    """beta_3 + omega_3 cos[beta_2 + omega_2 exp[beta_1 + omega_1 sin[beta_0 + omega_0 x]]], as written."""
+    inner = U(sp.Add, beta[0], U(sp.Mul, omega[0], x))
+    for k, activation in enumerate(ACTIVATIONS, start=1):
+        inner = U(sp.Add, beta[k], U(sp.Mul, omega[k], activation(inner)))
+    return inner
+
+
+def written_out() -> sp.Expr:
+    """The loss (f[x, phi] - y)^2 with the model written out."""
+    return U(sp.Pow, U(sp.Add, *model().args, -y), 2)
+
+
+def unrolled(symbol: sp.Symbol) -> list[sp.Expr]:
+    """The factors of a backward quantity with every earlier backward quantity substituted."""
+    rules = dict(BACKWARD + GRADIENT)
+    rule = rules[symbol]
+    factors = []
+    for factor in (rule.args if isinstance(rule, sp.Mul) else (rule,)):
+        factors.extend(unrolled(factor) if factor in rules else [factor])
+    return factors
+
+
+def _by_backprop(k: int, weight: bool) -> Derivation:
+    parameter, target = (omega[k], dl_domega[k]) if weight else (beta[k], dl_dbeta[k])
+    rule = dict(GRADIENT)[target]
+    slope = (r"$\partial f_{%d}/\partial\omega_{%d} = %s$" % (k, k, "x" if k == 0 else f"h_{{{k}}}") if weight
+             else r"$\partial f_{%d}/\partial\beta_{%d}$ is one" % (k, k))
+    factors = unrolled(target)
+    return Derivation(
+        key=f"backprop.dl_d{'omega' if weight else 'beta'}{k}", problem=TITLE,
+        title=rf"$\partial\ell/\partial{sp.latex(parameter)}$ from the backward pass",
+        lhs=Partial(ell, parameter), definitions=EXPLICIT,
+        steps=(Step(rule, slope),
+               Step(factors[0] if len(factors) == 1 else U(sp.Mul, *factors), "the backward pass, written out")),
+    )
+
+
+BY_BACKPROP = tuple(_by_backprop(k, weight) for k in (3, 2, 1, 0) for weight in (False, True))
+CLOSED_FORM = U(sp.Mul, -2, U(sp.Add, f[3], -y), omega[3], omega[2], omega[1], x,
+                sp.sin(f[2]), sp.exp(f[1]), sp.cos(f[0]))
+CLOSED = Derivation(
+    key="backprop.dl_domega0_closed", problem=TITLE, title=r"$\partial\ell/\partial\omega_0$ by the chain rule",
+    lhs=Partial(ell, omega[0]), definitions=EXPLICIT,
+    steps=(
+        Step(Partial(written_out(), omega[0]), "the loss written out"),
+        Step(U(sp.Mul, U(sp.Mul, 2, U(sp.Add, f[3], -y)), omega[3], U(sp.Mul, -1, sp.sin(f[2])), omega[2],
+               sp.exp(f[1]), omega[1], sp.cos(f[0]), x),
+             r"chain rule: one factor for each link from $\ell$ back to $\omega_0$"),
+        Step(CLOSED_FORM, "collect the sign and the weights"),
+    ),
+)
+
+_k = sp.Symbol("k")
+FORMULAS = {
+    "model": tex(U(sp.Eq, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), model()), "backprop.model"),
+    "loss": tex(U(sp.Eq, ell, U(sp.Pow, U(sp.Add, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), -y), 2)), "backprop.loss"),
+    "forward": tuple(tex(U(sp.Eq, s, r), "backprop.forward") for s, r in FORWARD),
+    "backward": tuple(tex(U(sp.Eq, s, r), "backprop.backward") for s, r in BACKWARD),
+    "gradient": tuple(tex(U(sp.Eq, s, r), "backprop.gradient") for s, r in GRADIENT),
+    "dl_dbeta": tex(U(sp.Eq, _d(r"\beta_{k}"), _d("f_{k}")), "backprop.dl_dbeta"),
+    "dl_domega": tex(U(sp.Eq, _d(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), _d("f_{k}"))), "backprop.dl_domega"),
+    "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
+    "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table of the passes: a quantity, its rule, its value at the point."""
+
+    name: str  # "f0", "dl_dh3", "dl_domega2"
+    symbol: str  # LaTeX of the quantity
+    rule: str  # LaTeX of the rule that computes it
+    value: float
+    finite_difference: float | None = None  # for a parameter's derivative: the central difference
+
+
+@dataclass(frozen=True)
+class BackpropResult:
+    beta: tuple[float, ...]
+    omega: tuple[float, ...]
+    x: float
+    y: float
+    f0: float
+    h1: float
+    f1: float
+    h2: float
+    f2: float
+    h3: float
+    f3: float
+    loss: float
+    dl_df3: float
+    dl_dh3: float
+    dl_df2: float
+    dl_dh2: float
+    dl_df1: float
+    dl_dh1: float
+    dl_df0: float
+    dl_dbeta0: float
+    dl_dbeta1: float
+    dl_dbeta2: float
+    dl_dbeta3: float
+    dl_domega0: float
+    dl_domega1: float
+    dl_domega2: float
+    dl_domega3: float
+    forward: tuple[Row, ...]
+    backward: tuple[Row, ...]
+    gradient: tuple[Row, ...]  # beta_3, omega_3, beta_2, ... in the order the backward pass finds them
+    fd_step: float
+    ops_separate: int  # SymPy's count_ops of the eight derivatives, each written out from scratch
+    ops_forward: int  # the forward pass, one rule at a time
+    ops_backward: int  # the backward pass and the eight parameter derivatives, reusing stored values
+    ops_backprop: int  # forward plus backward
+    formulas: dict
+    derivations: tuple[Derivation, ...]
+    numeric_checks: tuple[NumericCheck, ...]
+
+
+def _name(symbol: sp.Symbol) -> str:
+    """A Python name for a quantity: f_0 -> f0, dl/domega_2 -> dl_domega2, l -> loss."""
+    if symbol == ell:
+        return "loss"
+    text = str(symbol)
+    if text.startswith(r"\frac"):
+        inner = text.split(r"\partial ")[-1].rstrip("}")
+        return "dl_d" + inner.replace("\\", "").replace("_", "").replace("{", "").replace("}", "")
+    return text.replace("_", "")
+
+
+_RULES = FORWARD + BACKWARD + GRADIENT
+_COMPILED = tuple((s, tuple(sorted(r.free_symbols, key=str)), r) for s, r in _RULES)
+_NUMERIC = tuple((s, args, sp.lambdify(args, r.doit(), "math")) for s, args, r in _COMPILED)
+_DIRECT = sp.lambdify((*PARAMETERS, x, y), [sp.diff(EXPLICIT[ell], p) for p in PARAMETERS], "math")
+
+
+def passes(params: tuple[float, ...], xv: float, yv: float) -> dict[sp.Symbol, float]:
+    """Evaluate the forward and backward rules in order; every value the table prints."""
+    env: dict[sp.Symbol, float] = {**dict(zip(PARAMETERS, params)), x: xv, y: yv}
+    for symbol, args, function in _NUMERIC:
+        env[symbol] = float(function(*(env[a] for a in args)))
+    return env
+
+
+def loss_at(params: tuple[float, ...], xv: float, yv: float) -> float:
+    env: dict[sp.Symbol, float] = {**dict(zip(PARAMETERS, params)), x: xv, y: yv}
+    for symbol, args, function in _NUMERIC[:len(FORWARD)]:
+        env[symbol] = float(function(*(env[a] for a in args)))
+    return env[ell]
+
+
+def central_difference(params: tuple[float, ...], index: int, xv: float, yv: float, step: float = FD_STEP) -> float:
+    up, down = list(params), list(params)
+    up[index] += step
+    down[index] -= step
+    return (loss_at(tuple(up), xv, yv) - loss_at(tuple(down), xv, yv)) / (2 * step)
+
+
+def operation_counts() -> tuple[int, int, int]:
+    """(separately, forward, backward): SymPy's count of the operations each way needs.
+
+    Separately: each of the eight derivatives of the written-out loss, evaluated on its own.
+    Backward: its rules, with exp[f_1] read from h_2, which the forward pass stored.
+    """
+    separate = sum(sp.count_ops(sp.diff(EXPLICIT[ell], p)) for p in PARAMETERS)
+    forward = sum(sp.count_ops(r.doit()) for _, r in FORWARD)
+    backward = sum(sp.count_ops(r.doit().xreplace({sp.exp(f[1]): h[2]})) for _, r in BACKWARD + GRADIENT)
+    return int(separate), int(forward), int(backward)
+
+
+def compute(q: Questions) -> BackpropResult:
+    params = (*q.toy_beta, *q.toy_omega)
+    env = passes(params, q.toy_x, q.toy_y)
+    direct = _DIRECT(*params, q.toy_x, q.toy_y)
+    by_name = {_name(s): env[s] for s, _ in _RULES}
+    parameter_of = dict(zip((*dl_dbeta, *dl_domega), PARAMETERS))
+    gradient_of = {p: env[s] for s, p in parameter_of.items()}
+    fd = {p: central_difference(params, n, q.toy_x, q.toy_y) for n, p in enumerate(PARAMETERS)}
+
+    def rows(pairs) -> tuple[Row, ...]:
+        return tuple(Row(_name(s), tex(s, "backprop.table"), tex(rule, "backprop.table"), env[s],
+                         fd[parameter_of[s]] if s in parameter_of else None) for s, rule in pairs)
+
+    checks = tuple(
+        NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
+                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference",
+                     abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
+        for s, p in parameter_of.items())
+    direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
+    separate, forward, backward = operation_counts()
+    return BackpropResult(
+        beta=tuple(q.toy_beta), omega=tuple(q.toy_omega), x=q.toy_x, y=q.toy_y,
+        **by_name,
+        forward=rows(FORWARD), backward=rows(BACKWARD), gradient=rows(GRADIENT),
+        fd_step=FD_STEP,
+        ops_separate=separate, ops_forward=forward, ops_backward=backward, ops_backprop=forward + backward,
+        formulas=FORMULAS,
+        derivations=(CLOSED, *BY_BACKPROP),
+        numeric_checks=(*checks, NumericCheck(
+            "backprop.direct", TITLE, "backward pass against SymPy's derivative of the written-out loss",
+            direct_error, DIRECT_TOLERANCE)),
+    )
