@@ -1,10 +1,11 @@
 """Shared fixtures: a scratch project root with the real semesters, built once per session.
 
-The markers (registered in pyproject.toml; `make test-fast` deselects all three):
-``slow`` a full build of a key, ``tex`` TeX or pdftotext, ``browser`` Chromium and node. A test
-that uses ``built``, even through another fixture, is marked ``slow`` and ``tex`` here; one that
-uses ``browser`` (tests/test_html.py) is marked ``browser`` too. A test that builds by itself
-says so with ``@builds``, a module whose every test builds with ``pytestmark = BUILDS``.
+The markers (registered in pyproject.toml; `make test-fast` deselects all three): ``slow``
+seconds of work (a full build of a key, or drawing in fresh processes), ``tex`` TeX or
+pdftotext, ``browser`` Chromium and node. A test that uses ``built``, even through another
+fixture, is marked ``slow`` and ``tex`` here; one that uses ``browser`` (tests/test_html.py) is
+marked ``browser`` too. A test that builds by itself says so with ``@builds``, a module whose
+every test builds with ``pytestmark = BUILDS``.
 """
 
 from __future__ import annotations
