@@ -37,8 +37,8 @@ class LogisticSpec:
     numbers: tuple[tuple[float, str], ...]
 
 
-def x_limit(curves: tuple[Curve, ...]) -> float:
-    """Half-width of a symmetric x range showing every midpoint with 1.5 units to spare.
+def x_limit(curves: tuple) -> float:
+    """Half-width of a symmetric x range showing every midpoint (of Problem 2's curves) with 1.5 units to spare.
 
     Symmetric about x = 0 because that is where phi_0 alone sets the value; a whole number so
     the ticks stay round.
@@ -47,7 +47,7 @@ def x_limit(curves: tuple[Curve, ...]) -> float:
     return float(max(3, math.ceil(farthest + 1.5)))
 
 
-def _panel(letter: str, varying: str, fixed: float, curves: tuple[Curve, ...]) -> PanelSpec:
+def _panel(letter: str, varying: str, fixed: float, curves: tuple) -> PanelSpec:
     fixed_symbol, varying_symbol = (r"\phi_1", r"\phi_0") if varying == "phi0" else (r"\phi_0", r"\phi_1")
     return PanelSpec(
         title=rf"({letter}) ${fixed_symbol} = {number_text(fixed)}$, varying ${varying_symbol}$",
