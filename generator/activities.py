@@ -132,6 +132,19 @@ def _title(file: Path) -> str:
     raise ConfigError(f"{file}: no TITLE = \"...\" line", hint="give the problem a title: TITLE = \"Least squares\"")
 
 
+def float_order(activity: Activity) -> dict[str, tuple[str, ...]]:
+    """Figures and tables in the order the prose places them (``k.figure``, ``k.table`` with a
+    name), as LaTeX numbers them: the HTML twin numbers its floats by this."""
+    found: dict[str, list[str]] = {"figure": [], "table": []}
+    for problem in activity.problems:
+        text = (activity.folder / f"prose/{problem.name}.j2").read_text(encoding="utf-8")
+        for match in re.finditer(r'k\.figure\("(\w+)"|k\.table\([^)]*\bname="(\w+)"', text):
+            kind, name = ("figure", match.group(1)) if match.group(1) else ("table", match.group(2))
+            if name not in found[kind]:
+                found[kind].append(name)
+    return {kind: tuple(names) for kind, names in found.items()}
+
+
 @dataclass(frozen=True)
 class Results:
     """Every problem's result, by name, with the problem numbers the sheet prints."""

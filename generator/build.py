@@ -106,14 +106,17 @@ def library_versions(cache: Path) -> str:
 
 def model_key(activity: Activity, term: ActivityTerm, paths: Paths) -> str:
     parts = [repr(term.questions), library_versions(paths.root / ".cache"),
-             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), _activity_code(activity)]
+             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), _activity_code(activity, prose=False)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _activity_code(activity: Activity) -> str:
-    """The activity folder's files, by their path inside it (the same in any checkout)."""
+def _activity_code(activity: Activity, prose: bool = True) -> str:
+    """The activity folder's files, by their path inside it (the same in any checkout); without
+    ``prose``, only what computes, proves and draws (the model's inputs: a prose edit keeps it)."""
     digest = hashlib.sha256()
     for f in activity.code_paths():
+        if not prose and f.relative_to(activity.folder).parts[0] == "prose":
+            continue
         digest.update(f.relative_to(activity.folder).as_posix().encode() + b"\0" + f.read_bytes())
     return digest.hexdigest()
 

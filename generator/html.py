@@ -36,7 +36,7 @@ from typing import Any, Callable
 import jinja2
 
 from . import config as config_module
-from .activities import load_activity
+from .activities import float_order, load_activity
 from .build import BuildReport, context, inputs_digest, load_model, outputs_if_current, record_outputs
 from .paths import ROOT, TEMPLATES as SHARED_TEMPLATES, Paths
 from .write import write_atomically
@@ -469,7 +469,7 @@ def figure_directory_name(activity_id: str) -> str:
     return f"{activity_id}-key-figures"
 
 
-def html_context(cfg, term, model: dict[str, Any], *, canvas: bool) -> dict[str, Any]:
+def html_context(cfg, term, model: dict[str, Any], activity, *, canvas: bool) -> dict[str, Any]:
     """``build.context`` plus what only the HTML needs: figure addresses, problem numbers."""
     ctx = context(cfg, term, model, "key")
     folder = figure_directory_name(term.id)
@@ -477,8 +477,9 @@ def html_context(cfg, term, model: dict[str, Any], *, canvas: bool) -> dict[str,
                              "facts": f["facts"]} for name, f in model["figures"].items()}
     # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
     ctx["problem_numbers"] = {f"problem:{p.name}": Latex(str(p.number)) for p in model["problems"]}
+    order = float_order(activity)  # from the prose, which the cached model does not depend on
     ctx["figure_numbers"], ctx["table_numbers"] = (
-        {name: Latex(str(n)) for n, name in enumerate(model["float_order"][kind], start=1)}
+        {name: Latex(str(n)) for n, name in enumerate(order[kind], start=1)}
         for kind in ("figure", "table"))
     ctx["canvas"] = canvas
     ctx["stylesheet"] = jinja2.runtime.Markup(stylesheet())
@@ -489,7 +490,7 @@ def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = Fa
                 cache: Path | None = None) -> HtmlOutput:
     """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
     gate = HtmlGate(audit)
-    page = fill(gate, SHEET, html_context(cfg, term, model, canvas=canvas),
+    page = fill(gate, SHEET, html_context(cfg, term, model, activity, canvas=canvas),
                 [activity.folder, TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)

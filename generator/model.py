@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-import re
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,19 +40,6 @@ def plain(obj: Any) -> Any:
     return obj
 
 
-def float_order(activity: Activity) -> dict[str, tuple[str, ...]]:
-    """Figures and tables in the order the prose places them (``k.figure``, ``k.table`` with a
-    name), as LaTeX numbers them: the HTML twin numbers its floats by this."""
-    found: dict[str, list[str]] = {"figure": [], "table": []}
-    for problem in activity.problems:
-        text = (activity.folder / f"prose/{problem.name}.j2").read_text(encoding="utf-8")
-        for match in re.finditer(r'k\.figure\("(\w+)"|k\.table\([^)]*\bname="(\w+)"', text):
-            kind, name = ("figure", match.group(1)) if match.group(1) else ("table", match.group(2))
-            if name not in found[kind]:
-                found[kind].append(name)
-    return {kind: tuple(names) for kind, names in found.items()}
-
-
 @contextmanager
 def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Callable[[str], None], drawer: Server,
               formats: tuple[str, ...] = ("pdf",), placeholders: Path | None = None):
@@ -82,7 +68,6 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
         model = {
             "results": plain(results.by_problem),
             "defaults": term.questions == defaults(activity.parameters),  # the original's own values
-            "float_order": float_order(activity),
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
                                               fragment=f"prose/{p.name}.j2") for p in activity.problems),
             "errata": tuple(SimpleNamespace(
