@@ -263,10 +263,11 @@ def config_texts(cfg: Config, term: ActivityTerm) -> list[str]:
 
 def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -> dict[str, Any]:
     from .latex import engine_for
-    from .numbers import trace
+    from .numbers import SIUNITX_GROUPING, Latex, trace
 
     return {
         "engine": engine_for(config_texts(cfg, term)),
+        "siunitx_grouping": Latex(SIUNITX_GROUPING),
         "cfg": trace(SimpleNamespace(course=cfg.course, activity=term), "config", from_config=True),
         "results": trace(model["results"], "results"),
         "figures": {name: {"file": f["file"], "alt": f["alt"], "facts": f["facts"]}

@@ -41,7 +41,7 @@ from .build import BuildReport, context, inputs_digest, load_model, outputs_if_c
 from .paths import ROOT, TEMPLATES as SHARED_TEMPLATES, Paths
 from .write import write_atomically
 from .errors import RenderError
-from .numbers import Latex, Ledger, SympyLatex, format_quantity
+from .numbers import Latex, Ledger, SympyLatex, format_quantity, group_digits
 from .render import Gate, fill
 
 TEMPLATES = SHARED_TEMPLATES / "html"
@@ -227,15 +227,6 @@ class NumberForms:
     text: str  # format_quantity's plain text, as recorded in the ledger
 
 
-def _group(digits: str) -> str:
-    """siunitx's group-digits=integer, group-minimum-digits=5: 1 000 000, 1234, 12 345.5."""
-    whole, dot, fraction = digits.partition(".")
-    if len(whole) >= 5:
-        whole = _NARROW_SPACE.join(
-            [whole[:len(whole) % 3]] * bool(len(whole) % 3) + [whole[i:i + 3] for i in range(len(whole) % 3, len(whole), 3)])
-    return whole + dot + fraction
-
-
 def _mml(tag: str, text: str | None = None, *children: ET.Element) -> ET.Element:
     element = ET.Element(f"{{{MATHML_NS}}}{tag}")
     element.text = text
@@ -251,7 +242,7 @@ def number_forms(value: int | float, **options: Any) -> NumberForms:
         raise RenderError(f"unexpected number format {formatted.latex!r}")
     mantissa, exponent = match.group(1), match.group(2)
     negative = mantissa.startswith("-")
-    mantissa = _group(mantissa.lstrip("-"))
+    mantissa = group_digits(mantissa.lstrip("-"), _NARROW_SPACE)
     sign_html = _MINUS if negative else ""
     if exponent is None:
         core_html = mantissa

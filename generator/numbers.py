@@ -164,3 +164,18 @@ def date_text(value: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return value.strftime("%B %-d, %Y, %-I:%M %p ") + value.strftime("UTC%z")
     return value.strftime("%B %-d, %Y")
+
+
+# One digit-grouping rule for both outputs: siunitx applies it in the PDF (base.tex.j2 reads
+# SIUNITX_GROUPING), ``group_digits`` in the HTML twin.
+GROUP_MINIMUM_DIGITS = 5
+SIUNITX_GROUPING = f"group-digits=integer, group-minimum-digits={GROUP_MINIMUM_DIGITS}"
+
+
+def group_digits(digits: str, separator: str) -> str:
+    """The integer part in threes once it has GROUP_MINIMUM_DIGITS digits: 1234, 12 345.5."""
+    whole, dot, fraction = digits.partition(".")
+    if len(whole) >= GROUP_MINIMUM_DIGITS:
+        head = len(whole) % 3
+        whole = separator.join([whole[:head]] * bool(head) + [whole[i:i + 3] for i in range(head, len(whole), 3)])
+    return whole + dot + fraction
