@@ -1,0 +1,277 @@
+"""Reading a key display by display, as its author wrote it: definitions, then claims about them.
+
+Each row of a display is a chain ``a = b = c``; a row (or a display) that begins with ``=``
+continues the chain before it. The first link of a chain decides what it is:
+
+* a new name on the left (``L[\\phi] = ...``, ``\\ell_i = ...``, ``\\mathbf{m}_1 = ...`` before
+  any rule) *defines* it; in such a naming chain a later link that only introduces notation
+  (``\\sum_i \\ell_i = \\sum_i (f[x_i,\\phi] - y_i)^2`` defines ``\\ell_i``; the next link defines
+  ``f``) is a definition too;
+* ``\\leftarrow`` (or ``:=``) with an index on the left is an update rule for every index;
+* a member of a rule's sequence (``\\mathbf{m}_2 = ...``) is checked against the rule at that
+  index, and then stands for what the key wrote, so the next lines are judged on the key's own
+  earlier lines rather than repeating one mistake at every line after it;
+* a formula for a general index after instances (``\\mathbf{m}_{t+1} = ...`` "continuing in
+  this way") is checked against every instance it generalises, and against the rule from one
+  index to the next;
+* anything else is a claim: every link is checked equal to the one before it, with the
+  definitions so far replaced (a derivative of ``L`` is the derivative of the stated loss).
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from . import source
+from .definitions import CircularDefinition, Definition, Definitions, is_definable, name_of
+from .findings import DisplayFinding, Report, StepFinding
+from .judge import _text, judge
+from .parser import FileContext, NotUnderstood, Parser
+
+
+class _Open:
+    """The chain the next ``= ...`` continues."""
+
+    def __init__(self, last, naming: bool):
+        self.last, self.naming = last, naming
+
+
+class Linter:
+    def __init__(self, text: str, kind: str, path: str = "<text>"):
+        self.text, self.kind, self.path = text, kind, path
+        self.lines = source.Lines(text)
+        self.found = source.displays(text, kind)
+        self.ctx = FileContext([d.text for d in self.found])
+        self.defs = Definitions()
+        self.open: _Open | None = None
+        self.seed = 0
+
+    def run(self) -> Report:
+        findings = [self.display(d) for d in self.found]
+        return Report(self.path, self.kind, findings, dict(self.ctx.legend))
+
+    # -- displays and rows --------------------------------------------------------------------
+    def display(self, d: source.Display) -> DisplayFinding:
+        finding = DisplayFinding(d.number, d.line, d.end_line, "", _short(d.text))
+        self.ctx.display = d.number
+        if d.error:
+            finding.steps.append(StepFinding(d.line, "not understood", "the display", reason=d.error,
+                                             source=_short(d.text)))
+        for row in d.rows:
+            self.ctx.notes = []
+            try:
+                elements = Parser(row.tokens, self.ctx).chain()
+            except NotUnderstood as exc:
+                finding.steps.append(StepFinding(self.lines.line(exc.pos), "not understood", "this row",
+                                                 reason=exc.reason, source=_around(self.text, row, exc.pos)))
+                self.open = None
+                continue
+            for note in dict.fromkeys(self.ctx.notes):
+                if note not in finding.notes:
+                    finding.notes.append(note)
+            finding.steps += self.chain(elements, row)
+        finding.settle()
+        return finding
+
+    def chain(self, elements, row: source.Row) -> list[StepFinding]:
+        steps: list[StepFinding] = []
+        links = [(rel, value, self.lines.line(a), self.text[a:b]) for rel, value, a, b in elements]
+        if links[0][0] is not None:  # "= ...": continues the chain before it
+            if self.open is None:
+                return [StepFinding(links[0][2], "not understood", "a row that begins with a relation",
+                                    reason="it continues a chain, but the chain before it could not be read "
+                                           "(or there is none)", source=_short(row.text))]
+            previous, naming = (None, self.open.last, row.line, ""), self.open.naming
+            links = [previous] + links
+        else:
+            naming = False
+            if len(links) == 1:
+                self.open = _Open(links[0][1], False)
+                return [StepFinding(links[0][2], "not understood", "an expression with no relation",
+                                    reason="nothing to check: no = in it", source=_short(row.text))]
+            head_steps, naming, handled = self.head(links[0], links[1])
+            steps += head_steps
+            if handled:
+                links = links[1:]
+        for (_, left, _, left_src), (rel, right, line, right_src) in zip(links, links[1:]):
+            steps.append(self.link(left, rel, right, line, right_src, naming))
+        self.open = _Open(links[-1][1], naming)
+        return steps
+
+    # -- the first link -----------------------------------------------------------------------
+    def head(self, first, second) -> tuple[list[StepFinding], bool, bool]:
+        """Steps for ``head rel value``; whether the chain names things; whether the link is done."""
+        _, head, _, head_src = first
+        rel, value, line, value_src = second
+        if isinstance(head, sp.MatrixBase) or not is_definable(head):
+            return [], False, False
+        shown = sp.sstr(head)
+        if isinstance(head, sp.Indexed) and not all(j.is_number for j in head.indices):
+            return self.general(head, rel, value, line, value_src), True, True
+        if rel in ("<-", ":=") or not isinstance(head, sp.Indexed):
+            old = self.defs.lookup(head)
+            self.defs.define(head, value, line)
+            again = f" again (it was defined at line {old.line})" if old is not None else ""
+            return [StepFinding(line, "defines", f"defines {shown}{again}", source=value_src)], True, True
+        # a member of a sequence: m_2 = ...
+        old = self.defs.lookup(head)
+        if old is None:
+            self.defs.define(head, value, line)
+            return [StepFinding(line, "defines", f"defines {shown}", source=value_src)], True, True
+        if old.head == head:
+            claim = f"{shown} as defined at line {old.line}"
+            expected = old.value
+        else:
+            solution = self.defs._solve(old, head)
+            claim = (f"{shown} by the rule of line {old.line} at "
+                     + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in solution.items()))
+            expected = self.defs.instantiate(old, head)
+            self.defs.define(head, value, line)  # from here on m_n is what the key wrote
+        step = self.judged(expected, value, StepFinding(line, "", claim, source=value_src))
+        return [step], True, True
+
+    def general(self, head: sp.Indexed, rel: str, value, line: int, value_src: str) -> list[StepFinding]:
+        """A formula for every index: a rule, a restated rule, or a closed form checked against the instances."""
+        base = name_of(head)
+        rule = self.defs.rules.get(base)
+        instances = self.defs.instances_of(base)
+        shown = sp.sstr(head)
+        if rule is None and not instances:
+            d = self.defs.define(head, value, line)
+            kind = "an update rule" if d.recursive else "a formula"
+            return [StepFinding(line, "defines", f"defines {shown}: {kind} for every "
+                                + ", ".join(map(sp.sstr, d.params)), source=value_src)]
+        formula = Definition(head, value, line, tuple(sorted(
+            {s for j in head.indices for s in j.free_symbols if s.is_integer}, key=sp.default_sort_key)))
+        steps = []
+        if rule is not None and rule.head == head and (rel in ("<-", ":=") or _recursive(head, value)):
+            steps.append(self.judged(rule.value, value, StepFinding(
+                line, "", f"{shown} restates the rule of line {rule.line}", source=value_src)))
+            self.defs.define(head, value, line)
+            return steps
+        for inst in instances:
+            solution = self.defs._solve(formula, inst.head)
+            if solution is None:
+                continue
+            at = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in solution.items())
+            step = self.judged(value.xreplace(solution), inst.head, StepFinding(
+                line, "", f"line {line} at {at} against {sp.sstr(inst.head)} of line {inst.line}",
+                source=value_src))
+            own = sorted(set(solution) & self.defs.resolve(inst.head).free_symbols, key=sp.default_sort_key)
+            if step.status == "fails" and own:
+                step.reason = (f"{', '.join(map(sp.sstr, own))} on the right is line {inst.line}'s own, "
+                               f"never replaced by a number there")
+            steps.append(step)
+        if rule is not None and rule.recursive and len(formula.params) == 1 and not _recursive(head, value):
+            steps.append(self.induction(rule, formula, line, value_src))
+        if rule is None:
+            self.defs.define(head, value, line)
+        if not steps:
+            steps.append(StepFinding(line, "not understood", f"the formula for {shown}",
+                                     reason="it matches neither an instance nor the rule before it",
+                                     source=value_src))
+        return steps
+
+    def induction(self, rule: Definition, formula: Definition, line: int, src: str) -> StepFinding:
+        """The closed form at the next index equals the rule applied to the closed form."""
+        (t,) = formula.params
+        target = formula.head.xreplace({t: t + 1})
+        solution = {}
+        for pattern, index in zip(rule.head.indices, target.indices):
+            (var,) = [s for s in pattern.free_symbols if s in rule.params] or (None,)
+            if var is None:
+                continue
+            solution[var] = sp.expand(index - (pattern - var))
+        stepped = rule.value.xreplace(solution)
+        replaced = {}
+        for a in stepped.atoms(sp.Indexed):
+            if a.base == formula.head.base:
+                (index,) = a.indices
+                (pattern,) = formula.head.indices
+                replaced[a] = formula.value.xreplace({t: sp.expand(index - (pattern - t))})
+        claim = f"line {line} from {t} to {t} + 1 follows the rule of line {rule.line}"
+        return self.judged(stepped.xreplace(replaced), formula.value.xreplace({t: t + 1}),
+                           StepFinding(line, "", claim, source=src))
+
+    # -- every other link ---------------------------------------------------------------------
+    def link(self, left, rel, right, line: int, src: str, naming: bool) -> StepFinding:
+        if rel in ("<-", ":="):
+            return StepFinding(line, "not understood", "a definition in the middle of a chain",
+                               reason="only the first link of a row can define", source=src)
+        if naming:
+            introduced = self.introduces(left, right)
+            if introduced is not None:
+                name, value = introduced
+                self.defs.define(name, value, line)
+                return StepFinding(line, "defines", f"introduces {sp.sstr(name)} = {sp.sstr(value)}", source=src)
+        return self.judged(left, right, StepFinding(line, "", "equal to the link before it", source=src))
+
+    def introduces(self, left, right):
+        """``(name, value)`` when this link only names a part of the previous one, else None."""
+        try:
+            a, b = self.defs.resolve(left), self.defs.resolve(right)
+        except CircularDefinition:
+            return None
+        if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+            return None
+        for x, y in _peel(a, b):
+            for name, value in ((x, y), (y, x)):
+                if self._new(name) and not value.has(name):
+                    return name, value
+        return None
+
+    def _new(self, e) -> bool:
+        if not is_definable(e) or self.defs.lookup(e) is not None:
+            return False
+        return isinstance(e, AppliedUndef) or self.ctx.first_seen.get(name_of(e)) == self.ctx.display
+
+    def judged(self, left, right, step: StepFinding) -> StepFinding:
+        try:
+            a, b = self.defs.resolve(left), self.defs.resolve(right)
+        except CircularDefinition as exc:
+            step.status, step.reason = "not understood", str(exc)
+            return step
+        self.seed += 1
+        step = judge(a, b, step, seed=self.seed)
+        read_left, read_right = _text(left), _text(right)
+        if step.status in ("fails", "unproven") and not step.left.startswith("entry"):
+            step.left_resolved = step.left if step.left != read_left else ""
+            step.right_resolved = step.right if step.right != read_right else ""
+            step.left, step.right = read_left, read_right
+        return step
+
+
+def _recursive(head: sp.Indexed, value) -> bool:
+    """Does ``value`` refer to ``head``'s sequence at a general index (m_t in a rule for m_{t+1})?"""
+    return any(a.base == head.base and not all(j.is_number for j in a.indices) for a in value.atoms(sp.Indexed))
+
+
+def _peel(a, b):
+    """Pairs of corresponding parts of ``a`` and ``b``, outermost first: sums with the same range,
+    powers with the same exponent, sums and products less their common terms."""
+    yield a, b
+    if isinstance(a, sp.Sum) and isinstance(b, sp.Sum) and a.limits == b.limits:
+        yield from _peel(a.function, b.function)
+    elif isinstance(a, sp.Pow) and isinstance(b, sp.Pow) and a.exp == b.exp:
+        yield from _peel(a.base, b.base)
+    elif isinstance(a, (sp.Add, sp.Mul)) or isinstance(b, (sp.Add, sp.Mul)):
+        op = type(a) if isinstance(a, (sp.Add, sp.Mul)) else type(b)
+        xs, ys = list(op.make_args(a)), list(op.make_args(b))
+        common = [x for x in xs if x in ys]
+        if common:
+            rest_a = op(*[x for x in xs if x not in common])
+            rest_b = op(*[y for y in ys if y not in common])
+            yield from _peel(rest_a, rest_b)
+
+
+def _short(text: str, width: int = 100) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 3] + "..."
+
+
+def _around(text: str, row: source.Row, pos: int) -> str:
+    start = max(row.tokens[0].pos, pos - 30)
+    end = min(row.tokens[-1].end, pos + 40)
+    return ("..." if start > row.tokens[0].pos else "") + " ".join(text[start:end].split()) + \
+        ("..." if end < row.tokens[-1].end else "")

@@ -1,0 +1,155 @@
+"""One step, judged by the project's own checker, with a counterexample a person can verify.
+
+``proofs.compare`` decides (SymPy's difference reduced to zero, and agreement at random exact
+points). Here it is given samplers that draw small integers and simple fractions first, so a
+false step comes back "at phi_0 = 1, x_1 = -1/2: left = ..., right = ..." rather than at
+-37/13. Only when those points cannot refute a step that SymPy could not prove either is it
+tried again at the checker's usual points; a step equal everywhere tried but not proven is
+``unproven``, never ``holds``. SymPy is given a time budget per step, so one hard expression
+cannot stall the whole file.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+from contextlib import contextmanager
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from ..errors import ProofError
+from ..proofs import compare
+from .findings import StepFinding
+
+SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 0, 3, -2)] + [sp.Rational(*v) for v in ((1, 2), (-1, 2), (3, 2), (1, 3))]
+UNIT = [sp.Rational(*v) for v in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4))]
+RATES = {"beta", "alpha", "gamma", "eta", "rho", "lambda"}  # step sizes and decay rates: in (0, 1)
+SECONDS = 30
+
+
+class Timeout(Exception):
+    pass
+
+
+@contextmanager
+def budget(seconds: float):
+    """Raise Timeout inside the block after ``seconds`` (where SIGALRM exists, in the main thread)."""
+    try:
+        previous = signal.signal(signal.SIGALRM, _ring)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGALRM: no budget
+        yield
+        return
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _ring(signum, frame):
+    raise Timeout()
+
+
+def simple_samplers(*exprs: sp.Basic) -> dict:
+    """Small integers and halves for every real, 0..3 for every integer (1..3 if positive)."""
+    out: dict = {}
+    for e in exprs:
+        for a in e.atoms(sp.Indexed):
+            out[a.base.label] = lambda rng: rng.choice(SIMPLE)
+        for s in e.free_symbols:
+            if isinstance(s, (sp.Idx, sp.Indexed)) or not isinstance(s, sp.Symbol):
+                continue
+            if s.is_integer:
+                low = 1 if s.is_positive else 0
+                out[s] = lambda rng, low=low: sp.Integer(rng.randint(low, 3))
+            elif s.name in RATES:
+                out[s] = lambda rng: rng.choice(UNIT)
+            else:
+                out[s] = lambda rng: rng.choice(SIMPLE)
+    return out
+
+
+def obstacles(left: sp.Basic, right: sp.Basic) -> str | None:
+    """Why a step cannot be judged at all (a name never defined, a derivative of one), or None."""
+    for side in (left, right):
+        for e in (side if isinstance(side, sp.MatrixBase) else [side]):
+            undefined = sorted(e.atoms(AppliedUndef), key=sp.default_sort_key)
+            if undefined:
+                return f"{sp.sstr(undefined[0])} is not defined before this line"
+            for d in e.atoms(sp.Derivative):
+                if not d.expr.has(*d.variables) and not d.expr.is_number:
+                    return (f"the derivative of {sp.sstr(d.expr)} in {', '.join(map(sp.sstr, d.variables))}: "
+                            f"{sp.sstr(d.expr)} is not defined as a function of it before this line")
+    return None
+
+
+def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> StepFinding:
+    """Fill ``step`` with the verdict on left = right."""
+    step.left, step.right = _text(left), _text(right)
+    reason = obstacles(left, right)
+    if reason:
+        step.status, step.reason = "not understood", reason
+        return step
+    if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+        if not (isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase)) or left.shape != right.shape:
+            step.status, step.reason = "not understood", "a vector on one side and not the same shape on the other"
+            return step
+        for n, (a, b) in enumerate(zip(left, right)):
+            entry = StepFinding(step.line, "", step.claim)
+            _scalar(a, b, entry, seed + n)
+            if entry.status != "holds":
+                step.status, step.reason = entry.status, (f"entry {n + 1}: " + entry.reason).strip(": ")
+                step.counterexample, step.left_value, step.right_value = (entry.counterexample, entry.left_value,
+                                                                          entry.right_value)
+                step.left, step.right = f"entry {n + 1}: {entry.left}", f"entry {n + 1}: {entry.right}"
+                return step
+        step.status = "holds"
+        return step
+    return _scalar(left, right, step, seed)
+
+
+def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
+    step.left, step.right = step.left or _text(left), step.right or _text(right)
+    try:
+        with budget(SECONDS):
+            verdict = compare(left, right, simple_samplers(left, right), seed=seed)
+            if not verdict.holds and not verdict.counterexample:
+                retry = compare(left, right, None, seed=seed + 7, points=48)
+                verdict = retry if retry.counterexample else verdict
+    except Timeout:
+        step.status, step.reason = "unproven", f"SymPy did not decide within {SECONDS} s"
+        return step
+    except ProofError as exc:
+        step.status, step.reason = "not understood", exc.message
+        return step
+    except Exception as exc:  # a SymPy failure on a strange input is a finding, not a crash
+        step.status, step.reason = "not understood", f"SymPy could not evaluate it ({type(exc).__name__}: {exc})"
+        return step
+    if verdict.holds:
+        step.status = "holds"
+    elif verdict.counterexample:
+        step.status = "fails"
+        step.counterexample = {_plain(k): v for k, v in verdict.counterexample.items()}
+        step.left_value, step.right_value = str(verdict.left_value), str(verdict.right_value)
+    else:
+        step.status = "unproven"
+        step.reason = "equal at every point tried, but SymPy could not reduce the difference to zero"
+    return step
+
+
+def _text(e: sp.Basic) -> str:
+    if isinstance(e, sp.MatrixBase):
+        return "[" + "; ".join(_text(x) for x in e) + "]"
+    return sp.sstr(e, order="none")
+
+
+def _plain(tex: str) -> str:
+    """LaTeX of an atom as plain text: \\phi_{0} -> phi_0, \\mathbf{m}_{0} -> m_0, g_{1,t} kept."""
+    out = re.sub(r"\\(?:mathbf|boldsymbol|bm)\{([^{}]*)\}", r"\1", tex)
+    for _ in range(3):
+        out = re.sub(r"\{([^{},]*)\}", r"\1", out)
+    return out.replace("\\", "")
+
+
