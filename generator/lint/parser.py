@@ -68,7 +68,8 @@ class FileContext:
                              r"(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9])", joined):
             self._index_letters(m.group(1))
         self.components: dict[str, list[int]] = {}
-        for m in re.finditer(r"\\(phi|theta|varphi|beta|omega|w)\s*_\s*\{?\s*(\d)\b", joined):
+        # components of a parameter vector: the phi_k that something is differentiated by
+        for m in re.finditer(r"\\partial\s*\\(?:boldsymbol\{|mathbf\{)?\\?([A-Za-z]+)\}?\s*_\s*\{?\s*(\d)\b", joined):
             name = SAME.get(m.group(1), m.group(1))
             self.components.setdefault(name, [])
             if int(m.group(2)) not in self.components[name]:
@@ -582,12 +583,16 @@ class Parser:
                            | {a for f in shape.atoms(AppliedUndef) for a in f.args if isinstance(a, sp.Indexed)
                               for a in a.indices if not a.has(bound)}, key=sp.default_sort_key)
             holders = {s: sp.Symbol(f"_slot{n}") for n, s in enumerate(slots)}
-            key = (set_name, sp.srepr(shape.xreplace(holders)), len(set_indices))
+            # only inside indices: a bare xreplace of 1 would also rewrite a derivative's order
+            held = shape.xreplace({a: a.base[tuple(holders.get(j, j) for j in a.indices)]
+                                   for a in shape.atoms(sp.Indexed)})
+            key = (set_name, sp.srepr(held), len(set_indices))
             if key not in self.ctx.batches:
                 label = self.ctx.batch_label + ("" if not self.ctx.batches else str(len(self.ctx.batches) + 1))
                 self.ctx.batches[key] = sp.IndexedBase(label)
                 letters = dict(zip(slots, sp.symbols("p q r s u v")))
-                shown = sp.sstr(body.xreplace(letters), order="none")
+                shown = sp.sstr(body.xreplace({a: a.base[tuple(letters.get(j, j) for j in a.indices)]
+                                               for a in body.atoms(sp.Indexed)}), order="none")
                 index = ",".join(["b"] * bool(set_indices) + [str(v) for v in letters.values()])
                 self.ctx.legend[label] = (f"{label}_{{{index}}} is the sum over {sp.sstr(var)} in {set_name}"
                                           f"{'_b' if set_indices else ''} of {shown}")
