@@ -78,7 +78,7 @@ class FileContext:
             v.sort()
         # f(x) = ... at the start of a display or row: f is a function of the file's own
         self.functions = {SAME.get(n, n) for n in re.findall(
-            r"(?:^|\$\$|\\\[|\\\\|&)\s*\\?([A-Za-z]+)\s*(?:\\left)?\([^()=]*(?:\\right)?\)\s*(?:=|:=|\\coloneqq)",
+            r"(?:^|\$\$|\\\[|\\\\|&)\s*\\?([A-Za-z]+)\s*(?:\\left)?\([^()=]*(?:\\right)?\)\s*&?\s*(?:=|:=|\\coloneqq)",
             joined, re.M)}
         # the name a batch sum goes by in messages: one the key does not use itself
         self.batch_label = next(n for n in ("g", "G", "S", "Q") if not re.search(rf"(?<![\\A-Za-z]){n}(?![A-Za-z])", joined))
@@ -261,6 +261,8 @@ class Parser:
                 return self.signed_term()
             if not self.starts_factor():
                 break
+            if tok.kind == "num" and factors and self.k and self.toks[self.k - 1].kind == "num":
+                raise NotUnderstood("two numbers side by side (write \\cdot, or group digits with \\,)", tok.pos)
             value = self.factor()
             if isinstance(value, _Operator):
                 rest = self.operator_body(value)
@@ -363,6 +365,8 @@ class Parser:
             while self.at_sym("'"):
                 self.k += 1
                 name += "'"
+        if self.at_sym("(") and name != "sigma" and tok is self.toks[0] and self._defined_here():
+            self.ctx.functions.add(name)  # f(x) = ... : f is a function from here on
         if (self.at_sym("[") or (self.at_sym("(") and name in self.ctx.functions)) and name != "sigma":
             return self.application(name, indices, tok)
         if name == "sigma" and self.at_sym("(", "[") and indices is None:
@@ -370,6 +374,18 @@ class Parser:
         if indices is None:
             return self.ctx.symbol(name)
         return self.ctx.base(name)[tuple(indices)]
+
+    def _defined_here(self) -> bool:
+        """Is the ``(`` here closed by a ``)`` that a relation follows (``f(x) = ...``)?"""
+        depth, j = 0, self.k
+        while j < len(self.toks):
+            t = self.toks[j]
+            depth += t.is_sym("(") - t.is_sym(")")
+            j += 1
+            if depth == 0:
+                after = self.toks[j] if j < len(self.toks) else None
+                return after is not None and (after.is_sym("=", ":") or after.is_cmd(*DEFINES))
+        return False
 
     def indices(self, tokens: list[Token]) -> list[sp.Basic]:
         parts, depth, current = [], 0, []
@@ -469,8 +485,13 @@ class Parser:
             return self.environment(tok)
         if name in ("{",):
             raise NotUnderstood("sets are not read", tok.pos)
-        if name in ("mathcal", "mathbb"):
-            raise NotUnderstood(f"\\{name} outside a sum's range", tok.pos)
+        if name in ("mathcal", "mathscr"):  # \mathcal{L}: a name like any other
+            inner = self.group()
+            if len(inner) == 1 and inner[0].kind == "letter":
+                return self.identifier(f"\\{name}{{{inner[0].text}}}", tok)
+            raise NotUnderstood(f"\\{name} of something other than one letter", tok.pos)
+        if name == "mathbb":
+            raise NotUnderstood("\\mathbb (a number set) is not read", tok.pos)
         if name == "partial":
             raise NotUnderstood("a \\partial outside \\frac{\\partial ..}{\\partial ..}", tok.pos)
         raise NotUnderstood(f"the command \\{name} is not read", tok.pos)
@@ -485,7 +506,7 @@ class Parser:
         return FUNCTIONS[name](self.factor())
 
     def fraction(self, tok: Token) -> sp.Basic:
-        top, bottom = self.group(), self.group()
+        top, bottom = _upright_d(self.group()), _upright_d(self.group())
         if bottom and (bottom[0].is_cmd("partial") or (bottom[0].kind == "letter" and bottom[0].text == "d"
                                                        and len(bottom) > 1)):
             return self.derivative(top, bottom, tok)
@@ -641,6 +662,21 @@ class _Operator:
 
     def __init__(self, kind: str, var, apply):
         self.kind, self.var, self.apply = kind, var, apply
+
+
+def _upright_d(tokens: list[Token]) -> list[Token]:
+    """``\\mathrm{d}`` (and ``\\text{d}``, ``\\operatorname{d}``) as the plain d of a derivative."""
+    out, k = [], 0
+    while k < len(tokens):
+        t = tokens[k]
+        if t.is_cmd("mathrm", "text", "operatorname", "textrm") and k + 3 < len(tokens) + 0 and \
+                tokens[k + 1].is_sym("{") and tokens[k + 2].text == "d" and tokens[k + 3].is_sym("}"):
+            out.append(Token("letter", "d", t.pos, tokens[k + 3].end))
+            k += 4
+            continue
+        out.append(t)
+        k += 1
+    return out
 
 
 def _product(factors: list) -> sp.Basic:

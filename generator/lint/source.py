@@ -163,10 +163,38 @@ def _rows(tokens: list[Token], text: str, lines: Lines) -> list[Row]:
             rows[-1].append(tok)
         k += 1
     out = []
-    for row in rows:
-        row = _strip_tail(row)
-        if row:
-            out.append(Row(tuple(row), lines.line(row[0].pos), text[row[0].pos:row[-1].end]))
+    for whole in rows:
+        for row in _equations(whole):
+            row = _strip_tail(row)
+            if row:
+                out.append(Row(tuple(row), lines.line(row[0].pos), text[row[0].pos:row[-1].end]))
+    return out
+
+
+def _is_relation(t: Token) -> bool:
+    return t.is_sym("=") or t.is_cmd("leftarrow", "gets", "coloneqq", "coloneq", "triangleq", "equiv")
+
+
+def _equations(row: list[Token]) -> list[list[Token]]:
+    """``a = b, \\qquad c = d``: two equations side by side, cut at the top-level comma."""
+    pieces, current, depth = [], [], 0
+    for t in row:
+        if t.is_sym("(", "[", "{") or t.is_cmd("begin"):
+            depth += 1
+        elif t.is_sym(")", "]", "}") or t.is_cmd("end"):
+            depth -= 1
+        if depth == 0 and t.is_sym(",", ";"):
+            pieces.append(current + [t])
+            current = []
+        else:
+            current.append(t)
+    pieces.append(current)
+    out: list[list[Token]] = []
+    for piece in pieces:
+        if out and not (any(_is_relation(t) for t in piece) and any(_is_relation(t) for t in out[-1])):
+            out[-1] = out[-1] + piece
+        else:
+            out.append(piece)
     return out
 
 

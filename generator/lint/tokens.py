@@ -8,6 +8,7 @@ and ``\\nonumber`` are dropped here too: they carry no mathematics.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Commands that only size or space things: dropped (``\left(`` reads as ``(``).
@@ -91,7 +92,14 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
         if c.isdigit() or (c == "." and k + 1 < n and text[k + 1].isdigit()):
             while k < n and (text[k].isdigit() or (text[k] == "." and k + 1 < n and text[k + 1].isdigit())):
                 k += 1
-            out.append(Token("num", text[start:k], offset + start, offset + k))
+            digits = text[start:k]
+            while True:  # 4\,000\,000 and 4{,}000{,}000: one number, its digits grouped
+                group = re.match(r"(?:\\[,;: ]|\{,\}|~)(\d{3})(?!\d)", text[k:])
+                if not group or "." in digits:
+                    break
+                digits += group.group(1)
+                k += group.end()
+            out.append(Token("num", digits, offset + start, offset + k))
             continue
         if c.isalpha():
             while k < n and text[k].isalpha():
