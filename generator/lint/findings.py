@@ -122,9 +122,9 @@ def _step_text(path: str, s: StepFinding) -> str:
         lines.append(f"      right: {s.right}")
         if s.right_resolved:
             lines.append(f"             = {s.right_resolved}")
-    if s.counterexample:
+    if s.counterexample is not None and s.status == "fails":
         at = ", ".join(f"{k} = {v}" for k, v in s.counterexample.items())
-        lines.append(f"      counterexample: at {at}")
+        lines.append(f"      counterexample: at {at}" if at else "      counterexample: (no variables)")
         lines.append(f"        left = {s.left_value}, right = {s.right_value}")
     if s.reason:
         lines.append(f"      {'why' if s.status != 'fails' else 'hint'}: {s.reason}")

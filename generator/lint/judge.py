@@ -19,7 +19,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..errors import ProofError
-from ..proofs import compare
+from ..proofs import canonical, compare
 from .findings import StepFinding
 
 SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 0, 3, -2)] + [sp.Rational(*v) for v in ((1, 2), (-1, 2), (3, 2), (1, 3))]
@@ -99,7 +99,7 @@ def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> 
         for n, (a, b) in enumerate(zip(left, right)):
             entry = StepFinding(step.line, "", step.claim)
             _scalar(a, b, entry, seed + n)
-            if entry.status != "holds":
+            if entry.status != "holds":  # the first entry that does not hold speaks for the vector
                 step.status, step.reason = entry.status, (f"entry {n + 1}: " + entry.reason).strip(": ")
                 step.counterexample, step.left_value, step.right_value = (entry.counterexample, entry.left_value,
                                                                           entry.right_value)
@@ -110,14 +110,39 @@ def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> 
     return _scalar(left, right, step, seed)
 
 
+def gather_sums(expr: sp.Basic) -> sp.Basic:
+    """c * Sum(f, L) + Sum(g, L) as Sum(c f + g, L) when c does not depend on the index.
+
+    Sound for any range L, and it lets the checker compare terms (``2 sum x_i r_i`` against
+    ``sum 2 x_i r_i``) instead of asking SymPy to evaluate sums in closed form, which can take
+    many seconds or fail.
+    """
+    terms = sp.Add.make_args(sp.expand(expr, deep=False, mul=True, multinomial=False, power_exp=False,
+                                       power_base=False, log=False))
+    limits, bodies = None, []
+    for term in terms:
+        sums = [f for f in sp.Mul.make_args(term) if isinstance(f, sp.Sum)]
+        if len(sums) != 1:
+            return expr
+        (total,) = sums
+        coefficient = sp.Mul(*[f for f in sp.Mul.make_args(term) if f is not total])
+        if limits is None:
+            limits = total.limits
+        if total.limits != limits or any(coefficient.has(v[0]) for v in limits):
+            return expr
+        bodies.append(coefficient * total.function)
+    return sp.Sum(sp.Add(*bodies), *limits) if limits is not None and len(terms) > 0 else expr
+
+
 def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
     step.left, step.right = step.left or _text(left), step.right or _text(right)
     try:
         with budget(SECONDS):
+            left, right = gather_sums(canonical(left)), gather_sums(canonical(right))
             verdict = compare(left, right, simple_samplers(left, right), seed=seed)
-            if not verdict.holds and not verdict.counterexample:
+            if not verdict.holds and verdict.counterexample is None:
                 retry = compare(left, right, None, seed=seed + 7, points=48)
-                verdict = retry if retry.counterexample else verdict
+                verdict = retry if retry.counterexample is not None else verdict
     except Timeout:
         step.status, step.reason = "unproven", f"SymPy did not decide within {SECONDS} s"
         return step
@@ -129,7 +154,7 @@ def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
         return step
     if verdict.holds:
         step.status = "holds"
-    elif verdict.counterexample:
+    elif verdict.counterexample is not None:  # {} when there is nothing to choose: two numbers differ
         step.status = "fails"
         step.counterexample = {_plain(k): v for k, v in verdict.counterexample.items()}
         step.left_value, step.right_value = str(verdict.left_value), str(verdict.right_value)
