@@ -104,7 +104,7 @@ class Linter:
         """Steps for ``head rel value``; whether the chain names things; whether the link is done."""
         _, head, _, head_src = first
         rel, value, line, value_src = second
-        if isinstance(head, sp.MatrixBase) or not is_definable(head):
+        if isinstance(head, sp.MatrixBase) or not is_definable(head) or self._batch(head):
             return [], False, False
         shown = sp.sstr(head)
         if isinstance(head, sp.Indexed) and not all(j.is_number for j in head.indices):
@@ -221,8 +221,14 @@ class Linter:
                     return name, value
         return None
 
+    def _batch(self, e) -> bool:
+        """A sum over a batch is a value the key computes, never a name it defines."""
+        labels = {b.label for b in self.ctx.batches.values()}
+        return (isinstance(e, sp.Indexed) and e.base.label in labels) or (isinstance(e, sp.Symbol) and
+                                                                           sp.Symbol(e.name) in labels)
+
     def _new(self, e) -> bool:
-        if not is_definable(e) or self.defs.lookup(e) is not None:
+        if not is_definable(e) or self._batch(e) or self.defs.lookup(e) is not None:
             return False
         return isinstance(e, AppliedUndef) or self.ctx.first_seen.get(name_of(e)) == self.ctx.display
 

@@ -170,6 +170,12 @@ class Parser:
                 if depth == 0:
                     return self.toks[start:self.k - 1]
 
+    def _source(self, tokens: list[Token]) -> str:
+        out = tokens[0].text
+        for a, b in zip(tokens, tokens[1:]):
+            out += (" " if b.pos > a.end else "") + (("\\" + b.text) if b.kind == "cmd" else b.text)
+        return out
+
     def sub(self, tokens: list[Token]) -> "Parser":
         return Parser(tokens, self.ctx, tokens[-1].end if tokens else self.here())
 
@@ -464,8 +470,12 @@ class Parser:
                 return self.identifier(f"{ACCENTS[name]}{{{inner[0].text}}}", tok)
             raise NotUnderstood(f"\\{name} over more than one letter", tok.pos)
         if name in NAMING:
+            opening = self.peek()
             words = self.group()
             text = "".join(t.text for t in words)
+            if opening is not None and opening.is_sym("{") and words and \
+                    any(words[j + 1].pos > words[j].end for j in range(len(words) - 1)):
+                raise NotUnderstood(f"words inside the display: '{self._source(words)}'", tok.pos)
             if text in FUNCTIONS or text == "sig":
                 return self.function_command(text, tok)
             if text and all(t.kind in ("letter", "word") for t in words):
