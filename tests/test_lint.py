@@ -50,6 +50,14 @@ def test_handout_both_logistic_derivatives_fail(handout):
         assert fails[line].counterexample and fails[line].left_value != fails[line].right_value
 
 
+def test_handout_logistic_failures_name_the_three_slips(handout):
+    for line in (45, 47):
+        (step,) = [s for s in handout.steps("fails") if s.line == line]
+        assert "sin is read as sig" in step.reason
+        assert "is read as (exp(-phi[0] - phi[1]*x[i]) + 1)^2" in step.reason
+        assert "x is read as x_i in the definition of L (line 37)" in step.reason
+
+
 def test_handout_m3_expansion_fails(handout):
     (step,) = [s for s in handout.steps("fails") if s.line == 71]
     assert step.claim == "equal to the link before it"  # the expansion, against m_2 and the rule

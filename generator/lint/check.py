@@ -26,6 +26,7 @@ from sympy.core.function import AppliedUndef
 from . import source
 from .definitions import CircularDefinition, Definition, Definitions, is_definable, name_of
 from .findings import DisplayFinding, Report, StepFinding
+from .diagnose import explain
 from .judge import _text, judge
 from .parser import FileContext, NotUnderstood, Parser
 
@@ -240,6 +241,10 @@ class Linter:
             return step
         self.seed += 1
         step = judge(a, b, step, seed=self.seed)
+        if step.status == "fails":
+            hint = explain(left, right, self.defs)
+            if hint:
+                step.reason = f"{step.reason}; {hint}" if step.reason else hint
         read_left, read_right = _text(left), _text(right)
         if step.status in ("fails", "unproven") and not step.left.startswith("entry"):
             step.left_resolved = step.left if step.left != read_left else ""
