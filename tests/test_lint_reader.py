@@ -1,0 +1,98 @@
+"""The reader on the book's notation, one habit at a time, and the displays it finds.
+
+Each case is a habit the issue names (square-bracket application, ``\\exp[..]^2``,
+``\\partial \\phi_0``, batches, ``\\leftarrow``) or a form where a careless reader goes wrong.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from generator.lint import lint_text
+from generator.lint.parser import FileContext, NotUnderstood, Parser
+from generator.lint.source import displays
+from generator.notation import sig
+from generator.lint.tokens import tokenize
+
+
+def read(latex: str, context: str | None = None):
+    ctx = FileContext([context or latex])
+    elements = Parser(tokenize(latex), ctx).chain()
+    return [value for _, value, _, _ in elements]
+
+
+def test_square_brackets_apply_functions():
+    z = sp.Symbol("z", real=True)
+    assert read(r"\text{sig}[z]") == [sig(z)]
+    assert read(r"\operatorname{sig}[z]") == [sig(z)]
+    assert read(r"\log \left[ \exp[-z] \right]") == [sp.log(sp.exp(-z))]
+    assert read(r"\sin[z]") == [sp.sin(z)]
+
+
+def test_a_power_after_brackets_belongs_to_the_application():
+    z = sp.Symbol("z", real=True)
+    (value,) = read(r"(1 + \exp[-z]^2)")
+    assert value == 1 + sp.exp(-z) ** 2 and value != (1 + sp.exp(-z)) ** 2
+
+
+def test_partial_operators_apply_to_the_rest_of_the_product():
+    (value,) = read(r"\frac{\partial}{\partial \phi_0} (\phi_0 + \phi_1 x) \cdot 3")
+    assert isinstance(value, sp.Derivative) and value.variables == (sp.IndexedBase("phi")[0],)
+    assert value.doit() == 3
+
+
+def test_sum_without_lower_limit_starts_at_one_and_extends_over_indexed_terms():
+    (value,) = read(r"\sum_{i}^{I} -(1 - y_i) a - y_i b")
+    assert isinstance(value, sp.Sum) and value.limits[0][1] == 1
+    assert value.function.has(sp.IndexedBase("y")[sp.Idx("i")]) and value.function.has(sp.Symbol("b", real=True))
+
+
+def test_batches_are_different_quantities():
+    a, b = read(r"\sum_{i \in \mathcal{B}_1} \ell_i = \sum_{i \in \mathcal{B}_2} \ell_i")
+    assert a != b and a.base == b.base and a.indices == (1,) and b.indices == (2,)
+
+
+def test_bold_names_and_update_rules():
+    ctx = FileContext([r"\mathbf{m}_{t+1} \leftarrow \beta \mathbf{m}_t"])
+    elements = Parser(tokenize(r"\mathbf{m}_{t+1} \leftarrow \beta \mathbf{m}_t"), ctx).chain()
+    assert [rel for rel, *_ in elements] == [None, "<-"]
+    assert elements[0][1].base.label.name == "m"
+
+
+def test_unread_forms_say_where():
+    for text in (r"\int_0^1 x dx", r"a \approx b", r"|x|", r"\lim_{x \to 0} x"):
+        try:
+            read(text)
+        except NotUnderstood as exc:
+            assert exc.reason and 0 <= exc.pos <= len(text)
+        else:
+            raise AssertionError(f"{text} was read")
+
+
+def test_markdown_and_latex_displays_with_lines():
+    md = "text\n\n$$a = b$$\n\\[\nc = d\n\\]\n```\n$$ 1 = 2 $$\n```\n"
+    found = displays(md, "markdown")
+    assert [(d.line, d.environment) for d in found] == [(3, "$$"), (4, "\\[")]
+    tex = "\\begin{align}\n x &= 1 \\\\\n   &= 1 % a comment = 2\n\\end{align}\n"
+    (d,) = displays(tex, "latex")
+    assert [r.line for r in d.rows] == [2, 3] and d.rows[1].tokens[0].is_sym("=")
+
+
+def test_a_display_beginning_with_equals_continues_the_chain():
+    report = lint_text("$$(a + b)^2 = a^2 + 2ab + b^2$$\n\n$$= (b + a)^2$$\n", "markdown")
+    assert [(s.line, s.status) for s in report.steps()] == [(1, "holds"), (3, "holds")]
+    report = lint_text("$$(a + b)^2 = a^2 + 2ab + b^2$$\n\n$$= (b - a)^2$$\n", "markdown")
+    assert [(s.line, s.status) for s in report.steps()] == [(1, "holds"), (3, "fails")]
+
+
+def test_definitions_carry_forward_to_derivatives():
+    key = "$$L[\\phi] = \\sum_{i=1}^{I} (\\phi_0 x_i - y_i)^2$$\n$$\\frac{\\partial L}{\\partial \\phi_0} = " \
+          "\\sum_{i=1}^{I} 2 x_i (\\phi_0 x_i - y_i)$$\n"
+    assert [s.status for s in lint_text(key).steps()] == ["defines", "holds"]
+    wrong = key.replace("2 x_i (", "2 (")
+    assert [s.status for s in lint_text(wrong).steps()] == ["defines", "fails"]
+
+
+def test_a_derivative_of_an_undefined_name_is_not_understood_not_failed():
+    (step,) = lint_text("$$\\frac{\\partial \\ell_i}{\\partial \\phi_0} = 2 \\phi_0$$").steps()
+    assert step.status == "not understood" and "not defined" in step.reason
