@@ -96,3 +96,29 @@ def test_definitions_carry_forward_to_derivatives():
 def test_a_derivative_of_an_undefined_name_is_not_understood_not_failed():
     (step,) = lint_text("$$\\frac{\\partial \\ell_i}{\\partial \\phi_0} = 2 \\phi_0$$").steps()
     assert step.status == "not understood" and "not defined" in step.reason
+
+
+SAMPLES = __import__("pathlib").Path(__file__).parent / "lint_samples"
+
+
+def test_common_habits_hold_or_are_declined_never_false_alarms():
+    """sigma'(z), tanh, a mean loss, log[ab], x^{(i)}, \\frac12, a condition = 0, a vector product."""
+    from generator.lint import lint_file
+
+    report = lint_file(SAMPLES / "habits.md")
+    assert report.steps("fails") == [] and report.steps("unproven") == []
+    declined = {s.line: s.reason for s in report.steps("not understood")}
+    assert set(declined) == {11, 15, 23}  # the condition = 0, the vector product, \\max
+    assert "condition" in declined[11]
+    assert len(report.steps("holds")) == 10
+
+
+def test_unreadable_parts_are_each_reported_with_a_reason():
+    from generator.lint import lint_file
+
+    report = lint_file(SAMPLES / "unreadable-parts.md")
+    lines = {s.line: s for s in report.steps("not understood")}
+    assert {5, 7, 9, 11, 15, 17, 19, 32} <= set(lines)
+    assert all(s.reason and s.source for s in lines.values())
+    assert [s.line for s in report.steps("fails")] == [26]  # B_1 and B_2 are different batches
+    assert report.exit_code() == 1

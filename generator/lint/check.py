@@ -68,10 +68,22 @@ class Linter:
                                                  reason=exc.reason, source=_around(self.text, row, exc.pos)))
                 self.open = None
                 continue
+            except Exception as exc:  # SymPy refusing what was read (a product of two column vectors)
+                finding.steps.append(StepFinding(row.line, "not understood", "this row",
+                                                 reason=f"SymPy could not build it ({type(exc).__name__}: {exc})",
+                                                 source=_short(row.text)))
+                self.open = None
+                continue
             for note in dict.fromkeys(self.ctx.notes):
                 if note not in finding.notes:
                     finding.notes.append(note)
-            finding.steps += self.chain(elements, row)
+            try:
+                finding.steps += self.chain(elements, row)
+            except Exception as exc:  # never a crash, never a silent pass: the row is reported
+                finding.steps.append(StepFinding(row.line, "not understood", "this row",
+                                                 reason=f"lint could not judge it ({type(exc).__name__}: {exc})",
+                                                 source=_short(row.text)))
+                self.open = None
         finding.settle()
         return finding
 
@@ -97,6 +109,12 @@ class Linter:
                 links = links[1:]
         for (_, left, _, left_src), (rel, right, line, right_src) in zip(links, links[1:]):
             steps.append(self.link(left, rel, right, line, right_src, naming))
+        last = steps[-1] if steps else None
+        if last is not None and last.status == "fails" and links[-1][1] == 0 and len(links) == 2:
+            # "dL/dphi_0 = 0": a condition to solve (a minimum), not an identity
+            last.status = "not understood"
+            last.reason = ("an equation set to zero reads as a condition to solve (setting a derivative to "
+                           "zero), not as an identity; lint does not check conditions")
         self.open = _Open(links[-1][1], naming)
         return steps
 

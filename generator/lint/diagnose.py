@@ -19,9 +19,9 @@ from typing import Callable
 import sympy as sp
 
 from ..notation import sig
-from ..proofs import canonical, compare
+from ..proofs import compare
 from .definitions import Definitions
-from .judge import SECONDS, Timeout, budget, gather_sums, simple_samplers
+from .judge import SECONDS, Timeout, budget, prepared, simple_samplers
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ def explain(left: sp.Basic, right: sp.Basic, defs: Definitions) -> str | None:
                     a, b = ds.resolve(a), ds.resolve(b)
                     if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
                         return None
-                    verdict = compare(gather_sums(canonical(a)), gather_sums(canonical(b)), simple_samplers(a, b), seed=size)
+                    a, b = prepared(a, b)
+                    verdict = compare(a, b, simple_samplers(a, b), seed=size)
             except (Timeout, Exception):
                 continue
             if verdict.holds:

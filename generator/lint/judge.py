@@ -19,10 +19,12 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from ..errors import ProofError
+from ..notation import sig
 from ..proofs import canonical, compare
 from .findings import StepFinding
 
 SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 0, 3, -2)] + [sp.Rational(*v) for v in ((1, 2), (-1, 2), (3, 2), (1, 3))]
+POSITIVE = [sp.Integer(v) for v in (1, 2, 3)] + [sp.Rational(*v) for v in ((1, 2), (1, 3), (3, 2))]
 UNIT = [sp.Rational(*v) for v in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4))]
 RATES = {"beta", "alpha", "gamma", "eta", "rho", "lambda"}  # step sizes and decay rates: in (0, 1)
 SECONDS = 30
@@ -52,18 +54,51 @@ def _ring(signum, frame):
     raise Timeout()
 
 
+def in_log(*exprs: sp.Basic) -> set:
+    """Reals inside a logarithm's argument: ``log[ab] = log[a] + log[b]`` is meant for a, b > 0.
+
+    sig and exp are positive by themselves, so an argument built from them leaves its symbols free.
+    """
+    positive = set()
+    for e in exprs:
+        for lg in e.atoms(sp.log):
+            if not lg.args[0].has(sp.exp, sig):
+                positive |= {s for s in lg.args[0].free_symbols if isinstance(s, sp.Symbol) and not s.is_integer}
+                positive |= {a.base.label for a in lg.args[0].atoms(sp.Indexed)}
+    return positive
+
+
+def prepared(left: sp.Basic, right: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
+    """The two sides as the checker should see them: hyperbolic functions in exp, a log's reals
+    positive (so SymPy may use log[ab] = log[a] + log[b]), sums over one range gathered."""
+    left, right = gather_sums(canonical(left)), gather_sums(canonical(right))
+    twins = {s: sp.Symbol(s.name, positive=True) for s in in_log(left, right) if isinstance(s, sp.Symbol)
+             and not s.is_positive and any(s in e.free_symbols for e in (left, right))}
+    hyperbolic = (sp.tanh, sp.sinh, sp.cosh)
+    out = []
+    for e in (left, right):
+        e = e.xreplace(twins)
+        if e.has(*hyperbolic):
+            e = e.replace(lambda f: isinstance(f, hyperbolic), lambda f: f.rewrite(sp.exp))
+        out.append(e)
+    return out[0], out[1]
+
+
 def simple_samplers(*exprs: sp.Basic) -> dict:
     """Small integers and halves for every real, 0..3 for every integer (1..3 if positive)."""
     out: dict = {}
+    positive = in_log(*exprs)
     for e in exprs:
         for a in e.atoms(sp.Indexed):
-            out[a.base.label] = lambda rng: rng.choice(SIMPLE)
+            out[a.base.label] = lambda rng, pool=(POSITIVE if a.base.label in positive else SIMPLE): rng.choice(pool)
         for s in e.free_symbols:
             if isinstance(s, (sp.Idx, sp.Indexed)) or not isinstance(s, sp.Symbol):
                 continue
             if s.is_integer:
                 low = 1 if s.is_positive else 0
                 out[s] = lambda rng, low=low: sp.Integer(rng.randint(low, 3))
+            elif s in positive or s.is_positive:
+                out[s] = lambda rng: rng.choice(POSITIVE)
             elif s.name in RATES:
                 out[s] = lambda rng: rng.choice(UNIT)
             else:
@@ -138,10 +173,12 @@ def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
     step.left, step.right = step.left or _text(left), step.right or _text(right)
     try:
         with budget(SECONDS):
-            left, right = gather_sums(canonical(left)), gather_sums(canonical(right))
+            left, right = prepared(left, right)
             verdict = compare(left, right, simple_samplers(left, right), seed=seed)
             if not verdict.holds and verdict.counterexample is None:
-                retry = compare(left, right, None, seed=seed + 7, points=48)
+                inside = {k: (lambda rng: sp.Rational(rng.randint(1, 60), rng.randint(7, 20)))
+                          for k in in_log(left, right)}
+                retry = compare(left, right, inside, seed=seed + 7, points=48)
                 verdict = retry if retry.counterexample is not None else verdict
     except Timeout:
         step.status, step.reason = "unproven", f"SymPy did not decide within {SECONDS} s"

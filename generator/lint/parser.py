@@ -64,9 +64,15 @@ class FileContext:
         self.index_names: set[str] = set(self.sum_vars)
         for m in re.finditer(r"_\s*(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9])", joined):
             self._index_letters(m.group(1))
+        uppers: set[str] = set()
         for m in re.finditer(r"\\(?:sum|prod)\s*(?:_\s*(?:\{(?:[^{}]|\{[^{}]*\})*\}|\S))?\s*\^\s*"
                              r"(\{(?:[^{}]|\{[^{}]*\})*\}|\\[A-Za-z]+|[A-Za-z0-9])", joined):
+            before = set(self.index_names)
+            self.index_names.clear()
             self._index_letters(m.group(1))
+            uppers |= self.index_names
+            self.index_names |= before
+        self.sum_vars -= uppers  # n in sum_{k=1}^{n} is drawn as a number, even if n is summed over elsewhere
         self.components: dict[str, list[int]] = {}
         # components of a parameter vector: the phi_k that something is differentiated by
         for m in re.finditer(r"\\partial\s*\\(?:boldsymbol\{|mathbf\{)?\\?([A-Za-z]+)\}?\s*_\s*\{?\s*(\d)\b", joined):
@@ -79,7 +85,7 @@ class FileContext:
         # f(x) = ... at the start of a display or row: f is a function of the file's own
         self.functions = {SAME.get(n, n) for n in re.findall(
             r"(?:^|\$\$|\\\[|\\\\|&)\s*\\?([A-Za-z]+)\s*(?:\\left)?\([^()=]*(?:\\right)?\)\s*&?\s*(?:=|:=|\\coloneqq)",
-            joined, re.M)}
+            joined, re.M)} - set(FUNCTIONS) - {"sigma", "sig"}
         # the name a batch sum goes by in messages: one the key does not use itself
         self.batch_label = next(n for n in ("g", "G", "S", "Q") if not re.search(rf"(?<![\\A-Za-z]){n}(?![A-Za-z])", joined))
         self.bound: list[sp.Symbol] = []
@@ -158,6 +164,10 @@ class Parser:
     def group(self) -> list[Token]:
         """The tokens of a braced group, or the single next token."""
         tok = self.next()
+        if tok.kind == "num" and len(tok.text) > 1 and "." not in tok.text:
+            # \frac12 and x_12: TeX takes one character, the rest stays
+            self.toks.insert(self.k, Token("num", tok.text[1:], tok.pos + 1, tok.end))
+            return [Token("num", tok.text[0], tok.pos, tok.pos + 1)]
         if not tok.is_sym("{"):
             return [tok]
         depth, start = 1, self.k
@@ -371,7 +381,12 @@ class Parser:
             while self.at_sym("'"):
                 self.k += 1
                 name += "'"
-        if self.at_sym("(") and name != "sigma" and tok is self.toks[0] and self._defined_here():
+        if name.endswith("'") and name.rstrip("'") in ("sigma", "sig") and indices is None:
+            return self.derivative_of_function("sig", tok, primes=len(name) - len(name.rstrip("'")))
+        if name.endswith("'") and self.at_sym("(", "["):
+            raise NotUnderstood(f"{name}(...): the derivative of a function of the key's own is not read", tok.pos)
+        if self.at_sym("(") and name != "sigma" and name not in FUNCTIONS and tok is self.toks[0] \
+                and self._defined_here():
             self.ctx.functions.add(name)  # f(x) = ... : f is a function from here on
         if (self.at_sym("[") or (self.at_sym("(") and name in self.ctx.functions)) and name != "sigma":
             return self.application(name, indices, tok)
@@ -507,13 +522,26 @@ class Parser:
         raise NotUnderstood(f"the command \\{name} is not read", tok.pos)
 
     def function_command(self, name: str, tok: Token) -> sp.Basic:
-        if name in self.ctx.functions and self.at_sym("(", "["):
-            return self.application(name, None, tok)
+        if self.at_sym("'"):
+            return self.derivative_of_function(name, tok)
         if self.at_sym("[", "("):
             return self.application(name, None, tok)
         if self.at_sym("^"):
             raise NotUnderstood(f"a power written on \\{name} itself is not read; write (\\{name} x)^2", tok.pos)
         return FUNCTIONS[name](self.factor())
+
+    def derivative_of_function(self, name: str, tok: Token, primes: int = 0) -> sp.Basic:
+        """``\\sigma'(z)``, ``\\exp'[z]``: the derivative of a known function, at its argument."""
+        while self.at_sym("'"):
+            self.k += 1
+            primes += 1
+        if not self.at_sym("(", "["):
+            raise NotUnderstood(f"{name}' without an argument", tok.pos)
+        close = "]" if self.next().text == "[" else ")"
+        arg = self.expr()
+        self.expect(close)
+        u = sp.Dummy("u")
+        return sp.diff(FUNCTIONS[name](u), u, primes).xreplace({u: arg})
 
     def fraction(self, tok: Token) -> sp.Basic:
         top, bottom = _upright_d(self.group()), _upright_d(self.group())
