@@ -21,6 +21,7 @@ if not HANDOUT.exists():  # CI lays shared/ beside the clone; a worktree has it 
     HANDOUT = Path("/work/shared/handout/activity-05-gradient-descent.md")
 MARKDOWN = SAMPLES / "correct-activity05.md"
 LATEX = SAMPLES / "correct-variants.tex"
+BACKPROP = SAMPLES / "correct-backprop.md"
 
 
 def failing_lines(report) -> list[int]:
@@ -165,3 +166,30 @@ def test_a_failure_names_line_sides_and_counterexample():
     text = report.text()
     assert "k.md:52: FAILS" in text and "counterexample" in text
     assert step.left and step.right and step.left_value != step.right_value
+
+
+# -- Activity 6's kind of key: a forward and backward pass, values rounded to the digits shown -----
+
+def test_backprop_key_holds_and_declines_only_what_it_cannot_check():
+    report = lint_file(BACKPROP)
+    assert report.steps("fails") == [] and report.steps("unproven") == []
+    assert {s.line for s in report.steps("not understood")} == {24, 33, 37}  # d/dbeta_k, Var, E
+    assert len(report.steps("holds")) >= 18
+
+
+PLANTED_BACKPROP = [
+    (8, "0.9425", "0.9452"),                                      # a rounded value, digits swapped
+    (18, r"-\sin[f_2]", r"\sin[f_2]"),                            # the sign of cos'
+    (20, r"\cos[f_0] \omega_1", r"\sin[f_0] \omega_1"),
+    (21, r"\omega_3 \omega_2 \omega_1 x", r"\omega_3 \omega_2 x"),  # a factor dropped in the closed form
+    (22, "0.7445", "0.7454"),
+    (23, "5.2461", "5.2416"),
+    (29, r"= \text{sig}[f] - y", r"= y - \text{sig}[f]"),
+    (31, r"\frac{1}{4}", r"\frac{1}{2}"),
+]
+
+
+@pytest.mark.parametrize("line,old,new", PLANTED_BACKPROP, ids=[f"bp{p[0]}" for p in PLANTED_BACKPROP])
+def test_planted_error_backprop(line, old, new):
+    report = lint_text(planted(BACKPROP, line, old, new), "markdown", "planted.md")
+    assert failing_lines(report)[:1] == [line], report.text()

@@ -27,7 +27,7 @@ from . import source
 from .definitions import CircularDefinition, Definition, Definitions, is_definable, name_of
 from .findings import DisplayFinding, Report, StepFinding
 from .diagnose import explain
-from .judge import _text, judge
+from .judge import _text, judge, obstacles
 from .parser import FileContext, NotUnderstood, Parser
 
 
@@ -123,6 +123,21 @@ class Linter:
         """Steps for ``head rel value``; whether the chain names things; whether the link is done."""
         _, head, _, head_src = first
         rel, value, line, value_src = second
+        if rel == "~":
+            return [], False, False
+        if isinstance(head, sp.Pow) and head.exp.is_number and is_definable(head.base) and \
+                not self._batch(head.base) and self.defs.lookup(head.base) is None:
+            # sigma_Omega^2 = 2 / D_h: a choice of the square, which defines the name
+            self.defs.define(head.base, value ** (1 / head.exp), line)
+            return [StepFinding(line, "defines", f"defines {sp.sstr(head)}", source=value_src)], True, True
+        if isinstance(value, sp.Tuple) and isinstance(head, sp.Symbol) and is_definable(head):
+            start = 0 if head.name in self.ctx.zero_based else 1
+            base = self.ctx.base(head.name)
+            for k, item in enumerate(value, start=start):
+                self.defs.define(base[k], item, line)
+            names = f"{head.name}_{start}, ..., {head.name}_{start + len(value) - 1}"
+            return [StepFinding(line, "defines", f"defines {names} (the entries of {head.name})",
+                                source=value_src)], True, True
         if isinstance(head, sp.MatrixBase) or not is_definable(head) or self._batch(head):
             return [], False, False
         shown = sp.sstr(head)
@@ -218,6 +233,9 @@ class Linter:
         if rel in ("<-", ":="):
             return StepFinding(line, "not understood", "a definition in the middle of a chain",
                                reason="only the first link of a row can define", source=src)
+        if rel == "~":
+            return self.judged(left, right, StepFinding(line, "", "approximately the link before it", source=src),
+                               approximate=True)
         if naming:
             introduced = self.introduces(left, right)
             if introduced is not None:
@@ -251,14 +269,45 @@ class Linter:
             return False
         return isinstance(e, AppliedUndef) or self.ctx.first_seen.get(name_of(e)) == self.ctx.display
 
-    def judged(self, left, right, step: StepFinding) -> StepFinding:
+    def judged(self, left, right, step: StepFinding, approximate: bool = False) -> StepFinding:
+        general = self._general_member(left) or self._general_member(right)
+        if general is not None:
+            step.status = "not understood"
+            step.reason = (f"a derivative by {sp.sstr(general)} for a general index: the key defines that "
+                           f"sequence member by member")
+            return step
         try:
             a, b = self.defs.resolve(left), self.defs.resolve(right)
+            reason = obstacles(a, b)
+            if reason is None:
+                # a derivative by a defined name (dl/df_3 with f_3 defined) is taken with that name
+                # held free; what it leaves is then resolved like the rest
+                a, b = self.defs.resolve(_differentiated(a)), self.defs.resolve(_differentiated(b))
         except CircularDefinition as exc:
             step.status, step.reason = "not understood", str(exc)
             return step
+        if reason is not None:
+            step.status, step.reason = "not understood", reason
+            step.left, step.right = _text(left), _text(right)
+            return step
         self.seed += 1
+        places = self._places(right) if approximate or _is_constant(a) and _is_constant(b) else None
+        if places is not None and _is_constant(a) and _is_constant(b):
+            return self._to_places(a, b, places, step, left, right)
+        if approximate:
+            step.status = "not understood"
+            step.reason = "an approximation between expressions that still have variables is not checked"
+            step.left, step.right = _text(left), _text(right)
+            return step
         step = judge(a, b, step, seed=self.seed)
+        if step.status == "fails" and _is_number(right) and not _is_constant(a):
+            free = ", ".join(sorted(sp.sstr(x) for x in _free(a)))
+            step.status = "not understood"
+            step.reason = (f"a number for an expression that still depends on {free}: a value at a point "
+                           f"stated elsewhere, or a condition to solve (such as a derivative set to zero); "
+                           f"not checked")
+            step.counterexample = None
+            return step
         if step.status == "fails":
             hint = explain(left, right, self.defs)
             if hint:
@@ -269,6 +318,65 @@ class Linter:
             step.right_resolved = step.right if step.right != read_right else ""
             step.left, step.right = read_left, read_right
         return step
+
+    def _general_member(self, e):
+        """The variable of a derivative by m_k for a general k, when m is defined member by member."""
+        if isinstance(e, sp.MatrixBase) or not hasattr(e, "atoms"):
+            return None
+        for d in e.atoms(sp.Derivative):
+            for v in d.variables:
+                if isinstance(v, sp.Indexed) and not all(j.is_number for j in v.indices) and \
+                        (self.defs.instances_of(v.base.label.name) or v.base.label.name in self.defs.rules):
+                    return v
+        return None
+
+    def _places(self, e) -> int | None:
+        """Decimal places of the number written on this side, if it was written as a decimal."""
+        return self.ctx.decimals.get(e) if isinstance(e, sp.Rational) else None
+
+    def _to_places(self, a, b, places: int, step: StepFinding, left, right) -> StepFinding:
+        """Two constants, one written as a rounded decimal: equal to the places shown."""
+        step.left, step.right = _text(left), _text(right)
+        try:
+            value = sp.N(a, 30)
+            exact = sp.N(b, 30)
+            difference = abs(complex(value - exact))
+        except (TypeError, ValueError) as exc:
+            step.status, step.reason = "not understood", f"not a number ({exc})"
+            return step
+        tolerance = 0.5 * 10 ** -places * (1 + 1e-9)
+        step.left_value, step.right_value = str(sp.N(a, 8)), str(b)
+        if difference <= tolerance:
+            step.status = "holds"
+            step.reason = f"to the {places} decimal places shown"
+        else:
+            step.status = "fails"
+            step.counterexample = {}
+            shown = f"{float(b):.{places}f}"
+            step.reason = f"the left side is {sp.N(a, places + 4)}, which does not round to {shown}"
+        return step
+
+
+def _differentiated(e):
+    if isinstance(e, sp.MatrixBase):
+        return e.applyfunc(_differentiated)
+    return e.replace(lambda x: isinstance(x, sp.Derivative), lambda d: d.doit(deep=False))
+
+
+def _free(e) -> set:
+    if isinstance(e, sp.MatrixBase):
+        return set().union(*(_free(x) for x in e))
+    atoms = {x for x in e.atoms(sp.Indexed)}
+    return atoms | {s for s in e.free_symbols if not isinstance(s, sp.Idx)} - \
+        {i for a in atoms for i in a.free_symbols if a != i} - {a.base.label for a in atoms}
+
+
+def _is_constant(e) -> bool:
+    return not isinstance(e, (sp.MatrixBase, sp.Tuple)) and hasattr(e, "free_symbols") and not _free(e)
+
+
+def _is_number(e) -> bool:
+    return isinstance(e, sp.Number)
 
 
 def _recursive(head: sp.Indexed, value) -> bool:

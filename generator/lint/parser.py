@@ -92,6 +92,8 @@ class FileContext:
         self.batches: dict[tuple, sp.IndexedBase] = {}
         self.legend: dict[str, str] = {}
         self.notes: list[str] = []
+        self.decimals: dict[sp.Rational, int] = {}
+        self.zero_based = set(re.findall(r"\\?([A-Za-z]+)\}?\s*_\s*\{?\s*0\b", joined))
         self.first_seen: dict[str, int] = {}
         self.display = 0
         self._symbols: dict[str, sp.Basic] = {}
@@ -210,6 +212,9 @@ class Parser:
         if tok.is_cmd(*DEFINES):
             self.k += 1
             return "<-" if tok.text in ("leftarrow", "gets", "longleftarrow") else ":="
+        if tok.is_cmd("approx", "simeq"):
+            self.k += 1
+            return "~"
         if tok.is_cmd(*UNCHECKED) or tok.is_sym("<", ">"):
             raise NotUnderstood(f"the relation '{tok.text}' is not checked (only = and definitions are)", tok.pos)
         return None
@@ -348,9 +353,19 @@ class Parser:
     def primary(self) -> sp.Basic:
         tok = self.next()
         if tok.kind == "num":
-            return sp.Rational(tok.text)
+            value = sp.Rational(tok.text)
+            if "." in tok.text:  # a decimal may be rounded: remember to how many places
+                self.ctx.decimals[value] = max(self.ctx.decimals.get(value, 0), len(tok.text.split(".")[1]))
+            return value
         if tok.is_sym("("):
             value = self.expr()
+            if self.at_sym(","):  # (1, 2, -3, 0.4): a tuple, as a vector's values
+                items = [value]
+                while self.at_sym(","):
+                    self.k += 1
+                    items.append(self.expr())
+                self.expect(")")
+                return sp.Tuple(*items)
             self.expect(")")
             return value
         if tok.is_sym("["):
@@ -385,6 +400,8 @@ class Parser:
             return self.derivative_of_function("sig", tok, primes=len(name) - len(name.rstrip("'")))
         if name.endswith("'") and self.at_sym("(", "["):
             raise NotUnderstood(f"{name}(...): the derivative of a function of the key's own is not read", tok.pos)
+        if name in ("Var", "Cov", "Std") and self.at_sym("(", "["):
+            raise NotUnderstood(f"{name}: expectations and variances are not checked", tok.pos)
         if self.at_sym("(") and name != "sigma" and name not in FUNCTIONS and tok is self.toks[0] \
                 and self._defined_here():
             self.ctx.functions.add(name)  # f(x) = ... : f is a function from here on
@@ -493,6 +510,8 @@ class Parser:
                 raise NotUnderstood(f"words inside the display: '{self._source(words)}'", tok.pos)
             if text in FUNCTIONS or text == "sig":
                 return self.function_command(text, tok)
+            if text in ("Var", "Cov", "E", "Std", "var", "cov", "Corr"):
+                raise NotUnderstood(f"\\{name}{{{text}}}: expectations and variances are not checked", tok.pos)
             if text and all(t.kind in ("letter", "word") for t in words):
                 return self.identifier(text, tok)
             raise NotUnderstood(f"words inside the display: '{text}'", tok.pos)
@@ -516,7 +535,10 @@ class Parser:
                 return self.identifier(f"\\{name}{{{inner[0].text}}}", tok)
             raise NotUnderstood(f"\\{name} of something other than one letter", tok.pos)
         if name == "mathbb":
-            raise NotUnderstood("\\mathbb (a number set) is not read", tok.pos)
+            inner = "".join(t.text for t in self.group())
+            if inner in ("E", "V"):
+                raise NotUnderstood("\\mathbb{E}: expectations and variances are not checked", tok.pos)
+            raise NotUnderstood(f"\\mathbb{{{inner}}} (a number set) is not read", tok.pos)
         if name == "partial":
             raise NotUnderstood("a \\partial outside \\frac{\\partial ..}{\\partial ..}", tok.pos)
         raise NotUnderstood(f"the command \\{name} is not read", tok.pos)
