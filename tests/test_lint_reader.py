@@ -122,3 +122,15 @@ def test_unreadable_parts_are_each_reported_with_a_reason():
     assert all(s.reason and s.source for s in lines.values())
     assert [s.line for s in report.steps("fails")] == [26]  # B_1 and B_2 are different batches
     assert report.exit_code() == 1
+
+
+def test_unicode_connectives_chain_rule_and_nabla():
+    """φ, ∂, ·, − pasted in; \\text{and} between equations; an explicit chain rule; \\nabla_phi."""
+    from generator.lint import lint_file
+
+    report = lint_file(SAMPLES / "unicode-and-connectives.md")
+    assert report.steps("fails") == [] and report.steps("not understood") == []
+    assert len(report.steps("holds")) == 5  # the HTML comment's 1 = 2 is not read
+    text = (SAMPLES / "unicode-and-connectives.md").read_text(encoding="utf-8")
+    wrong = lint_text(text.replace("= 2 r_i · x_i", "= 2 r_i"), "markdown")
+    assert [s.line for s in wrong.steps("fails")] == [3]

@@ -326,7 +326,7 @@ class Linter:
         for d in e.atoms(sp.Derivative):
             for v in d.variables:
                 if isinstance(v, sp.Indexed) and not all(j.is_number for j in v.indices) and \
-                        (self.defs.instances_of(v.base.label.name) or v.base.label.name in self.defs.rules):
+                        self.defs.instances_of(v.base.label.name) and v.base.label.name not in self.defs.rules:
                     return v
         return None
 

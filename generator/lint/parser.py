@@ -80,8 +80,13 @@ class FileContext:
             self.components.setdefault(name, [])
             if int(m.group(2)) not in self.components[name]:
                 self.components[name].append(int(m.group(2)))
-        for v in self.components.values():
-            v.sort()
+        if not self.components:  # no \partial phi_k anywhere: the phi_k the key writes
+            for m in re.finditer(r"\\(phi|theta|varphi|omega)\s*_\s*\{?\s*(\d)\b", joined):
+                self.components.setdefault(SAME.get(m.group(1), m.group(1)), [])
+                if int(m.group(2)) not in self.components[SAME.get(m.group(1), m.group(1))]:
+                    self.components[SAME.get(m.group(1), m.group(1))].append(int(m.group(2)))
+        for name, v in self.components.items():  # d/dphi_1 alone still means the vector (phi_0, phi_1)
+            self.components[name] = list(range(0, max(v) + 1)) if min(v) <= 1 else sorted(v)
         # f(x) = ... at the start of a display or row: f is a function of the file's own
         self.functions = {SAME.get(n, n) for n in re.findall(
             r"(?:^|\$\$|\\\[|\\\\|&)\s*\\?([A-Za-z]+)\s*(?:\\left)?\([^()=]*(?:\\right)?\)\s*&?\s*(?:=|:=|\\coloneqq)",
@@ -541,6 +546,14 @@ class Parser:
             raise NotUnderstood(f"\\mathbb{{{inner}}} (a number set) is not read", tok.pos)
         if name == "partial":
             raise NotUnderstood("a \\partial outside \\frac{\\partial ..}{\\partial ..}", tok.pos)
+        if name == "nabla":  # \nabla_{\phi} L: the gradient in phi's components
+            if not self.at_sym("_"):
+                raise NotUnderstood("\\nabla without the variable it differentiates by", tok.pos)
+            self.k += 1
+            v = self.sub(self.group()).factor()
+            if not isinstance(v, sp.Symbol) or v.name not in self.ctx.components:
+                raise NotUnderstood("\\nabla by something other than a parameter vector", tok.pos)
+            return _Operator("derivative", None, lambda body: self.differentiate(body, [v]))
         raise NotUnderstood(f"the command \\{name} is not read", tok.pos)
 
     def function_command(self, name: str, tok: Token) -> sp.Basic:

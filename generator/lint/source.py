@@ -93,6 +93,7 @@ def _without_code_and_comments(text: str, kind: str) -> str:
         for a, b in zip(fences[::2], fences[1::2]):
             spans.append((a, b))
         spans += [(m.start(), m.end()) for m in re.finditer(r"`[^`\n]*`", text)]
+        spans += [(m.start(), m.end()) for m in re.finditer(r"<!--.*?-->", text, re.S)]
     else:
         spans += [(m.start(), m.end()) for m in re.finditer(r"(?<!\\)%[^\n]*", text)]
     return _blank(text, spans)
@@ -175,10 +176,28 @@ def _is_relation(t: Token) -> bool:
     return t.is_sym("=") or t.is_cmd("leftarrow", "gets", "coloneqq", "coloneq", "triangleq", "equiv")
 
 
+CONNECTIVES = {"and", "or", "so", "where", "with", "for", "hence", "thus", "then", "since", "giving", "gives",
+               "therefore", "i.e.", "ie", "so that", "which gives", "and so", "that is"}
+
+
 def _equations(row: list[Token]) -> list[list[Token]]:
-    """``a = b, \\qquad c = d``: two equations side by side, cut at the top-level comma."""
+    """``a = b, \\qquad c = d`` and ``a = b \\text{and} c = d``: two equations side by side, cut at
+    the top-level comma or connective word."""
     pieces, current, depth = [], [], 0
-    for t in row:
+    skip = 0
+    for k, t in enumerate(row):
+        if skip:
+            skip -= 1
+            continue
+        if depth == 0 and t.is_cmd("text", "textrm", "mbox", "textit", "mathrm") and k + 1 < len(row) \
+                and row[k + 1].is_sym("{"):
+            close = next((j for j in range(k + 2, len(row)) if row[j].is_sym("}")), None)
+            words = " ".join(x.text for x in row[k + 2:close]) if close else ""
+            if close and "".join(words.split()).lower() in {c.replace(" ", "") for c in CONNECTIVES}:
+                pieces.append(current)
+                current = []
+                skip = close - k
+                continue
         if t.is_sym("(", "[", "{") or t.is_cmd("begin"):
             depth += 1
         elif t.is_sym(")", "]", "}") or t.is_cmd("end"):

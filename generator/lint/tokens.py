@@ -45,6 +45,15 @@ class TokenError(ValueError):
         self.pos = pos
 
 
+# Unicode that keys paste in, read as the command it stands for
+UNICODE = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta", "θ": "theta",
+           "λ": "lambda", "μ": "mu", "π": "pi", "ρ": "rho", "σ": "sigma", "τ": "tau", "φ": "phi", "ϕ": "phi",
+           "ω": "omega", "Ω": "Omega", "ℓ": "ell", "∂": "partial", "∑": "sum", "·": "cdot", "×": "times",
+           "∇": "nabla", "∞": "infty", "≈": "approx", "←": "leftarrow", "≤": "le", "≥": "ge", "≠": "ne",
+           "∈": "in", "⋅": "cdot"}
+UNICODE_SYMBOLS = {"−": "-", "′": "'", "–": "-"}
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Tokens of ``text``; ``offset`` is where ``text`` starts in the file."""
     out: list[Token] = []
@@ -101,8 +110,16 @@ def tokenize(text: str, offset: int = 0) -> list[Token]:
                 k += group.end()
             out.append(Token("num", digits, offset + start, offset + k))
             continue
+        if c in UNICODE:
+            out.append(Token("cmd", UNICODE[c], offset + k, offset + k + 1))
+            k += 1
+            continue
+        if c in UNICODE_SYMBOLS:
+            out.append(Token("sym", UNICODE_SYMBOLS[c], offset + k, offset + k + 1))
+            k += 1
+            continue
         if c.isalpha():
-            while k < n and text[k].isalpha():
+            while k < n and text[k].isalpha() and text[k] not in UNICODE:
                 k += 1
             run = text[start:k]
             if run in FUNCTION_WORDS:
