@@ -61,7 +61,7 @@ def test_handout_logistic_failures_name_the_three_slips(handout):
 
 def test_handout_m3_expansion_fails(handout):
     (step,) = [s for s in handout.steps("fails") if s.line == 71]
-    assert step.claim == "equal to the link before it"  # the expansion, against m_2 and the rule
+    assert step.claim.startswith("equal to the link before it (with m[1] from line 63, m[2] from line 65")
     assert "g[1, t]" in step.left_resolved and "g[3, t]" in step.right  # B_1 expected, B_3 written
 
 

@@ -309,6 +309,10 @@ class Linter:
             step.counterexample = None
             return step
         if step.status == "fails":
+            used = self.defs.used(left, right)
+            if used:
+                step.claim += " (with " + ", ".join(f"{name} from line {n}" for name, n in used[:6]) + \
+                    (", ..." if len(used) > 6 else "") + ")"
             hint = explain(left, right, self.defs)
             if hint:
                 step.reason = f"{step.reason}; {hint}" if step.reason else hint

@@ -129,6 +129,29 @@ class Definitions:
     def resolve(self, expr: sp.Basic) -> sp.Basic:
         return self._resolve(expr, frozenset(), 0)
 
+    def used(self, *exprs: sp.Basic) -> list[tuple[str, int]]:
+        """The names these expressions rely on (directly or through other definitions), with lines."""
+        seen: dict[str, int] = {}
+        todo = list(exprs)
+        while todo and len(seen) < 40:
+            e = todo.pop()
+            parts = list(e) if isinstance(e, sp.MatrixBase) else [e]
+            for part in parts:
+                if not hasattr(part, "atoms"):
+                    continue
+                names = part.atoms(sp.Symbol, sp.Indexed, AppliedUndef)
+                for n in names:
+                    if isinstance(n, sp.Idx):
+                        continue
+                    d = self.lookup(n) if isinstance(n, (sp.Indexed, AppliedUndef)) else self.names.get(n.name)
+                    if d is None:
+                        continue
+                    key = sp.sstr(d.head)
+                    if key not in seen:
+                        seen[key] = d.line
+                        todo.append(d.value)
+        return sorted(seen.items(), key=lambda kv: kv[1])
+
     def _value(self, e: sp.Basic, protected: frozenset) -> sp.Basic | None:
         if e in protected:
             return None
