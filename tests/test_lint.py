@@ -193,3 +193,29 @@ PLANTED_BACKPROP = [
 def test_planted_error_backprop(line, old, new):
     report = lint_text(planted(BACKPROP, line, old, new), "markdown", "planted.md")
     assert failing_lines(report)[:1] == [line], report.text()
+
+
+# -- another author's momentum: a formula for m_t, a re-indexed sum, named weights ----------------
+
+MOMENTUM = SAMPLES / "correct-momentum-style.tex"
+
+
+def test_momentum_in_another_style_is_proven_throughout():
+    report = lint_file(MOMENTUM)
+    assert [s.status for s in report.steps() if s.status != "defines"] == ["holds"] * 9
+
+
+PLANTED_MOMENTUM = [
+    (5, r"\mathbf{g}_{0}", r"\mathbf{g}_{1}"),
+    (6, r"\mathbf{g}_{1}", r"\mathbf{g}_{2}"),
+    (7, r"\beta^{2}\mathbf{m}_{0}", r"\beta\mathbf{m}_{0}"),
+    (11, r"\beta^{t-1-k}", r"\beta^{t-k}"),
+    (12, r"\beta^{j-1}", r"\beta^{j}"),
+    (16, r"1-\beta^{t+1}.", r"1-\beta^{t}."),
+]
+
+
+@pytest.mark.parametrize("line,old,new", PLANTED_MOMENTUM, ids=[f"mom{p[0]}" for p in PLANTED_MOMENTUM])
+def test_planted_error_momentum(line, old, new):
+    report = lint_text(planted(MOMENTUM, line, old, new), "latex", "planted.tex")
+    assert failing_lines(report)[:1] == [line], report.text()

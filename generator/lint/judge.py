@@ -22,6 +22,7 @@ from ..errors import ProofError
 from ..notation import sig
 from ..proofs import canonical, compare
 from .findings import StepFinding
+from .sums import equal_by_ranges
 
 SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 0, 3, -2)] + [sp.Rational(*v) for v in ((1, 2), (-1, 2), (3, 2), (1, 3))]
 POSITIVE = [sp.Integer(v) for v in (1, 2, 3)] + [sp.Rational(*v) for v in ((1, 2), (1, 3), (3, 2))]
@@ -189,6 +190,14 @@ def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
     except Exception as exc:  # a SymPy failure on a strange input is a finding, not a crash
         step.status, step.reason = "not understood", f"SymPy could not evaluate it ({type(exc).__name__}: {exc})"
         return step
+    if not verdict.holds and verdict.counterexample is None:
+        try:
+            with budget(SECONDS):
+                if equal_by_ranges(left, right):
+                    verdict = type(verdict)(True, True, verdict.points)
+                    step.reason = "proven by lining up the sums' ranges"
+        except Timeout:
+            pass
     if verdict.holds:
         step.status = "holds"
     elif verdict.counterexample is not None:  # {} when there is nothing to choose: two numbers differ
