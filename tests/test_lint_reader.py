@@ -134,3 +134,12 @@ def test_unicode_connectives_chain_rule_and_nabla():
     text = (SAMPLES / "unicode-and-connectives.md").read_text(encoding="utf-8")
     wrong = lint_text(text.replace("= 2 r_i · x_i", "= 2 r_i"), "markdown")
     assert [s.line for s in wrong.steps("fails")] == [3]
+
+
+def test_a_number_claimed_for_a_formula_fails_unless_it_is_a_condition_or_an_evaluation():
+    key = ("$$\\sum_{k=0}^{t} (1 - \\beta) \\beta^{k} = 1$$\n"          # false for every t: a failure
+           "$$f_0 = \\beta_0 + \\omega_0 x = 1 + 0.1 \\cdot 2.3$$\n"      # values given in prose
+           "$$L = (\\phi_0 - 1)^2$$\n$$\\frac{\\partial L}{\\partial \\phi_0} = 0$$\n")  # a condition
+    report = lint_text(key)
+    assert [(s.line, s.status) for s in report.steps() if s.status != "defines"] == [
+        (1, "fails"), (2, "not understood"), (4, "not understood")]
