@@ -16,9 +16,8 @@ import sympy as sp
 from generator.lint import lint_file, lint_text
 
 SAMPLES = Path(__file__).parent / "lint_samples"
+# shared/ lies beside the checkout (a worktree's and CI's clone alike)
 HANDOUT = Path(__file__).resolve().parents[2] / "shared" / "handout" / "activity-05-gradient-descent.md"
-if not HANDOUT.exists():  # CI lays shared/ beside the clone; a worktree has it two levels up
-    HANDOUT = Path("/work/shared/handout/activity-05-gradient-descent.md")
 MARKDOWN = SAMPLES / "correct-activity05.md"
 LATEX = SAMPLES / "correct-variants.tex"
 BACKPROP = SAMPLES / "correct-backprop.md"

@@ -143,3 +143,10 @@ def test_a_number_claimed_for_a_formula_fails_unless_it_is_a_condition_or_an_eva
     report = lint_text(key)
     assert [(s.line, s.status) for s in report.steps() if s.status != "defines"] == [
         (1, "fails"), (2, "not understood"), (4, "not understood")]
+
+
+def test_round_brackets_after_a_name_hold_arguments_when_they_hold_the_parameters():
+    key = ("$$L(\\phi) = \\sum_{i=1}^{I} \\ell_i(\\phi) = \\sum_{i=1}^{I} (f(x_i, \\phi) - y_i)^2 "
+           "= \\sum_{i=1}^{I} (\\phi_0 + \\phi_1 x_i - y_i)^2$$\n"
+           "$$\\beta(1 - \\beta) + x_i(\\phi_0 + 1) = \\beta - \\beta^2 + x_i \\phi_0 + x_i$$\n")
+    assert [s.status for s in lint_text(key).steps()] == ["defines"] * 3 + ["holds"]

@@ -20,6 +20,10 @@ from .context import DEFINES, FUNCTIONS, UNCHECKED, FileContext, NotUnderstood
 from .operators import Commands, Operator, _power, _product
 from .tokens import Token
 
+PARAMETERS = {"phi", "theta", "varphi", "w", "omega"}  # a model's parameter vector, as an argument
+PARAMETER_WRAPPERS = {"boldsymbol", "mathbf", "bm", "vec"}
+
+
 class Parser(Commands):
     def __init__(self, tokens: list[Token] | tuple[Token, ...], ctx: FileContext, end_pos: int = 0):
         self.toks = list(tokens)
@@ -295,13 +299,32 @@ class Parser(Commands):
         if self.at_sym("(") and name != "sigma" and name not in FUNCTIONS and tok is self.toks[0] \
                 and self._defined_here():
             self.ctx.functions.add(name)  # f(x) = ... : f is a function from here on
-        if (self.at_sym("[") or (self.at_sym("(") and name in self.ctx.functions)) and name != "sigma":
+        if (self.at_sym("[") or (self.at_sym("(") and (name in self.ctx.functions or self._arguments_follow()))) \
+                and name != "sigma":
             return self.application(name, indices, tok)
         if name == "sigma" and self.at_sym("(", "[") and indices is None:
             return self.application("sig", indices, tok)  # sigma(z): the logistic sigmoid
         if indices is None:
             return self.ctx.symbol(name)
         return self.ctx.base(name)[tuple(indices)]
+
+    def _arguments_follow(self) -> bool:
+        """``(\\phi)``, ``(\\boldsymbol{\\phi}_t)`` or ``(x_i, \\phi)`` after a name: arguments, not a factor."""
+        depth, j, inside = 0, self.k, []
+        while j < len(self.toks):
+            t = self.toks[j]
+            depth += t.is_sym("(") - t.is_sym(")")
+            j += 1
+            if depth == 0:
+                break
+            inside.append(t)
+        inside = inside[1:]
+        if any(t.is_sym(",") for t in inside):
+            return True
+        names = [t for t in inside if t.kind in ("cmd", "letter") and t.text not in PARAMETER_WRAPPERS]
+        return len(names) == 1 and names[0].text in PARAMETERS and all(
+            t.is_sym("{", "}", "_") or t.kind == "num" or t.text in PARAMETER_WRAPPERS or t is names[0]
+            or (t.kind == "letter" and t.text in ("t", "k")) for t in inside)
 
     def _defined_here(self) -> bool:
         """Is the ``(`` here closed by a ``)`` that a relation follows (``f(x) = ...``)?"""
