@@ -150,3 +150,19 @@ def test_round_brackets_after_a_name_hold_arguments_when_they_hold_the_parameter
            "= \\sum_{i=1}^{I} (\\phi_0 + \\phi_1 x_i - y_i)^2$$\n"
            "$$\\beta(1 - \\beta) + x_i(\\phi_0 + 1) = \\beta - \\beta^2 + x_i \\phi_0 + x_i$$\n")
     assert [s.status for s in lint_text(key).steps()] == ["defines"] * 3 + ["holds"]
+
+
+def test_latex_environments_eqnarray_multline_split_aligned_and_column_pairs():
+    from generator.lint import lint_file
+
+    report = lint_file(SAMPLES / "correct-environments.tex")
+    assert report.steps("fails") == [] and report.steps("not understood") == []
+    assert [d.line for d in report.displays] == [3, 7, 11, 17, 23] and len(report.steps("holds")) == 8
+    text = (SAMPLES / "correct-environments.tex").read_text(encoding="utf-8")
+    wrong = lint_text(text.replace("+ 3 a b^2 + b^3", "+ 3 a b^2 - b^3"), "latex")
+    assert [s.line for s in wrong.steps("fails")] == [8]  # the multline's chain starts on line 8
+
+
+def test_an_empty_display_is_reported():
+    report = lint_text("$$ $$\n")
+    assert [s.status for s in report.steps()] == ["not understood"] and report.steps()[0].reason

@@ -62,6 +62,9 @@ class Linter(Sequences):
         if d.error:
             finding.steps.append(StepFinding(d.line, "not understood", "the display", reason=d.error,
                                              source=_short(d.text)))
+        elif not d.rows:
+            finding.steps.append(StepFinding(d.line, "not understood", "the display",
+                                             reason="it holds no formula", source=_short(d.text)))
         for row in d.rows:
             self.ctx.notes = []
             try:

@@ -144,6 +144,7 @@ def displays(text: str, kind: str) -> list[Display]:
 def _rows(tokens: list[Token], text: str, lines: Lines) -> list[Row]:
     """Cut at top-level ``\\\\``; drop transparent environments' markers and alignment ``&``."""
     rows: list[list[Token]] = [[]]
+    ampersands = 0
     depth = 0  # inside a matrix or cases: its \\ and & belong to it
     k = 0
     while k < len(tokens):
@@ -158,13 +159,27 @@ def _rows(tokens: list[Token], text: str, lines: Lines) -> list[Row]:
             depth += 1 if tok.text == "begin" else -1
         if depth == 0 and tok.kind == "row":
             rows.append([])
+            ampersands = 0
         elif depth == 0 and tok.is_sym("&"):
-            pass
+            ampersands += 1
+            if ampersands % 2 == 0:  # x &= 1 & y &= 2: the second & starts the next equation
+                rows[-1].append(Token("sep", "&", tok.pos, tok.end))
         else:
             rows[-1].append(tok)
         k += 1
+    joined: list[list[Token]] = []
+    for row in rows:
+        if not row:
+            continue
+        # "+ 3ab^2 + b^3" on its own row (multline, split) continues the expression above it
+        continues = row[0].is_sym("+", "-") or row[0].is_cmd("cdot", "times")
+        ends_open = bool(joined) and (joined[-1][-1].is_sym("+", "-") or joined[-1][-1].is_cmd("cdot", "times"))
+        if joined and ((continues and not any(_is_relation(t) for t in row)) or ends_open):
+            joined[-1] = joined[-1] + row
+        else:
+            joined.append(row)
     out = []
-    for whole in rows:
+    for whole in joined:
         for row in _equations(whole):
             row = _strip_tail(row)
             if row:
@@ -205,11 +220,17 @@ def _equations(row: list[Token]) -> list[list[Token]]:
         if depth == 0 and t.is_sym(",", ";"):
             pieces.append(current + [t])
             current = []
+        elif t.kind == "sep":
+            pieces.append(current)
+            current = []
         else:
             current.append(t)
     pieces.append(current)
     out: list[list[Token]] = []
     for piece in pieces:
+        if len(pieces) > 1 and piece and piece[0].is_cmd("text", "textrm", "mbox") and \
+                not any(_is_relation(t) for t in piece):
+            continue  # "& \text{(by the chain rule)}": a remark in its own column
         if out and not (any(_is_relation(t) for t in piece) and any(_is_relation(t) for t in out[-1])):
             out[-1] = out[-1] + piece
         else:
