@@ -77,7 +77,7 @@ class Parser(Commands):
                     return self.toks[start:self.k - 1]
 
     def _source(self, tokens: list[Token]) -> str:
-        out = tokens[0].text
+        out = ("\\" if tokens[0].kind == "cmd" else "") + tokens[0].text
         for a, b in zip(tokens, tokens[1:]):
             out += (" " if b.pos > a.end else "") + (("\\" + b.text) if b.kind == "cmd" else b.text)
         return out
