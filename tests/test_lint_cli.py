@@ -84,3 +84,10 @@ def test_planted_error_in_a_latex_file_exits_1_at_its_line(tmp_path):
 def test_help_lists_lint():
     run = subprocess.run([sys.executable, "-m", "generator", "--help"], cwd=REPO, capture_output=True, text=True)
     assert "lint" in run.stdout
+
+
+def test_a_file_without_displays_says_so(tmp_path):
+    key = tmp_path / "notes.md"
+    key.write_text("Only prose, and inline $a = b$.\n", encoding="utf-8")
+    run = lint(key)
+    assert run.returncode == 0 and "no displays found" in run.stderr and "0 displays" in run.stdout

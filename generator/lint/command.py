@@ -23,6 +23,9 @@ def run(args: argparse.Namespace) -> int:
 
     report = lint_file(args.file)
     print(report.to_json() if args.json else report.text(verbose=args.verbose))
+    if not report.displays:
+        print(f"{args.file}: no displays found ($$ ... $$, \\[ ... \\], equation, align, gather); "
+              "nothing was checked", file=sys.stderr)
     code = report.exit_code(strict=args.strict)
     if not args.json and code and not report.steps("fails"):
         print("--strict: some displays or steps were not understood or not proven", file=sys.stderr)
