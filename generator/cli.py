@@ -233,6 +233,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--number", type=int, help="its number (default: the id's, e.g. 7)")
     p.add_argument("--semester", help="also add its table to semesters/<id>.toml, a week after the last activity")
     p.add_argument("--root", help="project root (default: $ANSWER_KEY_ROOT, else this checkout)")
+    p = sub.add_parser("lint", help="check every displayed derivation of a hand-written key (Markdown or LaTeX)",
+                       description="Check every displayed derivation of a hand-written key: exit 0 when every "
+                                   "step holds, 1 when one does not, 2 when the file cannot be read.")
+    from .lint.command import add_arguments as lint_arguments
+
+    lint_arguments(p)
     p = sub.add_parser("ensure-tex", help="check TeX and install what is missing (Debian/Ubuntu as root)")
     p.add_argument("--for-tests", action="store_true", help="also pdftotext, Chromium and Node.js for the tests")
     return top
@@ -259,6 +265,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_new_activity(args)
         if args.command == "ensure-tex":
             return cmd_ensure_tex(args)
+        if args.command == "lint":
+            from .lint.command import run as lint_run
+
+            return lint_run(args)
     except GeneratorError as exc:
         _say(exc.render())
         return exc.exit_code

@@ -78,3 +78,10 @@ class CanvasError(GeneratorError):
     def __init__(self, message: str, *, status: int | None = None, hint: str | None = None):
         super().__init__(message, hint=hint)
         self.status = status
+
+
+class LintError(GeneratorError):
+    """``lint`` could not read the key it was given (missing, not text); exit status 2."""
+
+    exit_code = 2
+    stage = "lint error"
