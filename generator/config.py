@@ -158,7 +158,6 @@ ACTIVITY_CANVAS = {
     "publish_handout": Field("bool", required=False, example="false"),
     "publish_page": Field("bool", required=False, example="false"),
 }
-SUBTABLES = ("canvas", "questions")
 
 
 def activity_schema(activity: Activity) -> dict[str, dict[str, Field]]:
@@ -189,10 +188,13 @@ def load(path: Path | str, root: Path | None = None) -> Config:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise syntax_error(shown, text, exc, lambda section, key: schema.get(section, {}).get(key)) from None
+    strays = _strays(raw, known)  # taken out before the sections are read, so each is said once
     tables = [name for name, value in raw.items() if name in known and isinstance(value, dict)]
     checker = Checker(shown, text, _sections(raw, tables), {k: v for k, v in schema.items()
-                                                            if k.split(".")[0] in ("course", "canvas", *tables)})
-    _strays(checker, raw, known)
+                                                            if k.split(".")[0] in ("course", "canvas", *tables)},
+                      known=schema)
+    for section, message, hint in strays:
+        checker.fail(section, None, message, hint)
     data = checker.check()
     check_term(checker, semester, data.get("course", {}))
     activities, broken = [], []
@@ -217,37 +219,41 @@ def load(path: Path | str, root: Path | None = None) -> Config:
 
 
 def _sections(raw: dict[str, Any], tables: list[str]) -> dict[str, Any]:
-    """Each activity's sub-tables as sections of their own (``activityNN.canvas``)."""
+    """Each activity's sub-tables as sections of their own (``activityNN.canvas``; a misspelt one,
+    ``activityNN.question``, too, so it is reported as a table with a "did you mean")."""
     sections = {}
     for name, value in raw.items():
         if name in tables:
-            sections[name] = {k: v for k, v in value.items() if not (k in SUBTABLES and isinstance(v, dict))}
-            sections |= {f"{name}.{k}": v for k, v in value.items() if k in SUBTABLES and isinstance(v, dict)}
+            sections[name] = {k: v for k, v in value.items() if not isinstance(v, dict)}
+            sections |= {f"{name}.{k}": v for k, v in value.items() if isinstance(v, dict)}
         else:
             sections[name] = value
     return sections
 
 
-def _strays(checker: Checker, raw: dict[str, Any], known: dict[str, Activity]) -> None:
-    """Tables of the old one-activity layout and of activities the project does not have."""
-    ids = ", ".join(known) or "none"
+def _strays(raw: dict[str, Any], known: dict[str, Activity]) -> list[tuple[str | None, str, str]]:
+    """Tables of the old one-activity layout and of activities the project does not have, taken
+    out of ``raw``: (section, message, hint) for each."""
+    ids, found = ", ".join(known) or "none", []
+    first = next(iter(known), "activityNN")
     for name in [n for n in raw if n in ("activity", "questions") or (ACTIVITY_ID.match(n) and n not in known)]:
-        del raw[name]
+        table = raw.pop(name)
         if name in ("activity", "questions"):
-            first = next(iter(known), "activityNN")
             target = first if name == "activity" else f"{first}.questions"
-            checker.fail(name, None, f"[{name}] is the layout of a one-activity file: a semester file now has "
-                                     f"one table per activity, named by its id",
-                         f"rename [{name}] to [{target}] (and move 'folder' from [canvas] to [{first}.canvas]); "
-                         f"{SCHEMA_HELP}")
+            found.append((name, f"[{name}] is the layout of a one-activity file: a semester file now has "
+                                f"one table per activity, named by its id",
+                          f"rename [{name}] to [{target}] (and move 'folder' from [canvas] to [{first}.canvas]); "
+                          f"{SCHEMA_HELP}"))
         else:
-            checker.fail(name, None, f"[{name}]: there is no activity '{name}' (the activities are: {ids})",
-                         f"create it with: python -m generator new-activity {name} --title \"...\"; "
-                         f"or correct the table's name")
-    if not any(n in known for n in raw):
-        checker.fail(None, None, "the semester file has no activity table",
-                     f"add one table per activity of the term, e.g. [{next(iter(known), 'activityNN')}] "
-                     f"with date, due and key_release; {SCHEMA_HELP}")
+            found.append((name, f"[{name}]: there is no activity '{name}' (the activities are: {ids})",
+                          f"create it with: python -m generator new-activity {name} --title \"...\"; "
+                          f"or correct the table's name"))
+        del table
+    if not any(n in known for n in raw) and not found:
+        found.append((None, "the semester file has no activity table",
+                      f"add one table per activity of the term, e.g. [{first}] with date, due and key_release; "
+                      f"{SCHEMA_HELP}"))
+    return found
 
 
 def _activity(activity: Activity, act: dict[str, Any], data: dict[str, Any], checker: Checker) -> ActivityTerm:

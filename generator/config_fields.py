@@ -51,11 +51,13 @@ class Checker:
     kept with the section it is in, so a caller can tell one activity's problems from another's.
     """
 
-    def __init__(self, shown: str, text: str, raw: dict[str, Any], schema: dict[str, dict[str, Field]]):
+    def __init__(self, shown: str, text: str, raw: dict[str, Any], schema: dict[str, dict[str, Field]],
+                 known: dict[str, dict[str, Field]] | None = None):
         self.shown = shown
         self.lines = text.splitlines()
         self.raw = raw
         self.schema = schema
+        self.known = known or schema  # every section there could be: where a misplaced key belongs
         self.problems: list[tuple[int, str | None, ConfigError]] = []
 
     def where(self, section: str | None, key: str | None = None) -> str:
@@ -102,7 +104,7 @@ class Checker:
                 table = {}
             unknown = [key for key in table if key not in fields]
             for key in unknown:
-                owners = [s for s, f in self.schema.items() if key in f and s != section]
+                owners = [s for s, f in self.known.items() if key in f and s != section]
                 if owners:
                     hint = f"'{key}' belongs under [{owners[0]}]: move the line there"
                 else:

@@ -11,14 +11,17 @@ every test builds with ``pytestmark = BUILDS``.
 from __future__ import annotations
 
 import fcntl
+import importlib
 import os
 import shutil
 import subprocess
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+ACTIVITY = "activity05"  # the activity the tests build and check
 
 BUILDS = [pytest.mark.slow, pytest.mark.tex]
 
@@ -39,23 +42,96 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def make_root(tmp: Path, like: Path | None = None) -> Path:
+def make_root(tmp: Path, like: Path | None = None, *, activities: bool = False) -> Path:
     """A project root for builds: the repository's semester files, nothing generated yet.
 
-    ``like`` lends the proven model and figures of an earlier root (not its outputs), so a
-    test about rendering or compiling does not pay for the proofs again.
+    ``like`` lends the proven models and figures of an earlier root (not its outputs), so a
+    test about rendering or compiling does not pay for the proofs again. ``activities`` gives
+    the root a copy of the checkout's ``activities/`` of its own, for a test that edits an
+    activity's prose or code without touching the checkout.
     """
     (tmp / "semesters").mkdir(parents=True)
     for toml in (REPO / "semesters").glob("*.toml"):
         shutil.copy(toml, tmp / "semesters" / toml.name)
+    if activities:
+        copy_activities(tmp)
     if like is not None:
-        for semester_cache in (p for p in (like / ".cache").glob("*") if p.is_dir()):
-            (tmp / ".cache" / semester_cache.name).mkdir(parents=True)
-            for model in semester_cache.glob("model-*.pickle"):
-                shutil.copy(model, tmp / ".cache" / semester_cache.name / model.name)
+        for model in (like / ".cache").glob("*/*/model-*.pickle"):  # .cache/<semester>/<activity>/
+            target = tmp / ".cache" / model.relative_to(like / ".cache")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(model, target)
         shutil.copytree(like / "figures", tmp / "figures")
     return tmp
 
+
+def copy_activities(root: Path) -> Path:
+    """The checkout's activities/ copied into ``root`` (which then builds from its own)."""
+    shutil.copytree(REPO / "activities", root / "activities", ignore=shutil.ignore_patterns("__pycache__"))
+    return root / "activities"
+
+
+def prose(root: Path, name: str, activity: str = ACTIVITY) -> Path:
+    """Problem ``name``'s prose (the source of its PDF and HTML text) in ``root``'s own copy of
+    activities/."""
+    return root / "activities" / activity / "prose" / f"{name}.j2"
+
+
+# --- Activity 5's code, as the pipeline finds it ------------------------------------------------
+
+def load_activity(activity: str = ACTIVITY, root: Path = REPO):
+    from generator.activities import load_activity as load
+
+    return load(root, activity)
+
+
+def problem(name: str, activity: str = ACTIVITY) -> ModuleType:
+    """A problem module by its name (``"logistic"`` for ``problems/02_logistic.py``)."""
+    found = load_activity(activity)
+    return importlib.import_module(next(p.module for p in found.problems if p.name == name))
+
+
+def figure_module(name: str, activity: str = ACTIVITY) -> ModuleType:
+    """A figure module by its name (``"logistic_family"`` for ``figures/logistic_family.py``)."""
+    modules = {m.__name__.rsplit(".", 1)[-1]: m for m in load_activity(activity).figure_modules()}
+    return modules[name]
+
+
+def parameters(activity: str = ACTIVITY) -> ModuleType:
+    return load_activity(activity).parameters
+
+
+def draw(given: dict, activity: str = ACTIVITY):
+    """The questions a semester's [<activity>.questions] table ``given`` gives."""
+    from generator.variants import draw_questions
+
+    return draw_questions(parameters(activity), given, where=lambda key: key, table=f"{activity}.questions")
+
+
+def default_questions(activity: str = ACTIVITY):
+    from generator.variants import defaults
+
+    return defaults(parameters(activity))
+
+
+# --- semester files -----------------------------------------------------------------------------
+
+def with_questions(text: str, body: str, activity: str = ACTIVITY) -> str:
+    """A semester file's text with the TOML lines ``body`` in its [<activity>.questions] table
+    (made at the end of the file when it has none)."""
+    header = f"[{activity}.questions]"
+    lines = text.splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.strip() == header:
+            return "".join(lines[:number + 1]) + body.rstrip("\n") + "\n" + "".join(lines[number + 1:])
+    return text.rstrip("\n") + f"\n\n{header}\n{body.rstrip()}\n"
+
+
+def set_questions(path: Path, body: str, activity: str = ACTIVITY) -> None:
+    """Write ``body`` (TOML lines) into the semester file's [<activity>.questions] table."""
+    path.write_text(with_questions(path.read_text(), body, activity))
+
+
+# --- builds --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory):
@@ -89,6 +165,8 @@ def pdf_text(path: Path) -> str:
                           capture_output=True, text=True).stdout
 
 
+# --- publishing -----------------------------------------------------------------------------------
+
 @pytest.fixture
 def config():
     """The 2027-spring semester, which the publishing tests publish."""
@@ -99,4 +177,4 @@ def config():
 
 @pytest.fixture
 def release(config):
-    return config.activity("activity05").key_release
+    return config.activity(ACTIVITY).key_release

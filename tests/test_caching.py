@@ -9,29 +9,35 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, builds, make_root
-from generator.build import build
-from generator.render import TEMPLATES
+from conftest import ACTIVITY, REPO, builds, make_root, prose, set_questions
+from generator.build import build as build_all
 
 BUILD = """
 import sys
 from pathlib import Path
 from generator.build import build
-report = build("2024-fall", root=Path(sys.argv[1]), templates=Path(sys.argv[2]), kinds=("key",), log=lambda m: None)
+[report] = build("2024-fall", root=Path(sys.argv[1]), kinds=("key",), log=lambda m: None)
 print(report.model_cached, "sympy" in sys.modules, "matplotlib" in sys.modules, "jinja2" in sys.modules,
       "multiprocessing" in sys.modules, sorted(p.name for p in report.written))
 """
 
 
-def _build_in_subprocess(root, templates):
-    out = subprocess.run([sys.executable, "-c", BUILD, str(root), str(templates)], cwd=REPO,
+def build(semester: str, **options):
+    """Build the term's one activity; its report."""
+    [report] = build_all(semester, **options)
+    assert report.activity == ACTIVITY
+    return report
+
+
+def _build_in_subprocess(root):
+    out = subprocess.run([sys.executable, "-c", BUILD, str(root)], cwd=REPO,
                          capture_output=True, text=True, check=True).stdout.strip()
     cached, sympy, matplotlib, jinja, forked, written = out.split(" ", 5)
     return cached == "True", sympy == "True", matplotlib == "True", jinja == "True", forked == "True", written
 
 
-def _edit_prose(templates: Path) -> None:
-    fragment = templates / "problems" / "hessian.tex.j2"
+def _edit_prose(root: Path) -> None:
+    fragment = prose(root, "hessian")
     fragment.write_text(fragment.read_text().replace("is used instead.", "is used instead, at scale."))
 
 
@@ -41,17 +47,15 @@ def _snapshot(root):
 
 @pytest.fixture()
 def root(tmp_path, built):
-    root = make_root(tmp_path / "root", like=built.parent.parent)
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
-    return root, templates
+    """A built root with its own copy of the activities, whose prose the tests edit."""
+    root = make_root(tmp_path / "root", like=built.parent.parent, activities=True)
+    build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
+    return root
 
 
 def test_a_build_with_nothing_changed_does_nothing(root):
-    root, templates = root
     before = _snapshot(root)
-    cached, sympy, matplotlib, jinja, forked, written = _build_in_subprocess(root, templates)
+    cached, sympy, matplotlib, jinja, forked, written = _build_in_subprocess(root)
     assert cached and written == "[]"
     assert not sympy and not matplotlib
     assert not jinja, "with every input unchanged, nothing should even be rendered"
@@ -60,32 +64,29 @@ def test_a_build_with_nothing_changed_does_nothing(root):
 
 
 def test_an_output_changed_by_hand_is_rebuilt_not_trusted(root):
-    root, templates = root
     pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
     good = pdf.read_bytes()
     pdf.write_bytes(good[: len(good) // 2])
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     assert pdf in report.written and pdf.read_bytes() == good
 
 
 def test_an_unchanged_input_after_a_failed_build_is_still_up_to_date(root):
     """A failing edit leaves the outputs of the last good inputs; undoing it needs no rebuild."""
-    root, templates = root
-    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment = prose(root, "hessian")
     good = fragment.read_text()
     fragment.write_text(good.replace("is used instead.", r"is used instead \undefinedmacro."))
     with pytest.raises(Exception):
-        build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+        build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     fragment.write_text(good)
     before = _snapshot(root)
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     assert report.written == [] and _snapshot(root) == before
 
 
 def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(root):
-    root, templates = root
-    _edit_prose(templates)
-    cached, sympy, matplotlib, _, forked, written = _build_in_subprocess(root, templates)
+    _edit_prose(root)
+    cached, sympy, matplotlib, _, forked, written = _build_in_subprocess(root)
     assert cached and not sympy and not matplotlib
     assert not forked, "with the model cached there is nothing to draw: no drawing process"
     assert "activity05-key.pdf" in written and "activity05-key.tex" in written
@@ -93,19 +94,16 @@ def test_a_prose_edit_renders_and_compiles_again_but_proves_and_draws_nothing(ro
 
 
 def test_a_changed_question_parameter_rebuilds_the_model_and_the_pdf(root):
-    root, templates = root
-    config = root / "semesters" / "2024-fall.toml"
-    config.write_text(config.read_text() + "\n[questions]\nhessian_parameters = 2000000\n")
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    set_questions(root / "semesters" / "2024-fall.toml", "hessian_parameters = 2000000")
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     assert not report.model_cached
     assert {p.name for p in report.written} >= {"activity05-key.pdf", "activity05-key.numbers.json"}
 
 
 def test_a_header_change_recompiles_without_new_proofs(root):
-    root, templates = root
     config = root / "semesters" / "2024-fall.toml"
     config.write_text(config.read_text().replace('term = "Fall 2024"', 'term = "Autumn 2024"'))
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     assert report.model_cached
     assert "activity05-key.pdf" in {p.name for p in report.written}
 
@@ -134,9 +132,9 @@ print("sympy" in sys.modules)
 def test_figures_are_drawn_in_the_formats_asked_for_and_the_rest_later_from_the_cache(tmp_path):
     root = make_root(tmp_path / "root")
     build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
-    figures = root / "figures" / "2024-fall"
+    figures = root / "figures" / "2024-fall" / ACTIVITY
     assert sorted(p.suffix for p in figures.iterdir()) == [".pdf", ".pdf"], "a PDF build draws no SVG"
-    models = sorted((root / ".cache" / "2024-fall").glob("model-*.pickle"))
+    models = sorted((root / ".cache" / "2024-fall" / ACTIVITY).glob("model-*.pickle"))
     stamps = [m.stat().st_mtime_ns for m in models]
     sympy = subprocess.run([sys.executable, "-c", HTML, str(root)], cwd=REPO, capture_output=True, text=True,
                            check=True).stdout.strip()
@@ -219,14 +217,13 @@ def test_a_library_installed_after_a_failed_read_is_found(fake_library):
 
 def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
     """A template edit that leaves the .tex as it was keeps the PDF; deleting it later is noticed."""
-    root, templates = root
-    fragment = templates / "problems" / "hessian.tex.j2"
+    fragment = prose(root, "hessian")
     fragment.write_text(fragment.read_text() + "\n((= a note for the next instructor =))\n")
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
     assert pdf not in report.written, "the .tex did not change, so neither does the PDF"
     pdf.unlink()
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     assert pdf in report.written and pdf.is_file()
 
 
@@ -238,13 +235,12 @@ def _clean_compile(root: Path, workdir: Path):
     workdir.mkdir()
     copy = workdir / "activity05-key.tex"
     shutil.copy(root / "output" / "2024-fall" / copy.name, copy)
-    return compile_pdf(copy, [root / "figures" / "2024-fall"])
+    return compile_pdf(copy, [root / "figures" / "2024-fall" / ACTIVITY])
 
 
 def test_a_prose_edit_compiles_in_one_pass_from_the_last_labels_and_gives_the_clean_pdf(root, tmp_path):
-    root, templates = root
-    _edit_prose(templates)
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    _edit_prose(root)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     output = root / "output" / "2024-fall"
     clean = _clean_compile(root, tmp_path / "clean")
     assert clean.passes == 2, "from clean, the references take a second pass"
@@ -254,27 +250,31 @@ def test_a_prose_edit_compiles_in_one_pass_from_the_last_labels_and_gives_the_cl
 
 @builds
 def test_a_cold_build_starts_tex_on_placeholders_and_gives_the_clean_pdf(tmp_path):
+    from generator import config
+    from generator.build import build_activity
     from generator.drawing import warm_up
     from generator.parallel import Server
 
     root = make_root(tmp_path / "root")
+    path = config.config_path(root, "2024-fall")
+    cfg = config.load(path, root)
     with Server(warm_up, workers=2) as drawer:  # a drawing process, whatever the machine's cores
-        report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None, drawer=drawer)
+        report = build_activity(cfg, path.read_bytes(), cfg.activity(ACTIVITY), root=root, kinds=("key",),
+                                log=lambda m: None, drawer=drawer)
     assert not report.model_cached and report.tex_passes == {"key": 1}
-    output, figures = root / "output" / "2024-fall", root / "figures" / "2024-fall"
+    output, figures = root / "output" / "2024-fall", root / "figures" / "2024-fall" / ACTIVITY
     clean = _clean_compile(root, tmp_path / "clean")
     assert (output / "activity05-key.pdf").read_bytes() == clean.pdf.read_bytes()
-    placeholders = root / ".cache" / "2024-fall" / "placeholders"
+    placeholders = root / ".cache" / "2024-fall" / ACTIVITY / "placeholders"
     assert sorted(p.name for p in placeholders.iterdir()) == sorted(p.name for p in figures.glob("*.pdf"))
 
 
 def test_kept_labels_that_break_the_compile_are_dropped_and_it_starts_from_clean(root, tmp_path):
     """An .aux keeps lines of the packages that wrote it; after one is removed, they are errors."""
-    root, templates = root
-    kept = root / ".cache" / "2024-fall" / "last-pass-key-pdflatex" / "activity05-key.aux"
+    kept = root / ".cache" / "2024-fall" / ACTIVITY / "last-pass-key-pdflatex" / "activity05-key.aux"
     kept.write_text(kept.read_text() + "\\babel@aux{english}{}\n")
-    _edit_prose(templates)
-    report = build("2024-fall", root=root, templates=templates, kinds=("key",), log=lambda m: None)
+    _edit_prose(root)
+    report = build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     output = root / "output" / "2024-fall"
     clean = _clean_compile(root, tmp_path / "clean")
     assert report.tex_passes == {"key": 2}

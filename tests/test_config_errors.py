@@ -20,7 +20,7 @@ from typing import Callable
 
 import pytest
 
-from conftest import REPO, builds, make_root
+from conftest import REPO, builds, make_root, with_questions
 from generator import config
 
 GOOD = "2024-fall"
@@ -137,53 +137,72 @@ def drop_line(prefix: str) -> Callable[[str], str]:
 
 
 def questions(body: str) -> Callable[[str], str]:
-    return append(f"\n[questions]\n{body}\n")
+    """Set the TOML lines ``body`` in the activity's [activity05.questions] table."""
+    return lambda text: with_questions(text, body)
+
+
+def without_section(name: str) -> Callable[[str], str]:
+    """Drop the section [name], from its header to the next one."""
+    def edit(text: str) -> str:
+        start = text.index(f"[{name}]\n")
+        end = text.index("\n[", start) + 1
+        return text[:start] + text[end:]
+    return edit
 
 
 CASES = [
     Case("unknown key with did-you-mean", replace("key_release =", "key_relase ="),
-         ("unknown key 'activity.key_relase'", "did you mean 'key_release'?"), at="key_relase"),
+         ("unknown key 'activity05.key_relase'", "did you mean 'key_release'?"), at="key_relase"),
     Case("key in the wrong section", replace('name = "Deep Learning"', 'name = "Deep Learning"\nseed = 7'),
-         ("unknown key 'course.seed'", "'seed' belongs under [questions]"), at="seed = 7"),
+         ("unknown key 'course.seed'", "'seed' belongs under [activity05.questions]"), at="seed = 7"),
     Case("key outside any section", lambda t: "momentum_beta = 0.8\n" + t,
-         ("'momentum_beta' is set outside any [section]", "move it under [questions]"), at="momentum_beta"),
-    Case("unknown section with did-you-mean", append("\n[question]\nseed = 3\n"),
-         ("unknown section [question]", "did you mean 'questions'?"), at="[question]"),
-    Case("missing key", drop_line("title ="),
-         ("missing key 'activity.title'", 'add the line title = "Gradient Descent" under [activity]'),
-         at="[activity]"),
-    Case("missing section", lambda t: t[:t.index("[canvas]")],
-         ("missing section [canvas]", "add a [canvas] section with the keys base_url, course_id, folder")),
+         ("'momentum_beta' is set outside any [section]", "move it under [activity05.questions]"),
+         at="momentum_beta"),
+    Case("unknown section with did-you-mean", append("\n[activity05.question]\nseed = 3\n"),
+         ("activity05.question", "did you mean", "questions"), at="[activity05.question]"),
+    Case("unknown activity table with did-you-mean", append("\n[activty05]\nseed = 3\n"),
+         ("unknown section [activty05]", "did you mean 'activity05'?"), at="[activty05]"),
+    Case("the one-activity layout of earlier terms",
+         lambda t: t.replace('\n[activity05.canvas]\nfolder = "Answer keys/Activity 05"\n', "\n")
+         .replace("course_id = 316365\n", 'course_id = 316365\nfolder = "Answer keys/Activity 05"\n')
+         .replace("[activity05]", "[activity]"),
+         ("[activity] is the layout of a one-activity file", "rename [activity] to [activity05]"), at="[activity]"),
+    Case("missing key", drop_line("date ="),
+         ("missing key 'activity05.date' (day the activity is held)", "add the line date = 2027-02-17 under [activity05]"),
+         at="[activity05]"),
+    Case("missing section", without_section("canvas"),
+         ("missing section [canvas]", "add a [canvas] section with the keys base_url, course_id")),
     Case("wrong type: fraction for a count", set_key("course_id", "3.5"),
          ("'canvas.course_id' must be a whole number, not the number 3.5", "course_id = 316365"), at="course_id"),
     Case("wrong type: number for text", set_key("term", "2024"),
          ("'course.term' must be a string in quotes, not the whole number 2024", 'term = "2024"'), at="term ="),
     Case("date in quotes", set_key("date", '"2024-10-02"'),
-         ('\'activity.date\' is the text "2024-10-02" in quotes', "remove the quotes: date = 2024-10-02"),
+         ('\'activity05.date\' is the text "2024-10-02" in quotes', "remove the quotes: date = 2024-10-02"),
          at="date ="),
     Case("boolean in quotes", append('publish_handout = "false"\n'),
-         ("'canvas.publish_handout' is the text \"false\" in quotes", "remove the quotes: publish_handout = false"),
-         at="publish_handout"),
+         ("'activity05.canvas.publish_handout' is the text \"false\" in quotes",
+          "remove the quotes: publish_handout = false"), at="publish_handout"),
     Case("impossible date (tomllib)", set_key("date", "2024-02-30"),
-         ("'activity.date' = 2024-02-30 is not a date: February 2024 has 29 days", "correct the day",
+         ("'activity05.date' = 2024-02-30 is not a date: February 2024 has 29 days", "correct the day",
           "date = 2024-02-30"), at="date ="),
     Case("impossible time of day (tomllib)", set_key("due", "2024-10-02T24:30:00-07:00"),
-         ("'activity.due' = 2024-10-02T24:30:00-07:00: 24:30:00 is not a time of day",), at="due ="),
+         ("'activity05.due' = 2024-10-02T24:30:00-07:00: 24:30:00 is not a time of day",), at="due ="),
     Case("time without a time zone", set_key("due", "2024-10-02T23:59:00"),
-         ("'activity.due' = 2024-10-02T23:59:00 has no time zone", "due = 2024-10-02T23:59:00-07:00"), at="due ="),
+         ("'activity05.due' = 2024-10-02T23:59:00 has no time zone", "due = 2024-10-02T23:59:00-07:00"),
+         at="due ="),
     Case("time-zone name instead of an offset (tomllib)", set_key("due", "2024-10-02T23:59:00 PDT"),
          ("time-zone names like 'PDT' are not allowed in TOML", "write the UTC offset instead"), at="due ="),
     Case("date where a date-time is needed", set_key("due", "2024-10-02"),
-         ("'activity.due' = 2024-10-02 has no time of day and no time zone", "due = 2024-10-02T23:59:00-07:00"),
+         ("'activity05.due' = 2024-10-02 has no time of day and no time zone", "due = 2024-10-02T23:59:00-07:00"),
          at="due ="),
     Case("key released before the deadline", set_key("key_release", "2024-10-02T08:00:00-07:00"),
-         ("'activity.key_release' (2024-10-02T08:00:00-07:00) is before 'activity.due' (2024-10-02T23:59:00-07:00)",
-          "release the key at or after the deadline"), at="key_release ="),
+         ("'activity05.key_release' (2024-10-02T08:00:00-07:00) is before 'activity05.due' "
+          "(2024-10-02T23:59:00-07:00)", "release the key at or after the deadline"), at="key_release ="),
     Case("deadline before the activity", set_key("due", "2024-10-01T23:59:00-07:00"),
-         ("'activity.due' (2024-10-01T23:59:00-07:00) is before the activity date (2024-10-02)",), at="due ="),
+         ("'activity05.due' (2024-10-01T23:59:00-07:00) is before the activity date (2024-10-02)",), at="due ="),
     Case("handout released after the key", replace("key_release =", "handout_release = 2024-10-04T08:00:00-07:00\n"
                                                                      "key_release ="),
-         ("'activity.handout_release' (2024-10-04T08:00:00-07:00) is after 'activity.key_release'",
+         ("'activity05.handout_release' (2024-10-04T08:00:00-07:00) is after 'activity05.key_release'",
           "release the handout before the key"), at="handout_release"),
     Case("duplicate key (tomllib)", replace('term = "Fall 2024"', 'term = "Fall 2024"\ncode = "CS 999"'),
          ("'course.code' is set twice (first on line 5)", "keep one of the two lines"), at='code = "CS 999"'),
@@ -205,22 +224,25 @@ CASES = [
          ("must be the address of Canvas only, without a path",
           'base_url = "https://canvas.example.edu" and course_id = 316365'), at="base_url"),
     Case("folder with outer slashes", set_key("folder", '"/Answer keys/Activity 05/"'),
-         ("starts or ends with '/'", 'folder = "Answer keys/Activity 05"'), at="folder"),
+         ("'activity05.canvas.folder'", "starts or ends with '/'", 'folder = "Answer keys/Activity 05"'),
+         at="folder"),
     Case("folder with an empty segment", set_key("folder", '"Answer keys//Activity 05"'),
-         ("has an empty folder name between two '/'", 'folder = "Answer keys/Activity 05"'), at="folder"),
+         ("'activity05.canvas.folder'", "has an empty folder name between two '/'",
+          'folder = "Answer keys/Activity 05"'), at="folder"),
     Case("questions of different lengths", questions("least_squares_x = [0.1, 0.5, 0.9]"),
-         ("'questions.least_squares_x' has 3 values but least_squares_y (the handout's default) has 12",
+         ("'activity05.questions.least_squares_x' has 3 values but least_squares_y (the default) has 12",
           "set both least_squares_x and least_squares_y"), at="least_squares_x"),
     Case("start point with three numbers", questions("logistic_start = [0.5, -0.5, 1.0]"),
-         ("'questions.logistic_start' must be two numbers [phi0, phi1], not 3",), at="logistic_start"),
+         ("'activity05.questions.logistic_start' must be two numbers [phi0, phi1], not 3",), at="logistic_start"),
     Case("momentum_beta outside (0, 1)", questions("momentum_beta = 1.5"),
-         ("'questions.momentum_beta' must lie strictly between 0 and 1, not 1.5",), at="momentum_beta"),
+         ("'activity05.questions.momentum_beta' must lie strictly between 0 and 1, not 1.5",), at="momentum_beta"),
     Case("NaN", questions("momentum_beta = nan"),
-         ("'questions.momentum_beta' must be a finite number, not nan",), at="momentum_beta"),
+         ("'activity05.questions.momentum_beta' must be a finite number, not nan",), at="momentum_beta"),
     Case("infinity inside a list", questions("least_squares_start = [0.6, inf]"),
-         ("value 2 of 'questions.least_squares_start' must be a finite number, not inf",), at="least_squares_start"),
+         ("value 2 of 'activity05.questions.least_squares_start' must be a finite number, not inf",),
+         at="least_squares_start"),
     Case("number where a list is needed", questions("logistic_phi0_values = 2.0"),
-         ("'questions.logistic_phi0_values' must be a list of numbers, not the single number 2.0",
+         ("'activity05.questions.logistic_phi0_values' must be a list of numbers, not the single number 2.0",
           "logistic_phi0_values = [2.0]"), at="logistic_phi0_values"),
     Case("leading decimal point (tomllib)", questions("momentum_beta = .9"),
          ("a TOML number needs a digit on both sides of the decimal point", "write momentum_beta = 0.9"),
@@ -259,10 +281,12 @@ def test_every_problem_of_a_file_is_listed_at_once(root, good_text):
     (root / FILE).write_text(broken)
     message = check_failure(root, ("pdf", "--semester", GOOD), (
         f"{FILE}:{line_number(broken, 'name =')}: 'course.name' is empty",
-        f"{FILE}:{line_number(broken, 'key_relase')}: unknown key 'activity.key_relase'",
+        f"{FILE}:{line_number(broken, 'key_relase')}: unknown key 'activity05.key_relase'",
         f"{FILE}:{line_number(broken, 'course_id')}: 'canvas.course_id' is the text \"316365\" in quotes",
         "remove the quotes: course_id = 316365", "3 problems in the semester file"))
-    assert message.index("course.name") < message.index("key_relase") < message.index("course_id")
+    # in the order of the file's lines: [course], [canvas], then the activity's table
+    assert line_number(broken, "name =") < line_number(broken, "course_id") < line_number(broken, "key_relase")
+    assert message.index("course.name") < message.index("course_id") < message.index("key_relase")
 
 
 @builds
@@ -270,14 +294,14 @@ def test_dates_left_over_from_last_year_are_caught(root, good_text):
     broken = set_key("date", "2023-10-02")(good_text)
     (root / FILE).write_text(broken)
     check_failure(root, ("pdf", "--semester", GOOD), (
-        f"{FILE}:{line_number(broken, 'date =')}: 'activity.date' is 2023-10-02, which is not in 2024",
+        f"{FILE}:{line_number(broken, 'date =')}: 'activity05.date' is 2023-10-02, which is not in 2024",
         "update the dates copied from last term's file"))
 
 
 @builds
 def test_the_root_option_works_like_the_environment_variable(root, good_text):
-    (root / FILE).write_text(set_key("number", "-5")(good_text))
-    check_failure(root, ("pdf", "--semester", GOOD), ("'activity.number' must be positive, not -5",), use_option=True)
+    (root / FILE).write_text(replace("[activity05]\n", "[activity05]\nnumber = -5\n")(good_text))
+    check_failure(root, ("pdf", "--semester", GOOD), ("'activity05.number' must be positive, not -5",), use_option=True)
 
 
 @builds

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_root
+from conftest import ACTIVITY, REPO, make_root
 from generator import config
 from generator.diff import WIDTH, Row, number_rows, section_of, wrap
 
@@ -97,10 +97,10 @@ def test_rows_are_grouped_config_then_each_problem_then_errata_figures_and_proof
 
 def test_the_hessians_parameter_count_changed(root, rollover):
     rows = parse(rollover)
-    old_n = config.load(root / "semesters" / "2024-fall.toml").questions.hessian_parameters
-    new_n = config.load(root / "semesters" / "2027-spring.toml").questions.hessian_parameters
+    old_n = config.load(root / "semesters" / "2024-fall.toml").activity(ACTIVITY).questions.hessian_parameters
+    new_n = config.load(root / "semesters" / "2027-spring.toml").activity(ACTIVITY).questions.hessian_parameters
     assert (old_n, new_n) == (10**6, 10**5)  # the handout's million; the seed-2027 draw
-    assert rows["questions.hessian_parameters"] == ("1000000 (default)", "100000 (seed 2027)", "changed")
+    assert rows["activity05.questions.hessian_parameters"] == ("1000000 (default)", "100000 (seed 2027)", "changed")
     # the count as the key prints it: in words of the question, then as a power of ten
     assert rows["results.hessian.parameters"] == ("1000000; 10^6", "100000; 10^5", "changed")
     assert rows["results.hessian.entries"] == ("10^12", "10^10", "changed")
@@ -108,9 +108,9 @@ def test_the_hessians_parameter_count_changed(root, rollover):
 
 def test_the_dates_and_term_changed(rollover):
     rows = parse(rollover)
-    assert rows["activity.date"] == ("Wed 2024-10-02", "Wed 2027-02-17", "changed")
-    assert rows["activity.due"] == ("Wed 2024-10-02 23:59-07:00", "Wed 2027-02-17 23:59-08:00", "changed")
-    assert rows["activity.key_release"][2] == "changed"
+    assert rows["activity05.date"] == ("Wed 2024-10-02", "Wed 2027-02-17", "changed")
+    assert rows["activity05.due"] == ("Wed 2024-10-02 23:59-07:00", "Wed 2027-02-17 23:59-08:00", "changed")
+    assert rows["activity05.key_release"][2] == "changed"
     assert rows["config.activity.date"] == ("October 2, 2024", "February 17, 2027", "changed")
     assert rows["course.term"] == ("Fall 2024", "Spring 2027", "changed")
 
@@ -118,6 +118,8 @@ def test_the_dates_and_term_changed(rollover):
 def test_unchanged_rows_say_so(rollover):
     rows = parse(rollover)
     assert rows["canvas.course_id"] == ("316365", "316365", "same")
+    assert rows["canvas.base_url"] == ("https://canvas.example.edu", "https://canvas.example.edu", "same")
+    assert rows["activity05.canvas.folder"] == ("Answer keys/Activity 05", "Answer keys/Activity 05", "same")
     assert rows["course.code"] == ("CS 316/365", "CS 316/365", "same")
     assert rows["results.least_squares.fd_step"] == ("10^-6", "10^-6", "same")
 
@@ -139,7 +141,7 @@ def test_only_changed_drops_the_same_rows(root, rollover):
     assert done.returncode == 0, done.stderr
     rows = parse(done.stdout)
     assert rows and all(status != "same" for _, _, status in rows.values())
-    assert "activity.date" in rows and "results.hessian.parameters" in rows
+    assert "activity05.date" in rows and "results.hessian.parameters" in rows
     assert "canvas.course_id" not in rows and "config: canvas" not in sections(done.stdout)
     assert set(rows) == {source for source, (_, _, status) in parse(rollover).items() if status != "same"}
 
@@ -162,8 +164,8 @@ def test_a_copy_with_only_new_dates_changes_only_the_dates_and_term(root, rollov
     shutil.copytree(root / "figures" / "2024-fall", root / "figures" / "2025-fall")
     done = run_diff(root, "2024-fall", "2025-fall", "--only-changed")
     assert done.returncode == 0, done.stderr
-    assert set(parse(done.stdout)) == {"course.term", "activity.date", "activity.due", "activity.key_release",
-                                       "activity.handout_release", "config.course.term", "config.activity.date"}
+    assert set(parse(done.stdout)) == {"course.term", "activity05.date", "activity05.due", "activity05.key_release",
+                                       "activity05.handout_release", "config.course.term", "config.activity.date"}
     full = parse(run_diff(root, "2024-fall", "2025-fall").stdout)
     assert full["results.least_squares.loss_at_start"] == ("12.3669", "12.3669", "same")
 

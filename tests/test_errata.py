@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from generator import activity05_errata
+from a5 import errata as activity05_errata
 from generator.errata import judge
-from generator.variants import QUESTION_DEFAULTS, Questions
+from a5 import QUESTION_DEFAULTS, Questions, results
 
 ERRATA = activity05_errata.build(Questions(**QUESTION_DEFAULTS))
 EXPECTED = {"hessian", "sin_for_sig", "misplaced_square", "loss_x_for_x_i", "parameter_meaning",
@@ -51,7 +51,7 @@ def test_an_original_without_a_counterexample_stops_the_build():
 
 
 def test_a_seeded_terms_errata_are_refuted_and_corrected_too():
-    from generator.variants import draw_questions
+    from a5 import draw_questions
 
     variant = activity05_errata.build(draw_questions({"seed": 2027}, where=str))
     judged = judge(variant)

@@ -17,11 +17,13 @@ from fontTools.agl import toUnicode
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, NumberObject, TextStringObject
 
+import a5
+from a5 import (QUESTION_DEFAULTS, Questions, descent_path, draw_questions, least_squares_gradient, least_squares_loss,
+                problem, render_figures)
 from generator import figures
-from generator.figures import descent_path, least_squares_gradient, least_squares_loss, render_figures
 from generator.build import remove_stale
-from generator.problems import least_squares, logistic, momentum
-from generator.variants import QUESTION_DEFAULTS, Questions, draw_questions
+
+least_squares, logistic, momentum = problem("least_squares"), problem("logistic"), problem("momentum")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINUS = "\u2212"
@@ -91,13 +93,12 @@ def test_a_fresh_process_renders_byte_identical_files(rendered, tmp_path):
     directory, first = rendered
     script = textwrap.dedent(f"""
         from pathlib import Path
-        from generator.variants import Questions, QUESTION_DEFAULTS
-        from generator.problems import least_squares, logistic, momentum
-        from generator.figures import render_figures
+        from a5 import Questions, QUESTION_DEFAULTS, problem, render_figures
+        least_squares, logistic, momentum = problem("least_squares"), problem("logistic"), problem("momentum")
         q = Questions(**QUESTION_DEFAULTS)
         render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(tmp_path)!r}))
     """)
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True,
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True,
                    env={**os.environ, "PYTHONHASHSEED": "random"})
     for figure in first.values():
         for path in (figure.pdf, figure.svg):
@@ -113,13 +114,12 @@ def test_sharing_mathtext_parses_between_renderers_changes_no_byte(rendered, tmp
         from pathlib import Path
         import matplotlib.mathtext
         matplotlib.mathtext.MathTextParser._shared_parses = True  # as if already shared: leaves matplotlib as is
-        from generator.variants import Questions, QUESTION_DEFAULTS
-        from generator.problems import least_squares, logistic, momentum
-        from generator.figures import render_figures
+        from a5 import Questions, QUESTION_DEFAULTS, problem, render_figures
+        least_squares, logistic, momentum = problem("least_squares"), problem("logistic"), problem("momentum")
         q = Questions(**QUESTION_DEFAULTS)
         render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(tmp_path)!r}))
     """)
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True)
     for figure in first.values():
         for path in (figure.pdf, figure.svg):
             assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
@@ -150,16 +150,15 @@ def test_a_cache_hit_does_not_even_import_matplotlib(rendered):
     script = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from generator.variants import Questions, QUESTION_DEFAULTS
-        from generator.problems import least_squares, logistic, momentum
+        from a5 import Questions, QUESTION_DEFAULTS, problem, render_figures
+        least_squares, logistic, momentum = problem("least_squares"), problem("logistic"), problem("momentum")
         import generator.figures
         assert "matplotlib" not in sys.modules, "importing generator.figures imported matplotlib"
         q = Questions(**QUESTION_DEFAULTS)
-        generator.figures.render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q),
-                                         Path({str(directory)!r}))
+        render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(directory)!r}))
         assert "matplotlib" not in sys.modules, "a cache hit imported matplotlib"
     """)
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True)
 
 
 def test_changing_one_value_redraws_that_figure_only_and_its_old_files_go_when_told(rendered, default_results,
@@ -187,15 +186,17 @@ def test_changing_one_value_redraws_that_figure_only_and_its_old_files_go_when_t
     assert (tmp_path / old_momentum.pdf.name).stat().st_mtime_ns == momentum_stat.st_mtime_ns
 
 
-def test_a_failed_write_leaves_neither_a_figure_nor_a_temporary_file(tmp_path):
+def test_a_failed_write_leaves_neither_a_figure_nor_a_temporary_file(tmp_path, monkeypatch):
+    from generator import write
+
     target = tmp_path / "momentum-0123456789ab.pdf"
 
-    def half_then_crash(out):
-        out.write(b"%PDF-1.4 half a figure")
-        raise RuntimeError("renderer crashed")
+    def crash(fd):
+        raise OSError("disk full")
 
-    with pytest.raises(RuntimeError):
-        figures.write_atomically(target, half_then_crash)
+    monkeypatch.setattr(write.os, "fsync", crash)  # the bytes are written, not yet on disk
+    with pytest.raises(OSError):
+        write.write_atomically(target, b"%PDF-1.4 half a figure")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -254,7 +255,7 @@ def test_numbers_hold_every_legend_value_as_printed(rendered, default_results):
     assert set(by_name["logistic_family"].numbers) == {
         (v, figures.number_text(v)) for v in [*values, result.phi1_fixed, result.phi0_fixed]}
     assert (-2.0, "-2") in by_name["logistic_family"].numbers and (0.5, "0.5") in by_name["logistic_family"].numbers
-    spec = figures.momentum_spec(moment, default_results[2])
+    spec = a5.momentum_spec(moment, default_results[2])
     assert by_name["momentum"].numbers == ((0.9, "0.9"), (10.0, "10"), (spec.learning_rate, spec.learning_rate_text),
                                            (spec.steps, str(spec.steps)))
     for value, text in by_name["momentum"].numbers:
@@ -266,7 +267,7 @@ def test_numbers_hold_every_legend_value_as_printed(rendered, default_results):
                          ids=["handout", "seed0", "seed2", "seed8", "seed15", "negative-phi1"])
 def test_alt_text_names_every_value_and_what_each_curve_does(q):
     result = logistic.compute(q)
-    alt = figures.logistic_alt(figures.logistic_spec(result))
+    alt = a5.logistic_figure.alt(a5.logistic_spec(result))
     assert "$" not in alt and "\\" not in alt
     assert alt.count(". ") + alt.endswith(".") <= 2, "one or two sentences"
     left, right = alt.split("Right", 1)
@@ -285,8 +286,8 @@ def test_alt_text_names_every_value_and_what_each_curve_does(q):
 
 
 def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
-    spec = figures.momentum_spec(default_results[1], default_results[2])
-    alt = figures.momentum_alt(spec)
+    spec = a5.momentum_spec(default_results[1], default_results[2])
+    alt = a5.momentum_figure.alt(spec)
     assert "$" not in alt and "\\" not in alt
     for text in ("β = 0.9", "1/(1 − β) = 10", f"α = {spec.learning_rate_text}", f"for {spec.steps} steps",
                  "zig-zags", "momentum ends at the lower loss"):
@@ -295,12 +296,12 @@ def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
 
 def test_logistic_figure_marks_the_curves_own_midpoints_inside_the_range(default_results):
     result = default_results[0]
-    spec = figures.logistic_spec(result)
+    spec = a5.logistic_spec(result)
     assert [c.midpoint for c in spec.panels[0].curves] == [c.midpoint for c in result.phi0_family]
     assert [c.midpoint for c in spec.panels[1].curves] == [c.midpoint for c in result.phi1_family]
     for q in map(variant, range(40)):
         curves = (lambda r: r.phi0_family + r.phi1_family)(logistic.compute(q))
-        limit = figures.x_limit(curves)
+        limit = a5.x_limit(curves)
         assert all(abs(c.midpoint) <= limit - 1.5 for c in curves if c.midpoint is not None)
 
 
@@ -343,7 +344,7 @@ def test_figure_gradient_is_the_proven_gradient(default_results):
 
 
 def final_losses(q: Questions):
-    spec = figures.momentum_spec(momentum.compute(q), least_squares.compute(q))
+    spec = a5.momentum_spec(momentum.compute(q), least_squares.compute(q))
     loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))
     start = float(least_squares_loss(spec.x, spec.y, *spec.plain[0]))
     return spec, loss(spec.plain), loss(spec.with_momentum), start
@@ -352,7 +353,7 @@ def final_losses(q: Questions):
 def test_momentum_ends_lower_than_plain_descent_which_zig_zags(default_results):
     spec, plain, with_momentum, start = final_losses(Questions(**QUESTION_DEFAULTS))
     assert with_momentum < plain < start
-    assert figures.zigzags(spec.plain) and not figures.zigzags(spec.with_momentum)
+    assert a5.zigzags(spec.plain) and not a5.zigzags(spec.with_momentum)
     assert spec.learning_rate == pytest.approx(0.0395) and spec.steps == 30
 
 
@@ -361,7 +362,7 @@ def test_the_chosen_rate_and_steps_keep_the_comparison_true_for_variants(seed):
     q = variant(seed)
     spec, plain, with_momentum, start = final_losses(q)
     assert with_momentum < plain < start, "the figure would claim what its data do not show"
-    assert figures.zigzags(spec.plain)
+    assert a5.zigzags(spec.plain)
 
 
 def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):
@@ -416,7 +417,7 @@ def test_processes_forked_after_drawing_draw_without_corrupting_each_others_font
                     print(*lines, sep="\\n")
     """)
     (tmp_path / "race.py").write_text(script)
-    run = subprocess.run([sys.executable, str(tmp_path / "race.py")], cwd=ROOT, check=True,
+    run = subprocess.run([sys.executable, str(tmp_path / "race.py")], cwd=ROOT / "tests", check=True,
                          capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     expected, *children = run.stdout.split("\n")[:-1]
     assert children == [*[expected] * 8, "True"] * 4, "a child drew from its parent's parses"
@@ -444,5 +445,5 @@ def test_a_shared_parse_is_never_served_under_other_mathtext_settings():
                 widths.append(MathTextParser("path").parse(r"$\phi_0 = \beta^2$", 72).width)
         print(widths[0] != widths[1], widths[0] == widths[2])
     """)
-    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, check=True, capture_output=True, text=True)
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True, capture_output=True, text=True)
     assert run.stdout.split() == ["True", "True"]

@@ -18,11 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, make_root
+from conftest import ACTIVITY, REPO, copy_activities, load_activity, make_root, prose
 from generator import config as config_module
-from generator.build import BuildReport, Paths, load_model, render_documents
+from generator.build import BuildReport, load_model, render_documents
 from generator.errors import RenderError
-from generator.html import TEMPLATES, build_html, latex_to_mathml, render_html
+from generator.html import build_html, figure_directory_name, latex_to_mathml, render_html
+from generator.paths import Paths
 
 A11Y = REPO / "tests" / "a11y"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,7 +34,8 @@ SEMESTER = "2024-fall"
 def html_root(built, tmp_path_factory) -> Path:
     """A root holding the built PDF's proven model, and the HTML built from it."""
     root = make_root(tmp_path_factory.mktemp("html"), like=built.parent.parent)
-    build_html(SEMESTER, root=root, log=lambda m: None)
+    pages = build_html(SEMESTER, root=root, log=lambda m: None)
+    assert pages == [root / "output" / SEMESTER / f"{ACTIVITY}-key.html"]
     return root
 
 
@@ -44,9 +46,12 @@ def page_path(html_root) -> Path:
 
 @pytest.fixture(scope="session")
 def model_and_config(html_root):
-    cfg = config_module.load(config_module.config_path(html_root, SEMESTER))
-    model = load_model(cfg, Paths(html_root, SEMESTER), BuildReport(SEMESTER), lambda m: None)
-    return cfg, model
+    """The semester, its Activity 5 (as the term runs it, and its folder) and the proven model."""
+    cfg = config_module.load(config_module.config_path(html_root, SEMESTER), html_root)
+    term, activity = cfg.activity(ACTIVITY), load_activity(root=html_root)
+    model = load_model(activity, term, Paths(html_root, SEMESTER, ACTIVITY), BuildReport(SEMESTER, ACTIVITY),
+                       lambda m: None)
+    return cfg, term, activity, model
 
 
 @pytest.fixture(scope="session")
@@ -111,7 +116,7 @@ def test_no_latex_is_visible_at_any_width(browser):
 
 
 def test_math_is_mathml_and_every_image_has_alt_text_and_loads(browser, model_and_config):
-    _, model = model_and_config
+    *_, model = model_and_config
     alts = {figure["alt"] for figure in model["figures"].values()}
     for width, seen in browser["widths"].items():
         assert seen["maths"] > 150, width
@@ -156,9 +161,9 @@ def test_headings_in_order_lang_and_table_headers(page_path, browser):
 
 
 def test_the_html_shows_the_numbers_the_pdf_shows(model_and_config):
-    cfg, model = model_and_config
-    pdf = render_documents(cfg, model, ("key",))["key"].ledger.entries
-    page = render_html(cfg, model).ledger.entries
+    cfg, term, activity, model = model_and_config
+    pdf = render_documents(cfg, term, model, activity, ("key",))["key"].ledger.entries
+    page = render_html(cfg, term, model, activity).ledger.entries
     numbers = lambda entries: {(e.source, e.text) for e in entries if e.kind == "number"}  # noqa: E731
     assert numbers(page) == numbers(pdf)
     constants = lambda entries: {(e.source, e.text) for e in entries if e.kind == "sympy"}  # noqa: E731
@@ -173,7 +178,7 @@ def test_known_values_appear_as_printed(browser):
 
 
 def test_every_formula_the_pdf_prints_converts_without_leaving_latex(model_and_config):
-    _, model = model_and_config
+    *_, model = model_and_config
     from generator.numbers import SympyLatex
 
     formulas = []
@@ -215,28 +220,32 @@ def test_the_canvas_body_carries_no_stylesheet_no_h1_and_inline_styles(html_root
     parsed = outline(body)
     assert not {"style", "script", "svg", "html", "head", "h1"} & set(parsed.tags)
     assert parsed.headings[0] == 2 and 'style="' in body and "<math" in body
+    assert figure_directory_name(ACTIVITY) == "activity05-key-figures"
     assert all(image["src"].startswith("activity05-key-figures/") for image in parsed.images)
     for image in parsed.images:
         assert (html_root / "output" / SEMESTER / image["src"]).is_file()
 
 
 def test_config_text_prints_literally(model_and_config):
-    cfg, model = model_and_config
+    cfg, term, activity, model = model_and_config
     odd = dataclasses.replace(cfg, course=dataclasses.replace(cfg.course, name=r"R&D <b>101</b> \(x\) $5 %x"))
-    page = render_html(odd, model).html
+    page = render_html(odd, term, model, activity).html
     assert r"R&amp;D &lt;b&gt;101&lt;/b&gt; &#92;(x&#92;) &#36;5 %x" in page
 
 
 def test_a_failed_build_leaves_the_previous_html_untouched(html_root, tmp_path):
-    output = html_root / "output" / SEMESTER
+    root = tmp_path / "root"  # the built root, with activities of its own whose prose is broken
+    shutil.copytree(html_root, root, symlinks=True)
+    output = root / "output" / SEMESTER
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in output.rglob("*") if p.is_file() and "activity05-key" in p.name}
-    broken = tmp_path / "templates"
-    shutil.copytree(TEMPLATES, broken)
-    sheet = broken / "activity05.html.j2"
-    sheet.write_text(sheet.read_text().replace("<p class=\"key-note\">Answer key</p>",
-                                               "<p>Answer key, \\textbf{bold}</p>"))
+    assert before
+    copy_activities(root)
+    fragment = prose(root, "hessian")
+    text = fragment.read_text()
+    assert "is used instead." in text
+    fragment.write_text(text.replace("is used instead.", "is used instead, \\textbf{bold}."))
     with pytest.raises(RenderError) as caught:
-        build_html(SEMESTER, root=html_root, templates=broken, log=lambda m: None)
+        build_html(SEMESTER, root=root, log=lambda m: None)
     assert "backslash" in caught.value.message
     after = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in before}
     assert after == before
@@ -253,8 +262,8 @@ def test_no_number_is_typed_into_the_html_templates(model_and_config):
     """In audit mode every number, formula and config string is a placeholder: digits left are notation."""
     from generator.audit import typed_numbers
 
-    cfg, model = model_and_config
-    audit = render_html(cfg, model, audit=True).html
+    cfg, term, activity, model = model_and_config
+    audit = render_html(cfg, term, model, activity, audit=True).html
     text = re.sub(r"<style>.*?</style>", " ", audit, flags=re.S)
     text = re.sub(r"<[^>]*>", " ", text.replace("<<NUM>>", " ").replace("<<SYMPY>>", " ").replace("<<CONFIG>>", " "))
     labels = r"(Problem|Figure|Table)\s+\d\b"  # the counters LaTeX prints with \ref and captions

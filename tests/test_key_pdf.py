@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 
-from conftest import BUILDS, make_root, pdf_text
+from conftest import BUILDS, make_root, pdf_text, prose, set_questions
 from generator.build import build
 from generator.errors import LatexError, RenderError
-from generator.render import TEMPLATES
 
 pytestmark = BUILDS
 
@@ -76,24 +74,22 @@ def test_handout_has_the_questions_and_no_solution(handout_text):
         assert leak not in handout_text
 
 
-def _broken_templates(tmp_path, old: str, new: str):
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    fragment = templates / "problems" / "hessian.tex.j2"
+def _break_prose(root, old: str, new: str) -> None:
+    """Edit Problem 4's prose in the root's own copy of the activity."""
+    fragment = prose(root, "hessian")
     text = fragment.read_text()
     assert old in text
     fragment.write_text(text.replace(old, new, 1))
-    return templates
 
 
 def test_a_latex_error_is_reported_with_its_line_and_the_old_pdf_stays(tmp_path, built):
-    root = make_root(tmp_path / "root", like=built.parent.parent)
+    root = make_root(tmp_path / "root", like=built.parent.parent, activities=True)
     build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
     before = pdf.read_bytes()
-    templates = _broken_templates(tmp_path, "That is why", r"\undefinedmacro That is why")
+    _break_prose(root, "That is why", r"\undefinedmacro That is why")
     with pytest.raises(LatexError) as caught:
-        build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
+        build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     message = caught.value.render()
     assert "Undefined control sequence" in message
     assert r"\undefinedmacro That is why" in message  # the failing source line is quoted
@@ -101,32 +97,30 @@ def test_a_latex_error_is_reported_with_its_line_and_the_old_pdf_stays(tmp_path,
 
 
 def test_a_failing_build_keeps_the_previous_figures_and_outputs(tmp_path, built):
-    root = make_root(tmp_path / "root", like=built.parent.parent)
+    root = make_root(tmp_path / "root", like=built.parent.parent, activities=True)
     build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     before = {p: p.read_bytes() for p in sorted((root / "output").rglob("*")) + sorted((root / "figures").rglob("*"))
               if p.is_file()}
-    config = root / "semesters" / "2024-fall.toml"
-    config.write_text(config.read_text() + "\n[questions]\nmomentum_beta = 0.8\n")  # new figures
-    templates = _broken_templates(tmp_path, "That is why", r"\undefinedmacro That is why")
+    set_questions(root / "semesters" / "2024-fall.toml", "momentum_beta = 0.8")  # new figures
+    _break_prose(root, "That is why", r"\undefinedmacro That is why")
     with pytest.raises(LatexError):
-        build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
+        build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     for path, data in before.items():
         assert path.read_bytes() == data, path
 
 
 def test_a_template_syntax_error_names_the_template_and_line(tmp_path, built):
-    root = make_root(tmp_path / "root", like=built.parent.parent)
-    templates = _broken_templates(tmp_path, "((* endif *))", "((* endfor *))")
+    root = make_root(tmp_path / "root", like=built.parent.parent, activities=True)
+    _break_prose(root, "((* endif *))", "((* endfor *))")
     with pytest.raises(RenderError) as caught:
-        build("2024-fall", root=root, kinds=("key",), templates=templates, log=lambda m: None)
-    assert "hessian.tex.j2" in caught.value.message
+        build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
+    assert "prose/hessian.j2" in caught.value.message
     assert not (root / "output").exists()
 
 
 def test_captions_say_what_the_figures_show(tmp_path, built):
     root = make_root(tmp_path / "root", like=built.parent.parent)
-    config = root / "semesters" / "2024-fall.toml"
-    config.write_text(config.read_text() + "\n[questions]\nlogistic_phi1_fixed = -1.5\n")
+    set_questions(root / "semesters" / "2024-fall.toml", "logistic_phi1_fixed = -1.5")
     build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     caption = " ".join(pdf_text(root / "output" / "2024-fall" / "activity05-key.pdf").split())
     assert "the same shape slides right as ϕ0 grows" in caption
@@ -139,11 +133,13 @@ def test_the_default_captions(key_text):
 
 
 BROKEN_STEP_BUILD = """
-import dataclasses, sys
+import dataclasses, importlib, sys
 from pathlib import Path
 import sympy as sp
-from generator.problems import least_squares as p
+from generator.activities import load_activity
 from generator.proofs import Step
+load_activity(Path(sys.argv[1]), "activity05")  # the root's activities (the checkout's), importable
+p = importlib.import_module("activities.activity05.problems.01_least_squares")
 d = p.DERIVATIONS[0]
 last = d.steps[-1]
 wrong = Step(last.expr.replace(lambda e: e == sp.Integer(2), lambda e: sp.Integer(3)), last.why)  # 2 -> 3

@@ -7,11 +7,10 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from generator import activity05
-from generator.variants import QUESTION_DEFAULTS, Questions
+from a5 import QUESTION_DEFAULTS, Questions, results
 
 Q = Questions(**QUESTION_DEFAULTS)
-R = activity05.compute(Q)
+R = results(Q)
 
 
 def test_least_squares_matches_the_known_values_of_the_book_data():

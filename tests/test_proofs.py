@@ -7,13 +7,12 @@ import dataclasses
 import pytest
 import sympy as sp
 
-from generator import activity05
 from generator.errors import ProofError
 from generator.notation import beta, g, i, phi0, phi1, unevaluated as U, x, y
 from generator.proofs import Step, check_derivation
-from generator.variants import QUESTION_DEFAULTS, Questions
+from a5 import QUESTION_DEFAULTS, Questions, results
 
-R = activity05.compute(Questions(**QUESTION_DEFAULTS))
+R = results()
 BY_KEY = {d.key: d for d in R.derivations}
 
 

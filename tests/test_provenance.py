@@ -4,38 +4,42 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 
 import pytest
 
-from conftest import pdf_text
+from conftest import ACTIVITY, REPO, copy_activities, load_activity, pdf_text, prose
 from generator import config
 from generator.audit import typed_numbers
-from generator.build import ROOT, Paths, BuildReport, load_model, render_documents
-from generator.render import TEMPLATES
+from generator.build import BuildReport, load_model, render_documents
+from generator.paths import Paths
 
 
 @pytest.fixture(scope="module")
 def model(built):
-    cfg = config.load(ROOT / "semesters" / "2024-fall.toml")
+    cfg = config.load(REPO / "semesters" / "2024-fall.toml")
+    term, activity = cfg.activity(ACTIVITY), load_activity()
     root = built.parent.parent
-    return cfg, load_model(cfg, Paths(root, "2024-fall"), BuildReport("2024-fall"), lambda m: None)
+    model = load_model(activity, term, Paths(root, "2024-fall", ACTIVITY), BuildReport("2024-fall", ACTIVITY),
+                       lambda m: None)
+    return cfg, term, activity, model
 
 
 def test_no_typed_numbers_in_key_or_handout(model):
-    cfg, m = model
-    for kind, document in render_documents(cfg, m, audit=True).items():
+    cfg, term, activity, m = model
+    documents = render_documents(cfg, term, m, activity, audit=True)
+    assert set(documents) == {"key", "handout"}
+    for kind, document in documents.items():
         assert typed_numbers(document.tex) == [], kind
 
 
 def test_the_audit_catches_a_number_typed_into_a_template(model, tmp_path):
-    cfg, m = model
-    templates = tmp_path / "templates"
-    shutil.copytree(TEMPLATES, templates)
-    fragment = templates / "problems" / "momentum.tex.j2"
+    cfg, term, _, m = model
+    copy_activities(tmp_path)
+    fragment = prose(tmp_path, "momentum")
     fragment.write_text(fragment.read_text().replace("The pattern is the closed form",
                                                      "After 3 steps the pattern is the closed form"))
-    found = typed_numbers(render_documents(cfg, m, ("key",), templates, audit=True)["key"].tex)
+    edited = load_activity(root=tmp_path)
+    found = typed_numbers(render_documents(cfg, term, m, edited, ("key",), audit=True)["key"].tex)
     assert [n.text for n in found] == ["3"]
     assert "After 3 steps" in found[0].context
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from generator.variants import QUESTION_DEFAULTS, draw_questions
+from a5 import QUESTION_DEFAULTS, draw_questions
 
 
 def draw(seed):
@@ -27,7 +28,8 @@ def test_every_seed_draws_a_valid_variant_and_explicit_values_win():
 
 
 def test_the_same_seed_gives_the_same_variant_in_another_process():
-    code = "from generator.variants import draw_questions; print(repr(draw_questions({'seed': 2027}, where=str)))"
-    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    code = "from a5 import draw_questions; print(repr(draw_questions({'seed': 2027}, where=str)))"
+    other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           cwd=Path(__file__).parent).stdout.strip()
     assert other == repr(draw(2027))
     assert draw(2027) != draw(2028)
