@@ -86,15 +86,16 @@ FAST := not slow and not tex and not browser
 
 test: $(TEX_STAMP) $(A11Y_STAMP)
 	@$(PY) -m generator ensure-tex --for-tests
+	@$(VENV)/bin/ruff check generator activities tests tools
 	@$(PY) -m pytest -q $(XDIST)
 
 # The tests that need no build, no TeX and no browser: the loop while changing one module.
 test-fast: $(STAMP)
 	@$(PY) -m pytest -q -m "$(FAST)" $(XDIST)
 
-# ruff, configured in pyproject.toml; not yet part of `make test`.
+# ruff, configured in pyproject.toml; `make test` runs it first.
 lint-code: $(STAMP)
-	@$(VENV)/bin/ruff check generator tests tools
+	@$(VENV)/bin/ruff check generator activities tests tools
 
 # Regenerates $(LOCK) from pyproject.toml with uv (installed once into a venv of its own), for
 # CPython 3.11 on Linux. Versions already in the lock are kept unless UPGRADE=1.

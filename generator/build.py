@@ -20,15 +20,16 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from . import config as config_module
 from .activities import Activity, load_activity
-from .config import Config, ActivityTerm
+from .config import ActivityTerm, Config
 from .errors import FigureError, GeneratorError, LatexError
 from .paths import ROOT, TEMPLATES, Paths
 from .write import write_atomically
@@ -83,7 +84,7 @@ def _installation() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def library_versions(cache: Path) -> str:
     """The versions of the libraries whose output ends up in the documents, and Python's.
 
@@ -357,7 +358,8 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
         if kind == "key":
             ledger = document.ledger.as_json() + model["figure_numbers"]
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
-                {"semester": paths.semester, "activity": paths.activity, "numbers": ledger}, indent=1, ensure_ascii=False) + "\n").encode()
+                {"semester": paths.semester, "activity": paths.activity, "numbers": ledger},
+                indent=1, ensure_ascii=False) + "\n").encode()
     # TeX runs are independent processes: the key and the handout compile side by side.
     from concurrent.futures import ThreadPoolExecutor
 

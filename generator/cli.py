@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 from .errors import ConfigError, GeneratorError
-
 from .paths import ROOT
 
 
@@ -186,7 +185,7 @@ def cmd_new_activity(args: argparse.Namespace) -> int:
 
 
 def cmd_ensure_tex(args: argparse.Namespace) -> int:
-    from .tex_setup import ensure_tex, ensure_test_tools
+    from .tex_setup import ensure_test_tools, ensure_tex
 
     ensure_tex()
     if args.for_tests:

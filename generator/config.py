@@ -20,9 +20,18 @@ from pathlib import Path
 from typing import Any
 
 from .activities import ACTIVITY_ID, Activity, find_activities
-from .config_fields import Checker, Field, did_you_mean
-from .config_file import (SCHEMA_HELP, SEMESTER_ID, config_path, display, find_semesters, newest_semester,
-                          read, syntax_error, _suggest_id)
+from .config_fields import Checker, Field
+from .config_file import (
+    SCHEMA_HELP,
+    SEMESTER_ID,
+    _suggest_id,
+    config_path,
+    display,
+    find_semesters,
+    newest_semester,
+    read,
+    syntax_error,
+)
 from .config_rules import check_activity_dates, check_term
 from .errors import ConfigError
 from .variants import draw_questions

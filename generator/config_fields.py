@@ -8,6 +8,7 @@ unknown key with "did you mean") at its line, so that one round of editing fixes
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import math
@@ -105,10 +106,8 @@ class Checker:
             unknown = [key for key in table if key not in fields]
             for key in unknown:
                 owners = [s for s, f in self.known.items() if key in f and s != section]
-                if owners:
-                    hint = f"'{key}' belongs under [{owners[0]}]: move the line there"
-                else:
-                    hint = did_you_mean(key, fields, "key")
+                hint = (f"'{key}' belongs under [{owners[0]}]: move the line there" if owners
+                        else did_you_mean(key, fields, "key"))
                 self.fail(section, key, f"unknown key '{section}.{key}'", hint)
             values: dict[str, Any] = {}
             for key, field in fields.items():
@@ -119,10 +118,8 @@ class Checker:
                                   f"missing key '{section}.{key}' ({field.doc or KIND_NAMES[field.kind]})",
                                   f"add the line {key} = {field.example or '...'} under [{section}]")
                     continue
-                try:
+                with contextlib.suppress(_Bad):
                     values[key] = self._coerce(section, key, field, table[key])
-                except _Bad:
-                    pass
             out[section] = values
         return out
 
@@ -235,7 +232,8 @@ class Checker:
         parts = urllib.parse.urlsplit(value)
         if parts.scheme not in ("http", "https"):
             bad(f"'{name}' = \"{value}\" is not a web address: it must start with https://",
-                f'write the address of your Canvas: {key} = "https://{parts.netloc or parts.path.split("/")[0] or "canvas.example.edu"}"')
+                f'write the address of your Canvas: {key} = '
+                f'"https://{parts.netloc or parts.path.split("/")[0] or "canvas.example.edu"}"')
         if not parts.hostname:
             bad(f"'{name}' = \"{value}\" has no host name", f'write it like {key} = "https://canvas.example.edu"')
         if parts.path.strip("/") or parts.query or parts.fragment:

@@ -13,8 +13,8 @@ import difflib
 import os
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from .errors import ConfigError
 

@@ -18,9 +18,10 @@ import difflib
 import json
 import sys
 import tomllib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import config as config_module
 from .errors import GeneratorError

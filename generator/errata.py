@@ -7,8 +7,8 @@ counterexample) and accept the correction; the errata section is generated from 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 import sympy as sp
 

@@ -20,11 +20,11 @@ import io
 import json
 import math
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
-
+from typing import TYPE_CHECKING, Any
 
 from .drawing import FORMATS, METADATA, PDF_METADATA, RC, WIDTH, Drawing, prepare_drawing
 from .numbers import format_quantity
@@ -98,7 +98,7 @@ def plan(spec) -> ModuleType:
     return sys.modules[type(spec).__module__]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _drawing_code(module: str) -> dict[str, str]:
     """What draws a spec: its figure module, this module, the style in drawing.py, matplotlib."""
     here = Path(__file__).parent

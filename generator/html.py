@@ -29,20 +29,22 @@ import html
 import re
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import jinja2
 
 from . import config as config_module
 from .activities import float_order, load_activity
 from .build import BuildReport, context, inputs_digest, load_model, outputs_if_current, record_outputs
-from .paths import ROOT, TEMPLATES as SHARED_TEMPLATES, Paths
-from .write import write_atomically
 from .errors import RenderError
 from .numbers import Latex, Ledger, SympyLatex, format_quantity, group_digits
+from .paths import ROOT, Paths
+from .paths import TEMPLATES as SHARED_TEMPLATES
 from .render import Gate, fill
+from .write import write_atomically
 
 TEMPLATES = SHARED_TEMPLATES / "html"
 SHEET = "sheet.html.j2"
@@ -67,7 +69,8 @@ STYLES: dict[str, str] = {
     "solution": "color: #1f4e79; margin-top: 1.2rem",
     "part": "font-size: 1.05em; margin-top: 1.2rem",
     "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
-                   "overflow-x: auto; overflow-y: hidden; display: grid; grid-template-columns: max-content max-content minmax(9rem, 1fr); "
+                   "overflow-x: auto; overflow-y: hidden; display: grid; "
+                   "grid-template-columns: max-content max-content minmax(9rem, 1fr); "
                    "column-gap: 0.4rem; row-gap: 0.45rem; align-items: baseline"),
     "lhs": "text-align: right",
     "rhs": "text-align: left",

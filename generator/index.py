@@ -7,8 +7,8 @@ import html
 from pathlib import Path
 
 from . import config as config_module
-from .paths import ROOT, Paths
 from .numbers import date_text
+from .paths import ROOT, Paths
 from .write import write_atomically
 
 DOCUMENTS = (("key", ".pdf", "answer key (PDF)"), ("handout", ".pdf", "handout (PDF)"),

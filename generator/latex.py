@@ -24,7 +24,12 @@ ENGINE_PASS_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-e
 ENGINE_FLAGS = {"pdflatex": "-pdf", "lualatex": "-lualatex"}
 # Characters pdflatex typesets with T1 + utf8 inputenc (found by compiling each one). Text from a
 # config with any other character (李明, Đặng) switches the build to LuaLaTeX with fallback fonts.
-PDFLATEX_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset('\xa0¡¢£¤¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖ×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİıĲĳĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŊŋŌōŎŏŐőŒœŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƒǄǅǆǇǈǉǊǋǌǍǎǏǐǑǒǓǔǢǣǦǧǨǩǪǫǰǴǵȘșȚțȲȳȷ‐‑‒–—―‖‘’‚“”„†‡•…‰‱‹›※‽⁄⁎⁒€™℃№←→±×÷')
+PDFLATEX_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
+    '\xa0¡¢£¤¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕ'
+    'Ö×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđ'
+    'ĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİıĲĳĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŊŋŌōŎŏŐőŒœ'
+    'ŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽžƒǄǅǆǇǈǉǊǋǌǍǎǏǐǑǒǓǔǢ'
+    'ǣǦǧǨǩǪǫǰǴǵȘșȚțȲȳȷ‐‑‒–—―‖‘’‚“”„†‡•…‰‱‹›※‽⁄⁎⁒€™℃№←→±×÷')
 
 
 def engine_for(texts) -> str:
@@ -33,13 +38,13 @@ def engine_for(texts) -> str:
 SOURCE_DATE_EPOCH = "1700000000"  # fixed, so the same sources give the same bytes
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def tex_version(engine: str) -> str:
     """The engine's own version line, part of every PDF's staleness key."""
     try:
         out = subprocess.run([engine, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
     except FileNotFoundError:
-        raise SetupError(f"{engine} is not installed", hint="run 'make tex' (or see the README's requirements)")
+        raise SetupError(f"{engine} is not installed", hint="run 'make tex' (or see the README's requirements)") from None
     return out.stdout.splitlines()[0] if out.stdout else engine
 
 

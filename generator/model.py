@@ -9,10 +9,11 @@ from __future__ import annotations
 import dataclasses
 import pickle
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Callable
+from typing import Any
 
 from .activities import Activity, compute
 from .config import ActivityTerm
@@ -20,9 +21,11 @@ from .errata import counterexample_latex, judged, refute, statements
 from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
-from .variants import defaults
 from .proofs import POINTS, Derivation, require
-from .prove import correction_jobs, derivation_jobs, proof_costs, report as proof_report
+from .prove import correction_jobs, derivation_jobs, proof_costs
+from .prove import report as proof_report
+from .variants import defaults
+
 
 def plain(obj: Any) -> Any:
     """Dataclasses become namespaces, derivations their rendered steps, code strings LaTeX."""
@@ -96,7 +99,8 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 require(check)
             if report.points != model["proof_summary"].points:
                 raise AssertionError("the page states a number of checked points the checker did not make")
-            log(f"proved {len(report.records)} derivation{'s' * (len(report.records) != 1)} ({report.steps} steps, {report.points} random "
+            log(f"proved {len(report.records)} derivation{'s' * (len(report.records) != 1)} "
+                f"({report.steps} steps, {report.points} random "
                 f"points), {len(report.checks)} numeric checks and {len(report.errata)} errata, and drew "
                 f"{len(figures)} figures, in {report.seconds:.1f} s")
             model["proof_records"] = tuple(dataclasses.asdict(r) for r in report.records)

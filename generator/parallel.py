@@ -10,6 +10,7 @@ takes picklable jobs later. Where fork is unavailable, or there is one core, job
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import multiprocessing
 import os
@@ -17,7 +18,8 @@ import pickle
 import re
 import signal
 import sys
-from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # imported when a pool is made: a no-op build makes none
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -63,7 +65,7 @@ class Batch:
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[int, Future] = {}
 
-    def __enter__(self) -> "Batch":
+    def __enter__(self) -> Batch:
         global _JOBS, _BACKGROUND
         if self.workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
             _JOBS, _BACKGROUND = self.jobs, self.background
@@ -163,7 +165,7 @@ class Server:
         self.sent = 0
         self.replies: list[tuple[bool, object]] = []
 
-    def __enter__(self) -> "Server":
+    def __enter__(self) -> Server:
         if self.parallel:
             context = multiprocessing.get_context("fork")
             self.connection, child = context.Pipe()
@@ -216,9 +218,7 @@ class Server:
         if exc[0] is not None:
             self.cancel()  # an error before any job: do not wait for the preparation
         if self.connection is not None:
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # it has stopped already
                 self.connection.send(None)  # stop after the current job (files are written whole)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # it has stopped already
             self.connection.close()
             self.process.join()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import functools
 import random
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
 
 import mpmath
 import sympy as sp

@@ -9,8 +9,8 @@ prints its counterexample, so the builder finds it at once.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sympy as sp
 

@@ -17,9 +17,8 @@ from typing import Any
 import jinja2
 
 from .errors import RenderError
-from .numbers import date_text
+from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, date_text, format_quantity
 from .paths import TEMPLATES
-from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, format_quantity
 
 AUDIT_NUMBER, AUDIT_SYMPY, AUDIT_CONFIG = "<<NUM>>", "<<SYMPY>>", "<<CONFIG>>"
 
@@ -127,7 +126,7 @@ class Gate:
             return self.number(value)
         if isinstance(value, Text):
             return self.text(value)
-        if isinstance(value, bool) or isinstance(value, (int, float)):
+        if isinstance(value, (bool, int, float)):
             raise RenderError(f"a bare number {value!r} reached a template",
                               hint="numbers must come from the results or the config, through the num filter")
         if isinstance(value, str):

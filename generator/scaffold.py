@@ -162,7 +162,8 @@ def alt(spec: ExampleSpec) -> str:
 def facts(spec: ExampleSpec) -> tuple[tuple[str, bool], ...]:
     return (("rising", spec.slope > 0),)
 ''',
-    "prose/example.j2": '''((= The example problem. part is "question" or "solution"; see templates/prose.j2 for the vocabulary. =))
+    "prose/example.j2": '''((= The example problem. part is "question" or "solution"; see templates/prose.j2 '''
+                        '''for the vocabulary. =))
 ((* import "prose.j2" as k with context *))
 ((* set p = results.example *))
 ((* if part == "question" *))
@@ -174,7 +175,8 @@ slope at \\( x = ((( p.point ))) \\).
 ((* else *))
 ((( k.derivation(p.derivations[0]) | macro )))
 ((* call k.p() *))
-At \\( x = ((( p.point ))) \\) the slope is ((( p.slope ))); ((( k.ref("figure", "example") | macro ))) shows the tangent there, which is
+At \\( x = ((( p.point ))) \\) the slope is ((( p.slope ))); ((( k.ref("figure", "example") | macro ))) '''
+                        '''shows the tangent there, which is
 ((* if figures.example.facts.rising *))rising((* else *))not rising((* endif *)).
 ((* endcall *))
 ((* call k.figure("example") *))
@@ -218,7 +220,8 @@ def _table(root: Path, semester: str, activity_id: str, number: int) -> tuple[Pa
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{display(path)}: cannot be read ({exc})", hint="fix the semester file, or leave out --semester")
+        raise ConfigError(f"{display(path)}: cannot be read ({exc})",
+                          hint="fix the semester file, or leave out --semester") from None
     if activity_id in raw:
         raise ConfigError(f"{display(path)} already has a [{activity_id}] table", hint="edit it there")
     known = set(find_activities(root))
@@ -228,7 +231,7 @@ def _table(root: Path, semester: str, activity_id: str, number: int) -> tuple[Pa
     else:
         year = int(semester[:4])
         due = dt.datetime(year, {"winter": 1, "spring": 2, "summer": 6, "fall": 9}[semester[5:]], 15, 23, 59,
-                          tzinfo=dt.timezone.utc)
+                          tzinfo=dt.UTC)
     release = (due + dt.timedelta(days=1)).replace(hour=8, minute=0)
     return path, (f"\n[{activity_id}]\ndate = {due.date().isoformat()}\ndue = {due.isoformat()}\n"
                   f"key_release = {release.isoformat()}\n\n[{activity_id}.canvas]\n"

@@ -11,9 +11,10 @@ the same variant everywhere.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import fields
 from types import ModuleType
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from .errors import ConfigError
 

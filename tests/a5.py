@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from conftest import draw, figure_module, load_activity, parameters, problem
 from generator.activities import compute
+
+from conftest import draw, figure_module, load_activity, parameters
+from conftest import problem as problem  # re-exported: test_figures imports it from here
 
 ACTIVITY = load_activity("activity05")
 Questions = parameters().Questions

@@ -37,6 +37,7 @@ stored and does nothing. Pages a student can see appear in the audit as ``pages/
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import email.utils
@@ -49,11 +50,12 @@ import secrets
 import socket
 import threading
 from collections import defaultdict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from generator.config import load
@@ -62,7 +64,7 @@ ROOT_FOLDER_NAME = "course files"
 NOT_FOUND = "The specified resource does not exist."
 # The clock the tests start at: a week before the 2027-spring key opens.
 NOW = (load(Path(__file__).resolve().parent.parent / "semesters" / "2027-spring.toml").activity("activity05").key_release
-       .astimezone(timezone.utc) - timedelta(days=7))
+       .astimezone(UTC) - timedelta(days=7))
 
 
 # --- faults --------------------------------------------------------------------------------
@@ -248,7 +250,7 @@ class FakeCanvas:
             raise ValueError(upload_confirm)
         self.token = token
         self.course_id = course_id
-        self.now = now.astimezone(timezone.utc)
+        self.now = now.astimezone(UTC)
         self.upload_confirm = upload_confirm
         self.max_per_page = max_per_page
         self.quota = quota
@@ -281,7 +283,7 @@ class FakeCanvas:
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def start(self) -> "FakeCanvas":
+    def start(self) -> FakeCanvas:
         self._thread.start()
         return self
 
@@ -299,7 +301,7 @@ class FakeCanvas:
 
     def set_now(self, now: datetime) -> None:
         with self._lock:
-            self.now = now.astimezone(timezone.utc)
+            self.now = now.astimezone(UTC)
 
     def add_folder(self, path: str, **access: Any) -> Folder:
         """Set up an existing folder (missing parents are made open), as an instructor might have."""
@@ -351,7 +353,7 @@ class FakeCanvas:
     def student_can_see_page(self, url: str, at: datetime | None = None) -> bool:
         with self._lock:
             page = self.pages.get(url)
-            return page is not None and page.visible_at((at or self.now).astimezone(timezone.utc),
+            return page is not None and page.visible_at((at or self.now).astimezone(UTC),
                                                         self.scheduled_page_publication)
 
     def add_page(self, title: str, body: str, *, published: bool) -> WikiPage:
@@ -446,7 +448,7 @@ class FakeCanvas:
         """Paths of files a student could open now. Data not yet confirmed counts: it is stored.
 
         With legacy verifiers, every stored file is open: its uuid opens it past any lock."""
-        now = now.astimezone(timezone.utc)
+        now = now.astimezone(UTC)
         paths = set()
         for stored in self.files.values():
             if not stored.has_data or stored.state == "deleted":
@@ -584,7 +586,8 @@ class FakeCanvas:
         per_page = max(1, min(int(params.get("per_page", 10)), self.max_per_page))
         page = max(1, int(params.get("page", 1)))
         last = max(1, -(-len(files) // per_page))
-        link = lambda n, rel: f'<{self.url}/api/v1/folders/{folder.id}/files?{urlencode({"page": n, "per_page": per_page})}>; rel="{rel}"'  # noqa: E731
+        link = lambda n, rel: (f'<{self.url}/api/v1/folders/{folder.id}/files?'  # noqa: E731
+                               f'{urlencode({"page": n, "per_page": per_page})}>; rel="{rel}"')
         links = [link(page, "current")] + ([link(page + 1, "next")] if page < last else [])
         links += [link(1, "first"), link(last, "last")]
         chunk = files[(page - 1) * per_page: page * per_page]
@@ -873,7 +876,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def date_time_string(self, timestamp=None) -> str:
         """The Date header from the server's clock (the test's), not this machine's."""
-        return email.utils.format_datetime(self.canvas.now.astimezone(timezone.utc), usegmt=True)
+        return email.utils.format_datetime(self.canvas.now.astimezone(UTC), usegmt=True)
 
     def send_header(self, keyword: str, value: str) -> None:
         if keyword.lower() == "date" and not self.canvas.send_date:
@@ -926,10 +929,7 @@ class _Handler(BaseHTTPRequestHandler):
             return Reply(400, {"errors": [{"message": f"invalid parameter: {exc}"}]})
 
     def _send(self, reply: Reply) -> None:
-        if isinstance(reply.body, bytes):
-            payload = reply.body
-        else:
-            payload = json.dumps(reply.body).encode()
+        payload = reply.body if isinstance(reply.body, bytes) else json.dumps(reply.body).encode()
         self.send_response(reply.status)
         if payload:
             self.send_header("Content-Type", f"{reply.content_type}; charset=utf-8")
@@ -942,10 +942,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _drop(self) -> None:
         """Close the socket without a word, as a dying proxy or a reset connection would."""
         self.close_connection = True
-        try:
+        with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
 
 
 def _route(method: str, path: str):
@@ -1014,11 +1012,11 @@ def _parse_time(value: str) -> datetime | None:
     parsed = datetime.fromisoformat(value)
     if parsed.tzinfo is None:
         raise ValueError(f"time without zone: {value!r}")
-    return parsed.astimezone(timezone.utc)
+    return parsed.astimezone(UTC)
 
 
 def _time(value: datetime | None) -> str | None:
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
 def _page_url(title: str, taken: set[str]) -> str:

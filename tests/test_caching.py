@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ACTIVITY, REPO, builds, make_root, prose, set_questions
 from generator.build import build as build_all
+from generator.errors import LatexError
+
+from conftest import ACTIVITY, REPO, builds, make_root, prose, set_questions
 
 BUILD = """
 import sys
@@ -45,7 +47,7 @@ def _snapshot(root):
     return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted((root / "output").rglob("*")) if p.is_file()}
 
 
-@pytest.fixture()
+@pytest.fixture
 def root(tmp_path, built):
     """A built root with its own copy of the activities, whose prose the tests edit."""
     root = make_root(tmp_path / "root", like=built.parent.parent, activities=True)
@@ -76,7 +78,7 @@ def test_an_unchanged_input_after_a_failed_build_is_still_up_to_date(root):
     fragment = prose(root, "hessian")
     good = fragment.read_text()
     fragment.write_text(good.replace("is used instead.", r"is used instead \undefinedmacro."))
-    with pytest.raises(Exception):
+    with pytest.raises(LatexError, match="Undefined control sequence"):
         build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     fragment.write_text(good)
     before = _snapshot(root)

@@ -14,14 +14,15 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
-from conftest import REPO, builds, make_root, with_questions
 from generator import config
+
+from conftest import REPO, builds, make_root, with_questions
 
 GOOD = "2024-fall"
 FILE = f"semesters/{GOOD}.toml"

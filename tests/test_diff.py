@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ACTIVITY, REPO, make_root
 from generator import config
 from generator.diff import WIDTH, Row, number_rows, section_of, wrap
+
+from conftest import ACTIVITY, REPO, make_root
 
 
 def run_diff(root: Path, *args: str) -> subprocess.CompletedProcess:

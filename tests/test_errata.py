@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from a5 import QUESTION_DEFAULTS, Questions
 from a5 import errata as activity05_errata
+
 from generator.errata import judge
-from a5 import QUESTION_DEFAULTS, Questions, results
 
 ERRATA = activity05_errata.build(Questions(**QUESTION_DEFAULTS))
 EXPECTED = {"hessian", "sin_for_sig", "misplaced_square", "loss_x_for_x_i", "parameter_meaning",

@@ -11,15 +11,23 @@ import sys
 import textwrap
 from pathlib import Path
 
+import a5
 import numpy as np
 import pytest
+from a5 import (
+    QUESTION_DEFAULTS,
+    Questions,
+    descent_path,
+    draw_questions,
+    least_squares_gradient,
+    least_squares_loss,
+    problem,
+    render_figures,
+)
 from fontTools.agl import toUnicode
 from pypdf import PdfReader
 from pypdf.generic import ContentStream, NumberObject, TextStringObject
 
-import a5
-from a5 import (QUESTION_DEFAULTS, Questions, descent_path, draw_questions, least_squares_gradient, least_squares_loss,
-                problem, render_figures)
 from generator import figures
 from generator.build import remove_stale
 
@@ -195,7 +203,7 @@ def test_a_failed_write_leaves_neither_a_figure_nor_a_temporary_file(tmp_path, m
         raise OSError("disk full")
 
     monkeypatch.setattr(write.os, "fsync", crash)  # the bytes are written, not yet on disk
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match="disk full"):
         write.write_atomically(target, b"%PDF-1.4 half a figure")
     assert list(tmp_path.iterdir()) == []
 

@@ -7,10 +7,11 @@ import unicodedata
 
 import pytest
 
-from conftest import REPO, make_root, pdf_text
 from generator.build import build
 from generator.latex import engine_for
 from generator.render import escape_latex
+
+from conftest import REPO, make_root, pdf_text
 
 SPECIALS = r"R&D 101_a %x \ { } $ & # ^ _ % ~ \input{/etc/passwd} -- `` '' ,, !` << >>"
 NAMES = "Zoë Ångström, 李明, Đặng"

@@ -18,12 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ACTIVITY, REPO, copy_activities, load_activity, make_root, prose
 from generator import config as config_module
 from generator.build import BuildReport, load_model, render_documents
 from generator.errors import RenderError
 from generator.html import build_html, figure_directory_name, latex_to_mathml, render_html
 from generator.paths import Paths
+
+from conftest import ACTIVITY, REPO, copy_activities, load_activity, make_root, prose
 
 A11Y = REPO / "tests" / "a11y"
 CHROMIUM = Path("/usr/bin/chromium")

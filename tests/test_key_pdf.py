@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from conftest import BUILDS, make_root, pdf_text, prose, set_questions
 from generator.build import build
 from generator.errors import LatexError, RenderError
+
+from conftest import BUILDS, make_root, pdf_text, prose, set_questions
 
 pytestmark = BUILDS
 

@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from test_lint import HANDOUT, LATEX, MARKDOWN
 
 REPO = Path(__file__).resolve().parent.parent

@@ -6,13 +6,14 @@ Each case is a habit the issue names (square-bracket application, ``\\exp[..]^2`
 
 from __future__ import annotations
 
+import pytest
 import sympy as sp
 
 from generator.lint import lint_text
 from generator.lint.parser import FileContext, NotUnderstood, Parser
 from generator.lint.source import displays
-from generator.notation import sig
 from generator.lint.tokens import tokenize
+from generator.notation import sig
 
 
 def read(latex: str, context: str | None = None):
@@ -61,12 +62,9 @@ def test_bold_names_and_update_rules():
 
 def test_unread_forms_say_where():
     for text in (r"\int_0^1 x dx", r"a \le b", r"|x|", r"\lim_{x \to 0} x"):
-        try:
+        with pytest.raises(NotUnderstood) as caught:
             read(text)
-        except NotUnderstood as exc:
-            assert exc.reason and 0 <= exc.pos <= len(text)
-        else:
-            raise AssertionError(f"{text} was read")
+        assert caught.value.reason and 0 <= caught.value.pos <= len(text)
 
 
 def test_markdown_and_latex_displays_with_lines():

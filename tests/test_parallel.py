@@ -75,9 +75,8 @@ def _prepare_forever():
 def test_an_error_before_any_job_stops_the_preparing_server_instead_of_waiting_for_it():
     import signal
 
-    with pytest.raises(KeyError):
-        with Server(_prepare_forever, workers=2) as server:
-            raise KeyError("bad config")
+    with pytest.raises(KeyError), Server(_prepare_forever, workers=2) as server:
+        raise KeyError("bad config")
     assert server.process.exitcode in (0, -signal.SIGTERM)  # stopped, not waited for
 
 

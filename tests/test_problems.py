@@ -6,7 +6,6 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-
 from a5 import QUESTION_DEFAULTS, Questions, results
 
 Q = Questions(**QUESTION_DEFAULTS)
@@ -51,7 +50,7 @@ def test_logistic_midpoints_and_slopes_of_every_plotted_curve():
             assert c.midpoint is None and c.direction == "constant"
             assert c.constant == pytest.approx(1 / (1 + np.exp(-c.phi0)))
             continue
-        s = lambda v: 1 / (1 + np.exp(-(c.phi0 + c.phi1 * v)))  # noqa: E731
+        s = lambda v, c=c: 1 / (1 + np.exp(-(c.phi0 + c.phi1 * v)))  # noqa: E731
         assert s(c.midpoint) == pytest.approx(0.5)
         assert (s(c.midpoint + 1e-6) - s(c.midpoint - 1e-6)) / 2e-6 == pytest.approx(c.slope_at_midpoint, rel=1e-6)
         assert c.direction == ("increasing" if c.phi1 > 0 else "decreasing")

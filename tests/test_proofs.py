@@ -6,11 +6,12 @@ import dataclasses
 
 import pytest
 import sympy as sp
+from a5 import results
 
 from generator.errors import ProofError
-from generator.notation import beta, g, i, phi0, phi1, unevaluated as U, x, y
+from generator.notation import beta, g, i, phi0, phi1, x, y
+from generator.notation import unevaluated as U
 from generator.proofs import Step, check_derivation
-from a5 import QUESTION_DEFAULTS, Questions, results
 
 R = results()
 BY_KEY = {d.key: d for d in R.derivations}
@@ -36,7 +37,8 @@ def _replace_step(derivation, number, expr):
     ("momentum.m3", 3, lambda e: e.xreplace({g[2]: g[3]}), "index"),
     ("momentum.induction_step", 4, lambda e: e.replace(
         lambda a: isinstance(a, sp.Indexed) and a.base == g, lambda a: g[a.indices[0] + 1]), "index"),
-    ("momentum.weight_sum", 3, lambda e: U(sp.Add, 1, -U(sp.Pow, beta, sp.Symbol("t", integer=True, nonnegative=True))), "exponent"),
+    ("momentum.weight_sum", 3,
+     lambda e: U(sp.Add, 1, -U(sp.Pow, beta, sp.Symbol("t", integer=True, nonnegative=True))), "exponent"),
 ])
 def test_a_changed_step_stops_with_a_message_naming_it(key, number, mutate, what):
     derivation = BY_KEY[key]

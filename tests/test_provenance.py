@@ -7,11 +7,12 @@ import re
 
 import pytest
 
-from conftest import ACTIVITY, REPO, copy_activities, load_activity, pdf_text, prose
 from generator import config
 from generator.audit import typed_numbers
 from generator.build import BuildReport, load_model, render_documents
 from generator.paths import Paths
+
+from conftest import ACTIVITY, REPO, copy_activities, load_activity, pdf_text, prose
 
 
 @pytest.fixture(scope="module")

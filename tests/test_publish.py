@@ -18,10 +18,22 @@ from datetime import datetime, timedelta
 import pytest
 from canvasapi import Canvas
 
-from canvas_server import (NOT_FOUND, NOW, FakeCanvas, canvas_error, dropped, invalid_token, key_target,
-                           quota_exceeded, rate_limited_403, term_of, too_many_requests)
 from generator.errors import CanvasError, ConfigError
 from generator.publish import RetryPolicy, State, publish_term, targets_for
+
+from canvas_server import (
+    NOT_FOUND,
+    NOW,
+    FakeCanvas,
+    canvas_error,
+    dropped,
+    invalid_token,
+    key_target,
+    quota_exceeded,
+    rate_limited_403,
+    term_of,
+    too_many_requests,
+)
 
 TOKEN = "7~cnvsTESTtoken-q8Lw-9ZxW"
 FOLDER = "Answer keys/Activity 05"
@@ -502,10 +514,10 @@ def test_the_clock_takes_the_earliest_time_any_answer_implies():
 @pytest.fixture
 def cli_root(tmp_path, monkeypatch):
     """A project root whose build is the test's: it writes small fake PDFs (no TeX) where make pdf would."""
-    from conftest import make_root
-
     import generator.build
     from generator.config import load
+
+    from conftest import make_root
 
     root = make_root(tmp_path / "root")
     built = []

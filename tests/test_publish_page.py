@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from canvas_server import NOW, PAGE_BODY, FakeCanvas, canvas_error, dropped, key_target, term_of
 from generator.errors import CanvasError
 from generator.publish import RetryPolicy, State, publish_term
 from generator.publish.page import page_item, page_url
 from generator.publish.targets import PAGE_FIGURES_SUFFIX
+
+from canvas_server import NOW, PAGE_BODY, FakeCanvas, canvas_error, dropped, key_target, term_of
 
 TOKEN = "7~cnvsTESTtoken-page-Q2"
 FOLDER = "Answer keys/Activity 05"
@@ -76,7 +77,7 @@ def test_after_the_release_the_page_is_published_with_its_figures(canvas, tmp_pa
     assert "verified: page 'Activity 5: Gradient Descent, answer key' is published" in said
     stored = {f.display_name: f for f in canvas.files_in(FIGURES)}
     assert set(stored) == {"activity05-key-logistic_family.svg", "activity05-key-momentum.svg"}
-    for name, file in stored.items():
+    for _, file in stored.items():
         assert file.access.hidden and canvas._open_by_locks(file, canvas.now)  # so the images show
         assert f'src="/courses/{config.canvas.course_id}/files/{file.id}/preview"' in page.body
     assert "activity05-key-figures/" not in page.body and "<math" in page.body and 'alt="Curves of Pr"' in page.body

@@ -13,9 +13,10 @@ from datetime import timedelta
 
 import pytest
 
-from canvas_server import NOW, FakeCanvas, canvas_error, key_target, term_of
 from generator.errors import CanvasError
 from generator.publish import RetryPolicy, State, publish_term
+
+from canvas_server import NOW, FakeCanvas, canvas_error, key_target, term_of
 
 TOKEN = "7~cnvsTESTtoken-ext-77"
 KEY_PATH = "Answer keys/Activity 05/activity05-key.pdf"

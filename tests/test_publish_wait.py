@@ -11,9 +11,10 @@ from datetime import timedelta
 
 import pytest
 
-from canvas_server import NOW, FakeCanvas, canvas_error, invalid_token, key_target, term_of
 from generator.errors import CanvasError
 from generator.publish import RetryPolicy, publish_term, wait_and_publish
+
+from canvas_server import NOW, FakeCanvas, canvas_error, invalid_token, key_target, term_of
 
 TOKEN = "7~cnvsTESTtoken-wait-31"
 KEY_PATH = "Answer keys/Activity 05/activity05-key.pdf"

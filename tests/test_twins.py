@@ -10,10 +10,10 @@ counts of words, which must agree almost everywhere.
 from __future__ import annotations
 
 import difflib
-from collections import Counter
 import html
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest

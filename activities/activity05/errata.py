@@ -12,7 +12,8 @@ from importlib import import_module
 import sympy as sp
 
 from generator.errata import Claim, Erratum
-from generator.notation import G, power_of_ten, beta, i, n_points, phi0, phi1, sig, t, tp, unevaluated as U, wrong_sin, y
+from generator.notation import G, beta, i, n_points, phi0, phi1, power_of_ten, sig, t, tp, wrong_sin, y
+from generator.notation import unevaluated as U
 
 from .parameters import Questions
 
@@ -104,7 +105,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("weights", "problem:momentum",
                 "The weights, their sum, its limit and the starting value were never stated; read as an "
                 "average, the weights would have to sum to one at every step, which they do not.",
-                Claim(weight_sum, 1, beta_in_unit, {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
+                Claim(weight_sum, 1, beta_in_unit,
+                      {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
                 Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), beta_in_unit,
                       {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
                 comment="the weights decay geometrically, and their sum tends to one as $t$ grows",

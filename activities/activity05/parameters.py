@@ -7,8 +7,9 @@ and then calls ``check``; ``FIELDS`` tells the config validator each key's kind.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from generator.variants import Fail
 

@@ -113,7 +113,7 @@ class Linter(Sequences):
             steps += head_steps
             if handled:
                 links = links[1:]
-        for (_, left, _, left_src), (rel, right, line, right_src) in zip(links, links[1:]):
+        for (_, left, _, _), (rel, right, line, right_src) in zip(links, links[1:]):
             steps.append(self.link(left, rel, right, line, right_src, naming))
         last = steps[-1] if steps else None
         if last is not None and last.status == "fails" and links[-1][1] == 0 and len(links) == 2:
@@ -313,7 +313,7 @@ def _differentiated(e):
 def _free(e) -> set:
     if isinstance(e, sp.MatrixBase):
         return set().union(*(_free(x) for x in e))
-    atoms = {x for x in e.atoms(sp.Indexed)}
+    atoms = set(e.atoms(sp.Indexed))
     return atoms | {s for s in e.free_symbols if not isinstance(s, sp.Idx)} - \
         {i for a in atoms for i in a.free_symbols if a != i} - {a.base.label for a in atoms}
 

@@ -12,9 +12,9 @@ a combination is *proven* to make the step hold, so a hint is never a guess.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Callable
 
 import sympy as sp
 
@@ -72,8 +72,8 @@ def _bare_for_indexed(left, right, defs: Definitions) -> list[Repair]:
                         new = copy.copy(ds)
                         new.names = dict(ds.names)
                         old = ds.names[name]
-                        value = old.value.replace(lambda e: isinstance(e, sp.Sum) and e.limits[0][0] == var,
-                                                  lambda e: e.xreplace({s: base[var]}))
+                        value = old.value.replace(lambda node: isinstance(node, sp.Sum) and node.limits[0][0] == var,
+                                                  lambda node: node.xreplace({s: base[var]}))
                         new.names[name] = type(old)(old.head, value, old.line, old.params, old.recursive)
                         return new
 

@@ -160,7 +160,7 @@ class Commands:
             return body.applyfunc(lambda e: sp.Derivative(e, *variables))
         return sp.Derivative(body, *variables)
 
-    def big_operator(self, tok: Token) -> "Operator":
+    def big_operator(self, tok: Token) -> Operator:
         lower = upper = None
         for _ in range(2):
             if self.at_sym("_") and lower is None:
@@ -188,7 +188,7 @@ class Commands:
         stop = self.parse_whole(upper) if upper else sp.Symbol(f"N_{var}", integer=True, positive=True)
         return Operator("sum", var, lambda body: sp.Sum(body, (var, start, stop)))
 
-    def batch_sum(self, var, set_tokens: list[Token], tok: Token) -> "Operator":
+    def batch_sum(self, var, set_tokens: list[Token], tok: Token) -> Operator:
         """``\\sum_{i\\in\\mathcal{B}_t} body``: one value per batch index and per other index in body."""
         p = self.sub(set_tokens)
         head = p.next() if p.peek() else None

@@ -82,7 +82,7 @@ class Parser(Commands):
             out += (" " if b.pos > a.end else "") + (("\\" + b.text) if b.kind == "cmd" else b.text)
         return out
 
-    def sub(self, tokens: list[Token]) -> "Parser":
+    def sub(self, tokens: list[Token]) -> Parser:
         return Parser(tokens, self.ctx, tokens[-1].end if tokens else self.here())
 
     def parse_whole(self, tokens: list[Token]) -> sp.Basic:
@@ -193,7 +193,7 @@ class Parser(Commands):
         prev = self.toks[self.k - 1] if self.k else None
         return prev is not None and (prev.is_cmd("cdot", "times") or prev.is_sym("*"))
 
-    def operator_body(self, op: "Operator") -> sp.Basic:
+    def operator_body(self, op: Operator) -> sp.Basic:
         """A sum or a derivative operator applies to the rest of its product."""
         if op.var is not None:
             self.ctx.bound.append(op.var)

@@ -23,12 +23,12 @@ class Access:
     hidden: bool
 
     @classmethod
-    def opening_at(cls, release: datetime) -> "Access":
+    def opening_at(cls, release: datetime) -> Access:
         """Published, listed, opening by itself at ``release`` and never closing again."""
         return cls(locked=False, unlock_at=release, lock_at=None, hidden=False)
 
     @classmethod
-    def of(cls, canvas_object: Any) -> "Access":
+    def of(cls, canvas_object: Any) -> Access:
         """Read the settings from a canvasapi Folder or File (Canvas answers times in UTC)."""
         return cls(
             locked=bool(getattr(canvas_object, "locked", False)),

@@ -15,19 +15,18 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
 
 import requests
+from canvasapi.assignment import Assignment, AssignmentOverride
 from canvasapi.course import Course
 from canvasapi.exceptions import CanvasException
 from canvasapi.file import File
 from canvasapi.folder import Folder
 from canvasapi.requester import Requester
-
-from canvasapi.assignment import Assignment, AssignmentOverride
 
 from .access import Access
 from .clock import CanvasClock
@@ -50,7 +49,7 @@ class HttpFailure(Exception):
         self.attempts = 1
 
     @classmethod
-    def from_response(cls, response: requests.Response) -> "HttpFailure":
+    def from_response(cls, response: requests.Response) -> HttpFailure:
         text = response.text
         status = response.status_code
         return cls(
@@ -95,9 +94,9 @@ def _seconds(retry_after: str | None, date: str | None = None) -> float | None:
     except (TypeError, ValueError):
         return None
     try:
-        sent = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
+        sent = parsedate_to_datetime(date) if date else datetime.now(UTC)
     except (TypeError, ValueError):
-        sent = datetime.now(timezone.utc)
+        sent = datetime.now(UTC)
     if sent.tzinfo is None or when.tzinfo is None:
         return None
     return max(0.0, (when - sent).total_seconds())

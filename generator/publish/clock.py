@@ -11,9 +11,9 @@ counts as released.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from typing import Callable
 
 SKEW_WORTH_SAYING = timedelta(minutes=1)
 
@@ -35,8 +35,8 @@ class CanvasClock:
         except (TypeError, ValueError, IndexError):
             return
         if when.tzinfo is None:  # RFC 9110 dates are GMT; -0000 parses as naive
-            when = when.replace(tzinfo=timezone.utc)
-        start = when.astimezone(timezone.utc) - timedelta(seconds=self._monotonic())
+            when = when.replace(tzinfo=UTC)
+        start = when.astimezone(UTC) - timedelta(seconds=self._monotonic())
         if self._start is None or start < self._start:
             self._start = start
 

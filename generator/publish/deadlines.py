@@ -25,9 +25,10 @@ never a student's name (an ADHOC override's title is often one).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from .access import parse_time, show_time
 

@@ -108,12 +108,12 @@ class PageSteps:
             where = f"{path}/{figure.remote_name}"
             if entry.figure_state[figure.remote_name] in (State.MISSING, State.STALE):
                 remote = self._step(f"uploading {figure.remote_name} into '{path}'",
-                                    lambda: self.api.upload(folder, figure.path, figure.remote_name))
+                                    lambda figure=figure: self.api.upload(folder, figure.path, figure.remote_name))
                 self._record(f"uploaded {figure.remote_name} (file {remote.id}) into '{path}'")
                 self.records.put(where, remote.id, file_sha256(figure.path))
             if Access.of(remote) != figure_access(release):
                 self._step(f"setting {figure.remote_name} hidden, closed until the release",
-                           lambda: self.api.update_file(remote, figure_access(release)))
+                           lambda remote=remote: self.api.update_file(remote, figure_access(release)))
             file_ids[figure.src] = remote.id
         body = body_with_canvas_sources(item, self.where.course_id, file_ids)
         released = self._released(release)

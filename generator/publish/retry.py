@@ -7,8 +7,9 @@ it; upload with on_duplicate=overwrite), so repeating it after a lost answer can
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from .client import HttpFailure
 

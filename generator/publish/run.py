@@ -34,10 +34,11 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Mapping, TextIO, TypeVar
+from typing import TextIO, TypeVar
 
 from canvasapi.course import Course
 from canvasapi.file import File
@@ -48,7 +49,8 @@ from .access import Access, show_time
 from .client import CanvasFiles, HttpFailure
 from .clock import CanvasClock, skew_note
 from .credentials import TOKEN_VARIABLE, base_url_from, hide, missing_token, token_from, token_kept_out_of_logs
-from .deadlines import Deadline, NoSafeTime, describe as describe_deadline, last_deadline
+from .deadlines import Deadline, NoSafeTime, last_deadline
+from .deadlines import describe as describe_deadline
 from .failures import Where, explain
 from .page import page_item, page_url
 from .page_steps import PageSteps
@@ -60,6 +62,7 @@ from .targets import ActivityTarget, FileTarget, Term, targets_for
 from .verify import problems_with
 
 T = TypeVar("T")
+DEFAULT_RETRY = RetryPolicy()
 
 
 def publish_semester(cfg, root: Path, *, activity: str | None = None, **options) -> PublishReport:
@@ -68,14 +71,14 @@ def publish_semester(cfg, root: Path, *, activity: str | None = None, **options)
 
 
 def publish_term(term: Term, *, dry_run: bool, environ: Mapping[str, str] = os.environ, out: TextIO | None = None,
-                 now: datetime | None = None, retry: RetryPolicy = RetryPolicy(),
+                 now: datetime | None = None, retry: RetryPolicy = DEFAULT_RETRY,
                  monotonic: Callable[[], float] = time.monotonic) -> PublishReport:
     """Publish what is due and prepare what is not; or, dry, print the table only.
 
     ``now`` is this machine's clock (for saying how far it is from Canvas's; it decides nothing).
     """
     out = out or sys.stdout
-    local_now = now or datetime.now(timezone.utc)
+    local_now = now or datetime.now(UTC)
     where = Where(base_url_from(term.base_url, environ), term.course_id, term.semester)
     for target in term.activities:
         for item in target.files:
@@ -321,7 +324,7 @@ class _Publication(PageSteps):
         """Delete files found before their release: their verifier would open them to anyone enrolled."""
         for remote in files:
             self._step(f"deleting {remote.display_name} (file {remote.id}) from '{'/'.join(names)}'",
-                       lambda: self.api.delete_file(remote))
+                       lambda remote=remote: self.api.delete_file(remote))
             self._record(f"deleted {remote.display_name} (file {remote.id}) from '{'/'.join(names)}': it was on Canvas "
                          "before its release, where its verifier opens it past any lock")
         self.records.forget(where)
@@ -355,10 +358,7 @@ class _Publication(PageSteps):
 
     def _summary(self, rows: list[Row]) -> str:
         waiting = sorted((r for r in rows if r.pending and r.release is not None), key=lambda r: r.release)
-        if not self.done:
-            head = "Nothing needed changing on Canvas."
-        else:
-            head = f"Done: {len(self.done)} change(s) on Canvas."
+        head = "Nothing needed changing on Canvas." if not self.done else f"Done: {len(self.done)} change(s) on Canvas."
         if not waiting:
             return head + " Nothing is waiting for its release."
         first = waiting[0]

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime, timedelta, timezone
-from typing import Callable, TextIO
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import TextIO
 
 from ..errors import CanvasError
 from .access import show_time
@@ -26,7 +27,7 @@ AFTER_AN_OUTAGE = timedelta(minutes=5)
 
 def wait_and_publish(publish: Callable[[], PublishReport], *, out: TextIO | None = None,
                      sleep: Callable[[float], None] = time.sleep,
-                     local_now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> int:
+                     local_now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> int:
     """Run ``publish`` round after round; returns the exit status (0 when nothing is left to wait for)."""
     out = out or sys.stdout
     try:

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import i, n_points, phi0, phi1, tex, unevaluated as U, x, y
+from generator.notation import i, n_points, phi0, phi1, tex, x, y
+from generator.notation import unevaluated as U
 from generator.numeric import FD_STEP, finite_difference
 from generator.proofs import Derivation, NumericCheck, Step
+
 from ..parameters import Questions
 
 TITLE = "Least-squares gradient"

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import i, n_points, phi0, phi1, sig, tex, unevaluated as U, x, y, z
+from generator.notation import i, n_points, phi0, phi1, sig, tex, x, y, z
+from generator.notation import unevaluated as U
 from generator.numeric import FD_STEP, finite_difference
 from generator.proofs import Derivation, NumericCheck, Step
+
 from ..parameters import Questions
 
 TITLE = "Logistic regression"
@@ -199,7 +201,7 @@ def compute(q: Questions) -> LogisticResult:
                 tuple(curve(q.logistic_phi0_fixed, p1) for p1 in q.logistic_phi1_values))
     midpoint_error = max((abs(float(sigmoid(c.phi0 + c.phi1 * c.midpoint)) - 0.5)
                           for fam in families for c in fam if c.midpoint is not None), default=0.0)
-    slope_error = max((abs(float(finite_difference(lambda v: sigmoid(c.phi0 + c.phi1 * v[0]),
+    slope_error = max((abs(float(finite_difference(lambda v, c=c: sigmoid(c.phi0 + c.phi1 * v[0]),
                                                    np.array([c.midpoint]))[0]) - c.slope_at_midpoint)
                        for fam in families for c in fam if c.midpoint is not None), default=0.0)
     return LogisticResult(

@@ -8,8 +8,10 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from generator.notation import beta, g, m, t, tex, tp, unevaluated as U
+from generator.notation import beta, g, m, t, tex, tp
+from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
+
 from ..parameters import Questions
 
 TITLE = "Momentum"

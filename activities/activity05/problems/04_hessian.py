@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import tex, unevaluated as U
+from generator.notation import tex
+from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
+
 from ..parameters import Questions
 
 TITLE = "Size of the Hessian"

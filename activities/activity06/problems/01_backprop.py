@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import Partial, tex, unevaluated as U
+from generator.notation import Partial, tex
+from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -106,8 +107,8 @@ def unrolled(symbol: sp.Symbol) -> list[sp.Expr]:
 def _by_backprop(k: int, weight: bool) -> Derivation:
     parameter, target = (omega[k], dl_domega[k]) if weight else (beta[k], dl_dbeta[k])
     rule = dict(GRADIENT)[target]
-    slope = (r"$\partial f_{%d}/\partial\omega_{%d} = %s$" % (k, k, "x" if k == 0 else f"h_{{{k}}}") if weight
-             else r"$\partial f_{%d}/\partial\beta_{%d}$ is one" % (k, k))
+    slope = (rf"$\partial f_{{{k}}}/\partial\omega_{{{k}}} = {'x' if k == 0 else f'h_{{{k}}}'}$" if weight
+             else rf"$\partial f_{{{k}}}/\partial\beta_{{{k}}}$ is one")
     factors = unrolled(target)
     return Derivation(
         key=f"backprop.dl_d{'omega' if weight else 'beta'}{k}", problem=TITLE,

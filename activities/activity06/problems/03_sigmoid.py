@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import Partial, sig, tex, unevaluated as U
+from generator.notation import Partial, sig, tex
+from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions

@@ -19,7 +19,8 @@ import mpmath
 import numpy as np
 import sympy as sp
 
-from generator.notation import ReLU, tex, unevaluated as U
+from generator.notation import ReLU, tex
+from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -82,14 +83,16 @@ density = U(sp.Mul, U(sp.Pow, U(sp.Pow, U(sp.Mul, 2, sp.pi), half), -1), sp.exp(
 E_relu_u, E_relu_f = E(r"\operatorname{ReLU}[u]^{2}"), E(r"\operatorname{ReLU}[f]^{2}")
 E_w, E_w2, E_h, E_h2 = E(r"\Omega_{ij}"), E(r"\Omega_{ij}^{2}"), E("h_{j}"), E("h_{j}^{2}")
 E_out, var_out = E("f'_{i}"), sp.Symbol(r"\mathrm{Var}\left[f'_{i}\right]")
-E_g2, E_back = E(r"\left(\frac{\partial \ell}{\partial f'_{i}}\right)^{2}"), E(r"\left(\frac{\partial \ell}{\partial f_{j}}\right)^{2}")
+E_g2, E_back = (E(r"\left(\frac{\partial \ell}{\partial f'_{i}}\right)^{2}"),
+                E(r"\left(\frac{\partial \ell}{\partial f_{j}}\right)^{2}"))
 positive_u, positive_f = sp.Symbol(r"\Pr(u > 0)"), sp.Symbol(r"\Pr(f_{j} > 0)")
 
 RELU_STANDARD = Derivation(
     key="he_init.relu_standard", problem=TITLE, title=r"$\operatorname{ReLU}$ of a standard normal $u$",
     lhs=E_relu_u, definitions={E_relu_u: Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo))},
     steps=(
-        Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)), "an expectation is an integral against the density"),
+        Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)),
+             "an expectation is an integral against the density"),
         Step(Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, 0, sp.oo)),
              r"$\operatorname{ReLU}[u]$ is zero for negative $u$ and $u$ itself for positive $u$"),
         Step(U(sp.Mul, half, Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo))),
@@ -173,7 +176,8 @@ EQUAL_WIDTHS = Derivation(
 
 FORMULAS = {
     "relu_square": tex(U(sp.Eq, E_relu_f, RELU_SQUARE.steps[-1].expr), "he_init.relu_square"),
-    "layer": tex(U(sp.Eq, sp.Symbol("f'_{i}"), sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), sp.Symbol("h_{j}")), (j, 1, D))), "he_init.layer"),
+    "layer": tex(U(sp.Eq, sp.Symbol("f'_{i}"), sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), sp.Symbol("h_{j}")), (j, 1, D))),
+                 "he_init.layer"),
     "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.layer"),
     "density": tex(U(sp.Eq, sp.Symbol(r"\phi[u]"), density), "he_init.density"),
     "mean": tex(U(sp.Eq, E_out, MEAN.steps[-1].expr), "he_init.mean"),
