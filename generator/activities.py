@@ -21,6 +21,7 @@ from __future__ import annotations
 import ast
 import dataclasses
 import difflib
+import functools
 import importlib
 import re
 import sys
@@ -89,12 +90,16 @@ def _importable(folder: Path) -> None:
 
 def find_activities(root: Path) -> dict[str, Activity]:
     """Every activity folder of the project, by id, in order of id."""
-    folder = activities_folder(root)
+    return dict(_found(activities_folder(root)))
+
+
+@functools.lru_cache(maxsize=8)  # a command reads the course's activities once, however many steps ask
+def _found(folder: Path) -> tuple[tuple[str, Activity], ...]:
     found = {}
     for path in sorted(folder.iterdir()) if folder.is_dir() else ():
         if path.is_dir() and ACTIVITY_ID.match(path.name) and (path / "__init__.py").is_file():
             found[path.name] = _describe(path)
-    return found
+    return tuple(found.items())
 
 
 def load_activity(root: Path, activity_id: str) -> Activity:
@@ -123,12 +128,15 @@ def _describe(path: Path) -> Activity:
                     (path / "errata.py").is_file())
 
 
+_TITLE = re.compile(r"""^TITLE\s*=\s*(?P<literal>"[^"\n]*"|'[^'\n]*')\s*(?:#.*)?$""", re.M)
+
+
 def _title(file: Path) -> str:
-    """A problem module's ``TITLE``, read without importing it (which would import SymPy): a
-    no-op build must stay cheap."""
-    for node in ast.parse(file.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "TITLE" for t in node.targets):
-            return ast.literal_eval(node.value)
+    """A problem module's ``TITLE = "..."`` line, read without importing the module (which would
+    import SymPy) or parsing it: a no-op build must stay cheap."""
+    found = _TITLE.search(file.read_text(encoding="utf-8"))
+    if found:
+        return ast.literal_eval(found.group("literal"))
     raise ConfigError(f"{file}: no TITLE = \"...\" line", hint="give the problem a title: TITLE = \"Least squares\"")
 
 

@@ -30,7 +30,7 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
                     figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
     semester = reports[0].semester if reports else args.semester
     if all_outputs:
-        from .html import build_html
+        from .html_build import build_html
 
         build_html(semester, args.activity, root=root, log=_say)
     from .index import build_index
@@ -143,7 +143,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         build(semester, args.activity, kinds=("key", "handout") if handout else ("key",), root=root,
               log=_say, figure_formats=("pdf", "svg") if page else ("pdf",))  # only what is stale
         if page:
-            from .html import build_html
+            from .html_build import build_html
 
             build_html(semester, args.activity, root=root, log=_say)
         return publish_term(term, dry_run=args.dry_run)
@@ -157,7 +157,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_html(args: argparse.Namespace) -> int:
-    from .html import build_html
+    from .html_build import build_html
     from .index import build_index
 
     root = _root(args)

@@ -1,7 +1,7 @@
 """The accessible HTML twin of the key: the same model, the same numbers, MathML for the math.
 
-Nothing here computes or proves. ``build_html`` loads the very render model the PDF is made
-from (``build.load_model``) and the same Jinja context (``build.context``), fills the HTML
+Nothing here computes or proves. ``html_build.build_html`` loads the very render model the PDF
+is made from (``build.load_model``); this module takes the same Jinja context (``build.context``), fills the HTML
 templates in ``templates/html`` and converts every formula to MathML, so the page reads
 without JavaScript and in a screen reader. The formulas are the LaTeX strings SymPy printed
 for the PDF (and the few typed in the templates, as in the LaTeX templates), converted by
@@ -27,242 +27,28 @@ from __future__ import annotations
 
 import html
 import re
-import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from . import config as config_module
-from .activities import float_order, load_activity
-from .build import BuildReport, context, inputs_digest, load_model, outputs_if_current, record_outputs
+from .activities import float_order
+from .build import context
 from .errors import RenderError
-from .numbers import Latex, Ledger, SympyLatex, format_quantity, group_digits
-from .paths import ROOT, Paths
+from .html_build import build_html, figure_directory_name  # noqa: F401  (the module's public face)
+from .html_style import inline_styles, stylesheet
+from .mathml import MARKER_CLOSE, MARKER_OPEN, NumberForms, _top_level_split, latex_to_mathml, number_forms
+from .numbers import Latex, Ledger, SympyLatex
 from .paths import TEMPLATES as SHARED_TEMPLATES
 from .render import Gate, fill
-from .write import write_atomically
 
 TEMPLATES = SHARED_TEMPLATES / "html"
 SHEET = "sheet.html.j2"
-MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-
-# Markers: private-use characters, which config text can never produce (the gate escapes them).
-_OPEN, _CLOSE = "\ue000", "\ue001"
+_OPEN, _CLOSE = MARKER_OPEN, MARKER_CLOSE
 _MARKER = re.compile(_OPEN + r"([ns])(\d+)" + _CLOSE)
 _MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
-
-ET.register_namespace("", MATHML_NS)
-
-
-# --- the look: one table of styles, used as a stylesheet and inlined for Canvas -------------
-
-STYLES: dict[str, str] = {
-    "sheet": "max-width: 60rem; margin: 0 auto; padding: 0 1rem; line-height: 1.55; color: #1a1a1a",
-    "course": "margin: 0.2rem 0; color: #404040",
-    "key-note": "color: #1f4e79; font-weight: bold; margin: 0.2rem 0",
-    "note": "color: #4d4d4d; font-size: 0.95em",
-    "problem": "margin-top: 2.2rem; border-top: 1px solid #c8c8c8; padding-top: 0.6rem",
-    "solution": "color: #1f4e79; margin-top: 1.2rem",
-    "part": "font-size: 1.05em; margin-top: 1.2rem",
-    "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
-                   "overflow-x: auto; overflow-y: hidden; display: grid; "
-                   "grid-template-columns: max-content max-content minmax(9rem, 1fr); "
-                   "column-gap: 0.4rem; row-gap: 0.45rem; align-items: baseline"),
-    "lhs": "text-align: right",
-    "rhs": "text-align: left",
-    "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
-    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0",
-    "scroll": "overflow-x: auto",
-    "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
-    "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
-    "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
-    "figure": "margin: 1rem 0",
-    "image": "max-width: 100%; height: auto; display: block",
-    "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",
-    "erratum": "margin: 0.4rem 0 1rem 0",
-    "verdict": "margin: 0.25rem 0",
-}
-PAGE_CSS = """
-html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
-math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
-math[display="block"] { margin: 0.1rem 0; }
-.sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
-h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
-h2 { font-size: 1.3rem; }
-h3 { font-size: 1.12rem; }
-a { color: #0b5394; }
-caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
-[tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
-@media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }
-  .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
-  .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
-"""
-
-
-def stylesheet() -> str:
-    rules = [f".{name} {{ {css}; }}" for name, css in STYLES.items()]
-    return "\n".join(rules) + "\n" + PAGE_CSS.strip()  # the page's rules last: its media query wins
-
-
-def inline_styles(body: str) -> str:
-    """Canvas keeps ``style`` attributes but drops stylesheets: copy each class's style inline."""
-    def styled(match: re.Match) -> str:
-        names = match.group(1).split()
-        css = "; ".join(STYLES[n] for n in names if n in STYLES)
-        return f'class="{match.group(1)}" style="{css};"' if css else match.group(0)
-    return re.sub(r'class="([^"]*)"', styled, body)
-
-
-# --- LaTeX (as printed for the PDF) to MathML ----------------------------------------------
-
-_NORMALISE = (
-    (re.compile(r"\\mathopen\{\}|\\mathclose\{\}|\\allowbreak\b"), ""),  # spacing hints only
-    (re.compile(r"\\mathrm\{([A-Za-z]{2,})\}"), r"\\operatorname{\1}"),  # a word, read as one name
-)
-
-_GREEK_SMALL, _GREEK_CAPITAL = 0x3B1, 0x391
-_VARIANTS = {"\u2202": 0, "\u03f5": 1, "\u03d1": 2, "\u03f0": 3, "\u03d5": 4, "\u03f1": 5, "\u03d6": 6}
-_ALPHABETS = {  # Unicode's mathematical alphanumerics: (Latin A, Latin a, Greek Alpha, alpha, partial)
-    "bold": (0x1D400, 0x1D41A, 0x1D6A8, 0x1D6C2, 0x1D6DB),
-    "bold-italic": (0x1D468, 0x1D482, 0x1D71C, 0x1D736, 0x1D74F),
-}
-
-
-def _styled_char(char: str, variant: str) -> str:
-    """A letter in the bold or bold-italic alphabet: Chromium ignores ``mathvariant`` but not these."""
-    latin_upper, latin_lower, greek_upper, greek_lower, partial = _ALPHABETS[variant]
-    code = ord(char)
-    if "A" <= char <= "Z":
-        return chr(latin_upper + code - ord("A"))
-    if "a" <= char <= "z":
-        return chr(latin_lower + code - ord("a"))
-    if _GREEK_CAPITAL <= code <= 0x3A9:
-        return chr(greek_upper + code - _GREEK_CAPITAL)
-    if _GREEK_SMALL <= code <= 0x3C9:
-        return chr(greek_lower + code - _GREEK_SMALL)
-    if char in _VARIANTS:
-        return chr(partial + _VARIANTS[char])
-    return char
-
-
-_LARGE_OPERATORS = {"\u2211", "\u220f", "\u2210", "\u22c3", "\u22c2"}
-
-
-def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
-    """Make latex2mathml's tree read and render well in MathML Core (Chromium) and screen readers."""
-    tag = element.tag.split("}")[-1]
-    text = (element.text or "").strip()
-    variant = element.get("mathvariant")
-    if variant in _ALPHABETS:
-        element.text = "".join(_styled_char(c, variant) for c in element.text or "")
-        del element.attrib["mathvariant"]
-    if tag == "mo" and re.fullmatch(r"[A-Za-z]{2,}", text):  # \operatorname{sig}: a name, not an operator
-        element.tag = f"{{{MATHML_NS}}}mi"
-        element.attrib.clear()
-    if tag == "mi" and text in (":", ",", ";"):
-        element.tag = f"{{{MATHML_NS}}}mo"
-    if tag in ("msub", "msubsup") and (element[0].text or "").strip() in _LARGE_OPERATORS:
-        # limits of a sum as under- and overscripts: the browser sets them beside the sign in inline
-        # math (movablelimits) and under and over it in display math, as LaTeX does; latex2mathml
-        # makes a sum inside a group into sub- and superscripts, which stay beside it everywhere
-        element.tag = f"{{{MATHML_NS}}}{'munder' if tag == 'msub' else 'munderover'}"
-    if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
-        element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim, as in the PDF's display
-        element[0].tag = f"{{{MATHML_NS}}}mi"
-    for child in list(element):
-        child_tag = child.tag.split("}")[-1]
-        if child_tag == "mo" and not (child.text or "").strip() and len(child) <= 1 and \
-                all(c.tag.split("}")[-1] == "mrow" and len(c) == 0 for c in child):
-            element.remove(child)  # \left. and empty operators draw nothing
-            continue
-        _tidy(child, element)
-
-
-def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
-    """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
-    from latex2mathml.converter import convert  # imported here: keeps `import generator.html` light
-
-    source = latex
-    for pattern, replacement in _NORMALISE:
-        source = pattern.sub(replacement, source)
-    try:
-        converted = convert(source, display="block" if display else "inline")
-        root = ET.fromstring(converted)
-    except Exception as exc:  # latex2mathml raises its own exception types, and ValueError
-        raise RenderError(f"could not convert the formula to MathML: {latex}",
-                          hint=f"latex2mathml said: {exc}") from None
-    _tidy(root)
-    if numbers:
-        _splice_numbers(root, numbers)
-    for element in root.iter():
-        for value in (element.text, element.tail):
-            if value and ("\\" in value or _OPEN in value):
-                raise RenderError(f"the formula {latex} left LaTeX in its MathML: {value.strip()}",
-                                  hint="add the command to generator/html.py's normalisation")
-    root.set("display", "block" if display else "inline")
-    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
-
-
-def _splice_numbers(root: ET.Element, numbers: dict[str, ET.Element]) -> None:
-    for parent in root.iter():
-        for index, child in enumerate(list(parent)):
-            if child.tag.split("}")[-1] == "mtext" and (child.text or "") in numbers:
-                replacement = numbers[child.text]
-                replacement.tail = child.tail
-                parent.remove(child)
-                parent.insert(index, replacement)
-
-
-# --- numbers: the siunitx form of format_quantity, in HTML and in MathML --------------------
-
-_MINUS, _NARROW_SPACE = "\u2212", "\u202f"
-
-
-@dataclass(frozen=True)
-class NumberForms:
-    html: str  # for prose and tables
-    mathml: ET.Element  # for formulas
-    text: str  # format_quantity's plain text, as recorded in the ledger
-
-
-def _mml(tag: str, text: str | None = None, *children: ET.Element) -> ET.Element:
-    element = ET.Element(f"{{{MATHML_NS}}}{tag}")
-    element.text = text
-    element.extend(children)
-    return element
-
-
-def number_forms(value: int | float, **options: Any) -> NumberForms:
-    """Both printed forms of one number, from the siunitx LaTeX that the PDF prints."""
-    formatted = format_quantity(value, **options)
-    match = re.fullmatch(r"\\num\{(-?[\d.]*)(?:e(-?\d+))?\}", formatted.latex)
-    if not match:
-        raise RenderError(f"unexpected number format {formatted.latex!r}")
-    mantissa, exponent = match.group(1), match.group(2)
-    negative = mantissa.startswith("-")
-    mantissa = group_digits(mantissa.lstrip("-"), _NARROW_SPACE)
-    sign_html = _MINUS if negative else ""
-    if exponent is None:
-        core_html = mantissa
-        core = _mml("mn", mantissa)
-    else:
-        power_html = f"10<sup>{exponent.replace('-', _MINUS)}</sup>"
-        power = _mml("msup", None, _mml("mn", "10"), _exponent(exponent))
-        core_html = power_html if not mantissa else f"{mantissa}{_NARROW_SPACE}\u00d7{_NARROW_SPACE}{power_html}"
-        core = power if not mantissa else _mml("mrow", None, _mml("mn", mantissa), _mml("mo", "\u00d7"), power)
-    element = _mml("mrow", None, _mml("mo", _MINUS), core) if negative else core
-    return NumberForms(sign_html + core_html, element, formatted.text)
-
-
-def _exponent(exponent: str) -> ET.Element:
-    if exponent.startswith("-"):
-        return _mml("mrow", None, _mml("mo", _MINUS), _mml("mn", exponent[1:]))
-    return _mml("mn", exponent)
 
 
 # --- the gate: every printed value becomes escaped text or a marker -------------------------
@@ -375,25 +161,6 @@ def prose_text(text: str) -> str:
 
 # --- after rendering: math to MathML, markers to numbers ------------------------------------
 
-def _top_level_split(latex: str, separator: str) -> list[str]:
-    """Split at ``separator`` where it stands outside every {group}."""
-    pieces, depth, start, i = [], 0, 0, 0
-    while i < len(latex):
-        if latex[i] == "\\" and latex.startswith(separator, i) and depth == 0:
-            pieces.append(latex[start:i])
-            i += len(separator)
-            start = i
-            continue
-        if latex[i] == "\\":
-            i += 2
-            continue
-        depth += {"{": 1, "}": -1}.get(latex[i], 0)
-        i += 1
-    pieces.append(latex[start:])
-    trimmed = (re.sub(r"(?:\\[ ,;:!]|\s)+$", "", piece).strip() for piece in pieces)  # spacing at a break goes
-    return [piece for piece in trimmed if piece]
-
-
 class _Finisher:
     def __init__(self, gate: HtmlGate):
         self.gate = gate
@@ -459,10 +226,6 @@ class HtmlOutput:
     ledger: Ledger
 
 
-def figure_directory_name(activity_id: str) -> str:
-    return f"{activity_id}-key-figures"
-
-
 def html_context(cfg, term, model: dict[str, Any], activity, *, canvas: bool) -> dict[str, Any]:
     """``build.context`` plus what only the HTML needs: figure addresses, problem numbers."""
     ctx = context(cfg, term, model, "key")
@@ -491,51 +254,3 @@ def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = Fa
         if canvas:
             page = inline_styles(page)
     return HtmlOutput(page, gate.ledger)
-
-
-def canvas_body_path(paths: Paths) -> Path:
-    return paths.document("key", ".canvas.html")
-
-
-def build_html(semester: str | None = None, activity_id: str | None = None, *, root: Path = ROOT,
-               log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> list[Path]:
-    """Write ``output/<semester>/<activity>-key.html``, its figures and the Canvas page body, for
-    every activity of the term (or the one named); return the pages.
-
-    Everything is rendered and checked in memory first; only then is each file replaced
-    atomically (unchanged files are not touched), so a failure leaves earlier outputs as they were.
-    """
-    semester = semester or config_module.newest_semester(root)
-    cfg = config_module.load(config_module.config_path(root, semester), root)
-    return [_build_page(cfg, term, root, log) for term in cfg.select(activity_id)]
-
-
-def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
-    activity = load_activity(root, term.id)
-    paths = Paths(root, cfg.semester, term.id)
-    # Nothing changed since the last page of these inputs: nothing to do (no model, no Jinja).
-    stamp = paths.cache / "inputs-html.json"
-    digest = inputs_digest(cfg.path.read_bytes(), activity, SHARED_TEMPLATES, ("html",), "", root / ".cache")
-    if outputs_if_current(stamp, digest, root) is not None:
-        return paths.document("key", ".html")
-    model = load_model(activity, term, paths, BuildReport(cfg.semester), log, formats=("svg",))
-    page = render_html(cfg, term, model, activity, cache=paths.jinja_cache).html
-    body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
-    staged: dict[Path, bytes] = {}
-    figures = paths.output / figure_directory_name(term.id)
-    for figure in model["figures"].values():
-        svg = Path(figure["svg"])
-        if not svg.is_file():
-            raise RenderError(f"figure file {svg} is missing", hint="run 'make clean' then build again")
-        staged[figures / svg.name] = svg.read_bytes()
-    staged[paths.document("key", ".html")] = page.encode()
-    staged[canvas_body_path(paths)] = body.encode()
-    for path, data in staged.items():
-        write_atomically(path, data)
-    for stale in figures.glob("*"):
-        if stale not in staged:
-            stale.unlink()
-    record_outputs(stamp, digest, root, list(staged))
-    log(f"{cfg.semester}: wrote {paths.document('key', '.html').relative_to(root)} "
-        f"and {len(model['figures'])} figure(s)")
-    return paths.document("key", ".html")

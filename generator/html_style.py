@@ -1,0 +1,65 @@
+"""The look of the HTML twin: one table of styles, used as a stylesheet and inlined for Canvas
+(which removes stylesheets)."""
+
+from __future__ import annotations
+
+import re
+
+# --- the look: one table of styles, used as a stylesheet and inlined for Canvas -------------
+
+STYLES: dict[str, str] = {
+    "sheet": "max-width: 60rem; margin: 0 auto; padding: 0 1rem; line-height: 1.55; color: #1a1a1a",
+    "course": "margin: 0.2rem 0; color: #404040",
+    "key-note": "color: #1f4e79; font-weight: bold; margin: 0.2rem 0",
+    "note": "color: #4d4d4d; font-size: 0.95em",
+    "problem": "margin-top: 2.2rem; border-top: 1px solid #c8c8c8; padding-top: 0.6rem",
+    "solution": "color: #1f4e79; margin-top: 1.2rem",
+    "part": "font-size: 1.05em; margin-top: 1.2rem",
+    "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
+                   "overflow-x: auto; overflow-y: hidden; display: grid; "
+                   "grid-template-columns: max-content max-content minmax(9rem, 1fr); "
+                   "column-gap: 0.4rem; row-gap: 0.45rem; align-items: baseline"),
+    "lhs": "text-align: right",
+    "rhs": "text-align: left",
+    "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
+    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0",
+    "scroll": "overflow-x: auto",
+    "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
+    "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
+    "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
+    "figure": "margin: 1rem 0",
+    "image": "max-width: 100%; height: auto; display: block",
+    "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",
+    "erratum": "margin: 0.4rem 0 1rem 0",
+    "verdict": "margin: 0.25rem 0",
+}
+PAGE_CSS = """
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
+math[display="block"] { margin: 0.1rem 0; }
+.sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
+h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
+h2 { font-size: 1.3rem; }
+h3 { font-size: 1.12rem; }
+a { color: #0b5394; }
+caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
+[tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
+@media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }
+  .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
+  .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
+"""
+
+
+def stylesheet() -> str:
+    rules = [f".{name} {{ {css}; }}" for name, css in STYLES.items()]
+    return "\n".join(rules) + "\n" + PAGE_CSS.strip()  # the page's rules last: its media query wins
+
+
+def inline_styles(body: str) -> str:
+    """Canvas keeps ``style`` attributes but drops stylesheets: copy each class's style inline."""
+    def styled(match: re.Match) -> str:
+        names = match.group(1).split()
+        css = "; ".join(STYLES[n] for n in names if n in STYLES)
+        return f'class="{match.group(1)}" style="{css};"' if css else match.group(0)
+    return re.sub(r'class="([^"]*)"', styled, body)

@@ -1,0 +1,187 @@
+"""LaTeX as printed for the PDF, in MathML for the HTML twin; numbers in both of their HTML forms.
+
+The HTML twin shows the very formulas the checker proved: the LaTeX SymPy printed for the PDF,
+converted by latex2mathml and tidied (the book's bracketed function names, Unicode's
+mathematical letters, large operators), with numbers spliced in as the formatter wrote them.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RenderError
+from .numbers import format_quantity, group_digits
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+ET.register_namespace("", MATHML_NS)
+# Markers: private-use characters, which config text can never produce (the HTML gate escapes them).
+MARKER_OPEN, MARKER_CLOSE = "\ue000", "\ue001"
+
+
+# --- LaTeX (as printed for the PDF) to MathML ----------------------------------------------
+
+_NORMALISE = (
+    (re.compile(r"\\mathopen\{\}|\\mathclose\{\}|\\allowbreak\b"), ""),  # spacing hints only
+    (re.compile(r"\\mathrm\{([A-Za-z]{2,})\}"), r"\\operatorname{\1}"),  # a word, read as one name
+)
+
+_GREEK_SMALL, _GREEK_CAPITAL = 0x3B1, 0x391
+_VARIANTS = {"\u2202": 0, "\u03f5": 1, "\u03d1": 2, "\u03f0": 3, "\u03d5": 4, "\u03f1": 5, "\u03d6": 6}
+_ALPHABETS = {  # Unicode's mathematical alphanumerics: (Latin A, Latin a, Greek Alpha, alpha, partial)
+    "bold": (0x1D400, 0x1D41A, 0x1D6A8, 0x1D6C2, 0x1D6DB),
+    "bold-italic": (0x1D468, 0x1D482, 0x1D71C, 0x1D736, 0x1D74F),
+}
+
+
+def _styled_char(char: str, variant: str) -> str:
+    """A letter in the bold or bold-italic alphabet: Chromium ignores ``mathvariant`` but not these."""
+    latin_upper, latin_lower, greek_upper, greek_lower, partial = _ALPHABETS[variant]
+    code = ord(char)
+    if "A" <= char <= "Z":
+        return chr(latin_upper + code - ord("A"))
+    if "a" <= char <= "z":
+        return chr(latin_lower + code - ord("a"))
+    if _GREEK_CAPITAL <= code <= 0x3A9:
+        return chr(greek_upper + code - _GREEK_CAPITAL)
+    if _GREEK_SMALL <= code <= 0x3C9:
+        return chr(greek_lower + code - _GREEK_SMALL)
+    if char in _VARIANTS:
+        return chr(partial + _VARIANTS[char])
+    return char
+
+
+_LARGE_OPERATORS = {"\u2211", "\u220f", "\u2210", "\u22c3", "\u22c2"}
+
+
+def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
+    """Make latex2mathml's tree read and render well in MathML Core (Chromium) and screen readers."""
+    tag = element.tag.split("}")[-1]
+    text = (element.text or "").strip()
+    variant = element.get("mathvariant")
+    if variant in _ALPHABETS:
+        element.text = "".join(_styled_char(c, variant) for c in element.text or "")
+        del element.attrib["mathvariant"]
+    if tag == "mo" and re.fullmatch(r"[A-Za-z]{2,}", text):  # \operatorname{sig}: a name, not an operator
+        element.tag = f"{{{MATHML_NS}}}mi"
+        element.attrib.clear()
+    if tag == "mi" and text in (":", ",", ";"):
+        element.tag = f"{{{MATHML_NS}}}mo"
+    if tag in ("msub", "msubsup") and (element[0].text or "").strip() in _LARGE_OPERATORS:
+        # limits of a sum as under- and overscripts: the browser sets them beside the sign in inline
+        # math (movablelimits) and under and over it in display math, as LaTeX does; latex2mathml
+        # makes a sum inside a group into sub- and superscripts, which stay beside it everywhere
+        element.tag = f"{{{MATHML_NS}}}{'munder' if tag == 'msub' else 'munderover'}"
+    if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
+        element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim, as in the PDF's display
+        element[0].tag = f"{{{MATHML_NS}}}mi"
+    for child in list(element):
+        child_tag = child.tag.split("}")[-1]
+        if child_tag == "mo" and not (child.text or "").strip() and len(child) <= 1 and \
+                all(c.tag.split("}")[-1] == "mrow" and len(c) == 0 for c in child):
+            element.remove(child)  # \left. and empty operators draw nothing
+            continue
+        _tidy(child, element)
+
+
+def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
+    """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
+    from latex2mathml.converter import convert  # imported here: keeps `import generator.html` light
+
+    source = latex
+    for pattern, replacement in _NORMALISE:
+        source = pattern.sub(replacement, source)
+    try:
+        converted = convert(source, display="block" if display else "inline")
+        root = ET.fromstring(converted)
+    except Exception as exc:  # latex2mathml raises its own exception types, and ValueError
+        raise RenderError(f"could not convert the formula to MathML: {latex}",
+                          hint=f"latex2mathml said: {exc}") from None
+    _tidy(root)
+    if numbers:
+        _splice_numbers(root, numbers)
+    for element in root.iter():
+        for value in (element.text, element.tail):
+            if value and ("\\" in value or MARKER_OPEN in value):
+                raise RenderError(f"the formula {latex} left LaTeX in its MathML: {value.strip()}",
+                                  hint="add the command to generator/mathml.py's normalisation")
+    root.set("display", "block" if display else "inline")
+    return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def _splice_numbers(root: ET.Element, numbers: dict[str, ET.Element]) -> None:
+    for parent in root.iter():
+        for index, child in enumerate(list(parent)):
+            if child.tag.split("}")[-1] == "mtext" and (child.text or "") in numbers:
+                replacement = numbers[child.text]
+                replacement.tail = child.tail
+                parent.remove(child)
+                parent.insert(index, replacement)
+
+
+# --- numbers: the siunitx form of format_quantity, in HTML and in MathML --------------------
+
+_MINUS, _NARROW_SPACE = "\u2212", "\u202f"
+
+
+@dataclass(frozen=True)
+class NumberForms:
+    html: str  # for prose and tables
+    mathml: ET.Element  # for formulas
+    text: str  # format_quantity's plain text, as recorded in the ledger
+
+
+def _mml(tag: str, text: str | None = None, *children: ET.Element) -> ET.Element:
+    element = ET.Element(f"{{{MATHML_NS}}}{tag}")
+    element.text = text
+    element.extend(children)
+    return element
+
+
+def number_forms(value: int | float, **options: Any) -> NumberForms:
+    """Both printed forms of one number, from the siunitx LaTeX that the PDF prints."""
+    formatted = format_quantity(value, **options)
+    match = re.fullmatch(r"\\num\{(-?[\d.]*)(?:e(-?\d+))?\}", formatted.latex)
+    if not match:
+        raise RenderError(f"unexpected number format {formatted.latex!r}")
+    mantissa, exponent = match.group(1), match.group(2)
+    negative = mantissa.startswith("-")
+    mantissa = group_digits(mantissa.lstrip("-"), _NARROW_SPACE)
+    sign_html = _MINUS if negative else ""
+    if exponent is None:
+        core_html = mantissa
+        core = _mml("mn", mantissa)
+    else:
+        power_html = f"10<sup>{exponent.replace('-', _MINUS)}</sup>"
+        power = _mml("msup", None, _mml("mn", "10"), _exponent(exponent))
+        core_html = power_html if not mantissa else f"{mantissa}{_NARROW_SPACE}\u00d7{_NARROW_SPACE}{power_html}"
+        core = power if not mantissa else _mml("mrow", None, _mml("mn", mantissa), _mml("mo", "\u00d7"), power)
+    element = _mml("mrow", None, _mml("mo", _MINUS), core) if negative else core
+    return NumberForms(sign_html + core_html, element, formatted.text)
+
+
+def _exponent(exponent: str) -> ET.Element:
+    if exponent.startswith("-"):
+        return _mml("mrow", None, _mml("mo", _MINUS), _mml("mn", exponent[1:]))
+    return _mml("mn", exponent)
+
+
+def _top_level_split(latex: str, separator: str) -> list[str]:
+    """Split at ``separator`` where it stands outside every {group}."""
+    pieces, depth, start, i = [], 0, 0, 0
+    while i < len(latex):
+        if latex[i] == "\\" and latex.startswith(separator, i) and depth == 0:
+            pieces.append(latex[start:i])
+            i += len(separator)
+            start = i
+            continue
+        if latex[i] == "\\":
+            i += 2
+            continue
+        depth += {"{": 1, "}": -1}.get(latex[i], 0)
+        i += 1
+    pieces.append(latex[start:])
+    trimmed = (re.sub(r"(?:\\[ ,;:!]|\s)+$", "", piece).strip() for piece in pieces)  # spacing at a break goes
+    return [piece for piece in trimmed if piece]
