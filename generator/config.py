@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import tomllib
 from dataclasses import dataclass
 from fractions import Fraction
@@ -180,10 +181,19 @@ def activity_schema(activity: Activity) -> dict[str, dict[str, Field]]:
 def load(path: Path | str, root: Path | None = None) -> Config:
     """Read and validate ``path``; raise ConfigError naming file, table, key and line on a problem
     outside the activity tables (every problem of the file at once); keep an activity's own in
-    ``Config.broken``. ``root`` is the project whose ``activities/`` the file's tables name."""
+    ``Config.broken``. ``root`` is the project whose ``activities/`` the file's tables name.
+
+    The steps of one command (build, HTML, index) read the same file: it is validated once for
+    the same bytes."""
     path = Path(path)
-    shown, semester = display(path), path.stem
+    shown = display(path)
     text = read(path, shown)
+    return _load(path, root, text)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(path: Path, root: Path | None, text: str) -> Config:
+    shown, semester = display(path), path.stem
     if not SEMESTER_ID.match(semester):
         raise ConfigError(
             f"{shown}: the file name must be a semester id like 2027-spring, not '{semester}'",
