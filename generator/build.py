@@ -36,7 +36,7 @@ from .write import write_atomically
 
 if TYPE_CHECKING:
     from .drawing import Drawing
-    from .latex import FirstPass, LastPass
+    from .latex import LastPass
     from .parallel import Server
 
 KINDS = ("key", "handout")
@@ -239,8 +239,7 @@ def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: Buil
             drawer = stack.enter_context(drawing_process())
         from .model import modelling  # heavy: SymPy
 
-        placeholders = paths.placeholders if "pdf" in formats else None  # for TeX's first pass
-        with modelling(activity, term, paths.figures, log, drawer, formats, placeholders) as (model, drawing, prove):
+        with modelling(activity, term, paths.figures, log, drawer, formats) as (model, drawing, prove):
             def finish() -> dict[str, Any]:
                 proven = prove()  # a false step is the first error to report
                 drawing.wait()
@@ -317,28 +316,24 @@ def _render_and_compile(cfg: Config, term: ActivityTerm, activity: Activity, mod
                         started: float) -> dict[Path, bytes]:
     """Every file of the build, in memory: .tex, numbers.json, and the PDFs that are stale.
 
-    Rendering needs only the model. While figures are still being drawn, TeX's first pass runs
-    on same-size placeholders; the final pass waits for the figure files.
+    Rendering needs only the model; TeX waits for the figure files, and starts from what its
+    last pass over the document left (``latex.LastPass``).
     """
     documents = render_documents(cfg, term, model, activity, kinds, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
     with ExitStack() as passes:
         sources = {kind: _latex_source(paths, kind, document.tex.encode()) for kind, document in documents.items()}
         passes.callback(lambda: [shutil.rmtree(s.parent, ignore_errors=True) for s in sources.values()])
-        from .latex import LastPass, engine_for, first_pass
+        from .latex import LastPass, engine_for
 
         engine = engine_for(config_texts(cfg, term))
-        if (placeholders := drawing.placeholders()) is not None:
-            head_starts = {kind: passes.enter_context(first_pass(source, [placeholders, paths.figures], engine))
-                           for kind, source in sources.items()}
-        else:
-            head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
+        head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
         drawing.wait()
         return _compile_stale(model, documents, engine, sources, head_starts, paths, report, started)
 
 
 def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[str, Path],
-                   head_starts: dict[str, FirstPass | LastPass], paths: Paths, report: BuildReport,
+                   head_starts: dict[str, LastPass], paths: Paths, report: BuildReport,
                    started: float) -> dict[Path, bytes]:
     from .latex import tex_version
 
@@ -414,25 +409,18 @@ def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds
     paths = Paths(root, cfg.semester, term.id)
     report = BuildReport(cfg.semester, term.id)
     stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
-    with ExitStack() as stack:
-        # A first build (no record of a last one) will draw: its drawing process starts at once, to
-        # import matplotlib while this one imports SymPy. A rebuild first looks whether there is
-        # anything to do at all, and model_for starts one only if the model is not cached.
-        if drawer is None and not stamp.exists():
-            from .drawing import drawing_process
-
-            drawer = stack.enter_context(drawing_process())
-        # Nothing changed since the last build of these documents: nothing to do, nothing to import.
-        digest = inputs_digest(config_text, activity, TEMPLATES, kinds,
-                               tex_version(engine_for(config_texts(cfg, term))), root / ".cache")
-        current = outputs_if_current(stamp, digest, root)
-        if current is not None:
-            if drawer is not None:
-                drawer.cancel()
-            report.unchanged, report.model_cached = current, True
-            report.timings["total"] = time.perf_counter() - started
-            return report
-        staged = _build_documents(cfg, term, activity, paths, report, log, figure_formats, drawer, kinds, started)
+    # Nothing changed since the last build of these documents: nothing to do, nothing to import.
+    # Otherwise model_for starts a drawing process if the model is not cached.
+    digest = inputs_digest(config_text, activity, TEMPLATES, kinds,
+                           tex_version(engine_for(config_texts(cfg, term))), root / ".cache")
+    current = outputs_if_current(stamp, digest, root)
+    if current is not None:
+        if drawer is not None:
+            drawer.cancel()
+        report.unchanged, report.model_cached = current, True
+        report.timings["total"] = time.perf_counter() - started
+        return report
+    staged = _build_documents(cfg, term, activity, paths, report, log, figure_formats, drawer, kinds, started)
     for path, data in staged.items():  # everything compiled: now put it in place
         (report.written if write_atomically(path, data) else report.unchanged).append(path)
     for name, figure in report.figures.items():  # only now may older figures go
@@ -467,7 +455,7 @@ def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
 
 
 def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], engine: str,
-                     head_start: FirstPass | LastPass) -> tuple[bytes, int]:
+                     head_start: LastPass) -> tuple[bytes, int]:
     """The PDF of ``tex_path`` (see ``_latex_source``) and the engine passes it took; what its last
     pass wrote is kept for the next build. A failure moves its folder to failed-<kind>; otherwise
     the caller, who made the folder, removes it."""

@@ -6,11 +6,8 @@ before importing anything heavy; the process then imports matplotlib while the b
 
 from __future__ import annotations
 
-import functools
-import os
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .parallel import Server
@@ -39,44 +36,12 @@ FORMATS = tuple(METADATA)  # PDF for LaTeX, SVG for the HTML twin; each drawn wh
 
 
 def prepare_drawing() -> None:
-    """Import matplotlib and share its mathtext parses; run once per drawing process.
-
-    matplotlib caches a parsed mathtext string per parser, and each savefig makes new renderers
-    with new parsers, so every label is parsed again for the layout pass and for each file. A
-    parse depends only on the output type and the arguments, so one cache per output type serves
-    them all; this halves the drawing time. If matplotlib's private hook is not there (another
-    version), drawing stays correct, only slower.
-    """
+    """Import matplotlib with the Agg backend; run once per drawing process."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.figure  # noqa: F401  (imported here so the drawing does not wait for it)
     import matplotlib.style  # noqa: F401
-    from matplotlib import mathtext
-
-    parse = getattr(mathtext.MathTextParser._parse_cached, "__wrapped__", None)
-    if parse is None or getattr(mathtext.MathTextParser, "_shared_parses", False):
-        return
-    parsers: dict[str, Any] = {}
-
-    @functools.lru_cache(maxsize=1024)
-    def shared(output_type, settings, *key):
-        return parse(parsers[output_type], *key)
-
-    settings = [k for k in matplotlib.rcParams if k.startswith("mathtext.")]
-
-    def cached(self, *key):
-        parsers.setdefault(self._output_type, self)
-        # The mathtext settings a parse reads are part of its key, so another style never gets it.
-        return shared(self._output_type, tuple(str(matplotlib.rcParams[k]) for k in settings), *key)
-
-    mathtext.MathTextParser._parse_cached = cached
-    mathtext.MathTextParser._shared_parses = True
-    # A parse holds its fonts, and a font reads its file through a descriptor that a forked
-    # child shares with its parent and siblings: two processes drawing from inherited parses
-    # race on the file offset and FreeType loads garbage ("invalid outline"). matplotlib clears
-    # its own font cache in a forked child for the same reason; this cache follows it.
-    os.register_at_fork(after_in_child=lambda: (shared.cache_clear(), parsers.clear()))
 
 
 def warm_up() -> None:
@@ -97,26 +62,11 @@ def warm_up() -> None:
 
 @dataclass(frozen=True)
 class Drawing:
-    """A build's figure files on their way from the drawing process.
-
-    ``placeholders()`` is a folder of blank same-size stand-ins for the figures not drawn yet,
-    for TeX's first pass, or None (every file is there, or nothing draws in the background);
-    ``wait()`` waits for the figure files themselves and raises a drawing's error.
-    """
+    """A build's figure files on their way from the drawing process: ``wait()`` waits for them
+    and raises a drawing's error."""
 
     server: Server | None = None
     tickets: tuple[int, ...] = ()
-    placeholder_folder: Path | None = None
-    placeholder_ticket: int | None = None
-
-    def placeholders(self) -> Path | None:
-        if self.placeholder_ticket is None:
-            return None
-        try:
-            self.server.result(self.placeholder_ticket)
-        except Exception:  # noqa: BLE001  only a head start is lost; wait() reports the drawing's own error
-            return None
-        return self.placeholder_folder
 
     def wait(self) -> None:
         for ticket in self.tickets:

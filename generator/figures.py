@@ -143,28 +143,6 @@ def _render(spec, draw: Callable, targets: dict[str, Path]) -> None:
             save(figure, targets[fmt], fmt)
 
 
-def draw_placeholders(heights: dict[str, float], directory: Path) -> None:
-    """Blank PDFs of the figures' page sizes, under the figures' file names, alone in ``directory``.
-
-    A figure's page is WIDTH by its height, whatever is drawn on it, and its size is all that
-    shapes the document's layout: TeX's first pass can run on these while the figures are drawn.
-    A name carries the figure's digest, so a placeholder already there has the right size.
-    """
-    prepare_drawing()
-    import matplotlib.style
-    from matplotlib.figure import Figure as MplFigure
-
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    for old in (p for p in directory.iterdir() if p.name not in heights):
-        old.unlink(missing_ok=True)
-    with matplotlib.style.context(["default", RC]):  # as the figures: never the user's matplotlibrc
-        for name, height in heights.items():
-            if not (directory / name).is_file():
-                blank = MplFigure(figsize=(WIDTH, height))
-                save(blank, directory / name, "pdf")
-
-
 def files(spec, directory: Path, key: str | None = None) -> dict[str, Path]:
     """Where each format of this figure lives: its name carries the digest of its inputs."""
     key = key or digest(spec)
@@ -181,19 +159,10 @@ def draw_files(spec, directory: Path, formats: tuple[str, ...] = ("pdf",), key: 
         _render(spec, plan(spec).draw, missing)
 
 
-def start_drawing(server: Server, figures: Sequence[Figure], formats: tuple[str, ...],
-                  placeholders: Path | None = None) -> Drawing:
-    """Send the ``describe``d figures to ``server``, which draws them in turn.
-
-    If it draws in the background and a figure's PDF is missing, it first puts blank PDFs of
-    the missing figures' sizes into ``placeholders`` (a moment's work), so TeX need not wait.
-    """
-    missing = {f.pdf.name: f.spec.height for f in figures if not f.pdf.is_file()}
-    ticket = None
-    if missing and placeholders is not None and server.parallel:
-        ticket = server.submit(draw_placeholders, missing, placeholders)
+def start_drawing(server: Server, figures: Sequence[Figure], formats: tuple[str, ...]) -> Drawing:
+    """Send the ``describe``d figures to ``server``, which draws them in turn."""
     tickets = tuple(server.submit(draw_files, f.spec, f.pdf.parent, formats, f.digest) for f in figures)
-    return Drawing(server, tickets, placeholders if ticket is not None else None, ticket)
+    return Drawing(server, tickets)
 
 
 def describe(spec, directory: Path) -> Figure:

@@ -12,7 +12,6 @@ import re
 import shutil
 import subprocess
 import tempfile
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,42 +69,6 @@ class Compiled:
 
 
 @dataclass(frozen=True)
-class FirstPass:
-    """The engine's first pass over a document, run while its figures are still being drawn.
-
-    A figure's size is all that shapes the page, so a pass on blank placeholders of the same
-    sizes writes the labels and page numbers (.aux, .out) the final pass needs.
-    """
-
-    tex_path: Path
-    process: subprocess.Popen
-
-    def hand_over(self) -> bool:
-        """Wait for the pass; leave latexmk what it wrote (a draft writes no PDF, and none with
-        placeholders in it may stay). After an error leave nothing, so latexmk starts afresh and
-        reports the error itself."""
-        ok = self.process.wait() == 0
-        _clear(self.tex_path, everything=not ok)
-        return ok
-
-
-@contextmanager
-def first_pass(tex_path: Path, placeholder_dirs: list[Path], engine: str = "pdflatex"):
-    """Start ``FirstPass`` on ``tex_path`` with figures looked up in ``placeholder_dirs`` first;
-    a pass still running when the block ends (an error, or a PDF up to date) is stopped."""
-    # -draftmode: the same pages and labels, but no PDF written (fonts and figures not embedded).
-    process = subprocess.Popen([engine, *ENGINE_PASS_FLAGS, "-draftmode", tex_path.name], cwd=tex_path.parent,
-                               env=deterministic_env(placeholder_dirs), stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield FirstPass(tex_path, process)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-
-
-@dataclass(frozen=True)
 class LastPass:
     """What the last build's final pass wrote for a next one (see ``keep_for_next``): after a
     prose edit its labels and page numbers mostly still hold, and one pass confirms them."""
@@ -138,10 +101,10 @@ def keep_for_next(tex_path: Path, kept: Path) -> None:
         shutil.rmtree(fresh, ignore_errors=True)
 
 
-def _clear(tex_path: Path, everything: bool = True) -> None:
-    """Empty ``tex_path``'s folder but for the .tex (or only remove the PDF)."""
+def _clear(tex_path: Path) -> None:
+    """Empty ``tex_path``'s folder but for the .tex."""
     for path in tex_path.parent.iterdir():
-        if path != tex_path and (everything or path.suffix == ".pdf"):
+        if path != tex_path:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
@@ -157,7 +120,7 @@ def _latexmk(tex_path: Path, figure_dirs: list[Path], engine: str) -> subprocess
 
 
 def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex",
-                head_start: FirstPass | LastPass | None = None) -> Compiled:
+                head_start: LastPass | None = None) -> Compiled:
     """Run latexmk on ``tex_path`` in its own folder, from what ``head_start`` hands over if
     given; return the PDF or raise LatexError.
 

@@ -45,26 +45,26 @@ def plain(obj: Any) -> Any:
 
 @contextmanager
 def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Callable[[str], None], drawer: Server,
-              formats: tuple[str, ...] = ("pdf",), placeholders: Path | None = None):
+              formats: tuple[str, ...] = ("pdf",)):
     """Yield ``(model, drawing, finish)``: the model as soon as the page can be rendered.
 
     The page prints the errata's counterexamples, so this process finds them first (a few
-    numeric points each) while ``drawer`` draws the figures' ``formats``: ``drawing`` (a
-    ``drawing.Drawing``) has same-size placeholders in ``placeholders`` first, for TeX's first
-    pass, then the files. The proofs of the derivations and of the corrections run meanwhile in
-    background workers, and go on while TeX runs. ``finish()`` waits for them and returns the
+    numeric points each) while ``drawer`` draws the figures' ``formats`` (``drawing``, a
+    ``drawing.Drawing``, waits for the files). The proofs of the derivations and of the
+    corrections run meanwhile in workers, and go on while TeX runs (the one overlap the bench
+    shows paying). ``finish()`` waits for them and returns the
     model, or raises the ProofError of the first false step: a caller may render and compile in
     between, but must call ``finish()`` before it writes anything.
     """
     started = time.perf_counter()
     results = compute(activity, term.questions)
     described = [describe(spec, figures_dir) for spec in figure_specs(activity.figure_modules(), results.namespace())]
-    drawing = start_drawing(drawer, described, formats, placeholders)
+    drawing = start_drawing(drawer, described, formats)
     errata_module = activity.errata()
     errata = errata_module.build(term.questions) if errata_module is not None else ()
     corrections = correction_jobs(errata)
     jobs = [*corrections, *derivation_jobs(results.derivations)]
-    with Batch(jobs, costs=proof_costs(results.derivations, errata), background=range(len(jobs))) as batch:
+    with Batch(jobs, costs=proof_costs(results.derivations, errata)) as batch:
         refuted = tuple(refute(e, number) for number, e in enumerate(errata, start=1))
         printed = tuple(map(statements, errata))
         figures = tuple(sorted(described, key=lambda f: f.name))

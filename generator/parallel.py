@@ -2,8 +2,7 @@
 
 Forking lets a job be any closure (proof samplers are lambdas, which do not pickle); only the
 results travel back. A ``Batch`` starts every job at once and lets the caller wait for some of
-them while the others go on; jobs marked ``background`` run at a lower CPU priority, so they
-use what the urgent work and TeX leave idle. A ``Server`` is one worker started early, before
+them while the others go on. A ``Server`` is one worker started early, before
 the caller's own heavy imports, so its preparation (importing matplotlib) overlaps them; it
 takes picklable jobs later. Where fork is unavailable, or there is one core, jobs run in turn.
 """
@@ -36,43 +35,33 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
-_BACKGROUND: frozenset[int] = frozenset()
-# The lowest: the proofs are cheap enough to finish in what TeX's last pass leaves idle, and at 10
-# they still took a tenth of a core each from the figures and the first pass.
-BACKGROUND_NICENESS = 19
-
-
 def _run(index: int):
-    if index in _BACKGROUND and os.nice(0) < BACKGROUND_NICENESS:
-        os.nice(BACKGROUND_NICENESS - os.nice(0))  # once per worker: later jobs are background too
     return _JOBS[index]()
 
 
 class Batch:
     """Jobs started together; ``result(k)`` waits for job k only. Use as a context manager.
 
-    Urgent jobs start before ``background`` ones (indices), which run in lowered-priority
-    workers; within each group ``costs`` (estimates) set the order: the dearest first, so no long
-    job starts last while the other workers sit idle.
+    ``costs`` (estimates) set the order: the dearest first, so no long job starts last while the
+    other workers sit idle.
     """
 
     def __init__(self, jobs: Sequence[Callable[[], T]], workers: int | None = None,
-                 costs: Sequence[float] | None = None, background: Sequence[int] = ()):
+                 costs: Sequence[float] | None = None):
         self.jobs = jobs
         self.workers = workers if workers is not None else min(len(jobs), default_workers())
         self.costs = costs or [0.0] * len(jobs)
-        self.background = frozenset(background)
         self.pool: ProcessPoolExecutor | None = None
         self.futures: dict[int, Future] = {}
 
     def __enter__(self) -> Batch:
-        global _JOBS, _BACKGROUND
+        global _JOBS
         if self.workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
-            _JOBS, _BACKGROUND = self.jobs, self.background
+            _JOBS = self.jobs
             from concurrent.futures import ProcessPoolExecutor
 
             self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
-            order = sorted(range(len(self.jobs)), key=lambda k: (k in self.background, -self.costs[k]))
+            order = sorted(range(len(self.jobs)), key=lambda k: -self.costs[k])
             self.futures = {index: self.pool.submit(_run, index) for index in order}
         return self
 
@@ -83,10 +72,10 @@ class Batch:
         return self.futures[index].result()
 
     def __exit__(self, *exc) -> None:
-        global _JOBS, _BACKGROUND
+        global _JOBS
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=exc[0] is not None)
-            _JOBS, _BACKGROUND = (), frozenset()
+            _JOBS = ()
 
 
 def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,

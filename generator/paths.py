@@ -39,11 +39,6 @@ class Paths:
     def document(self, kind: str, suffix: str) -> Path:
         return self.output / f"{self.activity}-{kind}{suffix}"
 
-    @property
-    def placeholders(self) -> Path:
-        """Blank stand-ins of the figures being drawn, for TeX's first pass (see drawing.Drawing)."""
-        return self.cache / "placeholders"
-
     def last_pass(self, kind: str, engine: str) -> Path:
         """What the last TeX pass over this document wrote for a next one (see latex.LastPass)."""
         return self.cache / f"last-pass-{kind}-{engine}"

@@ -114,25 +114,6 @@ def test_a_fresh_process_renders_byte_identical_files(rendered, tmp_path):
             assert again.read_bytes() == path.read_bytes(), f"{path.name} differs between runs"
 
 
-@pytest.mark.slow
-def test_sharing_mathtext_parses_between_renderers_changes_no_byte(rendered, tmp_path):
-    """The drawing speed-up reuses matplotlib's parses across renderers; the files must not notice."""
-    directory, first = rendered  # drawn here, as a build draws: parses shared
-    script = textwrap.dedent(f"""
-        from pathlib import Path
-        import matplotlib.mathtext
-        matplotlib.mathtext.MathTextParser._shared_parses = True  # as if already shared: leaves matplotlib as is
-        from a5 import Questions, QUESTION_DEFAULTS, problem, render_figures
-        least_squares, logistic, momentum = problem("least_squares"), problem("logistic"), problem("momentum")
-        q = Questions(**QUESTION_DEFAULTS)
-        render_figures(logistic.compute(q), momentum.compute(q), least_squares.compute(q), Path({str(tmp_path)!r}))
-    """)
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True)
-    for figure in first.values():
-        for path in (figure.pdf, figure.svg):
-            assert (tmp_path / path.name).read_bytes() == path.read_bytes(), f"{path.name} differs"
-
-
 def test_files_are_named_by_digest_and_free_of_timestamps(rendered):
     directory, by_name = rendered
     assert sorted(p.name for p in directory.iterdir()) == sorted(
@@ -382,76 +363,3 @@ def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):
         assert not (tmp_path / figure.pdf.name).exists()
 
 
-@pytest.mark.slow
-def test_processes_forked_after_drawing_draw_without_corrupting_each_others_fonts(tmp_path):
-    """A parse holds open fonts; forked drawers that shared them raced on the font file's offset
-    and FreeType failed with "invalid outline" (seen in the HTML build's parallel SVG drawing).
-
-    The race shows in most runs, not all; that a child parses its labels anew, with fonts of its
-    own, shows in every run.
-    """
-    script = textwrap.dedent("""
-        import hashlib, io, multiprocessing
-        from generator.drawing import RC, SVG_METADATA, prepare_drawing
-        prepare_drawing()
-        import matplotlib.style
-        from matplotlib import _mathtext
-        from matplotlib.figure import Figure
-
-        LABELS = [rf"$\\phi_{{{i}}} = -{i}.5\\,\\beta^{{{i}}}$" for i in range(40)]
-
-        def draw():
-            with matplotlib.style.context(["default", RC]):
-                figure = Figure(figsize=(3, 3))
-                axes = figure.subplots()
-                for i, label in enumerate(LABELS):
-                    axes.text(0.1, i / len(LABELS), label)
-                out = io.BytesIO()
-                figure.savefig(out, format="svg", metadata=SVG_METADATA)
-            return hashlib.sha256(out.getvalue()).hexdigest()
-
-        def child(_):
-            parses, parse = [], _mathtext.Parser.parse
-            _mathtext.Parser.parse = lambda *args: parses.append(1) or parse(*args)
-            try:
-                return [draw() for _ in range(8)] + [str(len(parses) > 0)]
-            except RuntimeError as error:
-                return [str(error)]
-
-        if __name__ == "__main__":
-            print(draw())  # the parent's parses, with their fonts, before the fork
-            with multiprocessing.get_context("fork").Pool(2, maxtasksperchild=1) as pool:  # a fork each
-                for lines in pool.map(child, range(4)):
-                    print(*lines, sep="\\n")
-    """)
-    (tmp_path / "race.py").write_text(script)
-    run = subprocess.run([sys.executable, str(tmp_path / "race.py")], cwd=ROOT / "tests", check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
-    expected, *children = run.stdout.split("\n")[:-1]
-    assert children == [*[expected] * 8, "True"] * 4, "a child drew from its parent's parses"
-
-
-def test_placeholders_have_the_page_size_of_the_figures_they_stand_for(rendered, tmp_path):
-    """TeX's first pass lays the page out around them: any other size would move the labels."""
-    directory, first = rendered
-    specs = {figure.pdf.name: figure.spec for figure in first.values()}
-    figures.draw_placeholders({name: spec.height for name, spec in specs.items()}, tmp_path)
-    for name in specs:
-        assert PdfReader(tmp_path / name).pages[0].mediabox == PdfReader(directory / name).pages[0].mediabox, name
-
-
-def test_a_shared_parse_is_never_served_under_other_mathtext_settings():
-    """Parses are shared across renderers; a label set in another math font must be parsed anew."""
-    script = textwrap.dedent(r"""
-        from generator.drawing import prepare_drawing
-        prepare_drawing()
-        import matplotlib
-        from matplotlib.mathtext import MathTextParser
-        widths = []
-        for fontset in ("cm", "stix", "cm"):
-            with matplotlib.rc_context({"mathtext.fontset": fontset}):
-                widths.append(MathTextParser("path").parse(r"$\phi_0 = \beta^2$", 72).width)
-        print(widths[0] != widths[1], widths[0] == widths[2])
-    """)
-    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "tests", check=True, capture_output=True, text=True)
-    assert run.stdout.split() == ["True", "True"]

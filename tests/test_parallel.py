@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from generator.parallel import BACKGROUND_NICENESS, Batch, Server
+from generator.parallel import Batch, Server
 
 
 def _pid_and_niceness():
@@ -48,21 +48,9 @@ def test_a_dead_server_is_an_error_not_a_hang():
             server.result(server.submit(_square, 3))
 
 
-def test_background_jobs_run_at_lower_priority_after_the_urgent_ones():
-    jobs = [_pid_and_niceness] * 6
-    start = os.nice(0)
-    with Batch(jobs, workers=2, background=[3, 4, 5]) as batch:
-        urgent = [batch.result(k) for k in range(3)]
-        background = [batch.result(k) for k in range(3, 6)]
-    assert all(pid != os.getpid() for pid, _ in urgent + background)
-    assert all(nice == start for _, nice in urgent)
-    assert all(nice >= max(start, BACKGROUND_NICENESS) for _, nice in background)
-    assert os.nice(0) == start, "the caller's own priority is left alone"
-
-
 def test_without_a_pool_jobs_run_here_at_the_callers_priority():
     start = os.nice(0)
-    with Batch([_pid_and_niceness], workers=1, background=[0]) as batch:
+    with Batch([_pid_and_niceness], workers=1) as batch:
         assert batch.result(0) == (os.getpid(), start)
 
 
