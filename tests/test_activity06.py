@@ -87,6 +87,7 @@ def test_fields_describe_every_parameter():
 
 # --- proofs -----------------------------------------------------------------------------------
 
+@pytest.mark.slow  # 28 proofs, integrals among them: seconds in all
 @pytest.mark.parametrize("key", sorted(DERIVATIONS))
 def test_every_derivation_is_proven(key):
     derivation = DERIVATIONS[key]

@@ -144,6 +144,7 @@ def planted(path: Path, line: int, old: str, new: str) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow  # one lint run a planted error: seconds of SymPy in all
 @pytest.mark.parametrize("line,old,new", PLANTED_MARKDOWN, ids=[f"md{p[0]}-{n}" for n, p in enumerate(PLANTED_MARKDOWN)])
 def test_planted_error_markdown(line, old, new):
     report = lint_text(planted(MARKDOWN, line, old, new), "markdown", "planted.md")
@@ -151,6 +152,7 @@ def test_planted_error_markdown(line, old, new):
     assert report.exit_code() == 1
 
 
+@pytest.mark.slow  # one lint run a planted error: seconds of SymPy in all
 @pytest.mark.parametrize("line,old,new", PLANTED_LATEX, ids=[f"tex{p[0]}-{n}" for n, p in enumerate(PLANTED_LATEX)])
 def test_planted_error_latex(line, old, new):
     report = lint_text(planted(LATEX, line, old, new), "latex", "planted.tex")

@@ -10,7 +10,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_lint import HANDOUT, LATEX, MARKDOWN
+
+pytestmark = pytest.mark.slow  # each test is a fresh process importing SymPy
 
 REPO = Path(__file__).resolve().parent.parent
 
