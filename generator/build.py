@@ -1,27 +1,24 @@
 """The build, one direction: config -> computations -> proofs -> figures -> render -> compile.
 
 Two caches keep rebuilds cheap, both keyed by content hashes of their inputs:
-- the *model*: everything the templates need, computed and proven, as plain data with no SymPy
-  objects (so a prose edit never imports SymPy or matplotlib); key: the question parameters,
-  the code that computes and proves, and the library versions;
-- the *outputs*: a PDF is recompiled only when its .tex or a figure file changed.
+- the *model* (``model_cache``): everything the templates need, computed and proven;
+- the *outputs* (``stamps``): a build whose inputs are unchanged does nothing, and a PDF is
+  recompiled only when its .tex or a figure file changed.
 Nothing is written to ``output/`` until every document of the build compiled; each file is
 then replaced atomically, and a file whose bytes did not change is not touched at all.
 """
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
-import pickle
 import re
 import shutil
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,8 +28,12 @@ from . import config as config_module
 from .activities import Activity, load_activity
 from .config import ActivityTerm, Config
 from .errors import FigureError, GeneratorError, LatexError
+from .model_cache import load_model, model_for
 from .paths import ROOT, TEMPLATES, Paths
+from .stamps import document_outputs, figure_digest, hash_files, inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
+
+__all__ = ["KINDS", "BuildReport", "build", "build_activity", "context", "load_model", "render_documents", "remove_stale"]
 
 if TYPE_CHECKING:
     from .drawing import Drawing
@@ -40,12 +41,6 @@ if TYPE_CHECKING:
     from .parallel import Server
 
 KINDS = ("key", "handout")
-# The pipeline's code whose output is the model (with the activity's own folder); a change to any
-# of it invalidates the model cache.
-MODEL_CODE = ("activities.py", "drawing.py", "errata.py", "figures.py", "notation.py", "numeric.py",
-              "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py")
-# The libraries whose output ends up in the documents: computed, printed, drawn or rendered.
-LIBRARIES = ("numpy", "sympy", "matplotlib", "mpmath", "jinja2", "markupsafe")
 
 
 @dataclass
@@ -58,202 +53,6 @@ class BuildReport:
     model_cached: bool = False
     figures: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> what the model says of it
     tex_passes: dict[str, int] = field(default_factory=dict)  # kind -> engine runs of its final latexmk
-
-
-def hash_files(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        files = sorted(p for p in path.rglob("*.py")) if path.is_dir() else [path]
-        for f in files:
-            digest.update(f.relative_to(ROOT).as_posix().encode())
-            digest.update(f.read_bytes())
-    return digest.hexdigest()
-
-
-def _installation() -> str:
-    """Where each library is installed and when its files were written: any install, upgrade or
-    other environment changes it. Cheap: nothing is imported or read."""
-    from importlib.util import find_spec
-
-    parts = [sys.version, sys.prefix]
-    for name in LIBRARIES:
-        spec = find_spec(name)
-        origin = Path(spec.origin) if spec is not None and spec.origin else None
-        stat = origin.stat() if origin is not None and origin.exists() else None
-        parts.append(f"{name} {origin} {stat.st_size if stat else ''} {stat.st_mtime_ns if stat else ''}")
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-@functools.cache
-def library_versions(cache: Path) -> str:
-    """The versions of the libraries whose output ends up in the documents, and Python's.
-
-    Reading them (importlib.metadata) costs a third of a no-op build, so they are kept in
-    ``cache`` under the installation they were read from, and read again when it changes.
-    """
-    installation, memo = _installation(), cache / "library-versions.json"
-    try:
-        record = json.loads(memo.read_text(encoding="utf-8"))
-        if record["installation"] == installation:
-            return record["versions"]
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
-    from importlib import metadata
-
-    versions = json.dumps({name: metadata.version(name) for name in LIBRARIES}, sort_keys=True) + sys.version.split()[0]
-    write_atomically(memo, json.dumps({"installation": installation, "versions": versions}).encode())
-    return versions
-
-
-def model_key(activity: Activity, term: ActivityTerm, paths: Paths) -> str:
-    parts = [repr(term.questions), library_versions(paths.root / ".cache"),
-             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), _activity_code(activity, prose=False)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
-
-
-def _activity_code(activity: Activity, prose: bool = True) -> str:
-    """The activity folder's files, by their path inside it (the same in any checkout); without
-    ``prose``, only what computes, proves and draws (the model's inputs: a prose edit keeps it)."""
-    digest = hashlib.sha256()
-    for f in activity.code_paths():
-        if not prose and f.relative_to(activity.folder).parts[0] == "prose":
-            continue
-        digest.update(f.relative_to(activity.folder).as_posix().encode() + b"\0" + f.read_bytes())
-    return digest.hexdigest()
-
-
-def inputs_digest(config_text: bytes, activity: Activity, templates: Path, kinds, engine_version: str,
-                  cache: Path) -> str:
-    """Everything a build's documents are made from: the config file's bytes (as loaded), the
-    activity's folder, the shared templates, all of the generator's code, the library and TeX
-    versions, and the kinds asked for."""
-    digest = hashlib.sha256()
-    parts = [config_text, activity.id.encode(), repr(tuple(kinds)).encode(), engine_version.encode(),
-             library_versions(cache).encode(), hash_files([ROOT / "generator"]).encode(),
-             _activity_code(activity).encode()]
-    parts += [piece for f in sorted(templates.rglob("*")) if f.is_file()
-              for piece in (f.relative_to(templates).as_posix().encode(), f.read_bytes())]
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big") + part)
-    return digest.hexdigest()
-
-
-def _file_hash(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
-
-
-def outputs_if_current(stamp: Path, digest: str, root: Path) -> list[Path] | None:
-    """The outputs the last build made from exactly these inputs, if each is still as it left it."""
-    try:
-        recorded = json.loads(stamp.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(recorded, dict) or recorded.get("inputs") != digest:
-        return None
-    outputs = {root / name: hashed for name, hashed in recorded.get("outputs", {}).items()}
-    if not outputs or any(_file_hash(path) != hashed for path, hashed in outputs.items()):
-        return None
-    return list(outputs)
-
-
-def document_outputs(paths: Paths, kinds) -> list[Path]:
-    """Every file a build of these kinds leaves: what a later no-op must find unchanged."""
-    outputs = []
-    for kind in kinds:
-        outputs += [paths.document(kind, ".tex"), paths.document(kind, ".pdf"), paths.cache / f"{kind}.stamp"]
-        if kind == "key":
-            outputs.append(paths.document(kind, ".numbers.json"))
-    return outputs
-
-
-def record_outputs(stamp: Path, digest: str, root: Path, outputs: list[Path]) -> None:
-    record = {"inputs": digest, "outputs": {p.relative_to(root).as_posix(): _file_hash(p) for p in outputs}}
-    write_atomically(stamp, (json.dumps(record, indent=1, sort_keys=True) + "\n").encode())
-
-
-def _model_file(activity: Activity, term: ActivityTerm, paths: Paths) -> Path:
-    return paths.cache / f"model-{model_key(activity, term, paths)[:16]}.pickle"
-
-
-def _cached_model(cache_file: Path, paths: Paths) -> dict[str, Any] | None:
-    """The render model cached in ``cache_file``, if there is a sound one."""
-    try:
-        with cache_file.open("rb") as handle:
-            model = pickle.load(handle)
-    except FileNotFoundError:
-        return None
-    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, ValueError):
-        return None  # a damaged cache file is a miss, not an error
-    for figure in model["figures"].values():  # the cache may come from another checkout
-        for kind in ("pdf", "svg"):
-            figure[kind] = str(paths.figures / Path(figure[kind]).name)
-    return model
-
-
-def draw_missing(model: dict[str, Any], paths: Paths, formats: tuple[str, ...]) -> None:
-    """Draw the figure files of ``formats`` that a cached model names but the folder lacks."""
-    missing = [f["spec"] for f in model["figures"].values() if not all(Path(f[fmt]).is_file() for fmt in formats)]
-    if missing:
-        from .figures import draw_files
-        from .parallel import run_all
-
-        run_all([lambda spec=spec: draw_files(pickle.loads(spec), paths.figures, formats) for spec in missing])
-
-
-def _save_model(cache_file: Path, model: dict[str, Any]) -> None:
-    cache_file.parent.mkdir(parents=True, exist_ok=True)
-    for stale in cache_file.parent.glob("model-*.pickle"):
-        stale.unlink()
-    write_atomically(cache_file, pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
-
-
-@contextmanager
-def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: BuildReport, log: Callable[[str], None],
-              formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None):
-    """Yield ``(model, drawing, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
-
-    From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn,
-    and ``drawer``, a drawing process started in case, is stopped). Built afresh, it is yielded as
-    soon as the page can be rendered: ``drawing`` (a ``drawing.Drawing``) has the figures on their
-    way, and the proofs finish in the workers while TeX runs. Nothing may be written before
-    ``finish()`` returned.
-    """
-    from .drawing import Drawing
-
-    cache_file = _model_file(activity, term, paths)
-    model = _cached_model(cache_file, paths)
-    if model is not None:
-        report.model_cached = True
-        if drawer is not None:
-            drawer.cancel()
-        draw_missing(model, paths, formats)
-        yield model, Drawing(), lambda: model
-        return
-    with ExitStack() as stack:
-        if drawer is None:
-            from .drawing import drawing_process
-
-            drawer = stack.enter_context(drawing_process())
-        from .model import modelling  # heavy: SymPy
-
-        with modelling(activity, term, paths.figures, log, drawer, formats) as (model, drawing, prove):
-            def finish() -> dict[str, Any]:
-                proven = prove()  # a false step is the first error to report
-                drawing.wait()
-                _save_model(cache_file, proven)
-                return proven
-
-            yield model, drawing, finish
-
-
-def load_model(activity: Activity, term: ActivityTerm, paths: Paths, report: BuildReport,
-               log: Callable[[str], None], formats: tuple[str, ...] = ("pdf",)) -> dict[str, Any]:
-    """The proven render model, from the cache or computed, proven and drawn afresh."""
-    with model_for(activity, term, paths, report, log, formats) as (_, _, finish):
-        return finish()
 
 
 def config_texts(cfg: Config, term: ActivityTerm) -> list[str]:
@@ -302,13 +101,6 @@ def remove_stale(directory: Path, name: str, keep: str) -> None:
             path.unlink(missing_ok=True)
 
 
-
-
-def figure_digest(model: dict[str, Any]) -> str:
-    digest = hashlib.sha256()
-    for name in sorted(model["figures"]):
-        digest.update(Path(model["figures"][name]["pdf"]).read_bytes())
-    return digest.hexdigest()
 
 
 def _render_and_compile(cfg: Config, term: ActivityTerm, activity: Activity, model: dict[str, Any],

@@ -12,10 +12,12 @@ from pathlib import Path
 
 from . import config as config_module
 from .activities import load_activity
-from .build import BuildReport, inputs_digest, load_model, outputs_if_current, record_outputs
+from .build import BuildReport
 from .errors import RenderError
+from .model_cache import load_model
 from .paths import ROOT, Paths
 from .paths import TEMPLATES as SHARED_TEMPLATES
+from .stamps import inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
 
 

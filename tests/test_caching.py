@@ -166,12 +166,12 @@ def fake_library(tmp_path, monkeypatch):
     import importlib
     from importlib import metadata
 
-    from generator import build as build_module
+    from generator import stamps
 
     site, cache = tmp_path / "site", tmp_path / "cache"
     site.mkdir()
     cache.mkdir()
-    monkeypatch.setattr(build_module, "LIBRARIES", ("answerkey_fake_library",))
+    monkeypatch.setattr(stamps, "LIBRARIES", ("answerkey_fake_library",))
     monkeypatch.syspath_prepend(str(site))
     looked_up = []
     real_version = metadata.version
@@ -183,11 +183,11 @@ def fake_library(tmp_path, monkeypatch):
 
     def read():
         looked_up.clear()
-        build_module.library_versions.cache_clear()  # as in a new process
-        return build_module.library_versions(cache)
+        stamps.library_versions.cache_clear()  # as in a new process
+        return stamps.library_versions(cache)
 
     yield install, read, looked_up
-    build_module.library_versions.cache_clear()
+    stamps.library_versions.cache_clear()
 
 
 def test_library_versions_are_read_once_per_installation(fake_library):
