@@ -226,14 +226,14 @@ def _build_documents(cfg: Config, term: ActivityTerm, activity: Activity, paths:
                      log: Callable[[str], None], figure_formats: tuple[str, ...], drawer: Server | None, kinds,
                      started: float) -> dict[Path, bytes]:
     """Every file of the build in memory, once every proof holds; nothing is written here."""
-    with model_for(activity, term, paths, report, log, figure_formats, drawer) as (model, drawing, finish):
+    with model_for(activity, term, paths, report, log, figure_formats, drawer) as (model, drawing, proven):
         report.timings["model"] = time.perf_counter() - started
         try:
             staged = _render_and_compile(cfg, term, activity, model, drawing, kinds, paths, report, started)
         except GeneratorError:
-            finish()  # a false proof is the error to report first
+            proven()  # a false proof is the error to report first
             raise
-        finish()  # every proof holds, or the ProofError stops the build here, before any write
+        proven()  # every proof holds, or the ProofError stops the build here, before any write
     report.figures = model["figures"]
     return staged
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
-from types import SimpleNamespace
+from types import MappingProxyType, SimpleNamespace
 from typing import Any
 
 from .activities import Activity, compute
@@ -22,7 +22,7 @@ from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
 from .proofs import POINTS, Derivation, require
-from .prove import correction_jobs, derivation_jobs, proof_costs
+from .prove import ProofReport, correction_jobs, derivation_jobs, proof_costs
 from .prove import report as proof_report
 from .variants import defaults
 
@@ -46,15 +46,16 @@ def plain(obj: Any) -> Any:
 @contextmanager
 def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Callable[[str], None], drawer: Server,
               formats: tuple[str, ...] = ("pdf",)):
-    """Yield ``(model, drawing, finish)``: the model as soon as the page can be rendered.
+    """Yield ``(model, drawing, prove)``: the model, complete and read-only, as soon as the page
+    can be rendered.
 
     The page prints the errata's counterexamples, so this process finds them first (a few
     numeric points each) while ``drawer`` draws the figures' ``formats`` (``drawing``, a
     ``drawing.Drawing``, waits for the files). The proofs of the derivations and of the
     corrections run meanwhile in workers, and go on while TeX runs (the one overlap the bench
-    shows paying). ``finish()`` waits for them and returns the
-    model, or raises the ProofError of the first false step: a caller may render and compile in
-    between, but must call ``finish()`` before it writes anything.
+    shows paying). ``prove()`` waits for them and returns their report, or raises the
+    ProofError of the first false step: a caller may render and compile in between, but must
+    call ``prove()`` before it writes anything.
     """
     started = time.perf_counter()
     results = compute(activity, term.questions)
@@ -90,7 +91,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                                for f in figures for value, text in f.numbers],
         }
 
-        def finish() -> dict[str, Any]:
+        def prove() -> ProofReport:
             records = [batch.result(k) for k in range(len(corrections), len(jobs))]  # a false step first
             verdicts = [batch.result(k) for k in range(len(corrections))]
             report = proof_report(results.numeric_checks, tuple(map(judged, errata, printed, refuted, verdicts)),
@@ -103,8 +104,6 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 f"({report.steps} steps, {report.points} random "
                 f"points), {len(report.checks)} numeric checks and {len(report.errata)} errata, and drew "
                 f"{len(figures)} figures, in {report.seconds:.1f} s")
-            model["proof_records"] = tuple(dataclasses.asdict(r) for r in report.records)
-            model["seconds"] = report.seconds
-            return model
+            return report
 
-        yield model, drawing, finish
+        yield MappingProxyType(model), drawing, prove

@@ -13,6 +13,7 @@ import pickle
 from collections.abc import Callable
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from .activities import Activity
@@ -76,13 +77,13 @@ def _save_model(cache_file: Path, model: dict[str, Any]) -> None:
 @contextmanager
 def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: BuildReport, log: Callable[[str], None],
               formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None):
-    """Yield ``(model, drawing, finish)``; ``finish()`` returns the proven model (and caches it) or raises.
+    """Yield ``(model, drawing, proven)``: the model, read-only and complete from the start;
+    ``proven()`` waits for its proofs (raising the first false step) and its figures, and caches it.
 
-    From the cache, the model is already proven (figure files of ``formats`` it lacks are drawn,
-    and ``drawer``, a drawing process started in case, is stopped). Built afresh, it is yielded as
-    soon as the page can be rendered: ``drawing`` (a ``drawing.Drawing``) has the figures on their
-    way, and the proofs finish in the workers while TeX runs. Nothing may be written before
-    ``finish()`` returned.
+    From the cache the model is already proven (figure files of ``formats`` it lacks are drawn,
+    and ``drawer``, if one was passed, is stopped). Built afresh, it is yielded as soon as the
+    page can be rendered, while the figures are drawn and the proofs run: the one overlap, here.
+    Nothing may be written before ``proven()`` returned.
     """
     from .drawing import Drawing
 
@@ -93,7 +94,7 @@ def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: Buil
         if drawer is not None:
             drawer.cancel()
         draw_missing(model, paths, formats)
-        yield model, Drawing(), lambda: model
+        yield MappingProxyType(model), Drawing(), lambda: None
         return
     with ExitStack() as stack:
         if drawer is None:
@@ -103,17 +104,17 @@ def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: Buil
         from .model import modelling  # heavy: SymPy
 
         with modelling(activity, term, paths.figures, log, drawer, formats) as (model, drawing, prove):
-            def finish() -> dict[str, Any]:
-                proven = prove()  # a false step is the first error to report
+            def proven() -> None:
+                prove()  # a false step is the first error to report
                 drawing.wait()
-                _save_model(cache_file, proven)
-                return proven
+                _save_model(cache_file, dict(model))
 
-            yield model, drawing, finish
+            yield model, drawing, proven
 
 
 def load_model(activity: Activity, term: ActivityTerm, paths: Paths, report: BuildReport,
                log: Callable[[str], None], formats: tuple[str, ...] = ("pdf",)) -> dict[str, Any]:
     """The proven render model, from the cache or computed, proven and drawn afresh."""
-    with model_for(activity, term, paths, report, log, formats) as (_, _, finish):
-        return finish()
+    with model_for(activity, term, paths, report, log, formats) as (model, _, proven):
+        proven()
+        return model
