@@ -80,3 +80,22 @@ def test_every_recorded_number_is_printed_in_the_pdf(built):
     text = _normal(pdf_text(built / "activity05-key.pdf"))
     missing = [e for e in ledger if e["kind"] in ("number", "date", "text") and _normal(e["text"]) not in text]
     assert missing == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("semester", ["2024-fall", "2027-spring"])
+def test_every_activity_of_every_term_passes_check_and_the_provenance_audit(semester, tmp_path):
+    """`make check`, as a user runs it: every proof, numeric check and both documents' audit."""
+    import subprocess
+    import sys
+
+    from conftest import make_root
+
+    root = make_root(tmp_path / "root")
+    done = subprocess.run([sys.executable, "-m", "generator", "check", "--semester", semester, "--root", str(root)],
+                          cwd=REPO, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    activities = [line for line in done.stdout.splitlines() if line.startswith("activity")]
+    assert len(activities) == (1 if semester == "2024-fall" else 2), done.stdout
+    assert done.stdout.count("provenance of the key            holds") == len(activities)
+    assert done.stdout.count("provenance of the handout        holds") == len(activities)

@@ -66,7 +66,7 @@ BCE = Derivation(
              r"the derivative of $\log[u]$ is $u'/u$"),
         Step(U(sp.Add, U(sp.Mul, -1, U(sp.Add, 1, -y), U(sp.Pow, U(sp.Add, 1, -sig(f)), -1), U(sp.Mul, -1, dsig)),
                U(sp.Mul, -1, y, U(sp.Pow, sig(f), -1), dsig)),
-             r"$d\,\mathrm{sig}[f]/df = \mathrm{sig}[f](1-\mathrm{sig}[f])$"),
+             "the derivative of the sigmoid, above"),
         Step(U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y), sig(f)), U(sp.Mul, -1, y, U(sp.Add, 1, -sig(f)))),
              "cancel each fraction"),
         Step(U(sp.Add, sig(f), -y), r"the $y\,\mathrm{sig}[f]$ terms cancel"),

@@ -62,14 +62,14 @@ STATIONARY = Derivation(
     lhs=U(sp.Mul, sig(0), U(sp.Add, 1, -sig(0)), U(sp.Add, 1, -U(sp.Mul, 2, sig(0)))),
     steps=(
         Step(U(sp.Mul, sig(0), U(sp.Add, 1, -sig(0)), U(sp.Add, 1, -1)),
-             r"$\mathrm{sig}[0]$ is one half (the exponential of zero is one), so twice it is one"),
+             "the sigmoid is one half at the origin (the exponential of zero is one), so twice it is one"),
         Step(sp.Integer(0), "the last factor vanishes"),
     ),
 )
 MAXIMUM = Derivation(
     key="sigmoid.maximum", problem=TITLE, title="the largest value",
     lhs=at_zero,
-    steps=(Step(U(sp.Mul, half, half), r"$\mathrm{sig}[0]$ is one half, and so is its complement"),
+    steps=(Step(U(sp.Mul, half, half), "the sigmoid is one half at the origin, and so is its complement"),
            Step(quarter, "multiply")),
 )
 BOUND = Derivation(
@@ -90,6 +90,9 @@ dh_df = Partial(h, f)
 LIMITS = tuple(sp.limit(derivative.doit().rewrite(sp.exp), f, end) for end in (sp.oo, -sp.oo))  # SymPy's, not typed
 FORMULAS = {
     "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h"),
+    "second": tex(U(sp.Eq, Partial(derivative, f), SLOPE.steps[-1].expr), "sigmoid.slope"),
+    "origin": tex(U(sp.Eq, f, 0), "sigmoid.slope"),
+    "factor": tex(U(sp.Mul, sig(sp.Symbol("f_k")), U(sp.Add, 1, -sig(sp.Symbol("f_k")))), "sigmoid.chain"),
     "dh_df": tex(U(sp.Eq, dh_df, derivative), "sigmoid.dh_df"),
     "maximum": tex(U(sp.Eq, at_zero, MAXIMUM.steps[-1].expr), "sigmoid.maximum"),
     "bound": tex(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),

@@ -104,7 +104,7 @@ RELU_SCALE = Derivation(
     key="he_init.relu_scale", problem=TITLE, title=r"$\operatorname{ReLU}$ commutes with a positive scale",
     lhs=U(sp.Pow, ReLU(U(sp.Mul, sigma_f, u)), 2),
     steps=(Step(U(sp.Mul, U(sp.Pow, sigma_f, 2), U(sp.Pow, ReLU(u), 2)),
-                r"$\sigma_f > 0$ does not change the sign of $u$"),),
+                r"a positive $\sigma_f$ does not change the sign of $u$"),),
 )
 RELU_SQUARE = Derivation(
     key="he_init.relu_square", problem=TITLE, title=r"half the variance survives the $\operatorname{ReLU}$",
@@ -124,7 +124,7 @@ MEAN = Derivation(
     key="he_init.mean", problem=TITLE, title=r"the mean of $f'_i$",
     lhs=E_out, definitions={E_out: sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), E_w: sp.Integer(0)},
     steps=(Step(sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)),
-                r"$f'_i = \sum_j \Omega_{ij} h_j$ with $\beta = 0$; the weights are independent of $h$"),
+                r"$f'_i = \sum_j \Omega_{ij} h_j$ without a bias; the weights are independent of $h$"),
            Step(sp.Integer(0), "the weights have mean zero")),
 )
 VARIANCE = Derivation(
@@ -156,7 +156,7 @@ BACKWARD = Derivation(
     steps=(
         Step(U(sp.Mul, positive_f, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))),
              r"$\partial\ell/\partial h_j = \sum_i \Omega_{ij}\,\partial\ell/\partial f'_i$ over the $D_h'$ "
-             r"units fed, and $\partial\ell/\partial f_j$ is it where $f_j > 0$, zero elsewhere"),
+             r"units fed, and $\partial\ell/\partial f_j$ is it where $f_j$ is positive, zero elsewhere"),
         Step(halved(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_g2), (i, 1, D_next))),
              r"$f_j$ is symmetric, so it is positive half the time (above)"),
         Step(halved(D_next, U(sp.Pow, sigma_Omega, 2), E_g2), r"$D_h'$ equal terms"),
