@@ -14,7 +14,7 @@ DRY_RUN ?=
 WAIT ?=
 SEMESTERS := $(basename $(notdir $(wildcard semesters/*.toml)))
 
-.PHONY: pdf handout html all publish test test-fast lint-code lock bench clean setup tex check $(addprefix all-,$(SEMESTERS))
+.PHONY: pdf handout audit html all publish test test-fast lint-code lock bench clean setup tex check $(addprefix all-,$(SEMESTERS))
 
 # The Python packages come from the lock: exact versions, each checked against its hashes. A
 # new lock gets a new venv (nothing left over from the old one); a pyproject.toml change
@@ -54,6 +54,9 @@ pdf: $(TEX_STAMP)
 
 handout: $(TEX_STAMP)
 	@$(PY) -m generator handout $(ARGS)
+
+audit: $(TEX_STAMP)
+	@$(PY) -m generator audit $(ARGS)
 
 html: $(STAMP)
 	@$(PY) -m generator html $(ARGS)

@@ -40,7 +40,8 @@ if TYPE_CHECKING:
     from .latex import LastPass
     from .parallel import Server
 
-KINDS = ("key", "handout")
+KINDS = ("key", "handout")  # what `make pdf` and `make handout` build; "audit" is the instructor's report
+TEMPLATES_OF = {"audit": "audit.tex.j2"}
 
 
 @dataclass
@@ -81,12 +82,20 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
 
 def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], activity: Activity, kinds=KINDS,
                      audit: bool = False, cache: Path | None = None):
-    """The .tex of each kind: the shared sheet, filled with the activity's own prose."""
+    """The .tex of each kind: the shared sheet filled with the activity's own prose (the key and
+    the handout), or the instructor's audit report, which lists the key's numbers with their
+    sources (so the key is rendered for it too)."""
     from .render import render
 
     directories = [activity.folder, TEMPLATES]
-    return {kind: render("sheet.tex.j2", context(cfg, term, model, kind), audit=audit,
-                         directory=directories, cache=cache) for kind in kinds}
+    documents = {}
+    for kind in sorted(set(kinds) | ({"key"} if "audit" in kinds else set()), key=lambda k: k == "audit"):
+        ctx = context(cfg, term, model, kind)
+        if kind == "audit":
+            ctx["ledger"] = documents["key"].ledger.as_json() + list(model["figure_numbers"])
+        documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,
+                                 cache=cache)
+    return {kind: documents[kind] for kind in kinds}
 
 
 def remove_stale(directory: Path, name: str, keep: str) -> None:

@@ -208,6 +208,7 @@ def parser() -> argparse.ArgumentParser:
 
     add("pdf", "build each activity's answer key PDF (and its .tex and numbers.json)")
     add("handout", "build each activity's questions-only handout PDF")
+    add("audit", "build each activity's audit report for the instructor: every check, every number's source")
     p = add("build", "build the keys and the handouts")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
@@ -251,7 +252,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "handout":
             return cmd_build(args, ("handout",))
         if args.command == "build":
-            return cmd_build(args, ("key", "handout"))
+            return cmd_build(args, ("key", "handout", "audit"))
+        if args.command == "audit":
+            return cmd_build(args, ("audit",))
         if args.command == "check":
             return cmd_check(args)
         if args.command == "publish":

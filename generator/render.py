@@ -84,6 +84,14 @@ class Gate:
         """Filters only this format's macro library uses (the HTML reads LaTeX's table rows)."""
         return {}
 
+    def plain(self, value: Any) -> str:
+        """Any value as literal text (a code name like least_squares.dL_dphi0, a ledger source):
+        escaped even where it came as trusted LaTeX."""
+        if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, str)):
+            raise RenderError(f"the plain filter prints text, not the number {value!r}",
+                              hint="numbers go through the num filter")
+        return self.trusted(self.escape(str(value)))
+
     # --- the shared rules -----------------------------------------------------------------
     def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
         if not isinstance(q, Quantity):
@@ -176,6 +184,7 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
     env.filters["date"] = gate.date
     env.filters["count"] = _count
     env.filters["macro"] = gate.macro
+    env.filters["plain"] = gate.plain
     env.filters.update(gate.filters())
     return env
 

@@ -66,7 +66,7 @@ def _unroll(n: int) -> Derivation:
         previous = _unroll(n - 1).steps[-1].expr
         steps.append(Step(step_update(previous, n - 1), "substitute the previous line"))
         steps.append(Step(U(sp.Add, *terms), "multiply out"))
-    return Derivation(key=f"momentum.m{n}", problem=TITLE, title=f"unrolling to m_{n}",
+    return Derivation(key=f"momentum.m{n}", problem=TITLE, title=rf"unrolling to $\mathbf{{m}}_{{{n}}}$",
                       lhs=m[n], steps=tuple(steps), samplers=beta_sampler, definitions=UPDATES)
 
 

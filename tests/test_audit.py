@@ -1,0 +1,50 @@
+"""Two editions: the student's key speaks of mathematics only; the instructor's audit report says
+what the build checked (every derivation with its key, every numeric check with its tolerance, the
+errata's verdicts) and where each number on the key came from."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conftest import BUILDS, make_root, pdf_text
+
+pytestmark = BUILDS
+PROCESS_WORDS = ("checker", "computer algebra", "evaluations", "random points", "tolerance")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from generator.build import build
+
+    root = make_root(tmp_path_factory.mktemp("audit"))
+    build("2024-fall", "activity05", kinds=("key", "handout", "audit"), root=root, log=lambda m: None)
+    return root / "output" / "2024-fall"
+
+
+def test_the_students_key_and_handout_say_nothing_of_how_they_were_made(built):
+    for document in ("activity05-key.pdf", "activity05-handout.pdf"):
+        text = " ".join(pdf_text(built / document).split()).lower()
+        assert not [w for w in PROCESS_WORDS if w in text], document
+
+
+def test_the_audit_report_lists_every_derivation_check_and_erratum(built):
+    from a5 import QUESTION_DEFAULTS, Questions, errata, results
+
+    text = " ".join(pdf_text(built / "activity05-audit.pdf").split())
+    computed = results()
+    squeeze = lambda s: re.sub(r"\s+", "", s)  # noqa: E731  (pdftotext may break a long code name)
+    for derivation in computed.derivations:
+        assert squeeze(derivation.key) in squeeze(text), derivation.key
+    for check in computed.numeric_checks:
+        assert squeeze(check.key) in squeeze(text), check.key
+    assert text.count("rejected") >= len(errata.build(Questions(**QUESTION_DEFAULTS)))
+
+
+def test_every_number_on_the_key_is_in_the_audit_with_its_source(built):
+    ledger = json.loads((built / "activity05-key.numbers.json").read_text())["numbers"]
+    text = re.sub(r"\s+", "", pdf_text(built / "activity05-audit.pdf"))
+    missing = [entry["source"] for entry in ledger if re.sub(r"\s+", "", entry["source"]) not in text]
+    assert len(ledger) > 100 and not missing, missing[:5]
