@@ -201,7 +201,8 @@ def parser() -> argparse.ArgumentParser:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.add_argument("--semester", help="semester id, e.g. 2027-spring (default: the newest in semesters/)")
-        p.add_argument("--activity", help="one activity of the term, e.g. activity06 (default: all of them)")
+        p.add_argument("--activity", help="one activity of the term, by its id: its folder's name under "
+                                          "activities/ (default: all of them)")
         p.add_argument("--root", help="project root holding semesters/ and output/, and activities/ if it "
                                       "has its own (default: $ANSWER_KEY_ROOT, else this checkout)")
         return p
@@ -228,7 +229,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("new-activity", help="create activities/<id>/ with an example problem that builds at once",
                        description="Create an activity folder with one example problem (a one-step derivation, "
                                    "one number, one figure) that builds, proves and passes the provenance audit.")
-    p.add_argument("id", help="the activity id, e.g. activity07")
+    p.add_argument("id", help="the new activity's id: activity and two digits, its folder's name")
     p.add_argument("--title", required=True, help='its title, e.g. "Regularization"')
     p.add_argument("--number", type=int, help="its number (default: the id's, e.g. 7)")
     p.add_argument("--semester", help="also add its table to semesters/<id>.toml, a week after the last activity")

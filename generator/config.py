@@ -4,7 +4,7 @@ Everything that changes from term to term lives in ``semesters/<id>.toml``: ``[c
 ``[canvas]``, and one table per activity of the term, named by its id (``[activityNN]``, with
 ``[activityNN.canvas]`` and ``[activityNN.questions]``). Most mistakes are made while copying
 last term's file. Each is reported as ``<file>:<line>: <what is wrong>`` and ``how to fix: ...``,
-naming the table and key (``activity06.due``); every problem of the file is listed at once.
+naming the table and key (``activityNN.due``); every problem of the file is listed at once.
 A problem in one activity's tables leaves the other activities buildable: ``Config.broken``
 holds it, and the command that builds that activity reports it as an error (see ``select``).
 """

@@ -191,7 +191,8 @@ def new_activity(root: Path, activity_id: str, title: str, *, number: int | None
                  semester: str | None = None) -> list[Path]:
     """Create ``activities/<activity_id>/`` (and its table in ``semester``'s file); return what was written."""
     if not ACTIVITY_ID.match(activity_id):
-        raise ConfigError(f"'{activity_id}' is not an activity id", hint="use activity<NN>, e.g. activity07")
+        raise ConfigError(f"'{activity_id}' is not an activity id",
+                          hint="use 'activity' and the activity's number in two digits, as its folder is named")
     folder = activities_folder(root) if (root / "activities").is_dir() else root / "activities"
     target = folder / activity_id
     if target.exists():

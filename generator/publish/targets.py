@@ -46,7 +46,7 @@ class PageTarget:
 
 @dataclass(frozen=True)
 class ActivityTarget:
-    activity: str  # the activity's id, e.g. "activity05"
+    activity: str  # the activity's id (its folder's name)
     folder: tuple[str, ...]  # the key's folder, names below the course's root
     key_release: datetime
     files: tuple[FileTarget, ...]
