@@ -46,6 +46,7 @@ from .render import Gate, fill
 
 TEMPLATES = SHARED_TEMPLATES / "html"
 SHEET = "sheet.html.j2"
+AUDIT_SHEET = "audit.html.j2"
 _OPEN, _CLOSE = MARKER_OPEN, MARKER_CLOSE
 _MARKER = re.compile(_OPEN + r"([ns])(\d+)" + _CLOSE)
 _MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.S)
@@ -244,11 +245,14 @@ def html_context(cfg, term, model: dict[str, Any], activity, *, canvas: bool) ->
 
 
 def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = False, audit: bool = False,
-                cache: Path | None = None) -> HtmlOutput:
-    """The page (or, with ``canvas``, the Canvas page body); errors name the template line."""
+                cache: Path | None = None, ledger: list | None = None) -> HtmlOutput:
+    """The page (or, with ``canvas``, the Canvas page body; with ``ledger``, the key's numbers,
+    the instructor's audit report); errors name the template line."""
     gate = HtmlGate(audit)
-    page = fill(gate, SHEET, html_context(cfg, term, model, activity, canvas=canvas),
-                [activity.folder, TEMPLATES], cache)
+    ctx = html_context(cfg, term, model, activity, canvas=canvas)
+    if ledger is not None:
+        ctx["ledger"] = ledger
+    page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)
         if canvas:

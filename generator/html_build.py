@@ -27,8 +27,8 @@ def figure_directory_name(activity_id: str) -> str:
 
 def build_html(semester: str | None = None, activity_id: str | None = None, *, root: Path = ROOT,
                log: Callable[[str], None] = lambda m: print(m, file=sys.stderr)) -> list[Path]:
-    """Write ``output/<semester>/<activity>-key.html``, its figures and the Canvas page body, for
-    every activity of the term (or the one named); return the pages.
+    """Write ``output/<semester>/<activity>-key.html``, its figures, the Canvas page body and the
+    audit report's HTML twin, for every activity of the term (or the one named); return the pages.
 
     Everything is rendered and checked in memory first; only then is each file replaced
     atomically (unchanged files are not touched), so a failure leaves earlier outputs as they were.
@@ -49,8 +49,11 @@ def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     from .html import render_html  # Jinja and MathML only when there is a page to render
 
     model = load_model(activity, term, paths, BuildReport(cfg.semester), log, formats=("svg",))
-    page = render_html(cfg, term, model, activity, cache=paths.jinja_cache).html
+    rendered = render_html(cfg, term, model, activity, cache=paths.jinja_cache)
+    page = rendered.html
     body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
+    ledger = rendered.ledger.as_json() + list(model["figure_numbers"])
+    audit = render_html(cfg, term, model, activity, cache=paths.jinja_cache, ledger=ledger).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name(term.id)
     for figure in model["figures"].values():
@@ -60,6 +63,7 @@ def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
         staged[figures / svg.name] = svg.read_bytes()
     staged[paths.document("key", ".html")] = page.encode()
     staged[paths.document("key", ".canvas.html")] = body.encode()
+    staged[paths.document("audit", ".html")] = audit.encode()  # the instructor's report, twin of the PDF
     for path, data in staged.items():
         write_atomically(path, data)
     for stale in figures.glob("*"):

@@ -48,3 +48,18 @@ def test_every_number_on_the_key_is_in_the_audit_with_its_source(built):
     text = re.sub(r"\s+", "", pdf_text(built / "activity05-audit.pdf"))
     missing = [entry["source"] for entry in ledger if re.sub(r"\s+", "", entry["source"]) not in text]
     assert len(ledger) > 100 and not missing, missing[:5]
+
+
+def test_the_html_twins_follow_the_same_two_editions(built):
+    import html as html_module
+
+    from generator.html_build import build_html
+
+    root = built.parent.parent
+    build_html("2024-fall", "activity05", root=root, log=lambda m: None)
+    page = html_module.unescape(re.sub(r"<[^>]+>", " ", (built / "activity05-key.html").read_text(encoding="utf-8")))
+    assert not [w for w in PROCESS_WORDS if w in " ".join(page.split()).lower()]
+    audit = (built / "activity05-audit.html").read_text(encoding="utf-8")
+    ledger = json.loads((built / "activity05-key.numbers.json").read_text())["numbers"]
+    assert all(html_module.escape(entry["source"], quote=False) in audit for entry in ledger)
+    assert "least_squares.dL_dphi0" in audit and "<math" in audit and "\\(" not in audit
