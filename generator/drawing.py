@@ -1,7 +1,7 @@
 """matplotlib's set-up for the figures: the style, file metadata, and a drawing process's preparation.
 
-Kept apart from ``figures`` (which needs NumPy) so that a build can fork its drawing process
-before importing anything heavy; the process then imports matplotlib while the build imports SymPy.
+Kept apart from ``figures`` (which needs NumPy), so that starting the drawing process imports
+nothing heavy in the build; the process imports matplotlib while the build computes and proves.
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ class Drawing:
 
 
 def drawing_process():
-    """The process that draws a build's figures (a ``parallel.Server``), started before anything
-    heavy is imported, so its matplotlib import overlaps the build's own imports and SymPy's.
+    """The process that draws a build's figures (a ``parallel.Server``), started when a model
+    must be computed, so that drawing overlaps the computations and proofs.
     (A second one, to draw both figures at once, measured no faster on two cores.)"""
     from .parallel import Server
 

@@ -18,8 +18,6 @@ from pathlib import Path
 from .errors import LatexError, SetupError
 
 LATEXMK_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-quiet"]
-# What latexmk runs the engine with, given those: a first pass run without latexmk is its pass.
-ENGINE_PASS_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error", "-no-shell-escape", "-recorder"]
 ENGINE_FLAGS = {"pdflatex": "-pdf", "lualatex": "-lualatex"}
 # Characters pdflatex typesets with T1 + utf8 inputenc (found by compiling each one). Text from a
 # config with any other character (李明, Đặng) switches the build to LuaLaTeX with fallback fonts.

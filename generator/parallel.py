@@ -2,9 +2,9 @@
 
 Forking lets a job be any closure (proof samplers are lambdas, which do not pickle); only the
 results travel back. A ``Batch`` starts every job at once and lets the caller wait for some of
-them while the others go on. A ``Server`` is one worker started early, before
-the caller's own heavy imports, so its preparation (importing matplotlib) overlaps them; it
-takes picklable jobs later. Where fork is unavailable, or there is one core, jobs run in turn.
+them while the others go on. A ``Server`` is one worker whose preparation (importing matplotlib)
+overlaps the caller's own work; it takes picklable jobs later. Where fork is unavailable, or
+there is one core, jobs run in turn.
 """
 
 from __future__ import annotations

@@ -178,3 +178,15 @@ def config():
 @pytest.fixture
 def release(config):
     return config.activity(ACTIVITY).key_release
+
+
+@pytest.fixture
+def canvas(config, request):
+    """A fresh local Canvas-like server (tests/canvas_server.py) for one test, reached with the test
+    module's ``TOKEN``; a module may set ``CANVAS_OPTIONS`` for the server."""
+    from canvas_server import NOW, FakeCanvas
+
+    options = getattr(request.module, "CANVAS_OPTIONS", {})
+    server = FakeCanvas(token=request.module.TOKEN, course_id=config.canvas.course_id, now=NOW, **options).start()
+    yield server
+    server.stop()

@@ -23,7 +23,6 @@ from generator.publish import RetryPolicy, State, publish_term, targets_for
 
 from canvas_server import (
     NOT_FOUND,
-    NOW,
     FakeCanvas,
     canvas_error,
     dropped,
@@ -42,13 +41,6 @@ KEY = "activity05-key.pdf"
 KEY_PATH = f"{FOLDER}/{KEY}"
 HANDOUT_PATH = f"{HANDOUT_FOLDER}/activity05-handout.pdf"
 RERUN = "make publish SEMESTER=2027-spring"
-
-
-@pytest.fixture
-def canvas(config):
-    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=NOW).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -16,18 +16,12 @@ import pytest
 from generator.errors import CanvasError
 from generator.publish import RetryPolicy, State, publish_term
 
-from canvas_server import NOW, FakeCanvas, canvas_error, key_target, term_of
+from canvas_server import canvas_error, key_target, term_of
 
 TOKEN = "7~cnvsTESTtoken-ext-77"
+CANVAS_OPTIONS = {"max_per_page": 10}  # the overrides come in pages
 KEY_PATH = "Answer keys/Activity 05/activity05-key.pdf"
 STUDENT = "Fred Flintstone"
-
-
-@pytest.fixture
-def canvas(config):
-    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=NOW, max_per_page=10).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -14,17 +14,10 @@ import pytest
 from generator.errors import CanvasError
 from generator.publish import RetryPolicy, publish_term, wait_and_publish
 
-from canvas_server import NOW, FakeCanvas, canvas_error, invalid_token, key_target, term_of
+from canvas_server import canvas_error, invalid_token, key_target, term_of
 
 TOKEN = "7~cnvsTESTtoken-wait-31"
 KEY_PATH = "Answer keys/Activity 05/activity05-key.pdf"
-
-
-@pytest.fixture
-def canvas(config):
-    server = FakeCanvas(token=TOKEN, course_id=config.canvas.course_id, now=NOW).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
