@@ -77,7 +77,17 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
         "problems": model["problems"],
         "key": kind == "key",
         "original_parameters": model["defaults"],
+        "original_exists": model["original_exists"],
     }
+
+
+def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every number of the key with its source, for the audit report; what SymPy printed is shown
+    as the formula it is (``math``), the rest as the text the formatter wrote."""
+    from .numbers import SympyLatex
+
+    entries = key_ledger.as_json() + list(model["figure_numbers"])
+    return [{**e, "math": SympyLatex(e["text"]) if e["kind"] == "sympy" else None} for e in entries]
 
 
 def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], activity: Activity, kinds=KINDS,
@@ -92,7 +102,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
     for kind in sorted(set(kinds) | ({"key"} if "audit" in kinds else set()), key=lambda k: k == "audit"):
         ctx = context(cfg, term, model, kind)
         if kind == "audit":
-            ctx["ledger"] = documents["key"].ledger.as_json() + list(model["figure_numbers"])
+            ctx["ledger"] = audit_ledger(documents["key"].ledger, model)
         documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,
                                  cache=cache)
     return {kind: documents[kind] for kind in kinds}

@@ -92,13 +92,20 @@ def _check_activity(activity, term, compute, judge, check_derivation, require, P
             failures += 1
             verdict = "FAILED   " + exc.message
         print(f"  {check.key:32s} {verdict}")
-    errata = activity.errata()
-    if errata is None:
-        return failures
+    from .errata_page import OriginalErrata
+    from .variants import defaults
+
     started = time.perf_counter()
     try:
-        for e in judge(errata.build(term.questions)):
-            print(f"  {'erratum ' + e.key:32s} original rejected, correction proven")
+        original = OriginalErrata.of(activity, term.questions, term.questions == defaults(activity.parameters))
+        if original.path is None:
+            return failures
+        for e in judge(original.encoded):
+            said = "claim rejected, " if e.original is not None else "an omission, "
+            print(f"  {'erratum ' + e.key:32s} {said}what the key supplies proven")
+        for found in original.jobs()[0]():
+            failed = f"{len(found.failures)} step(s) fail" if found.failures else "no step fails as written"
+            print(f"  {'erratum ' + found.key:32s} lint: {failed}; the corrected original holds")
     except ProofError as exc:
         failures += 1
         print(f"  {'errata':32s} FAILED   {exc.message}")

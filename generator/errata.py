@@ -1,8 +1,9 @@
-"""Errata found by the checker: the handout's statements as data, judged like any proof step.
+"""Errata in words: what an original says wrong, or leaves out, where no equation of it shows it.
 
-Each erratum pairs the original statement with its correction, both as claims ``left = right``.
-The same ``compare`` that proves the key's derivations must reject the original (with a
-counterexample) and accept the correction; the errata section is generated from the verdicts.
+``lint`` finds the errata an equation of the original shows (``original.py``). The others are
+data: a claim the original makes, as ``left = right``, which the same ``compare`` that proves
+the key's derivations must reject with a counterexample, and what the key supplies instead,
+which it must prove. An omission has no claim to refute, only what is supplied.
 """
 
 from __future__ import annotations
@@ -35,14 +36,46 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class Claims:
+    """Several statements supplied together (a definition and what follows from it): all must hold."""
+
+    claims: tuple[Claim, ...]
+
+    @property
+    def left(self) -> sp.Tuple:
+        return sp.Tuple(*(c.left for c in self.claims))
+
+    @property
+    def right(self) -> sp.Tuple:
+        return sp.Tuple(*(c.right for c in self.claims))
+
+    def latex(self, source: str) -> SympyLatex:
+        parts = [c.latex(source) for c in self.claims]
+        out = SympyLatex(r",\qquad ".join(parts))
+        out.source, out.constants = source, tuple(k for p in parts for k in p.constants)
+        return out
+
+    def judge(self, seed: int = 0) -> Verdict:
+        verdicts = [c.judge(seed=seed + n) for n, c in enumerate(self.claims)]
+        failed = [v for v in verdicts if not v.holds]
+        return failed[0] if failed else Verdict(True, all(v.symbolic for v in verdicts), sum(v.points for v in verdicts))
+
+
+@dataclass(frozen=True)
 class Erratum:
+    """An error of the original that no equation of it shows (``lint`` finds the others).
+
+    ``quote`` is the exact text of the original it concerns: the build stops when the original
+    no longer contains it. A claim the original makes (``original``) must be refuted; without one
+    the erratum is an omission. What the key supplies instead (``corrected``) must be proven.
+    """
+
     key: str
     problem_label: str  # the \label of the problem it concerns
+    quote: str
     summary: str  # prose, no numerals
-    original: Claim
-    corrected: Claim
-    comment: str = ""  # what the correction says in words, no numerals
-    reading: str = "Handout"  # where the original comes from: the handout's text, or a reading of it
+    original: Claim | None = None
+    corrected: Claim | Claims | None = None
 
 
 @dataclass(frozen=True)
@@ -50,16 +83,14 @@ class JudgedErratum:
     key: str
     problem_label: str
     summary: str
-    comment: str
-    reading: str
-    original_latex: SympyLatex
-    corrected_latex: SympyLatex
-    original: Verdict
-    corrected: Verdict
+    original_latex: SympyLatex | None
+    corrected_latex: SympyLatex | None
+    original: Verdict | None
+    corrected: Verdict | None
 
     @property
-    def counterexample_latex(self) -> SympyLatex:
-        return counterexample_latex(self.key, self.original)
+    def counterexample_latex(self) -> SympyLatex | None:
+        return counterexample_latex(self.key, self.original) if self.original is not None else None
 
 
 def counterexample_latex(key: str, original: Verdict) -> SympyLatex:
@@ -76,11 +107,13 @@ def counterexample_latex(key: str, original: Verdict) -> SympyLatex:
     return out
 
 
-def refute(e: Erratum, number: int) -> Verdict:
+def refute(e: Erratum, number: int) -> Verdict | None:
     """The original's verdict: refuted at a counterexample point, or the build stops.
 
     Cheap (a few numeric points), and all the page prints of an erratum besides its statements.
     """
+    if e.original is None:
+        return None
     original = e.original.judge(seed=number)
     if original.holds or original.counterexample is None:  # refuted means: a point where it fails
         raise ProofError(f"erratum {e.key}: the handout's original statement was not refuted by a counterexample",
@@ -88,8 +121,10 @@ def refute(e: Erratum, number: int) -> Verdict:
     return original
 
 
-def prove_correction(e: Erratum, number: int) -> Verdict:
+def prove_correction(e: Erratum, number: int) -> Verdict | None:
     """The correction's verdict: proven like a derivation step, or the build stops."""
+    if e.corrected is None:
+        return None
     corrected = e.corrected.judge(seed=number)
     if not corrected.holds:
         raise ProofError(f"erratum {e.key}: the correction does not hold: {corrected.describe_counterexample()}",
@@ -97,13 +132,14 @@ def prove_correction(e: Erratum, number: int) -> Verdict:
     return corrected
 
 
-def statements(e: Erratum) -> tuple[SympyLatex, SympyLatex]:
+def statements(e: Erratum) -> tuple[SympyLatex | None, SympyLatex | None]:
     """The original and the corrected statement, as the page prints them."""
-    return e.original.latex(f"erratum {e.key} original"), e.corrected.latex(f"erratum {e.key} corrected")
+    return (e.original.latex(f"erratum {e.key} original") if e.original is not None else None,
+            e.corrected.latex(f"erratum {e.key} corrected") if e.corrected is not None else None)
 
 
-def judged(e: Erratum, printed: tuple[SympyLatex, SympyLatex], original: Verdict, corrected: Verdict) -> JudgedErratum:
-    return JudgedErratum(e.key, e.problem_label, e.summary, e.comment, e.reading, *printed, original, corrected)
+def judged(e: Erratum, printed, original: Verdict | None, corrected: Verdict | None) -> JudgedErratum:
+    return JudgedErratum(e.key, e.problem_label, e.summary, *printed, original, corrected)
 
 
 def judge_one(e: Erratum, number: int) -> JudgedErratum:
@@ -114,3 +150,11 @@ def judge_one(e: Erratum, number: int) -> JudgedErratum:
 def judge(errata: tuple[Erratum, ...]) -> tuple[JudgedErratum, ...]:
     """Every erratum judged, numbered from one (the number seeds its random points)."""
     return tuple(judge_one(e, number) for number, e in enumerate(errata, start=1))
+
+
+def quoted_in(errata: tuple[Erratum, ...], text: str, shown_as: str) -> None:
+    """Every erratum's quote is still in the original, or the build stops."""
+    for e in errata:
+        if e.quote not in text:
+            raise ProofError(f"erratum {e.key}: {shown_as} no longer contains {e.quote[:70]!r}",
+                             hint="the original changed: update or remove the erratum in the activity's errata.py")

@@ -112,6 +112,9 @@ class HtmlGate(Gate):
     def prose(self, latex: Latex) -> str:
         return prose(latex)
 
+    def quoted_markup(self, words) -> str:
+        return prose(words)
+
     def filters(self) -> dict[str, Any]:
         return {"tabular": tabular}
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import config as config_module
 from .activities import load_activity
-from .build import BuildReport
+from .build import BuildReport, audit_ledger
 from .errors import RenderError
 from .model_cache import load_model
 from .paths import ROOT, Paths
@@ -52,7 +52,7 @@ def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     rendered = render_html(cfg, term, model, activity, cache=paths.jinja_cache)
     page = rendered.html
     body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
-    ledger = rendered.ledger.as_json() + list(model["figure_numbers"])
+    ledger = audit_ledger(rendered.ledger, model)
     audit = render_html(cfg, term, model, activity, cache=paths.jinja_cache, ledger=ledger).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name(term.id)

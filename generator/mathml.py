@@ -26,6 +26,10 @@ MARKER_OPEN, MARKER_CLOSE = "\ue000", "\ue001"
 _NORMALISE = (
     (re.compile(r"\\mathopen\{\}|\\mathclose\{\}|\\allowbreak\b"), ""),  # spacing hints only
     (re.compile(r"\\mathrm\{([A-Za-z]{2,})\}"), r"\\operatorname{\1}"),  # a word, read as one name
+    # latex2mathml reads split and array but not aligned or gathered (nor their vertical placement)
+    (re.compile(r"\\(begin|end)\{aligned\}(?:\[[tcb]\])?"), r"\\\1{split}"),
+    (re.compile(r"\\begin\{gathered\}(?:\[[tcb]\])?"), r"\\begin{array}{c}"),
+    (re.compile(r"\\end\{gathered\}"), r"\\end{array}"),
 )
 
 _GREEK_SMALL, _GREEK_CAPITAL = 0x3B1, 0x391

@@ -17,7 +17,8 @@ from typing import Any
 
 from .activities import Activity, compute
 from .config import ActivityTerm
-from .errata import counterexample_latex, judged, refute, statements
+from .errata import judged, refute, statements
+from .errata_page import OriginalErrata
 from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
@@ -61,29 +62,27 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
     results = compute(activity, term.questions)
     described = [describe(spec, figures_dir) for spec in figure_specs(activity.figure_modules(), results.namespace())]
     drawing = start_drawing(drawer, described, formats)
-    errata_module = activity.errata()
-    errata = errata_module.build(term.questions) if errata_module is not None else ()
+    original = OriginalErrata.of(activity, term.questions, term.questions == defaults(activity.parameters))
+    errata = original.encoded
     corrections = correction_jobs(errata)
-    jobs = [*corrections, *derivation_jobs(results.derivations)]
-    with Batch(jobs, costs=proof_costs(results.derivations, errata)) as batch:
+    jobs = [*corrections, *derivation_jobs(results.derivations), *original.jobs()]
+    with Batch(jobs, costs=[*proof_costs(results.derivations, errata), *original.costs()]) as batch:
         refuted = tuple(refute(e, number) for number, e in enumerate(errata, start=1))
         printed = tuple(map(statements, errata))
+        found = batch.result(len(jobs) - 1) if original.path is not None else ()
         figures = tuple(sorted(described, key=lambda f: f.name))
         model = {
             "results": plain(results.by_problem),
             "defaults": term.questions == defaults(activity.parameters),  # the original's own values
+            "errata": original.page(found, printed, refuted),
+            "original_exists": activity.has_errata,
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
                                               fragment=f"prose/{p.name}.j2") for p in activity.problems),
-            "errata": tuple(SimpleNamespace(
-                key=e.key, problem_label=Latex(e.problem_label), summary=Latex(e.summary), comment=Latex(e.comment),
-                reading=Latex(e.reading), original=original_tex, corrected=corrected_tex,
-                counterexample=counterexample_latex(e.key, verdict))
-                for e, (original_tex, corrected_tex), verdict in zip(errata, printed, refuted)),
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.
             "proof_summary": SimpleNamespace(
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
-                checks=len(results.numeric_checks), errata=len(errata)),
+                checks=len(results.numeric_checks), errata=len(errata) + len(found)),
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
                                  "digest": f.digest, "facts": dict(f.facts),
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
@@ -92,7 +91,8 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
         }
 
         def prove() -> ProofReport:
-            records = [batch.result(k) for k in range(len(corrections), len(jobs))]  # a false step first
+            proofs = range(len(corrections), len(corrections) + len(results.derivations))
+            records = [batch.result(k) for k in proofs]  # a false step first
             verdicts = [batch.result(k) for k in range(len(corrections))]
             report = proof_report(results.numeric_checks, tuple(map(judged, errata, printed, refuted, verdicts)),
                                   records, started)

@@ -28,6 +28,10 @@ class SympyLatex(Latex):
     """LaTeX printed by SymPy from a checked expression; its numerals are SymPy's, not typed."""
 
 
+class Quoted(Latex):
+    """Words quoted from a hand-written original, with $math$: its numerals are the original's."""
+
+
 @dataclass(frozen=True)
 class Quantity:
     value: int | float

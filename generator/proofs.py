@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import mpmath
 import sympy as sp
@@ -246,9 +247,13 @@ def _mpmath_printer():
 
 
 def _as_sympy(value) -> sp.Expr:
-    """An mpmath result as a SymPy number with eight significant digits (complex if it is)."""
-    if mpmath.im(value) == 0 and mpmath.isint(mpmath.re(value)):
-        return sp.Integer(int(mpmath.re(value)))
+    """An mpmath result as a SymPy number: exact when it is a simple fraction (so a person can check
+    it by hand), else with eight significant digits (complex if it is)."""
+    if mpmath.im(value) == 0:
+        real = mpmath.re(value)
+        fraction = Fraction(mpmath.nstr(real, 60)).limit_denominator(10**4)
+        if abs(real - mpmath.mpf(fraction.numerator) / fraction.denominator) <= mpmath.mpf(10) ** -50 * (1 + abs(real)):
+            return sp.Rational(fraction.numerator, fraction.denominator)
     re_part, im_part = (sp.Float(mpmath.nstr(v, 8), 8) for v in (mpmath.re(value), mpmath.im(value)))
     return re_part if im_part == 0 else re_part + sp.I * im_part
 

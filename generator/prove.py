@@ -50,7 +50,7 @@ def cost(exprs) -> float:
 
 def proof_costs(derivations: tuple[Derivation, ...], errata: tuple[Erratum, ...]) -> list[float]:
     """The cost of each correction job, then of each derivation job."""
-    return ([cost((e.corrected.left, e.corrected.right)) for e in errata]
+    return ([cost((e.corrected.left, e.corrected.right)) if e.corrected is not None else 0.0 for e in errata]
             + [cost(d.chain) for d in derivations])
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from .errors import RenderError
-from .numbers import Latex, Ledger, Quantity, SympyLatex, Text, Traced, date_text, format_quantity
+from .numbers import Latex, Ledger, Quantity, Quoted, SympyLatex, Text, Traced, date_text, format_quantity
 from .paths import TEMPLATES
 
 AUDIT_NUMBER, AUDIT_SYMPY, AUDIT_CONFIG = "<<NUM>>", "<<SYMPY>>", "<<CONFIG>>"
@@ -117,6 +117,15 @@ class Gate:
             self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
         return AUDIT_SYMPY if self.audit else self.formula_markup(latex)
 
+    def quoted(self, words: Quoted) -> str:
+        """Words of the original: its text escaped, its $math$ kept; its numerals are the original's."""
+        for constant in getattr(words, "constants", ()):
+            self.ledger.record(str(constant), str(constant), getattr(words, "source", "original"), "quoted")
+        return AUDIT_SYMPY if self.audit else self.quoted_markup(words)
+
+    def quoted_markup(self, words: Quoted) -> str:
+        return "$".join(part if n % 2 else self.escape(part) for n, part in enumerate(str(words).split("$")))
+
     def macro(self, value: Any) -> str:
         """A macro's output was already gated line by line; mark it so finalize does not escape it."""
         if type(value) is not str and not isinstance(value, jinja2.runtime.Markup):
@@ -126,6 +135,8 @@ class Gate:
     def finalize(self, value: Any) -> str:
         if isinstance(value, SympyLatex):
             return self.formula(value)
+        if isinstance(value, Quoted):
+            return self.quoted(value)
         if isinstance(value, Latex):  # code-written prose (in LaTeX also the gate's own marks)
             return self.prose(value)
         if isinstance(value, jinja2.runtime.Markup):

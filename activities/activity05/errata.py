@@ -1,8 +1,9 @@
-"""The nine errors of the original Activity 5 handout, as claims for the checker.
+"""The errors of the original Activity 5 handout (``original.md``).
 
-Each original is transcribed from the handout as the statement it makes; each correction is
-the statement the key makes. Parameters follow the semester (the Hessian's size), so a variant
-semester's errata speak of its own numbers.
+What an equation of the original shows wrong, ``lint`` finds by itself; ``CORRECTIONS`` only
+say how each display should read (and ``lint`` checks the corrected text too). What no
+equation shows stays here as encoded errata: a number contradicted by the words beside it, a
+claim in words, and what the solution leaves out.
 """
 
 from __future__ import annotations
@@ -11,104 +12,139 @@ from importlib import import_module
 
 import sympy as sp
 
-from generator.errata import Claim, Erratum
-from generator.notation import G, beta, i, n_points, phi0, phi1, power_of_ten, sig, t, tp, wrong_sin, y
+from generator.errata import Claim, Claims, Erratum
+from generator.notation import beta, phi0, phi1, power_of_ten, sig, t
 from generator.notation import unevaluated as U
+from generator.original import Correction
 
 from .parameters import Questions
 
-logistic = import_module(".problems.02_logistic", __package__)
 momentum = import_module(".problems.03_momentum", __package__)
-closed_form, one_minus_beta, plus_one = momentum.closed_form, momentum.one_minus_beta, momentum.plus_one
+one_minus_beta, plus_one = momentum.one_minus_beta, momentum.plus_one
 
-# A single data point with a genuine label is enough to refute a formula about the loss.
-one_point = {n_points: lambda rng: sp.Integer(1), y.label: lambda rng: sp.Integer(rng.randint(0, 1))}
-L = sp.Symbol("L")
-beta_in_unit = {beta: lambda rng: sp.Rational(rng.randint(1, 99), 100)}
-k = sp.Symbol("k", integer=True, nonnegative=True)
+B = r"\sum_{i \in \mathcal{B}_{%s}} \frac{\partial \ell_{i} \left[\phi_{%s}\right]}{\partial \phi}"
+SIG = r"\operatorname{sig}[\phi_0 + \phi_1 x]"
+SIG_I = r"\operatorname{sig}[\phi_0 + \phi_1 x_i]"
+SIN_SQUARED = (r"\left( \frac{1 - y_i}{1 - \sin[\phi_0 + \phi_1 x_i]} - \frac{y_i}{\sin[\phi_0 + \phi_1 x_i]} \right) "
+               r"\frac{%s\exp[-\phi_0 - \phi_1 x_i]}{\left( 1 + \exp[-\phi_0 - \phi_1 x_i]^2 \right)}")
+SIG_SQUARED = (r"\left( \frac{1 - y_i}{1 - \text{sig}[\phi_0 + \phi_1 x_i]} - \frac{y_i}{\text{sig}[\phi_0 + \phi_1 x_i]} "
+               r"\right) \frac{%s\exp[-\phi_0 - \phi_1 x_i]}{\left( 1 + \exp[-\phi_0 - \phi_1 x_i] \right)^2}")
+LOWER_LIMIT = r"\sum_{i}^{I}"
+OFF_BY_ONE = (r"The step to $\mathbf{m}_{t+1}$ uses the batch $\mathcal{B}_t$ at the parameters $\boldsymbol{\phi}_t$, so "
+              r"$\mathbf{m}_1$ uses $\mathcal{B}_0$ at $\boldsymbol{\phi}_0$, $\mathbf{m}_2$ uses $\mathcal{B}_1$ at "
+              r"$\boldsymbol{\phi}_1$, and so on.")
 
 
-def loss_derivative_is(**form) -> Claim:
-    """dL/dphi_0 equals the chain-rule form, written correctly or in one of the handout's ways."""
-    return Claim(sp.Derivative(L, phi0), sp.Sum(logistic.chain_factor(1, **form), (i, 1, n_points)),
-                 one_point, {L: logistic.loss})
+def _least_squares() -> tuple[Correction, ...]:
+    solution = (r"\begin{split} \frac{\partial}{\partial \phi_0} \sum_{i}^{I} (\phi_0 + \phi_1 x_i - y_i)^2 &= "
+                r"\sum_{i}^{I} 2(\phi_0 + \phi_1 x_i - y_i) \cdot \frac{\partial}{\partial \phi_0} (\phi_0 + \phi_1 "
+                r"x_i - y_i) \\ &= \sum_{i}^{I} 2(\phi_0 + \phi_1 x_i - y_i) \cdot 1 \\ &= \sum_{i}^{I} 2(\phi_0 + "
+                r"\phi_1 x_i - y_i) \\ \\ \frac{\partial}{\partial \phi_1} \sum_{i}^{I} (\phi_0 + \phi_1 x_i - y_i)^2 "
+                r"&= \sum_{i}^{I} 2(\phi_0 + \phi_1 x_i - y_i) \cdot \frac{\partial}{\partial \phi_1} (\phi_0 + "
+                r"\phi_1 x_i - y_i) \\ &= \sum_{i}^{I} 2(\phi_0 + \phi_1 x_i - y_i) \cdot x_i \\ &= \sum_{i}^{I} "
+                r"2x_i (\phi_0 + \phi_1 x_i - y_i) \end{split}")
+    return (Correction(
+        "problem:least_squares", solution, solution.replace(LOWER_LIMIT, r"\sum_{i=1}^{I}"),
+        r"The question asks for the derivatives of one term $\ell_i$; the solution differentiates the whole "
+        r"sum $L$ instead (each term of its result is the answer), and its sums have no lower limit."),)
+
+
+def _logistic() -> tuple[Correction, ...]:
+    loss = (r"\sum_{i=1}^{I} -(1 - y_i) \log \left[1 - " + SIG + r"\right] - y_i \log \left[" + SIG + r"\right]")
+    fixed_loss = (r"\sum_{i=1}^{I} \left( -(1 - y_i) \log \left[1 - " + SIG_I + r"\right] - y_i \log \left["
+                  + SIG_I + r"\right] \right)")
+    return (
+        Correction("problem:logistic", loss, fixed_loss,
+                   r"The loss uses the model's free input $x$ where the data point $x_i$ of the sum is meant, and "
+                   r"its sum has no brackets, so it reads as covering the first term only."),
+        Correction("problem:logistic", SIN_SQUARED % "", SIG_SQUARED % "",
+                   r"The sine is written for the sigmoid, and the square sits on the exponential inside the "
+                   r"parentheses instead of on the parentheses."),
+        Correction("problem:logistic", SIN_SQUARED % r"x_i \cdot ", SIG_SQUARED % r"x_i \cdot ",
+                   r"The same two slips as in the derivative by $\phi_0$."),
+    )
+
+
+def _momentum() -> tuple[Correction, ...]:
+    m1 = r"\mathbf{m}_{1} = \beta \cdot \mathbf{m}_{0} + (1 - \beta) "
+    m2 = r"\mathbf{m}_{2} = \beta \cdot \mathbf{m}_{1} + (1 - \beta) "
+    m2_out = r"= \beta^{2} \cdot \mathbf{m}_{0} + \beta(1 - \beta) %s + (1 - \beta) %s"
+    m3 = r"\mathbf{m}_{3} = \beta \cdot \mathbf{m}_{2} + (1 - \beta) "
+    m3_out = r"= \beta^{3} \cdot \mathbf{m}_{0} + \beta^{2}(1 - \beta) %s + \beta(1 - \beta) %s + (1 - \beta) %s"
+    general = (r"\mathbf{m}_{t+1} = \beta^t \cdot \mathbf{m}_0 + \sum_{t'=1}^t \beta^{t-t'} (1 - \beta) "
+               r"\sum_{i \in \mathcal{B}_t} \frac{\partial \ell_i \left[ \phi_t \right]}{\partial \phi}")
+    fixed_general = (r"\mathbf{m}_{t+1} = \beta^{t+1} \cdot \mathbf{m}_0 + \sum_{t'=0}^t \beta^{t-t'} (1 - \beta) "
+                     r"\sum_{i \in \mathcal{B}_{t'}} \frac{\partial \ell_i \left[ \phi_{t'} \right]}{\partial \phi}")
+    return (
+        Correction("problem:momentum", m1 + B % (1, "t"), m1 + B % (0, 0),
+                   r"The batches and parameters are off by one from the first step on: " + OFF_BY_ONE
+                   + r" The handout uses $\mathcal{B}_1$ here, and $\boldsymbol{\phi}_t$ in every line, never "
+                   r"replaced by the step's own index."),
+        Correction("problem:momentum", m2 + B % (2, "t"), m2 + B % (1, 1),
+                   r"The second step repeats the slip: $\mathcal{B}_2$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_1$ "
+                   r"at $\boldsymbol{\phi}_1$."),
+        Correction("problem:momentum", m2_out % (B % (1, "t"), B % (2, "t")), m2_out % (B % (0, 0), B % (1, 1)),
+                   r"The expansion follows from the two lines above, so it carries their indices: $\mathcal{B}_1$ "
+                   r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$."),
+        Correction("problem:momentum", m3 + B % (3, "t"), m3 + B % (2, 2),
+                   r"The third step: $\mathcal{B}_3$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_2$ at "
+                   r"$\boldsymbol{\phi}_2$."),
+        Correction("problem:momentum", m3_out % (B % (3, "t"), B % (2, "t"), B % (3, "t")),
+                   m3_out % (B % (0, 0), B % (1, 1), B % (2, 2)),
+                   r"The expansion does not follow from the lines above: its oldest gradient is taken on "
+                   r"$\mathcal{B}_3$, where the line for $\mathbf{m}_2$ has $\mathcal{B}_1$; with the off-by-one "
+                   r"repaired its batches are $\mathcal{B}_0$, $\mathcal{B}_1$, $\mathcal{B}_2$."),
+        Correction("problem:momentum", general, fixed_general,
+                   r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
+                   r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum starts "
+                   r"one step late; and every term uses $\mathcal{B}_t$ at $\boldsymbol{\phi}_t$ instead of its own "
+                   r"step's $\mathcal{B}_{t'}$ at $\boldsymbol{\phi}_{t'}$."),
+    )
+
+
+CORRECTIONS = _least_squares() + _logistic() + _momentum()
 
 
 def build(q: Questions) -> tuple[Erratum, ...]:
+    """The errata no equation of the original shows: checked claims, and omissions said as such."""
     n = q.hessian_parameters
     N = sp.Integer(n)
-    x_plain = sp.Symbol("x", real=True)
-    z_plain = U(sp.Add, phi0, U(sp.Mul, phi1, x_plain))
-    loss_with_x = sp.Sum(U(sp.Add, U(sp.Mul, -1, U(sp.Add, 1, -y[i]), sp.log(U(sp.Add, 1, -sig(z_plain)))),
-                           U(sp.Mul, -1, y[i], sp.log(sig(z_plain)))), (i, 1, n_points))
-    family = [v for v in q.logistic_phi1_values if v != 0] + [q.logistic_phi1_fixed]
+    k = sp.Symbol("k", integer=True, nonnegative=True)
+    weight_sum = sp.Symbol(r"\sum_{k=0}^{t} w_k")
+    steepness = sp.Symbol(r"\left.\frac{\partial\,\mathrm{sig}[\phi_0 + \phi_1 x]}{\partial x}\right|_{x = x^*}")
+    z = sp.Symbol("z", real=True)
+    sig_z = sp.Symbol(r"\mathrm{sig}[z]")
+    w_k = sp.Symbol("w_k")
+    sig_at_midpoint = sp.Derivative(1 / (1 + sp.exp(-phi1 * z)), z)
     phi1_nz = sp.Symbol("phi_1", real=True, nonzero=True)
-    from_family = {phi1_nz: lambda rng: sp.nsimplify(rng.choice(family))}
+    simple_slopes = {phi1_nz: lambda rng: sp.Integer(rng.choice((1, -1, 2, -2)))}
     x_star = U(sp.Mul, -1, phi0, U(sp.Pow, phi1_nz, -1))
     shift = sp.Symbol(r"\mathrm{sign}\,\frac{\partial x^*}{\partial\phi_0}")
-    m = momentum.m
-    g_true = lambda j: G[j, j]  # noqa: E731  batch B_j at parameters phi_j
-    t_sym = sp.Symbol("t", integer=True, nonnegative=True)
-    m_t1 = m[plus_one(t)]
-    truth_closed = closed_form(t).xreplace({momentum.g[tp]: G[tp, tp]})
-    handout_final = U(sp.Add, U(sp.Mul, U(sp.Pow, beta, t), m[0]),
-                      sp.Sum(U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, -tp)), one_minus_beta, G[t, t]), (tp, 1, t)))
-    def first_update(gradient):
-        return U(sp.Add, U(sp.Mul, beta, m[0]), U(sp.Mul, one_minus_beta, gradient))
-
-    def unrolled(first, second, third):
-        return U(sp.Add, U(sp.Mul, U(sp.Pow, beta, 3), m[0]), U(sp.Mul, U(sp.Pow, beta, 2), one_minus_beta, first),
-                 U(sp.Mul, beta, one_minus_beta, second), U(sp.Mul, one_minus_beta, third))
-
-    unrolled3 = unrolled(g_true(0), g_true(1), g_true(2))
-    weight_sum = sp.Symbol(r"\sum_{k=0}^{t} w_k")
     return (
-        Erratum("hessian", "problem:hessian",
-                "The Hessian's dimensions: one side was typed with a zero missing, which contradicts "
-                "the handout's own count of entries.",
+        Erratum("hessian", "problem:hessian", r"It will be  $100000 \times 1000000$ . This contains a trillion",
+                "One side of the Hessian's dimensions was typed with a zero missing, which contradicts the "
+                "handout's own count of a trillion entries.",
                 Claim(U(sp.Mul, N / 10, N), power_of_ten(n * n)),
                 Claim(U(sp.Mul, power_of_ten(n), power_of_ten(n)), power_of_ten(n * n))),
-        Erratum("sin_for_sig", "problem:logistic",
-                "The sine was written where the sigmoid is meant, in both derivatives of the loss.",
-                loss_derivative_is(sig_fn=wrong_sin), loss_derivative_is()),
-        Erratum("misplaced_square", "problem:logistic",
-                "The square of the denominator was placed on the exponential, inside the parentheses.",
-                loss_derivative_is(misplaced_square=True), loss_derivative_is()),
-        Erratum("loss_x_for_x_i", "problem:logistic",
-                "The cross-entropy loss used the free variable $x$ where the data point $x_i$ is meant.",
-                Claim(L, loss_with_x, one_point, {L: logistic.loss}),
-                Claim(L, logistic.loss, one_point, {L: logistic.loss})),
+        Erratum("sigmoid_undefined", "problem:logistic", r"$$Pr(y=1|x) = \text{sig}[\phi_0 + \phi_1 x],$$",
+                r"The sigmoid is used throughout but never defined.",
+                corrected=Claim(sig_z, 1 / (1 + sp.exp(-z)), {}, {sig_z: sig(z)})),
         Erratum("parameter_meaning", "problem:logistic",
-                "The curve was said to move left as $\\phi_0$ grows (and to steepen as $\\phi_1$ grows) "
-                "for every $\\phi_1$; that holds only for a positive $\\phi_1$. The plotted family's "
-                "negative $\\phi_1$ refutes it.",
-                Claim(shift, -1, from_family, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
-                Claim(shift, -sp.sign(phi1_nz), from_family, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
-                comment="the midpoint moves against the sign of $\\phi_1$; steepness is $|\\phi_1|$, "
-                        "and changing $\\phi_1$ also moves the midpoint"),
-        Erratum("m1_indices", "problem:momentum",
-                "The first momentum step used batch $\\mathcal{B}_1$ and parameters $\\boldsymbol{\\phi}_t$ "
-                "instead of $\\mathcal{B}_0$ and $\\boldsymbol{\\phi}_0$.",
-                Claim(m[1], first_update(G[1, t_sym]), beta_in_unit, {m[1]: first_update(g_true(0))}),
-                Claim(m[1], first_update(g_true(0)), beta_in_unit, {m[1]: first_update(g_true(0))})),
-        Erratum("m3_indices", "problem:momentum",
-                "The third step named batch $\\mathcal{B}_3$ for its oldest gradient and never re-indexed "
-                "$\\boldsymbol{\\phi}_t$.",
-                Claim(m[3], unrolled(G[3, t_sym], G[2, t_sym], G[3, t_sym]), beta_in_unit, {m[3]: unrolled3}),
-                Claim(m[3], unrolled3, beta_in_unit, {m[3]: unrolled3})),
-        Erratum("closed_form", "problem:momentum",
-                "The general formula had the coefficient $\\beta^t$, the sum starting one step late, and "
-                "$\\mathcal{B}_t$, $\\boldsymbol{\\phi}_t$ inside it; at the third step it contradicts the "
-                "handout's own expansion.",
-                Claim(m_t1, handout_final, beta_in_unit, {m_t1: truth_closed}),
-                Claim(m_t1, truth_closed, beta_in_unit, {m_t1: truth_closed})),
-        Erratum("weights", "problem:momentum",
-                "The weights, their sum, its limit and the starting value were never stated; read as an "
-                "average, the weights would have to sum to one at every step, which they do not.",
-                Claim(weight_sum, 1, beta_in_unit,
-                      {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
-                Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), beta_in_unit,
-                      {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))}),
-                comment="the weights decay geometrically, and their sum tends to one as $t$ grows",
-                reading="Read as an average (the handout states no weights)"),
+                r"shifts to the left as we increase  $\phi_0$  and gets steeper as we increase  $\phi_1$",
+                r"The solution draws no plot, and its reading of the parameters holds only for a positive "
+                r"$\phi_1$: the midpoint $x^* = -\phi_0/\phi_1$ moves left as $\phi_0$ grows only when $\phi_1$ "
+                r"is positive, and the slope there (below) grows with $|\phi_1|$, not with $\phi_1$.",
+                Claim(shift, -1, simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
+                Claim(steepness, U(sp.Mul, phi1, U(sp.Pow, 4, -1)), {},
+                      {steepness: sig_at_midpoint.doit().subs(z, 0)})),
+        Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
+                r"The question asks for the weights of the sum, and the solution never states them. The gradient "
+                r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
+                r"$\mathbf{m}_0$ (zero in the book's code) keeps the rest. Their sum tends to one as $t$ grows, "
+                r"for any $\beta$ that is not negative and less than one.",
+                corrected=Claims((
+                    Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
+                    Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),
+                          {beta: lambda rng: sp.Rational(rng.randint(0, 3), 4)},
+                          {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))})))),
     )

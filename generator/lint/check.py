@@ -53,7 +53,7 @@ class Linter(Sequences):
 
     def run(self) -> Report:
         findings = [self.display(d) for d in self.found]
-        return Report(self.path, self.kind, findings, dict(self.ctx.legend))
+        return Report(self.path, self.kind, findings, dict(self.ctx.legend), dict(self.ctx.legend_latex))
 
     # -- displays and rows --------------------------------------------------------------------
     def display(self, d: source.Display) -> DisplayFinding:

@@ -92,6 +92,7 @@ class FileContext:
         self.bound: list[sp.Symbol] = []
         self.batches: dict[tuple, sp.IndexedBase] = {}
         self.legend: dict[str, str] = {}
+        self.legend_latex: dict[str, str] = {}  # the same, as LaTeX (for errata printed from lint's run)
         self.notes: list[str] = []
         self.decimals: dict[sp.Rational, int] = {}
         self.zero_based = set(re.findall(r"\\?([A-Za-z]+)\}?\s*_\s*\{?\s*0\b", joined))

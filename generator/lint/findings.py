@@ -24,6 +24,7 @@ class StepFinding:
     right: str = ""
     source: str = ""  # the fragment of the file
     counterexample: dict[str, str] | None = None
+    point: dict[str, str] | None = None  # the counterexample keyed by each variable's LaTeX
     left_value: str | None = None
     right_value: str | None = None
     reason: str = ""  # why not understood / unproven, or a hint on a failure
@@ -65,6 +66,7 @@ class Report:
     kind: str
     displays: list[DisplayFinding]
     legend: dict[str, str] = field(default_factory=dict)
+    legend_latex: dict[str, str] = field(default_factory=dict)
 
     def steps(self, status: str | None = None) -> list[StepFinding]:
         return [s for d in self.displays for s in d.steps if status is None or s.status == status]

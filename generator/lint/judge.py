@@ -139,6 +139,7 @@ def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> 
                 step.status, step.reason = entry.status, (f"entry {n + 1}: " + entry.reason).strip(": ")
                 step.counterexample, step.left_value, step.right_value = (entry.counterexample, entry.left_value,
                                                                           entry.right_value)
+                step.point = entry.point
                 step.left, step.right = f"entry {n + 1}: {entry.left}", f"entry {n + 1}: {entry.right}"
                 return step
         step.status = "holds"
@@ -206,6 +207,7 @@ def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
     elif verdict.counterexample is not None:  # {} when there is nothing to choose: two numbers differ
         step.status = "fails"
         step.counterexample = {_plain(k): v for k, v in verdict.counterexample.items()}
+        step.point = dict(verdict.counterexample)
         step.left_value, step.right_value = str(verdict.left_value), str(verdict.right_value)
     else:
         step.status = "unproven"

@@ -9,6 +9,8 @@ fragment or says why it cannot.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -195,8 +197,9 @@ class Commands:
         if head is not None and head.is_cmd("mathcal", "mathbb", "mathbf", "mathrm"):
             inner = p.group()
             set_name = "".join(t.text for t in inner)
+            set_tex = f"\\{head.text.lstrip(chr(92))}{{{set_name}}}"
         elif head is not None and head.kind == "letter":
-            set_name = head.text
+            set_name = set_tex = head.text
         else:
             raise NotUnderstood("a sum over a set that is not a named set", tok.pos)
         set_indices = p.indices(p.group()) if p.at_sym("_") and p.next() else []
@@ -224,6 +227,11 @@ class Commands:
                 index = ",".join(["b"] * bool(set_indices) + [str(v) for v in letters.values()])
                 self.ctx.legend[label] = (f"{label}_{{{index}}} is the sum over {sp.sstr(var)} in {set_name}"
                                           f"{'_b' if set_indices else ''} of {shown}")
+                lettered = body.xreplace({a: a.base[tuple(letters.get(j, j) for j in a.indices)]
+                                          for a in body.atoms(sp.Indexed)})
+                self.ctx.legend_latex[label] = (
+                    f"{label}_{{{index}}} = \\sum_{{{sp.latex(var)} \\in {set_tex}{'_b' if set_indices else ''}}} "
+                    f"{_book_latex(lettered)}")
             base = self.ctx.batches[key]
             indices = list(set_indices) + slots
             return base[tuple(indices)] if indices else sp.Symbol(base.label.name, real=True)
@@ -297,3 +305,12 @@ def _power(base, exponent):
     if isinstance(base, sp.MatrixBase):
         raise NotUnderstood("a power of a matrix is not read", 0)
     return sp.Pow(base, exponent)
+
+
+def _book_latex(e: sp.Basic) -> str:
+    """LaTeX in the book's notation (``f[x]``), a function named for a Greek letter as that letter."""
+    from ..notation import tex
+
+    out = re.sub(r"\\operatorname\{(ell|phi|psi|sigma)\}", r"\\\1", str(tex(e)))
+    out = re.sub(r"\{\\left\((.*?) ?\\right\)\}", r"[\1]", out)  # f(x) as the book's f[x]
+    return re.sub(r"^\\frac\{\\partial\}\{\\partial (.+?)\} (.+)$", r"\\frac{\\partial \2}{\\partial \1}", out)

@@ -1,0 +1,129 @@
+"""The errata as the key and the audit print them: lint's findings and the encoded errata, in the
+order of the original, each quoting the original as it was written.
+
+Plain data only (the model holds no SymPy objects). The original's own text reaches the page
+as ``Quoted`` (prose) or as a formula whose source is its line, so the provenance audit counts
+its numerals as the original's, not as numbers typed into the key.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from types import SimpleNamespace
+
+import sympy as sp
+
+from .errata import Erratum, counterexample_latex, quoted_in
+from .errors import ProofError
+from .numbers import Latex, Quoted, SympyLatex
+from .original import Correction, FoundErratum, find_errata, original_file
+from .proofs import Verdict
+
+
+def quoted_math(text: str, source: str) -> SympyLatex:
+    """A display of the original, as LaTeX the key prints it (``original.math_of``)."""
+    out = SympyLatex(text)
+    out.source = source
+    out.constants = tuple(dict.fromkeys(re.findall(r"(?<![_^{\\A-Za-z])\d+(?:\.\d+)?", text)))
+    return out
+
+
+def quoted_words(text: str, source: str) -> Quoted:
+    """A passage of the original in words with $math$: one line, display dollars made inline."""
+    out = Quoted(" ".join(text.replace("$$", "$").split()))
+    out.source = source
+    out.constants = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", text)))
+    return out
+
+
+def _failure_latex(key: str, failure) -> SympyLatex:
+    verdict = Verdict(False, False, 0, dict(failure.point), sp.sympify(failure.left_value),
+                      sp.sympify(failure.right_value))
+    return counterexample_latex(key, verdict)
+
+
+def _legend(found: FoundErratum) -> tuple[SympyLatex, ...]:
+    out = []
+    for entry in found.legend:
+        latex = SympyLatex(re.sub(r"\\frac\{(\\partial [^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{(\\partial [^{}]*)\}", r"\1/\2", entry))
+        latex.source, latex.constants = "erratum legend (lint's names in a counterexample)", ()
+        out.append(latex)
+    return tuple(out)
+
+
+def from_lint(found: FoundErratum, name: str) -> SimpleNamespace:
+    where = f"erratum quoting {name} line {found.line}"
+    return SimpleNamespace(
+        key=found.key, kind="found", line=found.line, problem_label=Latex(found.problem_label),
+        summary=Latex(found.why or "This step does not follow from the lines before it."),
+        quote=quoted_math(found.original, where), display=True,
+        counterexample=_failure_latex(found.key, found.failures[-1]) if found.failures else None,
+        at_point=bool(found.failures and found.failures[-1].point),
+        legend=_legend(found),
+        corrected=quoted_math(found.corrected, f"erratum correcting {name} line {found.line}") if found.corrected else None,
+        checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line),
+                                     counterexample=_failure_latex(found.key, f)) for f in found.failures))
+
+
+def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: str) -> SimpleNamespace:
+    line = text[:text.index(e.quote)].count("\n") + 1
+    original_tex, corrected_tex = printed
+    return SimpleNamespace(
+        key=e.key, kind="claim" if e.original is not None else "omission", line=line,
+        problem_label=Latex(e.problem_label), summary=Latex(e.summary),
+        quote=quoted_words(e.quote, f"erratum quoting {name} line {line}"), display=False,
+        counterexample=counterexample_latex(e.key, refuted) if refuted is not None else None, legend=(),
+        at_point=bool(refuted is not None and refuted.counterexample),
+        corrected=corrected_tex, claim=original_tex, checks=())
+
+
+def page_errata(found: tuple[FoundErratum, ...], encoded: tuple[Erratum, ...], printed, refuted,
+                text: str, name: str) -> tuple[SimpleNamespace, ...]:
+    """Every erratum, in the order of the original (which is the order of its problems)."""
+    items = [from_lint(f, name) for f in found]
+    items += [from_encoded(e, p, r, text, name) for e, p, r in zip(encoded, printed, refuted)]
+    for item in items:  # one shape for the templates: the audit prints the claim of an encoded one
+        item.__dict__.setdefault("claim", None)
+    return tuple(sorted(items, key=lambda item: item.line))
+
+
+@dataclass(frozen=True)
+class OriginalErrata:
+    """An activity's hand-written original and its errata, for one term.
+
+    Errata describe the original handout, so only a term whose questions are the original's
+    (the activity's defaults) prints them: a seeded variant's students never saw that handout.
+    """
+
+    path: Path | None
+    name: str
+    text: str
+    corrections: tuple[Correction, ...]
+    encoded: tuple[Erratum, ...]
+
+    @classmethod
+    def of(cls, activity, questions, original_questions: bool) -> OriginalErrata:
+        module = activity.errata()
+        if module is None or not original_questions:
+            return cls(None, "", "", (), ())
+        path = original_file(activity.folder)
+        name = f"{activity.folder.name}/{path.name}" if path is not None else f"{activity.folder.name}/original.md"
+        if path is None:
+            raise ProofError(f"{activity.folder.name}/errata.py describes an original, but there is no {name}",
+                             hint="put the hand-written original beside errata.py, or remove errata.py")
+        text = path.read_text(encoding="utf-8")
+        encoded = tuple(module.build(questions))
+        quoted_in(encoded, text, name)
+        return cls(path, name, text, tuple(getattr(module, "CORRECTIONS", ())), encoded)
+
+    def jobs(self) -> list:
+        """Reading the original with lint: one job, run beside the proofs."""
+        return [lambda: find_errata(self.path, self.corrections, self.name)] if self.path is not None else []
+
+    def costs(self) -> list[float]:
+        return [float("inf")] if self.path is not None else []  # the page waits for it: start it first
+
+    def page(self, found, printed, refuted) -> tuple[SimpleNamespace, ...]:
+        return page_errata(found, self.encoded, printed, refuted, self.text, self.name) if self.path else ()
