@@ -15,9 +15,11 @@ if TYPE_CHECKING:
 WIDTH = 6.3  # inches: \textwidth of an A4 or letter page with ordinary margins, so 9 pt stays 9 pt
 RC = {
     "font.family": "serif",
-    "font.serif": ["cmr10"],  # Computer Modern, like the LaTeX text around the figure
-    "mathtext.fontset": "cm",
-    "axes.formatter.use_mathtext": True,  # cmr10 has no minus sign; tick labels take mathtext's
+    # STIX: fonts whose character map is Unicode, so the PDF's text layer reads what the figure
+    # says (phi_0 = -1.5, with a true minus); matplotlib's Computer Modern fonts map Greek letters
+    # and the minus to Latin-1 slots, which a reader or search finds as "Á0 = ¡1:5".
+    "font.serif": ["STIXGeneral"],
+    "mathtext.fontset": "stix",
     "font.size": 9,
     "axes.titlesize": 9,
     "axes.labelsize": 9,
@@ -25,8 +27,8 @@ RC = {
     "xtick.labelsize": 9,
     "ytick.labelsize": 9,
     "legend.frameon": False,
-    "pdf.fonttype": 3,  # deterministic subsets; Type 42 subsetting logs fontTools timestamp noise
-    "svg.fonttype": "path",  # browsers lack the cm fonts; paths look the same everywhere
+    "pdf.fonttype": 42,  # TrueType, embedded as text (Type 3 glyphs are pictures to a text reader)
+    "svg.fonttype": "path",  # a browser may lack the fonts; paths look the same everywhere
     "svg.hashsalt": "answer-key-figures",  # fixed ids instead of random ones
 }
 PDF_METADATA = {"CreationDate": None, "Producer": None, "ModDate": None}
@@ -40,6 +42,10 @@ def prepare_drawing() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import logging
+
+    # fontTools, subsetting the TrueType fonts, warns that matplotlib's fixed font dates are old
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
     import matplotlib.figure  # noqa: F401  (imported here so the drawing does not wait for it)
     import matplotlib.style  # noqa: F401
 

@@ -85,7 +85,7 @@ class Gate:
         return {}
 
     def plain(self, value: Any) -> str:
-        """Any value as literal text (a code name like least_squares.dL_dphi0, a ledger source):
+        """Any value as literal text (a code name like least_squares.dl_dphi0, a ledger source):
         escaped even where it came as trusted LaTeX."""
         if isinstance(value, bool) or (isinstance(value, (int, float)) and not isinstance(value, str)):
             raise RenderError(f"the plain filter prints text, not the number {value!r}",

@@ -31,8 +31,9 @@ def results(questions: Questions | None = None) -> SimpleNamespace:
 # --- its figures, as the figure tests draw them -----------------------------------------------
 
 logistic_figure, momentum_figure = figure("logistic_family"), figure("momentum")
-descent_path, least_squares_gradient = momentum_figure.descent_path, momentum_figure.least_squares_gradient
-least_squares_loss, zigzags, x_limit = momentum_figure.least_squares_loss, momentum_figure.zigzags, logistic_figure.x_limit
+_momentum = problem("momentum")
+descent_path, least_squares_gradient = _momentum.descent_path, _momentum.least_squares_gradient
+least_squares_loss, x_limit = _momentum.least_squares_loss, logistic_figure.x_limit
 
 
 def logistic_spec(result):

@@ -110,6 +110,7 @@ MUTATIONS = {
     "centre": lambda e: e.xreplace({sp.Rational(-1, 2): sp.Rational(-1, 3)}),
     "no_half": lambda e: e.xreplace({sp.Integer(2): sp.Integer(1)}),
     "no_relu": lambda e: e.xreplace({sp.Integer(0): -sp.oo}),
+    "whole": lambda e: e.xreplace({sp.Rational(1, 2): sp.Integer(1)}),
 }
 
 
@@ -120,6 +121,9 @@ MUTATIONS = {
     ("sigmoid.bound", 2, "centre"),
     ("he_init.variance", 4, "no_half"),
     ("he_init.relu_standard", 2, "no_relu"),
+    ("he_init.relu_square", 3, "no_half"),
+    ("he_init.half_positive", 3, "whole"),
+    ("backprop.separate_count", 1, "no_half"),
 ])
 def test_a_planted_wrong_step_stops_the_proof(key, number, mutation):
     derivation = DERIVATIONS[key]
@@ -174,7 +178,32 @@ def test_the_passes_fit_together():
     assert [row.name for row in r.forward] == ["f0", "h1", "f1", "h2", "f2", "h3", "f3", "loss"]
     assert [row.name for row in r.backward] == ["dl_df3", "dl_dh3", "dl_df2", "dl_dh2", "dl_df1", "dl_dh1", "dl_df0"]
     assert math.isclose(DEFAULT.loss_derivatives.least_squares_at_toy, r.dl_df3)
-    assert r.ops_backprop == r.ops_forward + r.ops_backward < r.ops_separate
+    assert r.mults_backward < r.mults_separate
+
+
+def test_the_multiplications_are_counted_from_the_rules_and_match_the_proven_counts():
+    r, module = DEFAULT.backprop, MODULES["backprop"]
+    assert (r.mults_separate, r.mults_backward) == (36, 11) and r.depth == 4  # four layers: L(2L+1), 3L-1
+    assert (r.closed_factors, r.closed_multiplications) == (9, 8)
+    L = module.L
+    for key, count in (("backprop.separate_count", r.mults_separate), ("backprop.backward_count", r.mults_backward)):
+        assert DERIVATIONS[key].steps[-1].expr.doit().subs(L, r.depth) == count
+    assert module.multiplications((sp.Integer(-1), sp.Symbol("a"), sp.Symbol("b"))) == 1  # a sign is free
+
+
+def test_the_expectation_over_a_symmetric_variable_proves_what_symmetry_gives_and_no_more():
+    he = MODULES["he_init"]
+    f, Ex, ReLU, Gate = he.f, he.Ex, he.ReLU, he.Gate
+    def claim(lhs, rhs):
+        return he.Derivation(key="he_init.planted", problem=he.TITLE, title="planted", lhs=lhs, steps=(Step(rhs, "planted"),))
+    check_derivation(claim(Ex(f**3, f), sp.Integer(0)))  # odd: zero by symmetry
+    check_derivation(claim(Ex(Gate(f), f), sp.Rational(1, 2)))
+    check_derivation(claim(Ex(ReLU(f) ** 2, f), Ex(ReLU(-f) ** 2, f)))
+    for lhs, rhs in ((Ex(ReLU(f) ** 2, f), Ex(f**2, f)),  # the half is missing
+                     (Ex(sp.Abs(f), f), sp.Integer(0)),  # even, not zero
+                     (Ex(ReLU(f), f), sp.Rational(1, 2) * Ex(f, f))):  # E[f] = 0, but E[ReLU[f]] = E[|f|]/2
+        with pytest.raises(ProofError):
+            check_derivation(claim(lhs, rhs))
 
 
 def test_he_values_and_sigmoid_bounds():
@@ -183,9 +212,14 @@ def test_he_values_and_sigmoid_bounds():
     assert [run.theory_factor for run in he.runs] == [0.5, 1.0, 2.0]
     tolerance = MODULES["he_init"].STANDARD_ERRORS
     for run in he.runs:  # the growth check tells the scales apart: each fails against another's theory
+        assert run.measured_factor == pytest.approx((run.last / run.first) ** (1 / (he.depth - 1)))  # geometric
+        assert run.theory[0] == run.scale  # layer 1: unit-variance inputs of dimension D_h, no ReLU
         for other in he.runs:
-            wrong = abs(run.measured_factor / other.theory_factor - 1) > tolerance * run.standard_error / other.theory_factor
+            wrong = abs(math.log(run.measured_factor / other.theory_factor)) > tolerance * run.log_standard_error
             assert wrong == (other is not run), (run.scale, other.scale)
+    assert [run.last_plain for run in he.runs] == [0.01 <= run.last < 1000 for run in he.runs]
+    he_run = next(run for run in he.runs if run.scale == 2)
+    assert (he.he_low, he.he_high) == (min(he_run.variances), max(he_run.variances))
     assert [b.bound for b in DEFAULT.sigmoid.bounds] == [0.25**k for k in parameters.DEFAULTS["sigmoid_layers"]]
     assert DEFAULT.sigmoid.maximum == 0.25 and DEFAULT.sigmoid.argmax == 0.0
     formulas = " ".join(str(v) for r in vars(DEFAULT).values() for v in r.formulas.values())
@@ -281,7 +315,7 @@ def test_sigmoid_facts_follow_the_data():
     r = DEFAULT.sigmoid
     assert facts == {"max_at_zero": r.argmax == 0.0, "max_quarter": True,
                      "tails_small": max(r.derivative_at_low, r.derivative_at_high) < 0.01,
-                     "sigmoid_increasing": True}
+                     "sigmoid_increasing": True, "symmetric_range": True, "ends_equal": True}
     narrow = module.spec(SimpleNamespace(sigmoid=MODULES["sigmoid"].compute(
         parameters.Questions(**parameters.normalise({**parameters.DEFAULTS, "sigmoid_range": (-3.0, 3.0)})))))
     assert dict(module.facts(narrow))["tails_small"] is False  # sig'(3) = 0.045: not small

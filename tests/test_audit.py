@@ -62,4 +62,4 @@ def test_the_html_twins_follow_the_same_two_editions(built):
     audit = (built / "activity05-audit.html").read_text(encoding="utf-8")
     ledger = json.loads((built / "activity05-key.numbers.json").read_text())["numbers"]
     assert all(html_module.escape(entry["source"], quote=False) in audit for entry in ledger)
-    assert "least_squares.dL_dphi0" in audit and "<math" in audit and "\\(" not in audit
+    assert "least_squares.dl_dphi0" in audit and "<math" in audit and "\\(" not in audit

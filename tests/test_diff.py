@@ -123,7 +123,6 @@ def test_unchanged_rows_say_so(rollover):
     assert rows["canvas.base_url"] == ("https://canvas.example.edu", "https://canvas.example.edu", "same")
     assert rows["activity05.canvas.folder"] == ("Answer keys/Activity 05", "Answer keys/Activity 05", "same")
     assert rows["course.code"] == ("CS 316/365", "CS 316/365", "same")
-    assert rows["results.least_squares.fd_step"] == ("10^-6", "10^-6", "same")
 
 
 def test_every_printed_number_is_a_row_with_its_source(root, rollover):

@@ -20,13 +20,9 @@ from a5 import (
     descent_path,
     draw_questions,
     least_squares_gradient,
-    least_squares_loss,
     problem,
     render_figures,
 )
-from fontTools.agl import toUnicode
-from pypdf import PdfReader
-from pypdf.generic import ContentStream, NumberObject, TextStringObject
 
 from generator import figures
 from generator.build import remove_stale
@@ -58,35 +54,26 @@ def rendered(default_results, tmp_path_factory):
 
 
 def pdf_glyphs(path: Path) -> str:
-    """The characters a PDF page draws, decoded through its fonts' glyph names, spaces dropped.
+    """What a reader or a search finds in the figure: its PDF's text layer (pdftotext), spaces
+    dropped, and the phi symbol that STIX draws for \\phi read as the letter phi.
 
-    matplotlib's Type 3 subsets of the Computer Modern fonts carry correct glyph names (phi,
-    minus) but a ToUnicode map in the fonts' private encoding, so ordinary text extraction turns
-    phi into a stray Latin letter; the glyph names say what is really drawn.
+    This fails for text drawn as Type 3 glyph pictures or in fonts whose character map is not
+    Unicode (matplotlib's Computer Modern: phi would read as a stray Latin letter).
     """
-    reader = PdfReader(path)
-    page = reader.pages[0]
-    tables = {}
-    for key, font in page["/Resources"]["/Font"].items():
-        table, code = {}, 0
-        for item in font.get_object()["/Encoding"].get_object()["/Differences"]:
-            if isinstance(item, NumberObject):
-                code = int(item)
-            else:
-                table[code] = toUnicode(str(item)[1:])
-                code += 1
-        tables[key] = table
-    drawn, font = [], None
-    for operands, operator in ContentStream(page.get_contents(), reader).operations:
-        if operator == b"Tf":
-            font = operands[0]
-        elif operator in (b"Tj", b"TJ"):
-            pieces = operands[0] if operator == b"TJ" else [operands[0]]
-            for piece in pieces:
-                if isinstance(piece, (bytes, TextStringObject)):
-                    raw = piece.get_original_bytes() if isinstance(piece, TextStringObject) else bytes(piece)
-                    drawn.extend(tables[font].get(b, "?") for b in raw)
-    return "".join(drawn).replace(" ", "")
+    import subprocess
+
+    text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return "".join(text.split()).replace("\u03d5", "\u03c6")
+
+
+def test_figure_text_is_real_text_in_embedded_truetype_fonts(rendered):
+    import subprocess
+
+    for figure in rendered[1].values():
+        fonts = subprocess.run(["pdffonts", str(figure.pdf)], check=True, capture_output=True, text=True).stdout
+        rows = fonts.splitlines()[2:]
+        assert rows, figure.name
+        assert all("Type 3" not in row and "TrueType" in row for row in rows), fonts
 
 
 def printed(text: str) -> str:
@@ -204,6 +191,8 @@ def test_stale_removal_spares_other_figures_and_other_files(tmp_path):
 @pytest.mark.parametrize("name", ["logistic_family", "momentum"])
 def test_pdf_is_vector_with_text(rendered, name):
     figure = rendered[1][name]
+    from pypdf import PdfReader
+
     page = PdfReader(figure.pdf).pages[0]
     objects = page["/Resources"].get("/XObject", {})
     subtypes = {objects[key].get_object().get("/Subtype") for key in objects}
@@ -279,7 +268,7 @@ def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
     alt = a5.momentum_figure.alt(spec)
     assert "$" not in alt and "\\" not in alt
     for text in ("β = 0.9", "1/(1 − β) = 10", f"α = {spec.learning_rate_text}", f"for {spec.steps} steps",
-                 "zig-zags", "momentum ends at the lower loss"):
+                 f"reverses direction {momentum.reversals(spec.plain)} times", "ends at the lower loss"):
         assert text in alt
 
 
@@ -332,26 +321,32 @@ def test_figure_gradient_is_the_proven_gradient(default_results):
         assert np.allclose(gradient(point), least_squares.proven_gradient(point, xs, ys))
 
 
-def final_losses(q: Questions):
-    spec = a5.momentum_spec(momentum.compute(q), least_squares.compute(q))
-    loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))
-    start = float(least_squares_loss(spec.x, spec.y, *spec.plain[0]))
-    return spec, loss(spec.plain), loss(spec.with_momentum), start
+def comparison(q: Questions):
+    return momentum.compute(q).comparison
 
 
-def test_momentum_ends_lower_than_plain_descent_which_zig_zags(default_results):
-    spec, plain, with_momentum, start = final_losses(Questions(**QUESTION_DEFAULTS))
-    assert with_momentum < plain < start
-    assert a5.zigzags(spec.plain) and not a5.zigzags(spec.with_momentum)
-    assert spec.learning_rate == pytest.approx(0.0395) and spec.steps == 30
+def test_the_comparison_rate_is_nine_tenths_of_the_stability_limit_and_both_converge():
+    run = comparison(Questions(**QUESTION_DEFAULTS))
+    assert run.learning_rate == pytest.approx(0.036) and run.steps == 30
+    assert run.learning_rate < run.stability_limit and run.percent_of_limit == pytest.approx(90, abs=0.5)
+    assert run.lowest_loss < run.plain_loss < run.start_loss and run.momentum_loss < run.start_loss
 
 
 @pytest.mark.parametrize("seed", range(0, 40, 3))
-def test_the_chosen_rate_and_steps_keep_the_comparison_true_for_variants(seed):
+def test_the_caption_facts_are_what_the_drawn_paths_do(seed):
     q = variant(seed)
-    spec, plain, with_momentum, start = final_losses(q)
-    assert with_momentum < plain < start, "the figure would claim what its data do not show"
-    assert a5.zigzags(spec.plain)
+    run = comparison(q)
+    spec = a5.momentum_spec(momentum.compute(q), least_squares.compute(q))
+    facts = dict(a5.momentum_figure.facts(spec))
+    assert spec.plain == run.plain and spec.with_momentum == run.with_momentum  # the figure draws the results
+    assert facts["plain_zigzags"] == (momentum.reversals(run.plain) > run.steps // 2)
+    assert facts["momentum_lower"] == (run.momentum_loss < run.plain_loss)
+    assert run.plain_loss < run.start_loss  # below the stability limit plain descent converges
+
+
+def test_reversals_count_steps_that_turn_back():
+    assert momentum.reversals([(0, 0), (1, 0), (0, 0), (1, 0)]) == 2
+    assert momentum.reversals([(0, 0), (1, 0), (2, 1), (3, 1)]) == 0
 
 
 def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):

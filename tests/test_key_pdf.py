@@ -101,12 +101,12 @@ def test_a_latex_error_is_reported_with_its_line_and_the_old_pdf_stays(tmp_path,
     build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     pdf = root / "output" / "2024-fall" / "activity05-key.pdf"
     before = pdf.read_bytes()
-    _break_prose(root, "That is why", r"\undefinedmacro That is why")
+    _break_prose(root, "Memory grows as", r"\undefinedmacro Memory grows as")
     with pytest.raises(LatexError) as caught:
         build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     message = caught.value.render()
     assert "Undefined control sequence" in message
-    assert r"\undefinedmacro That is why" in message  # the failing source line is quoted
+    assert r"\undefinedmacro Memory grows as" in message  # the failing source line is quoted
     assert pdf.read_bytes() == before
 
 
@@ -116,7 +116,7 @@ def test_a_failing_build_keeps_the_previous_figures_and_outputs(tmp_path, built)
     before = {p: p.read_bytes() for p in sorted((root / "output").rglob("*")) + sorted((root / "figures").rglob("*"))
               if p.is_file()}
     set_questions(root / "semesters" / "2024-fall.toml", "momentum_beta = 0.8")  # new figures
-    _break_prose(root, "That is why", r"\undefinedmacro That is why")
+    _break_prose(root, "Memory grows as", r"\undefinedmacro Memory grows as")
     with pytest.raises(LatexError):
         build("2024-fall", root=root, kinds=("key",), log=lambda m: None)
     for path, data in before.items():
@@ -143,7 +143,13 @@ def test_captions_say_what_the_figures_show(tmp_path, built):
 def test_the_default_captions(key_text):
     caption = " ".join(key_text.split())
     assert "the same shape slides left as ϕ0 grows" in caption
-    assert "Plain gradient descent zig-zags across the valley and momentum does not. Momentum ends at the lower loss." in caption
+    from a5 import QUESTION_DEFAULTS, Questions, problem
+
+    run = problem("momentum").compute(Questions(**QUESTION_DEFAULTS)).comparison
+    assert f"Plain gradient descent zig-zags across the valley (it reverses direction {run.plain_reversals} times)." \
+        in caption
+    assert f"overshoots along the valley, with {run.momentum_reversals} reversals" in caption
+    assert f"reaches {run.weight_sum_drawn:.3f} at k = {run.steps}" in caption  # what panel (a) draws
 
 
 BROKEN_STEP_BUILD = """
@@ -170,7 +176,7 @@ def test_a_false_step_stops_make_pdf_with_a_message_naming_it(tmp_path):
     root = make_root(tmp_path / "root")
     run = subprocess.run([sys.executable, "-c", BROKEN_STEP_BUILD, str(root)], capture_output=True, text=True)
     assert run.returncode == 1
-    assert "proof failed: Problem 1" in run.stderr and "least_squares.dL_dphi0" in run.stderr
-    assert "step 4 does not follow from step 3" in run.stderr and "counterexample" in run.stderr
+    assert "proof failed: Problem 1" in run.stderr and "least_squares.dl_dphi0" in run.stderr
+    assert "step 3 does not follow from step 2" in run.stderr and "counterexample" in run.stderr
     assert "Traceback" not in run.stderr
     assert not (root / "output").exists()

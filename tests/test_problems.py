@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from a5 import QUESTION_DEFAULTS, Questions, results
+from a5 import QUESTION_DEFAULTS, Questions, problem, results
 
 Q = Questions(**QUESTION_DEFAULTS)
 R = results(Q)
@@ -75,8 +76,16 @@ def test_hessian_sizes_in_integers():
     assert (h.rows, h.columns, h.entries) == (n, n, 10**12)
     assert h.distinct_entries == 500_000_500_000
     assert (h.bytes_float32, h.bytes_float64) == (4 * 10**12, 8 * 10**12)
-    assert (h.terabytes_float32, h.terabytes_float64) == (4.0, 8.0)
+    assert (h.size_float32, h.size_unit_float32, h.size_float64, h.size_unit_float64) == (4.0, "TB", 8.0, "TB")
+    assert not h.fits_accelerator
     assert h.inversion_cost_order == 10**18
+
+
+def test_hessian_sizes_take_the_unit_of_their_size_and_the_text_follows_the_size():
+    small = problem("hessian").compute(dataclasses.replace(Q, hessian_parameters=100_000))
+    assert (small.size_float32, small.size_unit_float32) == (40.0, "GB")  # not 0.04 TB
+    assert small.fits_accelerator
+    assert problem("hessian").in_units(999) == (999.0, "bytes") and problem("hessian").in_units(1500) == (1.5, "kB")
 
 
 def test_every_numeric_check_holds_with_its_stated_tolerance():

@@ -105,7 +105,8 @@ def draw(spec: LogisticSpec, figure) -> None:
             ax.plot(xs, 1 / (1 + np.exp(-(curve.phi0 + curve.phi1 * xs))), color=colour, ls=dash, lw=1.5,
                     label=curve.label, zorder=2)
             if curve.midpoint is not None:
-                ax.plot([curve.midpoint], [0.5], marker=marker, ms=5.5, color=colour, mec="white", mew=0.7,
+                # hollow, so two midpoints close together still show both outlines
+                ax.plot([curve.midpoint], [0.5], marker=marker, ms=5, mfc="white", mec=colour, mew=1.3,
                         ls="none", zorder=3)
         ax.set_title(panel.title)
         ax.set_xlabel("$x$")

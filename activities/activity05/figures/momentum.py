@@ -2,62 +2,25 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 import numpy as np
 
 from generator.figures import BLUE, GREY, LIGHT_GREY, ORANGE, SKY, VERMILLION, number_text, spoken, unique
 
-
-def descent_path(gradient: Callable[[np.ndarray], np.ndarray], start: tuple[float, float],
-                 learning_rate: float, beta: float, steps: int) -> np.ndarray:
-    """phi_0 .. phi_steps of gradient descent with momentum as in the book (eq. 6.11).
-
-    m_{t+1} = beta m_t + (1 - beta) g_t, phi_{t+1} = phi_t - alpha m_{t+1}, m_0 = 0: the
-    recursion Problem 3 unrolls. With beta = 0 it is plain gradient descent.
-    """
-    phi = np.asarray(start, dtype=float)
-    m = np.zeros_like(phi)
-    path = [phi]
-    for _ in range(steps):
-        m = beta * m + (1 - beta) * gradient(phi)
-        phi = phi - learning_rate * m
-        path.append(phi)
-    return np.array(path)
+_problem = import_module("..problems.03_momentum", __package__)  # the paths are computed there
+least_squares_loss, reversals = _problem.least_squares_loss, _problem.reversals
 
 
-def least_squares_gradient(xs: tuple[float, ...], ys: tuple[float, ...]) -> Callable[[np.ndarray], np.ndarray]:
-    """dL/dphi = sum_i 2 r_i (1, x_i), Problem 1's result, as one matrix product per step."""
-    design, target = np.column_stack([np.ones(len(xs)), xs]), np.asarray(ys, dtype=float)
-    return lambda phi: 2 * design.T @ (design @ phi - target)
-
-
-def least_squares_loss(xs: tuple[float, ...], ys: tuple[float, ...], phi0, phi1):
-    """L = sum_i (phi0 + phi1 x_i - y_i)^2, elementwise over arrays of phi0 and phi1."""
-    phi0, phi1 = np.asarray(phi0, dtype=float), np.asarray(phi1, dtype=float)
-    return sum((phi0 + phi1 * xi - yi) ** 2 for xi, yi in zip(xs, ys))
-
-
-def zigzag_learning_rate(xs: tuple[float, ...], beta: float) -> float:
-    """A rate at which plain gradient descent zig-zags and momentum is the faster of the two.
-
-    Along the Hessian's steepest direction (eigenvalue lam) plain descent multiplies the error by
-    1 - alpha lam per step: it zig-zags when alpha lam > 1 and diverges past 2. Momentum as in
-    eq. 6.11 shrinks the error by about sqrt(beta) per step, and averages the alternating
-    gradients away. A rate with alpha lam - 1 halfway between sqrt(beta) and 1 makes plain
-    descent zig-zag, slowly damped, while momentum settles. Three significant digits, so the
-    printed rate is the rate used.
-    """
-    design = np.column_stack([np.ones(len(xs)), xs])
-    steepest = float(np.linalg.eigvalsh(2 * design.T @ design)[-1])
-    return float(f"{(1 + (1 + math.sqrt(beta)) / 2) / steepest:.3g}")
-
-
-def comparison_steps(window: float) -> int:
-    """Three effective windows 1/(1 - beta): by then m_0 = 0 weighs only beta^steps, about e^-3."""
-    return int(round(3 * window))
+def drawn_weights(beta: float, upto: int) -> tuple[tuple[int, float, float], ...]:
+    """(k, w_k, w_0 + ... + w_k) for k = 0 .. upto: the weights, as far as the comparison runs."""
+    out, total = [], 0.0
+    for k in range(upto + 1):
+        weight = (1 - beta) * beta**k
+        total += weight
+        out.append((k, weight, total))
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -83,54 +46,46 @@ class MomentumSpec:
 
 def spec(results) -> MomentumSpec:
     momentum, data = results.momentum, results.least_squares
-    rate = zigzag_learning_rate(data.x, momentum.beta)
-    steps = comparison_steps(momentum.window)
-    gradient = least_squares_gradient(data.x, data.y)
-    as_points = lambda path: tuple((float(a), float(b)) for a, b in path)
+    run = momentum.comparison
     texts = {"beta": number_text(momentum.beta), "window": number_text(momentum.window, 3),
-             "rate": number_text(rate), "steps": number_text(steps)}
+             "rate": number_text(run.learning_rate), "steps": number_text(run.steps)}
     return MomentumSpec(
         name="momentum", height=3.3,
         beta=momentum.beta, beta_text=texts["beta"],
-        weights=tuple((w.k, w.weight, w.cumulative) for w in momentum.weights),
+        weights=drawn_weights(momentum.beta, run.steps),
         window=momentum.window, window_text=texts["window"], weight_limit=momentum.weight_limit,
         x=data.x, y=data.y, optimum=data.optimum,
-        learning_rate=rate, learning_rate_text=texts["rate"], steps=steps,
-        plain=as_points(descent_path(gradient, data.start, rate, 0.0, steps)),
-        with_momentum=as_points(descent_path(gradient, data.start, rate, momentum.beta, steps)),
+        learning_rate=run.learning_rate, learning_rate_text=texts["rate"], steps=run.steps,
+        plain=run.plain, with_momentum=run.with_momentum,
         numbers=unique([(momentum.beta, texts["beta"]), (momentum.window, texts["window"]),
-                        (rate, texts["rate"]), (steps, texts["steps"])]),
+                        (run.learning_rate, texts["rate"]), (run.steps, texts["steps"])]),
     )
 
 
-def zigzags(path: tuple[tuple[float, float], ...]) -> bool:
-    """Most consecutive steps point against each other: the path crosses the valley back and forth."""
-    moves = np.diff(np.array(path), axis=0)
-    turns = np.einsum("ij,ij->i", moves[1:], moves[:-1]) < 0
-    return bool(turns.mean() > 0.5)
-
-
 def facts(spec: MomentumSpec) -> tuple[tuple[str, bool], ...]:
+    """What the caption may say of the paths, read from the drawn data."""
     final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
-    return (("plain_zigzags", zigzags(spec.plain)), ("momentum_zigzags", zigzags(spec.with_momentum)),
+    half = spec.steps // 2
+    return (("plain_zigzags", reversals(spec.plain) > half), ("momentum_zigzags", reversals(spec.with_momentum) > half),
+            ("momentum_overshoots", 0 < reversals(spec.with_momentum) <= half),
             ("momentum_lower", final_loss(spec.with_momentum) < final_loss(spec.plain)))
 
 
 def alt(spec: MomentumSpec) -> str:
     """Two sentences, one a panel, with the values drawn and what the paths do."""
-    final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))
+    final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
     weights = spec.weights
     first = (f"Left: bars of the weight w_k = (1 − β)β^k of the gradient from k steps back for β = "
              f"{spoken(spec.beta_text)}, k = {weights[0][0]} to {weights[-1][0]}, falling from "
              f"{number_text(weights[0][1], 3)} to {number_text(weights[-1][1], 3)}, with their running sum "
              f"rising to {number_text(weights[-1][2], 3)} (it tends to {spec.weight_limit}) and the effective "
              f"window 1/(1 − β) = {spec.window_text} steps marked.")
-    plain_moves = "zig-zags across the valley" if zigzags(spec.plain) else "moves along the valley"
     lower = "momentum" if final_loss(spec.with_momentum) < final_loss(spec.plain) else "plain gradient descent"
     second = (f"Right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "
               f"learning rate α = {spoken(spec.learning_rate_text)} for {spec.steps} steps; plain gradient "
-              f"descent {plain_moves} and {lower} ends at the lower loss.")
+              f"descent reverses direction {reversals(spec.plain)} times, momentum "
+              f"{reversals(spec.with_momentum)} times, and {lower} ends at the lower loss.")
     return f"{first} {second}"
 
 
@@ -143,21 +98,26 @@ def draw(spec: MomentumSpec, figure) -> None:
     """Left, the weights momentum gives past gradients; right, the two paths on the loss surface."""
     weights_ax, surface_ax = figure.subplots(1, 2, width_ratios=(1, 1.15))
     ks = [k for k, _, _ in spec.weights]
-    weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.7, color=SKY, edgecolor="black",
-                   linewidth=0.5, label=r"$w_k = (1-\beta)\,\beta^k$", zorder=2)
-    weights_ax.plot(ks, [c for _, _, c in spec.weights], color="black", marker="o", ms=3.5, lw=1.2,
-                    label=r"running sum $w_0 + \cdots + w_k$", zorder=3)
-    weights_ax.axhline(spec.weight_limit, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1,
-                       label="limit of the sum")
+    # The weights on the left axis, at their own scale; their running sum on the right, from 0 to 1.
+    bars = weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.8, color=SKY, edgecolor="black",
+                          linewidth=0.3, label=r"$w_k = (1-\beta)\,\beta^k$ (left axis)", zorder=2)
+    sum_ax = weights_ax.twinx()
+    (running,) = sum_ax.plot(ks, [c for _, _, c in spec.weights], color="black", lw=1.3,
+                             label=r"running sum $w_0 + \cdots + w_k$ (right axis)", zorder=3)
+    limit = sum_ax.axhline(spec.weight_limit, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1,
+                           label="limit of the sum")
     weights_ax.axvline(spec.window, color=VERMILLION, lw=1.2, ls="--", zorder=1)
-    weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$", xy=(spec.window, 0.88), xytext=(-4, 0),
-                        textcoords="offset points", ha="right", va="center", color=VERMILLION)
-    weights_ax.set_xlim(-0.7, max(ks[-1], spec.window) + 0.7)
-    weights_ax.set_ylim(0, 1.08 * spec.weight_limit)
+    weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$", xy=(spec.window, 0.5), xycoords=("data", "axes fraction"),
+                        xytext=(4, 0), textcoords="offset points", ha="left", va="center", color=VERMILLION)
+    weights_ax.set_xlim(-0.8, ks[-1] + 0.8)
+    weights_ax.set_ylim(0, 1.15 * spec.weights[0][1])
+    sum_ax.set_ylim(0, 1.15 * spec.weight_limit)
     weights_ax.set_xlabel(r"$k$, steps back")
-    weights_ax.set_ylabel("weight")
+    weights_ax.set_ylabel(r"weight $w_k$")
+    sum_ax.set_ylabel("running sum")
     weights_ax.set_title(rf"(a) weights of past gradients, $\beta = {spec.beta_text}$")
-    weights_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, handlelength=2.0)
+    weights_ax.legend(handles=[bars, running, limit], loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
+                      handlelength=2.0)
 
     points = np.array(spec.plain + spec.with_momentum + (spec.optimum,))
     low, high = points.min(axis=0), points.max(axis=0)
@@ -171,7 +131,7 @@ def draw(spec: MomentumSpec, figure) -> None:
     # Orange is light and blue dark in greyscale; width and marker shape tell them apart as well.
     # The larger marker at each path's end shows where the steps leave it.
     for path, colour, width, marker, label, zorder in (
-            (spec.plain, ORANGE, 0.8, "o", "gradient descent", 2),
+            (spec.plain, ORANGE, 0.6, "o", "gradient descent", 2),
             (spec.with_momentum, BLUE, 1.5, "s", rf"with momentum, $\beta = {spec.beta_text}$", 3)):
         surface_ax.plot(*np.array(path).T, color=colour, lw=width, marker=marker, ms=2.4, label=label,
                         zorder=zorder)
@@ -180,7 +140,7 @@ def draw(spec: MomentumSpec, figure) -> None:
     surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
                     label="start", zorder=4)
     surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=10, color="black", mec="white", mew=0.5,
-                    label="optimum", zorder=4)
+                    label="optimum", zorder=6)  # above a path that ends on it
     surface_ax.set_xlim(low[0] - pad, high[0] + pad)
     surface_ax.set_ylim(low[1] - pad, high[1] + pad)
     surface_ax.set_aspect("equal", adjustable="box")  # true angles: the zig-zag crosses the contours

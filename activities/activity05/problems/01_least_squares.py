@@ -9,6 +9,7 @@ import sympy as sp
 
 from generator.notation import i, n_points, phi0, phi1, tex, x, y
 from generator.notation import unevaluated as U
+from generator.numbers import SympyLatex
 from generator.numeric import FD_STEP, finite_difference
 from generator.proofs import Derivation, NumericCheck, Step
 
@@ -20,44 +21,50 @@ FD_TOLERANCE = 1e-6  # relative to the gradient's size; central differences are 
 
 residual = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]), -y[i])
 loss = sp.Sum(residual**2, (i, 1, n_points))
-L = sp.Symbol("L")
+ell_i = sp.Symbol(r"\ell_i")
+phi = sp.Symbol(r"\boldsymbol{\phi}")
 
 
 def _gradient_derivation(param: sp.Symbol, inner: sp.Expr, key: str, title: str, why_inner: str) -> Derivation:
+    """The question asks for the derivative of one term, so it is differentiated directly."""
     return Derivation(
         key=key,
         problem=TITLE,
         title=title,
-        lhs=sp.Derivative(L, param),
-        definitions={L: loss},
+        lhs=sp.Derivative(ell_i, param),
+        definitions={ell_i: residual**2},
         steps=(
-            Step(sp.Derivative(loss, param), "definition of L"),
-            Step(sp.Sum(sp.Derivative(residual**2, param), (i, 1, n_points)), "derivative of a sum"),
-            Step(sp.Sum(U(sp.Mul, 2, residual, sp.Derivative(residual, param)), (i, 1, n_points)), "chain rule"),
-            Step(sp.Sum(inner, (i, 1, n_points)), why_inner),
+            Step(sp.Derivative(residual**2, param), r"definition of $\ell_i$"),
+            Step(U(sp.Mul, 2, residual, sp.Derivative(residual, param)), "chain rule"),
+            Step(inner, why_inner),
         ),
     )
 
 
 DERIVATIONS = (
-    _gradient_derivation(phi0, U(sp.Mul, 2, residual), "least_squares.dL_dphi0",
-                         r"derivative with respect to $\phi_0$", r"$\partial(\phi_0+\phi_1x_i-y_i)/\partial\phi_0$ is one"),
-    _gradient_derivation(phi1, U(sp.Mul, 2, x[i], residual), "least_squares.dL_dphi1",
-                         r"derivative with respect to $\phi_1$", r"$\partial(\phi_0+\phi_1x_i-y_i)/\partial\phi_1=x_i$"),
+    _gradient_derivation(phi0, U(sp.Mul, 2, residual), "least_squares.dl_dphi0",
+                         r"derivative with respect to $\phi_0$", "the inner derivative is one"),
+    _gradient_derivation(phi1, U(sp.Mul, 2, x[i], residual), "least_squares.dl_dphi1",
+                         r"derivative with respect to $\phi_1$", r"the inner derivative is $x_i$"),
 )
 
 
-ell_i = sp.Symbol(r"\ell_i")
-phi = sp.Symbol(r"\boldsymbol{\phi}")
+def _loss_chain() -> SympyLatex:
+    """L = sum l_i = sum (phi_0 + phi_1 x_i - y_i)^2, as the question states it."""
+    parts = [tex(sp.Symbol(r"L[\boldsymbol{\phi}]")), tex(sp.Sum(ell_i, (i, 1, n_points))), tex(loss)]
+    out = SympyLatex(" = ".join(parts))
+    out.source, out.constants = "least_squares.loss", tuple(c for part in parts for c in part.constants)
+    return out
+
+
 FORMULAS = {
-    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss), "least_squares.loss"),
+    "loss": _loss_chain(),
+    "term": tex(U(sp.Eq, ell_i, residual**2), "least_squares.term"),
     "term_gradient": tex(U(sp.Eq, sp.Derivative(ell_i, phi),
                           sp.Matrix([[U(sp.Mul, 2, residual)], [U(sp.Mul, 2, x[i], residual)]])),
                          "least_squares.term_gradient"),
-    "chain": tex(U(sp.Eq, sp.Derivative(sp.Symbol("r_i") ** 2, sp.Symbol(r"\phi_j")),
-                     U(sp.Mul, 2, sp.Symbol("r_i"), sp.Derivative(sp.Symbol("r_i"), sp.Symbol(r"\phi_j")))),
-                 "least_squares.chain"),
-    "residual": tex(U(sp.Eq, sp.Symbol("r_i"), residual), "least_squares.residual"),
+    "loss_gradient": tex(U(sp.Eq, sp.Derivative(sp.Symbol("L"), phi), sp.Sum(sp.Derivative(ell_i, phi), (i, 1, n_points))),
+                         "least_squares.loss_gradient"),
 }
 
 
@@ -92,7 +99,7 @@ def proven_gradient(params, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
     """The last step of each proven derivation, evaluated on the data (not retyped by hand)."""
     out = []
     for derivation in DERIVATIONS:
-        term = derivation.steps[-1].expr.function
+        term = derivation.steps[-1].expr
         f = sp.lambdify((phi0, phi1, x[i], y[i]), term, np)  # the module: "numpy" star-imports all of it
         out.append(float(np.sum(f(params[0], params[1], xs, ys))))
     return np.array(out)

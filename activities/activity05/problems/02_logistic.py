@@ -44,11 +44,20 @@ SIGMOID_DERIVATIVE = Derivation(
     lhs=sp.Derivative(sp.Symbol(r"\mathrm{sig}[z]"), z),
     definitions={sp.Symbol(r"\mathrm{sig}[z]"): sig(z)},
     steps=(
-        Step(sp.Derivative(sig(z), z), "definition"),
         Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), "definition of the sigmoid"),
         Step(dsig_exp, "chain rule"),
         Step(U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z))),
              "split the fraction into $\\mathrm{sig}[z]$ and its complement"),
+    ),
+)
+
+sig_z = sig(z)
+SIGMOID_DERIVATIVE_MAXIMUM = Derivation(
+    key="logistic.dsig_max", problem=TITLE, title="the sigmoid's derivative is largest at zero",
+    lhs=U(sp.Add, sp.Rational(1, 4), -U(sp.Mul, sig_z, U(sp.Add, 1, -sig_z))),
+    steps=(
+        Step(U(sp.Add, sp.Rational(1, 4), -sig_z, U(sp.Pow, sig_z, 2)), "multiply out"),
+        Step(U(sp.Pow, U(sp.Add, sig_z, -sp.Rational(1, 2)), 2), "complete the square"),
     ),
 )
 
@@ -64,10 +73,9 @@ def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Deriva
         key=key, problem=TITLE, title=title, lhs=sp.Derivative(L, param), definitions={L: loss},
         steps=(
             Step(sp.Derivative(loss, param), "binary cross-entropy"),
-            Step(sp.Sum(chain_factor(weight), (i, 1, n_points)),
-                 r"chain rule through $\mathrm{sig}$, with $\partial z_i/\partial" + sp.latex(param) + "$"),
+            Step(sp.Sum(chain_factor(weight), (i, 1, n_points)), r"chain rule through $\mathrm{sig}[z_i]$"),
             Step(sp.Sum(times(U(sp.Mul, outer, U(sp.Mul, s, U(sp.Add, 1, -s)))), (i, 1, n_points)),
-                 "derivative of the sigmoid, proved above"),
+                 "derivative of the sigmoid, from (a)"),
             Step(sp.Sum(times(U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), s), -U(sp.Mul, y[i], U(sp.Add, 1, -s)))),
                         (i, 1, n_points)), "multiply out"),
             Step(sp.Sum(times(U(sp.Add, s, -y[i])), (i, 1, n_points)), r"the $y_i\,\mathrm{sig}$ terms cancel"),
@@ -100,7 +108,7 @@ SLOPE_AT_MIDPOINT = Derivation(
     steps=(
         Step(sp.Derivative(sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), xs_sym).subs(xs_sym, -phi0 / phi1),
              "differentiate, then set $x = x^*$"),
-        Step(U(sp.Mul, phi1, sig(0), U(sp.Add, 1, -sig(0))), r"chain rule; the argument vanishes at $x^*$"),
+        Step(U(sp.Mul, phi1, sig(0), U(sp.Add, 1, -sig(0))), r"chain rule and the sigmoid's derivative"),
         Step(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), r"$\mathrm{sig}$ is one half at the midpoint"),
     ),
     samplers=nonzero_phi1,
@@ -122,6 +130,11 @@ FORMULAS = {
     "model": tex(U(sp.Eq, pr, sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym)))), "logistic.model"),
     "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss), "logistic.loss"),
     "z_i": tex(U(sp.Eq, sp.Symbol("z_i"), z_i), "logistic.z_i"),
+    "dsig": tex(sp.Derivative(sig(z), z), "logistic.dsig"),
+    "dsig_bound": tex(sp.Le(sp.Derivative(sig(z), z), sp.Rational(1, 4)), "logistic.dsig_bound"),
+    "sig_half": tex(U(sp.Eq, sig(z), sp.Rational(1, 2)), "logistic.sig_half"),
+    "z_zero": tex(U(sp.Eq, z, 0), "logistic.z_zero"),
+    "slope_x": tex(U(sp.Eq, sp.Derivative(pr, xs_sym), U(sp.Mul, phi1, sp.Derivative(sig(z), z))), "logistic.slope_x"),
     "sigmoid": tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "logistic.sigmoid"),
     "midpoint": tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint"),
     "slope": tex(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), "logistic.slope"),
@@ -144,7 +157,7 @@ class Curve:
     phi0: float
     phi1: float
     midpoint: float | None  # None when phi1 = 0: the curve is the constant sig[phi0]
-    slope_at_midpoint: float | None
+    slope_at_midpoint: float  # for phi1 = 0, the slope (zero) at every x
     constant: float | None
     direction: str  # increasing, decreasing or constant
 
@@ -172,7 +185,7 @@ def sigmoid(v):
 
 def curve(p0: float, p1: float) -> Curve:
     if p1 == 0:
-        return Curve(p0, p1, None, None, float(sigmoid(p0)), "constant")
+        return Curve(p0, p1, None, 0.0, float(sigmoid(p0)), "constant")
     midpoint = -p0 / p1
     return Curve(p0, p1, midpoint + 0.0, p1 / 4, None, "increasing" if p1 > 0 else "decreasing")
 
@@ -212,7 +225,8 @@ def compute(q: Questions) -> LogisticResult:
         gradient_at_start=(float(gradient[0]), float(gradient[1])),
         fd_step=FD_STEP,
         formulas=FORMULAS,
-        derivations=(SIGMOID_DERIVATIVE, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT, MIDPOINT_SHIFT),
+        derivations=(SIGMOID_DERIVATIVE, SIGMOID_DERIVATIVE_MAXIMUM, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT,
+                     MIDPOINT_SHIFT),
         numeric_checks=(
             NumericCheck("logistic.finite_difference", TITLE,
                          "proven gradient against central finite differences", fd_error, FD_TOLERANCE),

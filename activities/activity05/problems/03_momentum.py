@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -120,9 +121,88 @@ FORMULAS = {
     "weight": tex(U(sp.Eq, w[k], U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k))), "momentum.weight"),
     "limit": tex(U(sp.Eq, sp.Limit(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), t, sp.oo), 1), "momentum.limit"),
     "window": tex(U(sp.Pow, one_minus_beta, -1), "momentum.window"),
+    "beta_range": tex(sp.Contains(beta, sp.Interval.Ropen(0, 1), evaluate=False), "momentum.beta_range"),
+    "alpha": tex(alpha, "momentum.alpha"),
     "m0": tex(U(sp.Eq, m[0], 0), "momentum.m0"),
     "k_equals_t_minus_tp": tex(U(sp.Eq, k, U(sp.Add, t, -tp)), "momentum.k"),
 }
+
+
+# --- gradient descent with and without momentum on Problem 1's loss (drawn in Figure 2) -------
+
+COMPARISON_FRACTION = 0.9  # of the largest rate at which plain gradient descent converges
+COMPARISON_WINDOWS = 3  # steps, in windows 1/(1 - beta): by then m_0 = 0 weighs only about e^-3
+
+
+def descent_path(gradient: Callable[[np.ndarray], np.ndarray], start, learning_rate: float, beta_value: float,
+                 steps: int) -> np.ndarray:
+    """phi_0 .. phi_steps of gradient descent with momentum as in the book (eq. 6.11).
+
+    m_{t+1} = beta m_t + (1 - beta) g_t, phi_{t+1} = phi_t - alpha m_{t+1}, m_0 = 0: the
+    recursion this problem unrolls. With beta = 0 it is plain gradient descent.
+    """
+    phi = np.asarray(start, dtype=float)
+    velocity = np.zeros_like(phi)
+    path = [phi]
+    for _ in range(steps):
+        velocity = beta_value * velocity + (1 - beta_value) * gradient(phi)
+        phi = phi - learning_rate * velocity
+        path.append(phi)
+    return np.array(path)
+
+
+def least_squares_gradient(xs, ys) -> Callable[[np.ndarray], np.ndarray]:
+    """dL/dphi = sum_i 2 r_i (1, x_i), Problem 1's result, as one matrix product per step."""
+    design, target = np.column_stack([np.ones(len(xs)), xs]), np.asarray(ys, dtype=float)
+    return lambda phi: 2 * design.T @ (design @ phi - target)
+
+
+def least_squares_loss(xs, ys, phi0_value, phi1_value):
+    """L = sum_i (phi0 + phi1 x_i - y_i)^2, elementwise over arrays of phi0 and phi1."""
+    phi0_value, phi1_value = np.asarray(phi0_value, dtype=float), np.asarray(phi1_value, dtype=float)
+    return sum((phi0_value + phi1_value * xi - yi) ** 2 for xi, yi in zip(xs, ys))
+
+
+def reversals(path) -> int:
+    """How often a step points against the step before it (a zig-zag across the valley, or an overshoot)."""
+    moves = np.diff(np.asarray(path), axis=0)
+    return int(np.sum(np.einsum("ij,ij->i", moves[1:], moves[:-1]) < 0))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Plain gradient descent against momentum, from one start with one learning rate."""
+
+    stability_limit: float  # 2 / lambda_max: plain gradient descent converges below it
+    learning_rate: float  # COMPARISON_FRACTION of the limit, to three digits (the printed rate is the rate used)
+    percent_of_limit: float  # 100 learning_rate / stability_limit
+    steps: int
+    weight_sum_drawn: float  # w_0 + ... + w_steps = 1 - beta^(steps + 1): Figure 2(a) runs that far
+    plain: tuple[tuple[float, float], ...]
+    with_momentum: tuple[tuple[float, float], ...]
+    plain_reversals: int
+    momentum_reversals: int
+    start_loss: float
+    plain_loss: float
+    momentum_loss: float
+    lowest_loss: float
+
+
+def compare_descents(q: Questions, window: float) -> Comparison:
+    xs, ys = q.least_squares_x, q.least_squares_y
+    design = np.column_stack([np.ones(len(xs)), xs])
+    limit = 2 / float(np.linalg.eigvalsh(2 * design.T @ design)[-1])
+    rate = float(f"{COMPARISON_FRACTION * limit:.3g}")
+    steps = int(round(COMPARISON_WINDOWS * window))
+    gradient = least_squares_gradient(xs, ys)
+    plain = descent_path(gradient, q.least_squares_start, rate, 0.0, steps)
+    heavy = descent_path(gradient, q.least_squares_start, rate, q.momentum_beta, steps)
+    optimum = np.linalg.lstsq(design, np.asarray(ys, dtype=float), rcond=None)[0]
+    loss = lambda phi: float(least_squares_loss(xs, ys, *phi))  # noqa: E731
+    points = lambda path: tuple((float(a), float(b)) for a, b in path)  # noqa: E731
+    return Comparison(limit, rate, 100 * rate / limit, steps, 1 - q.momentum_beta ** (steps + 1),
+                      points(plain), points(heavy), reversals(plain), reversals(heavy), loss(plain[0]),
+                      loss(plain[-1]), loss(heavy[-1]), loss(optimum))
 
 
 @dataclass(frozen=True)
@@ -138,6 +218,9 @@ class MomentumResult:
     weights: tuple[Weight, ...]
     window: float  # 1/(1-beta): the number of recent steps that carry most of the weight
     weight_limit: int  # the limit of the sum of the weights as t grows
+    window_steps: int  # the window, rounded: the most recent steps ...
+    window_share: float  # ... carry this share of the weight, 1 - beta^window_steps
+    comparison: Comparison
     simulation_steps: int
     formulas: dict
     derivations: tuple[Derivation, ...]
@@ -177,8 +260,12 @@ def compute(q: Questions) -> MomentumResult:
         weights=tuple(weights),
         window=float(1 / (1 - b)),
         weight_limit=int(limit),
+        window_steps=round(1 / (1 - b)),
+        window_share=float(1 - b ** round(1 / (1 - b))),
+        comparison=compare_descents(q, float(1 / (1 - b))),
         simulation_steps=SIMULATION_STEPS,
-        formulas=FORMULAS,
+        formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, round(1 / (1 - b)))),
+                                                  "momentum.window_share")},
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",

@@ -16,7 +16,14 @@ TITLE = "Size of the Hessian"
 
 BYTES_FLOAT32 = 4
 BYTES_FLOAT64 = 8
-TERABYTE = 10**12
+UNITS = ((10**15, "PB"), (10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "bytes"))
+ACCELERATOR_MEMORY = 80 * 10**9  # bytes: the memory of one large accelerator (GPU) of 2026, a stated input
+
+
+def in_units(size: int) -> tuple[float, str]:
+    """A size in bytes in the largest SI unit it reaches: 4e10 bytes is 40 GB, not 0.04 TB."""
+    factor, unit = next((f, u) for f, u in UNITS if size >= f)
+    return size / factor, unit
 
 
 N_SYMBOL = sp.Symbol("N", integer=True, positive=True)
@@ -34,8 +41,13 @@ class HessianResult:
     distinct_entries: int  # N(N+1)/2: the Hessian is symmetric
     bytes_float32: int
     bytes_float64: int
-    terabytes_float32: float
-    terabytes_float64: float
+    size_float32: float  # bytes_float32 in size_unit_float32
+    size_unit_float32: str
+    size_float64: float
+    size_unit_float64: str
+    accelerator_memory: float  # in accelerator_unit
+    accelerator_unit: str
+    fits_accelerator: bool  # the single-precision Hessian fits in one accelerator's memory
     inversion_cost_order: int  # N^3 operations to invert or eigen-decompose
     formulas: dict
     derivations: tuple[Derivation, ...]
@@ -54,8 +66,10 @@ def compute(q: Questions) -> HessianResult:
     return HessianResult(
         parameters=n, rows=n, columns=n, entries=entries, distinct_entries=distinct,
         bytes_float32=BYTES_FLOAT32 * entries, bytes_float64=BYTES_FLOAT64 * entries,
-        terabytes_float32=BYTES_FLOAT32 * entries / TERABYTE,
-        terabytes_float64=BYTES_FLOAT64 * entries / TERABYTE,
+        **dict(zip(("size_float32", "size_unit_float32"), in_units(BYTES_FLOAT32 * entries))),
+        **dict(zip(("size_float64", "size_unit_float64"), in_units(BYTES_FLOAT64 * entries))),
+        **dict(zip(("accelerator_memory", "accelerator_unit"), in_units(ACCELERATOR_MEMORY))),
+        fits_accelerator=BYTES_FLOAT32 * entries <= ACCELERATOR_MEMORY,
         inversion_cost_order=n**3,
         formulas=FORMULAS,
         derivations=(arithmetic,),

@@ -1,7 +1,8 @@
 """Figure of Problem 4: the variance of the pre-activations, layer by layer, for three scales.
 
 One seeded simulation per sigma_Omega^2 = 1/D_h, 2/D_h (He) and 4/D_h, on a log scale, each
-with its theory line scale (D_h sigma_Omega^2 / 2)^(k-1) dashed in the same colour. The facts
+with its theory line scale (D_h sigma_Omega^2 / 2)^(k-1) dashed in the same colour (the legend's
+entry for the predictions shows the three colours' dashes). The facts
 say what a caption may claim, computed from the drawn values: whether the small scale shrinks
 and the large one grows, at about the predicted factor, and whether He's line stays level.
 """
@@ -16,6 +17,7 @@ from generator.figures import STYLES, number_text, spoken, unique
 LEVEL = 10.0  # "stays level": the He line's largest value within this factor of its smallest
 NEAR = 0.2  # "about the predicted factor": the drawn per-layer factor within 20% of the theory's
 CLOSE = 10.0  # "follows its theory line": every drawn value within this factor of the line
+PREDICTED = r"predicted: a factor $D_h\sigma_\Omega^2/2$ per layer after the first"
 
 
 @dataclass(frozen=True)
@@ -54,21 +56,30 @@ def spec(results) -> HeInitSpec:
 
 
 def draw(spec: HeInitSpec, figure) -> None:
-    """Simulated variances solid with markers, theory dashed; the legend below the axes."""
+    """Simulated variances solid with markers, the predictions dashed in the same colours; the legend below.
+
+    The three lines start close together (at one, two and four), so their markers are staggered:
+    each line marks every ``every``-th layer from its own offset.
+    """
+    from matplotlib.legend_handler import HandlerTuple
+
     ax = figure.subplots()
     layers = range(1, spec.depth + 1)
-    every = max(1, spec.depth // 10)
-    for line, (colour, _, marker) in zip(spec.lines, STYLES):
-        ax.plot(layers, line.variances, color=colour, lw=1.5, marker=marker, ms=3.5, markevery=every,
-                label=f"{line.label}, simulated", zorder=3)
-        ax.plot(layers, line.theory, color=colour, lw=1.0, ls="--", zorder=2)
-    ax.plot([], [], color="black", lw=1.0, ls="--", label=r"theory: a factor $D_h\sigma_\Omega^2/2$ per layer")
+    every = max(3, spec.depth // 10)
+    simulated, predicted = [], []
+    for n, (line, (colour, _, marker)) in enumerate(zip(spec.lines, STYLES)):
+        offset = n * every // len(spec.lines)
+        simulated += ax.plot(layers, line.variances, color=colour, lw=1.5, marker=marker, ms=3.5,
+                             markevery=(offset, every), label=f"{line.label}, simulated", zorder=3)
+        predicted += ax.plot(layers, line.theory, color=colour, lw=1.0, ls=(0, (3, 1.5)), zorder=2)
     ax.set_yscale("log")
     ax.set_xlim(0.5, spec.depth + 0.5)
     ax.set_xlabel(r"layer $k$")
     ax.set_ylabel(r"variance of the pre-activations $f_k$")
     ax.set_title(spec.title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, handlelength=2.6, columnspacing=1.2)
+    ax.legend([*simulated, tuple(predicted)], [line.get_label() for line in simulated] + [PREDICTED],
+              handler_map={tuple: HandlerTuple(ndivide=None, pad=0.0)},
+              loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, handlelength=4.5, columnspacing=1.2)
 
 
 def _sci(value: float) -> str:
@@ -94,7 +105,7 @@ def alt(spec: HeInitSpec) -> str:
                      f"{number_text(line.theory_factor, 2)}")
     return (f"Log-scale plot of the variance of the pre-activations at each of the {spec.depth} layers of a ReLU "
             f"network with D_h = {spec.hidden} units a layer and a batch of {spec.batch} standard-normal inputs, "
-            f"simulated, with the theory dashed: " + "; ".join(parts) + ".")
+            f"simulated, with the predictions dashed: " + "; ".join(parts) + ".")
 
 
 def facts(spec: HeInitSpec) -> tuple[tuple[str, bool], ...]:

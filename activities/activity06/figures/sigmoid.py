@@ -54,6 +54,7 @@ def draw(spec: SigmoidSpec, figure) -> None:
     ax.set_xlim(low, high)
     ax.set_ylim(-0.03, 1.05)
     ax.set_xlabel("$f$")
+    ax.set_ylabel(r"$h$ and $\partial h/\partial f$")
     ax.legend(loc="upper left", handlelength=2.4)  # the upper left holds no data: sig is near zero there
 
 
@@ -75,4 +76,6 @@ def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool], ...]:
         ("max_quarter", abs(spec.derivative[peak] - 0.25) < 1e-12),
         ("tails_small", spec.derivative[0] < TAIL and spec.derivative[-1] < TAIL),
         ("sigmoid_increasing", all(b > a for a, b in zip(spec.sigmoid, spec.sigmoid[1:]))),
+        ("symmetric_range", spec.grid[0] == -spec.grid[-1]),
+        ("ends_equal", number_text(spec.derivative[0], 2) == number_text(spec.derivative[-1], 2)),
     )

@@ -11,12 +11,15 @@ operations of the two passes against those of the eight derivatives each written
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import Partial, tex
+from generator.notation import Partial
+from generator.notation import tex as plain_tex
 from generator.notation import unevaluated as U
+from generator.numbers import SympyLatex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -24,7 +27,7 @@ from ..parameters import Questions
 TITLE = "Backpropagation in the toy model"
 
 FD_STEP = 1e-6
-FD_TOLERANCE = 1e-6  # relative to max(1, |derivative|): truncation O(h^2) ~ 1e-10, rounding eps/h ~ 1e-10
+FD_TOLERANCE = 1e-6  # error relative to max(1, |derivative|): truncation O(h^2) ~ 1e-10, rounding eps/h ~ 1e-10
 DIRECT_TOLERANCE = 1e-12  # the same derivative by two exact routes: only rounding separates them
 
 beta = sp.symbols("beta_0:4", real=True)
@@ -36,8 +39,18 @@ ell = sp.Symbol(r"\ell", real=True)
 PARAMETERS = (*beta, *omega)
 
 
+def tex(expr, source: str) -> SympyLatex:
+    """The book's LaTeX, with a thin space before a derivative written with a slash that follows a
+    factor (h_3 \\, dl/df_3): TeX sets none between an ordinary symbol and the partial sign."""
+    printed = plain_tex(expr, source)
+    spaced = SympyLatex(re.sub(r"(?<![=&]) \\partial \\ell/", r" \\, \\partial \\ell/", str(printed)))
+    spaced.source, spaced.constants = printed.source, printed.constants
+    return spaced
+
+
 def _d(name: str) -> sp.Symbol:
-    return sp.Symbol(rf"\frac{{\partial \ell}}{{\partial {name}}}", real=True)
+    """The loss's derivative by a named quantity, written with a slash: compact in a table row and in the text."""
+    return sp.Symbol(rf"\partial \ell/\partial {name}", real=True)
 
 
 dl_df = tuple(_d(f"f_{{{k}}}") for k in range(4))
@@ -129,12 +142,12 @@ CLOSED = Derivation(
         Step(Partial(written_out(), omega[0]), "the loss written out"),
         Step(U(sp.Mul, U(sp.Mul, 2, U(sp.Add, f[3], -y)), omega[3], U(sp.Mul, -1, sp.sin(f[2])), omega[2],
                sp.exp(f[1]), omega[1], sp.cos(f[0]), x),
-             r"chain rule: one factor for each link from $\ell$ back to $\omega_0$"),
+             "chain rule, one factor per link"),
         Step(CLOSED_FORM, "collect the sign and the weights"),
     ),
 )
 
-_k = sp.Symbol("k")
+L, k_ = sp.Symbol("L", integer=True, positive=True), sp.Symbol("k", integer=True, nonnegative=True)
 FORMULAS = {
     "model": tex(U(sp.Eq, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), model()), "backprop.model"),
     "loss": tex(U(sp.Eq, ell, U(sp.Pow, U(sp.Add, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), -y), 2)), "backprop.loss"),
@@ -145,6 +158,8 @@ FORMULAS = {
     "dl_domega": tex(U(sp.Eq, _d(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), _d("f_{k}"))), "backprop.dl_domega"),
     "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
     "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
+    "beta_factors": tex(U(sp.Add, 2, U(sp.Mul, 2, U(sp.Add, L, -1, -k_))), "backprop.counts"),
+    "omega_factors": tex(U(sp.Add, 3, U(sp.Mul, 2, U(sp.Add, L, -1, -k_))), "backprop.counts"),
 }
 
 
@@ -191,11 +206,13 @@ class BackpropResult:
     forward: tuple[Row, ...]
     backward: tuple[Row, ...]
     gradient: tuple[Row, ...]  # beta_3, omega_3, beta_2, ... in the order the backward pass finds them
+    passes: tuple[tuple[Row, Row | None], ...]  # each forward quantity beside the loss's derivative by it
     fd_step: float
-    ops_separate: int  # SymPy's count_ops of the eight derivatives, each written out from scratch
-    ops_forward: int  # the forward pass, one rule at a time
-    ops_backward: int  # the backward pass and the eight parameter derivatives, reusing stored values
-    ops_backprop: int  # forward plus backward
+    depth: int  # L, the layers of the toy model
+    closed_factors: int  # the factors of dl/domega_0 written out (a sign is not a factor)
+    closed_multiplications: int
+    mults_separate: int  # multiplications of the eight derivatives, each the product of its chain's factors
+    mults_backward: int  # multiplications of the backward pass and the eight parameter derivatives
     formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
@@ -206,8 +223,8 @@ def _name(symbol: sp.Symbol) -> str:
     if symbol == ell:
         return "loss"
     text = str(symbol)
-    if text.startswith(r"\frac"):
-        inner = text.split(r"\partial ")[-1].rstrip("}")
+    if text.startswith(r"\partial \ell/"):
+        inner = text.split(r"\partial ")[-1]
         return "dl_d" + inner.replace("\\", "").replace("_", "").replace("{", "").replace("}", "")
     return text.replace("_", "")
 
@@ -240,16 +257,33 @@ def central_difference(params: tuple[float, ...], index: int, xv: float, yv: flo
     return (loss_at(tuple(up), xv, yv) - loss_at(tuple(down), xv, yv)) / (2 * step)
 
 
-def operation_counts() -> tuple[int, int, int]:
-    """(separately, forward, backward): SymPy's count of the operations each way needs.
+def multiplications(factors) -> int:
+    """Products of two numbers needed to multiply ``factors`` out: a sign change is free."""
+    return max(0, sum(1 for factor in factors if factor not in (1, -1)) - 1)
 
-    Separately: each of the eight derivatives of the written-out loss, evaluated on its own.
-    Backward: its rules, with exp[f_1] read from h_2, which the forward pass stored.
+
+def multiplication_counts() -> tuple[int, int]:
+    """(separately, backward): the multiplications each way, the forward pass's values given.
+
+    Separately, each derivative is the product of the factors of its whole chain (``unrolled``);
+    the backward pass multiplies once per rule, reusing the derivative found before it.
     """
-    separate = sum(sp.count_ops(sp.diff(EXPLICIT[ell], p)) for p in PARAMETERS)
-    forward = sum(sp.count_ops(r.doit()) for _, r in FORWARD)
-    backward = sum(sp.count_ops(r.doit().xreplace({sp.exp(f[1]): h[2]})) for _, r in BACKWARD + GRADIENT)
-    return int(separate), int(forward), int(backward)
+    separate = sum(multiplications(unrolled(target)) for target, _ in GRADIENT)
+    backward = sum(multiplications(rule.args if isinstance(rule, sp.Mul) else (rule,)) for _, rule in BACKWARD + GRADIENT)
+    return separate, backward
+
+
+# Layer k of L: dl/dbeta_k has 2 + 2(L - 1 - k) factors, dl/domega_k one more; so 3 + 4(L - 1 - k) products.
+SEPARATE_COUNT = Derivation(
+    key="backprop.separate_count", problem=TITLE, title="multiplications when each derivative is written out",
+    lhs=sp.Sum(U(sp.Add, 3, U(sp.Mul, 4, U(sp.Add, L, -1, -k_))), (k_, 0, U(sp.Add, L, -1))),
+    steps=(Step(U(sp.Mul, L, U(sp.Add, U(sp.Mul, 2, L), 1)), "an arithmetic series"),),
+)
+BACKWARD_COUNT = Derivation(
+    key="backprop.backward_count", problem=TITLE, title="multiplications of the backward pass",
+    lhs=U(sp.Add, 1, U(sp.Mul, 2, U(sp.Add, L, -1)), L),
+    steps=(Step(U(sp.Add, U(sp.Mul, 3, L), -1), "collect"),),
+)
 
 
 def compute(q: Questions) -> BackpropResult:
@@ -267,20 +301,32 @@ def compute(q: Questions) -> BackpropResult:
 
     checks = tuple(
         NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
-                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference",
+                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference "
+                     "(error relative to the larger of one and the derivative)",
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
         for s, p in parameter_of.items())
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
-    separate, forward, backward = operation_counts()
+    forward_rows, backward_rows = rows(FORWARD), rows(BACKWARD)
+    by_quantity = {row.name[len("dl_d"):]: row for row in backward_rows}  # dl_df2 beside f2
+    separate, backward = multiplication_counts()
+    depth = len(f)
+    counted = ((SEPARATE_COUNT, separate), (BACKWARD_COUNT, backward))
+    count_error = max(abs(int(d.steps[-1].expr.doit().subs(L, depth)) - n) for d, n in counted)
+    closed_factors = sum(1 for factor in CLOSED_FORM.args if factor not in (1, -1))
     return BackpropResult(
         beta=tuple(q.toy_beta), omega=tuple(q.toy_omega), x=q.toy_x, y=q.toy_y,
         **by_name,
-        forward=rows(FORWARD), backward=rows(BACKWARD), gradient=rows(GRADIENT),
+        forward=forward_rows, backward=backward_rows, gradient=rows(GRADIENT),
+        passes=tuple((row, by_quantity.get(row.name)) for row in forward_rows),
         fd_step=FD_STEP,
-        ops_separate=separate, ops_forward=forward, ops_backward=backward, ops_backprop=forward + backward,
+        depth=depth, closed_factors=closed_factors, closed_multiplications=multiplications(CLOSED_FORM.args),
+        mults_separate=separate, mults_backward=backward,
         formulas=FORMULAS,
-        derivations=(CLOSED, *BY_BACKPROP),
+        derivations=(CLOSED, *BY_BACKPROP, SEPARATE_COUNT, BACKWARD_COUNT),
         numeric_checks=(*checks, NumericCheck(
-            "backprop.direct", TITLE, "backward pass against SymPy's derivative of the written-out loss",
-            direct_error, DIRECT_TOLERANCE)),
+            "backprop.direct", TITLE, "backward pass against SymPy's derivative of the written-out loss (largest "
+            "error relative to the larger of one and the derivative)",
+            direct_error, DIRECT_TOLERANCE), NumericCheck(
+            "backprop.counts", TITLE, "multiplications counted from the rules against the proven counts at the "
+            "model's depth (absolute error)", float(count_error), 0.0)),
     )

@@ -23,6 +23,7 @@ TITLE = "The loss's derivative with respect to the output"
 
 FD_STEP = 1e-6
 FD_TOLERANCE = 1e-8  # the losses are smooth and O(1) here: central differences err by ~1e-10
+RELATIVE = "to the larger of one and the derivative"
 POINTS = ((-2.0, 0.0), (-0.5, 1.0), (0.3, 0.0), (1.7, 1.0), (0.8, 0.3))  # (f, y); BCE takes y in [0, 1]
 
 f = sp.Symbol("f", real=True)
@@ -73,6 +74,23 @@ BCE = Derivation(
     ),
 )
 
+squared_sigmoid = U(sp.Pow, U(sp.Add, sig(f), -y), 2)
+SQUARED_SIGMOID = Derivation(
+    key="loss_derivatives.squared_sigmoid", problem=TITLE, title="the squared error of the sigmoid, for comparison",
+    lhs=Partial(squared_sigmoid, f),
+    steps=(
+        Step(U(sp.Mul, 2, U(sp.Add, sig(f), -y), Partial(sig(f), f)), "chain rule"),
+        Step(U(sp.Mul, 2, U(sp.Add, sig(f), -y), sig(f), U(sp.Add, 1, -sig(f))), "the derivative of the sigmoid"),
+    ),
+)
+# At the wrong label: sig[f] -> 0 while the label is one, f -> -infinity. SymPy's limits, not typed.
+_squared_gradient = SQUARED_SIGMOID.steps[-1].expr
+_bce_gradient = U(sp.Add, sig(f), -y)
+WRONG_LABEL = {
+    "squared": sp.limit(_squared_gradient.doit().rewrite(sp.exp), f, -sp.oo),
+    "bce": sp.limit(_bce_gradient.doit().rewrite(sp.exp), f, -sp.oo),
+}
+
 FORMULAS = {
     "least_squares": tex(U(sp.Eq, ell, least_squares), "loss_derivatives.least_squares"),
     "bce": tex(U(sp.Eq, ell, bce), "loss_derivatives.bce"),
@@ -80,6 +98,12 @@ FORMULAS = {
     "dsig": tex(U(sp.Eq, sp.Derivative(sig(z), z), U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z)))), "loss_derivatives.dsig"),
     "least_squares_result": tex(U(sp.Eq, Partial(ell, f), LEAST_SQUARES.steps[-1].expr), "loss_derivatives.least_squares"),
     "bce_result": tex(U(sp.Eq, Partial(ell, f), BCE.steps[-1].expr), "loss_derivatives.bce"),
+    "squared_sigmoid": tex(squared_sigmoid, "loss_derivatives.squared_sigmoid"),
+    "squared_limit": tex(U(sp.Eq, sp.Limit(_squared_gradient, f, -sp.oo), WRONG_LABEL["squared"]),
+                         "loss_derivatives.wrong_label"),
+    "bce_limit": tex(U(sp.Eq, sp.Limit(_bce_gradient, f, -sp.oo), WRONG_LABEL["bce"]), "loss_derivatives.wrong_label"),
+    "wrong_label": tex(U(sp.Eq, y, 1), "loss_derivatives.wrong_label"),
+    "bce_at_wrong_label": tex(WRONG_LABEL["bce"].subs(y, 1), "loss_derivatives.wrong_label"),
 }
 
 
@@ -124,11 +148,13 @@ def compute(q: Questions) -> LossDerivativesResult:
     return LossDerivativesResult(
         points=POINTS, toy_output=f3, toy_target=q.toy_y, least_squares_at_toy=float(ls(f3, q.toy_y)),
         fd_step=FD_STEP, formulas=FORMULAS,
-        derivations=(SIGMOID, LEAST_SQUARES, BCE),
+        derivations=(SIGMOID, LEAST_SQUARES, BCE, SQUARED_SIGMOID),
         numeric_checks=(
             NumericCheck("loss_derivatives.fd_least_squares", TITLE,
-                         "proven least-squares derivative against central differences", ls_error, FD_TOLERANCE),
+                         f"largest relative error ({RELATIVE}) of the proven least-squares derivative against central "
+                         "differences", ls_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.fd_bce", TITLE,
-                         "proven cross-entropy derivative against central differences", bce_error, FD_TOLERANCE),
+                         f"largest relative error ({RELATIVE}) of the proven cross-entropy derivative against central "
+                         "differences", bce_error, FD_TOLERANCE),
         ),
     )

@@ -1,10 +1,11 @@
 """Problem 3: the sigmoid's derivative and vanishing gradients (book problem 7.7).
 
-h = sig[f] has dh/df = sig[f](1 - sig[f]). Its largest value is 1/4, at f = 0: the derivative
-of the derivative vanishes there, and 1/4 - s(1 - s) = (s - 1/2)^2 >= 0 for every s, so no f
-does better. Written as 1/(exp[f] + 2 + exp[-f]) it visibly tends to 0 as f -> +-infinity.
-So each sigmoid layer multiplies the gradient by at most 1/4 (times its weight): after K
-layers at most (1/4)^K. The curve itself is sampled here, once, for the figure to draw.
+h = sig[f] has dh/df = sig[f](1 - sig[f]), the sigmoid's derivative of Problem 2 (not derived
+again). Its largest value is 1/4: with s = sig[f] in (0, 1), 1/4 - s(1 - s) = (s - 1/2)^2 >= 0,
+with equality only at s = 1/2, that is at f = 0. Written as 1/(exp[f] + 2 + exp[-f]) it visibly
+tends to 0 as f -> +-infinity. So with Problem 1's indexing (f_k = beta_k + omega_k h_k,
+h_{k+1} = sig[f_k]) |dh_K/dh_0| <= (1/4)^K prod |omega_k|. The curve itself is sampled here,
+once, for the figure to draw.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ f = sp.Symbol("f", real=True)
 s = sp.Symbol("s", real=True)
 h = sp.Symbol("h", real=True)
 K = sp.Symbol("K", integer=True, positive=True)
-k = sp.Symbol("k", integer=True, positive=True)
 half = sp.Rational(1, 2)
 quarter = sp.Rational(1, 4)
 complement = U(sp.Add, 1, -sig(f))
@@ -39,69 +39,45 @@ derivative = U(sp.Mul, sig(f), complement)
 at_zero = U(sp.Mul, sig(0), U(sp.Add, 1, -sig(0)))
 e_minus = sp.exp(-f)
 
-DH_DF = Derivation(
-    key="sigmoid.dh_df", problem=TITLE, title=r"derivative of $h = \mathrm{sig}[f]$",
-    lhs=Partial(h, f), definitions={h: sig(f)},
-    steps=(
-        Step(Partial(U(sp.Pow, U(sp.Add, 1, e_minus), -1), f), "definition of the sigmoid"),
-        Step(U(sp.Mul, e_minus, U(sp.Pow, U(sp.Add, 1, e_minus), -2)), "chain rule"),
-        Step(derivative, r"split the fraction into $\mathrm{sig}[f]$ and its complement"),
-    ),
-)
-SLOPE = Derivation(
-    key="sigmoid.slope", problem=TITLE, title="where the derivative is largest",
-    lhs=Partial(derivative, f),
-    steps=(
-        Step(U(sp.Add, U(sp.Mul, derivative, complement), -U(sp.Mul, sig(f), derivative)),
-             r"product rule, with the derivative of $\mathrm{sig}$ above"),
-        Step(U(sp.Mul, sig(f), complement, U(sp.Add, 1, -U(sp.Mul, 2, sig(f)))), "factor out the derivative"),
-    ),
-)
-STATIONARY = Derivation(
-    key="sigmoid.stationary", problem=TITLE, title="the slope vanishes at zero",
-    lhs=U(sp.Mul, sig(0), U(sp.Add, 1, -sig(0)), U(sp.Add, 1, -U(sp.Mul, 2, sig(0)))),
-    steps=(
-        Step(U(sp.Mul, sig(0), U(sp.Add, 1, -sig(0)), U(sp.Add, 1, -1)),
-             "the sigmoid is one half at the origin (the exponential of zero is one), so twice it is one"),
-        Step(sp.Integer(0), "the last factor vanishes"),
-    ),
-)
 MAXIMUM = Derivation(
     key="sigmoid.maximum", problem=TITLE, title="the largest value",
     lhs=at_zero,
-    steps=(Step(U(sp.Mul, half, half), "the sigmoid is one half at the origin, and so is its complement"),
+    steps=(Step(U(sp.Mul, half, half), "the sigmoid is one half at zero"),
            Step(quarter, "multiply")),
 )
 BOUND = Derivation(
     key="sigmoid.bound", problem=TITLE, title=r"no $f$ does better: $s = \mathrm{sig}[f]$",
     lhs=U(sp.Add, quarter, -U(sp.Mul, s, U(sp.Add, 1, -s))),
     steps=(Step(U(sp.Add, quarter, -s, U(sp.Pow, s, 2)), "multiply out"),
-           Step(U(sp.Pow, U(sp.Add, s, -half), 2), "complete the square, which is never negative")),
+           Step(U(sp.Pow, U(sp.Add, s, -half), 2), "complete the square")),
 )
 TAILS = Derivation(
     key="sigmoid.tails", problem=TITLE, title="the derivative in the tails",
     lhs=derivative,
     steps=(Step(U(sp.Mul, e_minus, U(sp.Pow, U(sp.Add, 1, e_minus), -2)), "definition of the sigmoid"),
-           Step(U(sp.Pow, U(sp.Add, sp.exp(f), 2, e_minus), -1),
-                r"divide above and below by $\exp[-f]$; the denominator grows without bound both ways")),
+           Step(U(sp.Pow, U(sp.Add, sp.exp(f), 2, e_minus), -1), r"divide above and below by $\exp[-f]$")),
 )
 
 dh_df = Partial(h, f)
 LIMITS = tuple(sp.limit(derivative.doit().rewrite(sp.exp), f, end) for end in (sp.oo, -sp.oo))  # SymPy's, not typed
+f_k, h_K, h_0 = sp.Symbol("f_k", real=True), sp.Symbol("h_K", real=True), sp.Symbol("h_0", real=True)
+omega_k = sp.Symbol(r"\omega_{k}", real=True)
+k0 = sp.Symbol("k", integer=True, nonnegative=True)
+layers = (k0, 0, U(sp.Add, K, -1))  # Problem 1's indexing: f_k = beta_k + omega_k h_k, h_{k+1} = sig[f_k]
 FORMULAS = {
     "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h"),
-    "second": tex(U(sp.Eq, Partial(derivative, f), SLOPE.steps[-1].expr), "sigmoid.slope"),
-    "origin": tex(U(sp.Eq, f, 0), "sigmoid.slope"),
-    "factor": tex(U(sp.Mul, sig(sp.Symbol("f_k")), U(sp.Add, 1, -sig(sp.Symbol("f_k")))), "sigmoid.chain"),
+    "s": tex(U(sp.Eq, s, sig(f)), "sigmoid.bound"),
+    "s_range": tex(sp.Contains(s, sp.Interval.open(0, 1), evaluate=False), "sigmoid.bound"),
+    "origin": tex(U(sp.Eq, f, 0), "sigmoid.maximum"),
+    "factor": tex(U(sp.Mul, sig(f_k), U(sp.Add, 1, -sig(f_k))), "sigmoid.chain"),
     "dh_df": tex(U(sp.Eq, dh_df, derivative), "sigmoid.dh_df"),
-    "maximum": tex(U(sp.Eq, at_zero, MAXIMUM.steps[-1].expr), "sigmoid.maximum"),
     "bound": tex(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),
-    "tails": tex(U(sp.Eq, derivative, TAILS.steps[-1].expr), "sigmoid.tails"),
     "limit_plus": tex(U(sp.Eq, sp.Limit(derivative, f, sp.oo), LIMITS[0]), "sigmoid.limits"),
     "limit_minus": tex(U(sp.Eq, sp.Limit(derivative, f, -sp.oo), LIMITS[1]), "sigmoid.limits"),
-    "chain": tex(U(sp.Eq, Partial(sp.Symbol("h_K"), sp.Symbol("h_0")),
-                   sp.Product(U(sp.Mul, sp.Symbol(r"\omega_{k}"), sig(sp.Symbol("f_k")),
-                                U(sp.Add, 1, -sig(sp.Symbol("f_k")))), (k, 1, K))), "sigmoid.chain"),
+    "chain": tex(U(sp.Eq, Partial(h_K, h_0),
+                   sp.Product(U(sp.Mul, omega_k, sig(f_k), U(sp.Add, 1, -sig(f_k))), layers)), "sigmoid.chain"),
+    "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
+                         U(sp.Mul, U(sp.Pow, quarter, K), sp.Product(sp.Abs(omega_k), layers))), "sigmoid.chain"),
     "layers_bound": tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
 }
 
@@ -151,12 +127,14 @@ def compute(q: Questions) -> SigmoidResult:
         limit_plus=int(limits[0]), limit_minus=int(limits[1]),
         bounds=tuple(LayerBound(n, 0.25**n) for n in q.sigmoid_layers),
         formulas=FORMULAS,
-        derivations=(DH_DF, SLOPE, STATIONARY, MAXIMUM, BOUND, TAILS),
+        derivations=(BOUND, MAXIMUM, TAILS),
         numeric_checks=(
-            NumericCheck("sigmoid.fd", TITLE, "sig[f](1 - sig[f]) against central differences over the plotted range",
+            NumericCheck("sigmoid.fd", TITLE,
+                         "largest absolute error of sig[f](1 - sig[f]) against central differences over the plotted range",
                          float(np.max(np.abs(numeric - slope))), FD_TOLERANCE),
             NumericCheck("sigmoid.sampled_maximum", TITLE,
-                         "the sampled derivative peaks at f = 0 with the value 1/4",
+                         "the sampled derivative peaks at f = 0 with the value 1/4 (absolute errors of the value and "
+                         "the place, added)",
                          abs(maximum - 0.25) + abs(float(grid[peak])), MAX_TOLERANCE),
             NumericCheck("sigmoid.limits", TITLE, "SymPy's limits of the derivative at both infinities are zero",
                          float(abs(limits[0]) + abs(limits[1])), 0.0),

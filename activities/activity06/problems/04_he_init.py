@@ -1,13 +1,15 @@
 """Problem 4: He initialization (book section 7.5, problem 7.14).
 
-For a pre-activation f symmetric about 0 with variance sigma_f^2, E[ReLU[f]^2] = sigma_f^2/2:
-the ReLU zeroes one half of the mass and keeps the other, and the two halves of an even
-integrand are equal, so symmetry is all the argument uses. The Gaussian case is proven by
-integration over a standard normal u (the integrals have no free symbol, so the checker pays
-for one quadrature each), with f = sigma_f u and ReLU[sigma_f u] = sigma_f ReLU[u]. Then
-Var[f'_i] = D_h sigma_Omega^2 sigma_f^2 / 2, which stays level for sigma_Omega^2 = 2/D_h (He);
-the backward pass asks for 2/D_h', and 4/(D_h + D_h') is the compromise. A seeded simulation of
-a deep ReLU network measures the per-layer growth factor against D_h sigma_Omega^2 / 2.
+For a pre-activation f symmetric about 0 with variance sigma_f^2, E[ReLU[f]^2] = sigma_f^2/2, by
+symmetry alone: f and -f have the same distribution, and ReLU[f]^2 + ReLU[-f]^2 = f^2 for every
+f. ``Expectation`` is an expectation over such a symmetric variable, which the checker can
+compare (see there); the Gaussian case, an integral over a standard normal u, is an example (the
+integrals have no free symbol, so the checker pays for one quadrature each). The same symmetry
+makes f_j positive half the time, which the backward pass needs. Then Var[f'_i] = D_h
+sigma_Omega^2 sigma_f^2 / 2, which stays level for sigma_Omega^2 = 2/D_h (He); the backward pass
+asks for 2/D_h', and 4/(D_h + D_h') is the compromise. A seeded simulation of a deep ReLU network
+measures the per-layer growth factor (the geometric mean over the layers: the slope of the drawn
+line) against D_h sigma_Omega^2 / 2.
 """
 
 from __future__ import annotations
@@ -75,56 +77,108 @@ class Integral(sp.Integral):
                 f"{printer._print(self.function)}, [{', '.join(ends)}])")
 
 
+class Expectation(sp.Function):
+    """E[X] for a random variable v symmetric about zero with no mass at zero: ``Expectation(X, v)``.
+
+    Kept unevaluated for display. Evaluated (the checker evaluates every expression it compares),
+    it takes the form the two facts it stands for give it: it is linear in X, and it does not
+    change when v is replaced by -v (v and -v have the same distribution). So X is replaced by its
+    even part (X[v] + X[-v])/2, written out (ReLU[z] as (z + |z|)/2, the gate I[z > 0] as
+    (1 + sign z)/2, which is one half only at z = 0, a point of probability zero) and split into
+    constant multiples of the expectations of its terms. Two expectations whose even parts agree are
+    equal for every such distribution, and that is all the checker can conclude from them. At the
+    checker's random points E[X] is the value of its (even) body there.
+    """
+
+    nargs = 2
+    _imp_ = staticmethod(lambda body, v: body)
+
+    @classmethod
+    def eval(cls, body, v):
+        written = (body + body.xreplace({v: -v})).replace(
+            lambda e: isinstance(e, (ReLU, Gate)), lambda e: e.doit())
+        even = sp.expand(written / 2)
+        if not even.has(v):
+            return even  # a constant is its own expectation
+        parts = [term.as_independent(v, as_Add=False) for term in sp.Add.make_args(even)]
+        if len(parts) == 1 and parts[0][0] == 1 and parts[0][1] == body:
+            return None  # already a term of the normal form
+        return sp.Add(*(c * rest if not rest.has(v) else c * cls(rest, v) for c, rest in parts))
+
+    def _latex(self, printer):
+        return rf"\mathbb{{E}}\mathopen{{}}\left[{printer._print(self.args[0])}\right]\mathclose{{}}"
+
+
+class Gate(sp.Function):
+    """The ReLU's gate I[z > 0], its derivative: one where z is positive, zero where it is negative."""
+
+    nargs = 1
+    _imp_ = staticmethod(lambda z: (1 + mpmath.sign(z)) / 2)
+
+    def doit(self, **hints):
+        z = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
+        return (1 + sp.sign(z)) / 2
+
+    def _latex(self, printer):
+        z = self.args[0]
+        if z.could_extract_minus_sign():
+            return rf"\mathbb{{I}}\mathopen{{}}\left[{printer._print(-z)} < 0\right]\mathclose{{}}"
+        return rf"\mathbb{{I}}\mathopen{{}}\left[{printer._print(z)} > 0\right]\mathclose{{}}"
+
+
 def E(body: str) -> sp.Symbol:
+    """An expectation the checker treats as a name: its value comes from the derivation's definitions."""
     return sp.Symbol(rf"\mathbb{{E}}\left[{body}\right]")
 
 
-density = U(sp.Mul, U(sp.Pow, U(sp.Pow, U(sp.Mul, 2, sp.pi), half), -1), sp.exp(-u**2 / 2))
-E_relu_u, E_relu_f = E(r"\operatorname{ReLU}[u]^{2}"), E(r"\operatorname{ReLU}[f]^{2}")
-E_w, E_w2, E_h, E_h2 = E(r"\Omega_{ij}"), E(r"\Omega_{ij}^{2}"), E("h_{j}"), E("h_{j}^{2}")
-E_out, var_out = E("f'_{i}"), sp.Symbol(r"\mathrm{Var}\left[f'_{i}\right]")
-E_g2, E_back = (E(r"\left(\frac{\partial \ell}{\partial f'_{i}}\right)^{2}"),
-                E(r"\left(\frac{\partial \ell}{\partial f_{j}}\right)^{2}"))
-positive_u, positive_f = sp.Symbol(r"\Pr(u > 0)"), sp.Symbol(r"\Pr(f_{j} > 0)")
+def Ex(body: sp.Expr, v: sp.Symbol) -> Expectation:
+    return Expectation(body, v, evaluate=False)
 
-RELU_STANDARD = Derivation(
-    key="he_init.relu_standard", problem=TITLE, title=r"$\operatorname{ReLU}$ of a standard normal $u$",
-    lhs=E_relu_u, definitions={E_relu_u: Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo))},
+
+f = sp.Symbol("f", real=True)
+f_j = sp.Symbol("f_{j}", real=True)
+density = U(sp.Mul, U(sp.Pow, U(sp.Pow, U(sp.Mul, 2, sp.pi), half), -1), sp.exp(-u**2 / 2))
+
+SYMMETRIC = "$f$ and $-f$ have the same distribution"
+RELU_SQUARE = Derivation(
+    key="he_init.relu_square", problem=TITLE, title=r"half the second moment survives the $\operatorname{ReLU}$",
+    lhs=Ex(U(sp.Pow, ReLU(f), 2), f), definitions={Expectation(f**2, f): sigma_f**2},
     steps=(
-        Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)),
-             "an expectation is an integral against the density"),
-        Step(Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, 0, sp.oo)),
-             r"$\operatorname{ReLU}[u]$ is zero for negative $u$ and $u$ itself for positive $u$"),
-        Step(U(sp.Mul, half, Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo))),
-             "the integrand is even, so both halves are equal: symmetry is all this uses"),
-        Step(half, "the variance of a standard normal is one"),
+        Step(U(sp.Add, U(sp.Mul, half, Ex(U(sp.Pow, ReLU(f), 2), f)), U(sp.Mul, half, Ex(U(sp.Pow, ReLU(-f), 2), f))),
+             SYMMETRIC),
+        Step(U(sp.Mul, half, Ex(U(sp.Add, U(sp.Pow, ReLU(f), 2), U(sp.Pow, ReLU(-f), 2)), f)),
+             "the expectation is linear"),
+        Step(U(sp.Mul, half, Ex(U(sp.Pow, f, 2), f)), r"one term is $f^2$, the other zero"),
+        Step(halved(U(sp.Pow, sigma_f, 2)), r"the mean is zero, so $\mathbb{E}[f^2] = \sigma_f^2$"),
     ),
 )
-RELU_SCALE = Derivation(
-    key="he_init.relu_scale", problem=TITLE, title=r"$\operatorname{ReLU}$ commutes with a positive scale",
-    lhs=U(sp.Pow, ReLU(U(sp.Mul, sigma_f, u)), 2),
-    steps=(Step(U(sp.Mul, U(sp.Pow, sigma_f, 2), U(sp.Pow, ReLU(u), 2)),
-                r"a positive $\sigma_f$ does not change the sign of $u$"),),
-)
-RELU_SQUARE = Derivation(
-    key="he_init.relu_square", problem=TITLE, title=r"half the variance survives the $\operatorname{ReLU}$",
-    lhs=E_relu_f, definitions={E_relu_f: U(sp.Mul, U(sp.Pow, sigma_f, 2), E_relu_u), E_relu_u: RELU_STANDARD.steps[-1].expr},
-    steps=(Step(U(sp.Mul, U(sp.Pow, sigma_f, 2), E_relu_u),
-                r"$f = \sigma_f u$; the scale comes out of the square, and the expectation is linear"),
-           Step(halved(U(sp.Pow, sigma_f, 2)), "the standard normal's value above")),
+RELU_STANDARD = Derivation(
+    key="he_init.relu_standard", problem=TITLE, title=r"example: $\operatorname{ReLU}$ of a standard normal $u$",
+    lhs=Ex(U(sp.Pow, ReLU(u), 2), u),
+    definitions={Expectation(u**2, u): Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo))},
+    steps=(
+        Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)), "integral against the density"),
+        Step(Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, 0, sp.oo)), r"$\operatorname{ReLU}[u]$ is zero for negative $u$"),
+        Step(half, "a Gaussian integral"),
+    ),
 )
 HALF_POSITIVE = Derivation(
-    key="he_init.half_positive", problem=TITLE, title="half of a symmetric density is positive",
-    lhs=positive_u, definitions={positive_u: Integral(density, (u, 0, sp.oo))},
-    steps=(Step(Integral(density, (u, 0, sp.oo)), "the probability is the integral over the positive half"),
-           Step(U(sp.Mul, half, Integral(density, (u, -sp.oo, sp.oo))), "the density is even"),
-           Step(half, "a density integrates to one")),
+    key="he_init.half_positive", problem=TITLE, title=r"$f_j$ is positive half the time",
+    lhs=Ex(Gate(f_j), f_j),
+    steps=(
+        Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
+             "$f_j$ and $-f_j$ have the same distribution"),
+        Step(U(sp.Mul, half, Ex(U(sp.Add, Gate(f_j), Gate(-f_j)), f_j)), "the expectation is linear"),
+        Step(half, r"$f_j$ is nonzero: one term is one"),
+    ),
 )
+
+E_w, E_w2, E_h, E_h2 = E(r"\Omega_{ij}"), E(r"\Omega_{ij}^{2}"), E("h_{j}"), E("h_{j}^{2}")
+E_out, var_out = E("f'_{i}"), sp.Symbol(r"\mathrm{Var}\left[f'_{i}\right]")
 MEAN = Derivation(
     key="he_init.mean", problem=TITLE, title=r"the mean of $f'_i$",
     lhs=E_out, definitions={E_out: sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), E_w: sp.Integer(0)},
-    steps=(Step(sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)),
-                r"$f'_i = \sum_j \Omega_{ij} h_j$ without a bias; the weights are independent of $h$"),
+    steps=(Step(sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), r"$\Omega$ is independent of $h$"),
            Step(sp.Integer(0), "the weights have mean zero")),
 )
 VARIANCE = Derivation(
@@ -132,12 +186,9 @@ VARIANCE = Derivation(
     lhs=var_out, definitions={var_out: sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)),
                               E_w2: U(sp.Pow, sigma_Omega, 2), E_h2: RELU_SQUARE.steps[-1].expr},
     steps=(
-        Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)),
-             r"the mean is zero, and the cross terms $\mathbb{E}[\Omega_{ij}\Omega_{ik}h_jh_k]$, "
-             r"$j \ne k$, vanish: the weights are independent with mean zero"),
+        Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), r"the terms with $j \ne k$ vanish"),
         Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)), r"the weights have variance $\sigma_\Omega^2$"),
-        Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)),
-             r"$h_j = \operatorname{ReLU}[f_j]$, proved above"),
+        Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "by (a)"),
         Step(halved(D, U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), r"$D_h$ equal terms"),
     ),
 )
@@ -149,17 +200,23 @@ FORWARD = Derivation(
     steps=(Step(halved(D, HE_FORWARD, U(sp.Pow, sigma_f, 2)), r"He's choice of $\sigma_\Omega^2$"),
            Step(U(sp.Pow, sigma_f, 2), "cancel")),
 )
+
+dl_dfj, dl_dhj, dl_dfi = (sp.Symbol(rf"\frac{{\partial \ell}}{{\partial {name}}}", real=True)
+                          for name in ("f_{j}", "h_{j}", "f'_{i}"))
+E_back, E_hback, E_g2 = (E(rf"\left(\frac{{\partial \ell}}{{\partial {name}}}\right)^{{2}}")
+                         for name in ("f_{j}", "h_{j}", "f'_{i}"))
+Pr_positive = Ex(Gate(f_j), f_j)
 BACKWARD = Derivation(
     key="he_init.backward", problem=TITLE, title="the backward pass",
-    lhs=E_back, definitions={E_back: U(sp.Mul, positive_f, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))),
-                             positive_f: HALF_POSITIVE.steps[-1].expr, E_w2: U(sp.Pow, sigma_Omega, 2)},
+    lhs=E_back, definitions={E_back: U(sp.Mul, Pr_positive, E_hback),
+                             E_hback: sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next)),
+                             E_w2: U(sp.Pow, sigma_Omega, 2)},
     steps=(
-        Step(U(sp.Mul, positive_f, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))),
-             r"$\partial\ell/\partial h_j = \sum_i \Omega_{ij}\,\partial\ell/\partial f'_i$ over the $D_h'$ "
-             r"units fed, and $\partial\ell/\partial f_j$ is it where $f_j$ is positive, zero elsewhere"),
+        Step(U(sp.Mul, Pr_positive, E_hback), r"the gate is independent; $\mathbb{I}^2 = \mathbb{I}$"),
+        Step(U(sp.Mul, Pr_positive, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))), "the cross terms vanish"),
         Step(halved(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_g2), (i, 1, D_next))),
-             r"$f_j$ is symmetric, so it is positive half the time (above)"),
-        Step(halved(D_next, U(sp.Pow, sigma_Omega, 2), E_g2), r"$D_h'$ equal terms"),
+             r"the above; $\mathbb{E}[\Omega_{ij}^2] = \sigma_\Omega^2$"),
+        Step(halved(D_next, U(sp.Pow, sigma_Omega, 2), E_g2), r"$D_{h'}$ equal terms"),
     ),
 )
 (HE_BACKWARD,) = sp.solve(sp.Eq(BACKWARD.steps[-1].expr.doit(), E_g2), sigma_Omega**2)  # 2/D_h'
@@ -171,21 +228,28 @@ COMPROMISE = Derivation(
 EQUAL_WIDTHS = Derivation(
     key="he_init.equal_widths", problem=TITLE, title="equal widths need no compromise",
     lhs=U(sp.Mul, 4, U(sp.Pow, U(sp.Add, D, D), -1)),
-    steps=(Step(HE_FORWARD, r"the same $D_h$ on both sides: He's value for either pass"),),
+    steps=(Step(HE_FORWARD, r"equal widths: He's value for either pass"),),
 )
 
+K = sp.Symbol("K", integer=True, positive=True)
+var_first, var_last = sp.Symbol(r"\mathrm{Var}\left[f_{1}\right]"), sp.Symbol(r"\mathrm{Var}\left[f_{K}\right]")
 FORMULAS = {
-    "relu_square": tex(U(sp.Eq, E_relu_f, RELU_SQUARE.steps[-1].expr), "he_init.relu_square"),
+    "relu_square": tex(U(sp.Eq, Ex(U(sp.Pow, ReLU(f), 2), f), RELU_SQUARE.steps[-1].expr), "he_init.relu_square"),
     "layer": tex(U(sp.Eq, sp.Symbol("f'_{i}"), sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), sp.Symbol("h_{j}")), (j, 1, D))),
                  "he_init.layer"),
-    "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.layer"),
-    "density": tex(U(sp.Eq, sp.Symbol(r"\phi[u]"), density), "he_init.density"),
+    "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.relu"),
     "mean": tex(U(sp.Eq, E_out, MEAN.steps[-1].expr), "he_init.mean"),
     "variance": tex(U(sp.Eq, var_out, variance_formula), "he_init.variance"),
     "he_forward": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_FORWARD), "he_init.forward"),
+    "back_h": tex(U(sp.Eq, dl_dhj, sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), dl_dfi), (i, 1, D_next))), "he_init.backward"),
+    "back_f": tex(U(sp.Eq, dl_dfj, U(sp.Mul, Gate(f_j), dl_dhj)), "he_init.backward"),
+    "gate": tex(Gate(f_j), "he_init.backward"),
     "he_backward": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_BACKWARD), "he_init.backward"),
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
     "growth": tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.growth"),
+    "first_layer": tex(U(sp.Eq, var_first, U(sp.Mul, D, U(sp.Pow, sigma_Omega, 2))), "he_init.first_layer"),
+    "geometric": tex(U(sp.Pow, U(sp.Mul, var_last, U(sp.Pow, var_first, -1)), U(sp.Pow, U(sp.Add, K, -1), -1)),
+                     "he_init.geometric"),
 }
 
 
@@ -196,12 +260,15 @@ class Run:
     scale: int  # 1, 2 or 4
     sigma_omega_sq: float
     variances: tuple[float, ...]  # layers 1 .. depth
-    theory: tuple[float, ...]  # scale (scale/2)^(k-1): the input has variance one and no ReLU
+    theory: tuple[float, ...]  # scale (scale/2)^(k-1): unit-variance inputs of dimension D_h, no ReLU before layer 1
     theory_factor: float  # D_h sigma_Omega^2 / 2
-    measured_factor: float  # mean over layers of Var[f_{k+1}] / Var[f_k]
-    standard_error: float  # of that mean: the sample standard deviation over sqrt(depth - 1)
+    measured_factor: float  # (Var[f_K] / Var[f_1])^(1/(K-1)): the geometric mean of the K - 1 ratios, the slope drawn
+    log_standard_error: float  # of the mean of log(Var[f_{k+1}] / Var[f_k]) over the layers
     first: float
     last: float
+    last_plain: bool  # the last variance is printed as a plain decimal (else as a power of ten)
+    low: float  # the smallest and largest drawn variance
+    high: float
 
 
 @dataclass(frozen=True)
@@ -214,6 +281,8 @@ class HeInitResult:
     he_backward: float  # 2/D_h' with D_h' = D_h, as in the simulation
     compromise: float  # 4/(D_h + D_h')
     runs: tuple[Run, ...]
+    he_low: float  # the He run's smallest and largest variance over the layers, as drawn
+    he_high: float
     half_mass: float  # mean over the He run's layers of E[ReLU[f]^2] / E[f^2]
     half_mass_error: float  # its standard error
     formulas: dict
@@ -224,8 +293,8 @@ class HeInitResult:
 def simulate(width: int, depth: int, batch: int, scale: int) -> tuple[np.ndarray, np.ndarray]:
     """Variance of the pre-activations at each layer, and the share of E[f^2] the ReLU keeps.
 
-    The inputs are the same standard-normal batch for every scale; each scale draws its own
-    weights (mean zero, variance scale / width) and the biases are zero.
+    The inputs are the same standard-normal batch for every scale, of dimension ``width``; each
+    scale draws its own weights (mean zero, variance scale / width) and the biases are zero.
     """
     h = np.random.default_rng(SEED).standard_normal((width, batch))
     rng = np.random.default_rng((SEED, scale))
@@ -242,35 +311,47 @@ def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), float(values.std(ddof=1) / math.sqrt(len(values)))
 
 
+def _plain(value: float) -> bool:
+    """A variance a reader takes in as a decimal (0.981), not as a power of ten (9.54 x 10^-13)."""
+    return 0.01 <= abs(value) < 1000
+
+
 def compute(q: Questions) -> HeInitResult:
     width, depth, batch = q.he_hidden, q.he_depth, q.he_batch
     at = {D: width, D_next: width}
     runs, checks, kept_he = [], [], None
     for scale in SCALES:
         variances, kept = simulate(width, depth, batch, scale)
-        factor, error = _mean_and_error(variances[1:] / variances[:-1])
+        # The log of each layer's ratio: their mean is the log of the geometric mean, the drawn slope.
+        log_mean, log_error = _mean_and_error(np.log(variances[1:] / variances[:-1]))
+        factor = math.exp(log_mean)
         theory_factor = float((variance_formula / sigma_f**2).doit().subs({D: width, sigma_Omega**2: sp.Rational(scale, width)}))
         theory = tuple(scale * theory_factor ** (k - 1) for k in range(1, depth + 1))
         runs.append(Run(scale, scale / width, tuple(float(v) for v in variances), theory, theory_factor, factor,
-                        error, float(variances[0]), float(variances[-1])))
+                        log_error, float(variances[0]), float(variances[-1]), _plain(float(variances[-1])),
+                        float(variances.min()), float(variances.max())))
         checks.append(NumericCheck(
             f"he_init.growth_{scale}", TITLE,
-            rf"simulated per-layer growth against $D_h\sigma_\Omega^2/2$ for $\sigma_\Omega^2 = {scale}/D_h$ "
-            f"(tolerance: {STANDARD_ERRORS} standard errors over the layers)",
-            abs(factor / theory_factor - 1), STANDARD_ERRORS * error / theory_factor))
+            rf"relative error of the simulated per-layer growth (geometric mean over the layers) against "
+            rf"$D_h\sigma_\Omega^2/2$ for $\sigma_\Omega^2 = {scale}/D_h$ (tolerance: {STANDARD_ERRORS} standard "
+            f"errors of the mean log growth)",
+            abs(factor / theory_factor - 1), math.exp(STANDARD_ERRORS * log_error) - 1))
         if scale == 2:
             kept_he = kept
+    he = next(run for run in runs if run.scale == 2)
     half_mass, half_error = _mean_and_error(kept_he)
     checks.append(NumericCheck(
-        "he_init.half_mass", TITLE, r"share of $\mathbb{E}[f^2]$ the ReLU keeps in the simulation, against one half",
+        "he_init.half_mass", TITLE,
+        r"absolute error of the share of $\mathbb{E}[f^2]$ the ReLU keeps in the simulation, against one half "
+        f"(tolerance: {STANDARD_ERRORS} standard errors over the layers)",
         abs(half_mass - 0.5), STANDARD_ERRORS * half_error))
     return HeInitResult(
         hidden=width, depth=depth, batch=batch, seed=SEED,
         he_forward=float(HE_FORWARD.subs(at)), he_backward=float(HE_BACKWARD.subs(at)),
         compromise=float(COMPROMISE.steps[-1].expr.doit().subs(at)),
-        runs=tuple(runs), half_mass=half_mass, half_mass_error=half_error,
+        runs=tuple(runs), he_low=he.low, he_high=he.high, half_mass=half_mass, half_mass_error=half_error,
         formulas=FORMULAS,
-        derivations=(RELU_STANDARD, RELU_SCALE, RELU_SQUARE, HALF_POSITIVE, MEAN, VARIANCE, FORWARD, BACKWARD,
+        derivations=(RELU_SQUARE, RELU_STANDARD, MEAN, VARIANCE, FORWARD, HALF_POSITIVE, BACKWARD,
                      COMPROMISE, EQUAL_WIDTHS),
         numeric_checks=tuple(checks),
     )
