@@ -1,0 +1,87 @@
+"""What a typesetter checks on every document of every term: no line runs into the margin, no
+lead-in is left alone at the foot of a page, and errata appear only for the original's term.
+
+Every activity of every semester file is built (key, handout and audit report) into one scratch
+root, and each check reads what the reader gets: the LaTeX logs and the PDFs' text.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from conftest import BUILDS, REPO, make_root
+
+pytestmark = BUILDS
+KINDS = ("key", "handout", "audit")
+OVERFULL = re.compile(r"Overfull \\[hv]box \(([\d.]+)pt too (?:wide|high)\)[^\n]*\n([^\n]*)")
+
+
+def course() -> list[tuple[str, str]]:
+    """(semester, activity) for every activity table of every semester file."""
+    pairs = []
+    for toml in sorted((REPO / "semesters").glob("*.toml")):
+        tables = tomllib.loads(toml.read_text(encoding="utf-8"))
+        pairs += [(toml.stem, name) for name in tables if re.fullmatch(r"activity\d+", name)]
+    return pairs
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    from generator.build import build
+
+    root = make_root(tmp_path_factory.mktemp("course"))
+    for semester, activity in course():
+        build(semester, activity, kinds=KINDS, root=root, log=lambda m: None)
+    return root
+
+
+def log_of(root: Path, semester: str, activity: str, kind: str) -> str:
+    (log,) = (root / ".cache" / semester / activity).glob(f"last-pass-{kind}-*/{activity}-{kind}.log")
+    return log.read_text(encoding="utf-8", errors="replace")
+
+
+def pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return text.split("\f")[:-1]
+
+
+def test_the_course_has_both_terms_and_both_activities():
+    assert ("2024-fall", "activity05") in course() and ("2027-spring", "activity06") in course()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_line_runs_into_the_margin(built, kind):
+    for semester, activity in course():
+        wide = [(float(points), line.strip()) for points, line in OVERFULL.findall(log_of(built, semester, activity, kind))
+                if float(points) > 1.0]
+        assert wide == [], f"{semester} {activity}-{kind}: overfull boxes {wide}"
+
+
+def test_a_line_that_introduces_something_is_never_the_last_on_its_page(built):
+    for semester, activity in course():
+        for kind in KINDS:
+            found = pages(built / "output" / semester / f"{activity}-{kind}.pdf")
+            for number, page in enumerate(found[:-1], start=1):
+                lines = [line.strip() for line in page.splitlines() if line.strip()]
+                body = [line for line in lines if not line.isdigit()]  # the page number in the footer
+                assert not body[-1].endswith(":"), f"{semester} {activity}-{kind} p{number} ends with {body[-1]!r}"
+
+
+def test_errata_belong_to_the_term_whose_students_had_the_original(built):
+    from generator.activities import load_activity
+    from generator.variants import defaults
+
+    config = tomllib.loads((REPO / "semesters" / "2027-spring.toml").read_text(encoding="utf-8"))
+    assert config["activity05"].get("questions", {}).get("seed") is not None  # a seeded variant
+    variant = "".join(pages(built / "output" / "2027-spring" / "activity05-key.pdf"))
+    original = "".join(pages(built / "output" / "2024-fall" / "activity05-key.pdf"))
+    assert "Errata" not in variant and "Errata of the original handout" in original
+    audit = " ".join("".join(pages(built / "output" / "2027-spring" / "activity05-audit.pdf")).split())
+    assert "students never saw that handout" in audit
+    activity = load_activity(built, "activity05")
+    assert activity.has_errata and defaults(activity.parameters) is not None
