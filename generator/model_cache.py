@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 # The pipeline's code whose output is the model (with the activity's own folder); a change to any
 # of it invalidates the model cache.
-MODEL_CODE = ("activities.py", "drawing.py", "errata.py", "errata_page.py", "figures.py", "lint", "notation.py",
+MODEL_CODE = ("activities.py", "drawing.py", "errata.py", "errata_page.py", "figures.py", "lint", "notation.py", "symbolic.py",
               "numeric.py", "original.py",
               "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py")
 

@@ -60,7 +60,7 @@ def test_a_term_that_vanishes_only_at_integers_is_caught_at_random_rational_poin
 
 
 def test_sums_up_to_a_symbolic_bound_are_proven_by_induction_and_off_by_one_is_not():
-    from generator.proofs import symbolically_equal
+    from generator.symbolic import symbolically_equal
 
     beta = sp.Symbol("beta", positive=True)
     k = sp.Symbol("k", integer=True, nonnegative=True)

@@ -20,7 +20,8 @@ from sympy.core.function import AppliedUndef
 
 from ..errors import ProofError
 from ..notation import sig
-from ..proofs import canonical, compare
+from ..proofs import compare
+from ..symbolic import canonical
 from .findings import StepFinding
 from .sums import equal_by_ranges
 
