@@ -29,9 +29,10 @@ from . import source
 from .definitions import CircularDefinition, Definitions, is_definable, name_of
 from .diagnose import explain
 from .findings import DisplayFinding, Report, StepFinding
-from .judge import _text, judge, obstacles
+from .judge import _text, judge, obstacles, to_places
 from .parser import FileContext, NotUnderstood, Parser
 from .sequences import Sequences
+from .source import around, short
 
 
 class _Open:
@@ -57,27 +58,27 @@ class Linter(Sequences):
 
     # -- displays and rows --------------------------------------------------------------------
     def display(self, d: source.Display) -> DisplayFinding:
-        finding = DisplayFinding(d.number, d.line, d.end_line, "", _short(d.text))
+        finding = DisplayFinding(d.number, d.line, d.end_line, "", short(d.text))
         self.ctx.display = d.number
         if d.error:
             finding.steps.append(StepFinding(d.line, "not understood", "the display", reason=d.error,
-                                             source=_short(d.text)))
+                                             source=short(d.text)))
         elif not d.rows:
             finding.steps.append(StepFinding(d.line, "not understood", "the display",
-                                             reason="it holds no formula", source=_short(d.text)))
+                                             reason="it holds no formula", source=short(d.text)))
         for row in d.rows:
             self.ctx.notes = []
             try:
                 elements = Parser(row.tokens, self.ctx).chain()
             except NotUnderstood as exc:
                 finding.steps.append(StepFinding(self.lines.line(exc.pos), "not understood", "this row",
-                                                 reason=exc.reason, source=_around(self.text, row, exc.pos)))
+                                                 reason=exc.reason, source=around(self.text, row, exc.pos)))
                 self.open = None
                 continue
             except Exception as exc:  # SymPy refusing what was read (a product of two column vectors)
                 finding.steps.append(StepFinding(row.line, "not understood", "this row",
                                                  reason=f"SymPy could not build it ({type(exc).__name__}: {exc})",
-                                                 source=_short(row.text)))
+                                                 source=short(row.text)))
                 self.open = None
                 continue
             for note in dict.fromkeys(self.ctx.notes):
@@ -88,7 +89,7 @@ class Linter(Sequences):
             except Exception as exc:  # never a crash, never a silent pass: the row is reported
                 finding.steps.append(StepFinding(row.line, "not understood", "this row",
                                                  reason=f"lint could not judge it ({type(exc).__name__}: {exc})",
-                                                 source=_short(row.text)))
+                                                 source=short(row.text)))
                 self.open = None
         finding.settle()
         return finding
@@ -100,7 +101,7 @@ class Linter(Sequences):
             if self.open is None:
                 return [StepFinding(links[0][2], "not understood", "a row that begins with a relation",
                                     reason="it continues a chain, but the chain before it could not be read "
-                                           "(or there is none)", source=_short(row.text))]
+                                           "(or there is none)", source=short(row.text))]
             previous, naming = (None, self.open.last, row.line, ""), self.open.naming
             links = [previous] + links
         else:
@@ -108,7 +109,7 @@ class Linter(Sequences):
             if len(links) == 1:
                 self.open = _Open(links[0][1], False)
                 return [StepFinding(links[0][2], "not understood", "an expression with no relation",
-                                    reason="nothing to check: no = in it", source=_short(row.text))]
+                                    reason="nothing to check: no = in it", source=short(row.text))]
             head_steps, naming, handled = self.head(links[0], links[1])
             steps += head_steps
             if handled:
@@ -235,7 +236,7 @@ class Linter(Sequences):
         self.seed += 1
         places = self._places(right) if approximate or _is_constant(a) and _is_constant(b) else None
         if places is not None and _is_constant(a) and _is_constant(b):
-            return self._to_places(a, b, places, step, left, right)
+            return to_places(a, b, places, step, _text(left), _text(right))
         if approximate:
             step.status = "not understood"
             step.reason = "an approximation between expressions that still have variables is not checked"
@@ -281,28 +282,6 @@ class Linter(Sequences):
         """Decimal places of the number written on this side, if it was written as a decimal."""
         return self.ctx.decimals.get(e) if isinstance(e, sp.Rational) else None
 
-    def _to_places(self, a, b, places: int, step: StepFinding, left, right) -> StepFinding:
-        """Two constants, one written as a rounded decimal: equal to the places shown."""
-        step.left, step.right = _text(left), _text(right)
-        try:
-            value = sp.N(a, 30)
-            exact = sp.N(b, 30)
-            difference = abs(complex(value - exact))
-        except (TypeError, ValueError) as exc:
-            step.status, step.reason = "not understood", f"not a number ({exc})"
-            return step
-        tolerance = 0.5 * 10 ** -places * (1 + 1e-9)
-        step.left_value, step.right_value = str(sp.N(a, 8)), str(b)
-        if difference <= tolerance:
-            step.status = "holds"
-            step.reason = f"to the {places} decimal places shown"
-        else:
-            step.status = "fails"
-            step.counterexample = {}
-            shown = f"{float(b):.{places}f}"
-            step.reason = f"the left side is {sp.N(a, places + 4)}, which does not round to {shown}"
-        return step
-
 
 def _differentiated(e):
     if isinstance(e, sp.MatrixBase):
@@ -341,15 +320,3 @@ def _peel(a, b):
             rest_a = op(*[x for x in xs if x not in common])
             rest_b = op(*[y for y in ys if y not in common])
             yield from _peel(rest_a, rest_b)
-
-
-def _short(text: str, width: int = 100) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[:width - 3] + "..."
-
-
-def _around(text: str, row: source.Row, pos: int) -> str:
-    start = max(row.tokens[0].pos, pos - 30)
-    end = min(row.tokens[-1].end, pos + 40)
-    return ("..." if start > row.tokens[0].pos else "") + " ".join(text[start:end].split()) + \
-        ("..." if end < row.tokens[-1].end else "")

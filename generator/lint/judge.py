@@ -235,3 +235,24 @@ def _plain(tex: str) -> str:
     return out.replace("\\", "")
 
 
+def to_places(a, b, places: int, step: StepFinding, left_text: str, right_text: str) -> StepFinding:
+    """Two constants, one written as a rounded decimal: equal to the places shown."""
+    step.left, step.right = left_text, right_text
+    try:
+        value = sp.N(a, 30)
+        exact = sp.N(b, 30)
+        difference = abs(complex(value - exact))
+    except (TypeError, ValueError) as exc:
+        step.status, step.reason = "not understood", f"not a number ({exc})"
+        return step
+    tolerance = 0.5 * 10 ** -places * (1 + 1e-9)
+    step.left_value, step.right_value = str(sp.N(a, 8)), str(b)
+    if difference <= tolerance:
+        step.status = "holds"
+        step.reason = f"to the {places} decimal places shown"
+    else:
+        step.status = "fails"
+        step.counterexample = {}
+        shown = f"{float(b):.{places}f}"
+        step.reason = f"the left side is {sp.N(a, places + 4)}, which does not round to {shown}"
+    return step

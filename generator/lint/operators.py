@@ -15,10 +15,11 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from .context import ACCENTS, BOLD, FUNCTIONS, GREEK, MATRICES, NAMING, SAME, NotUnderstood
+from .stream import TokenStream
 from .tokens import Token
 
 
-class Commands:
+class Commands(TokenStream):
     """Mixed into ``Parser``: the methods that read one LaTeX command each."""
 
     def command(self, tok: Token) -> sp.Basic:

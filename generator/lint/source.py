@@ -266,3 +266,17 @@ def _strip_tail(row: list[Token]) -> list[Token]:
             if remark.strip() not in FUNCTION_WORDS:
                 return _strip_tail(row[:k - 1])
     return row
+
+
+def short(text: str, width: int = 100) -> str:
+    """A fragment of the key on one line, cut to ``width`` for a message."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[:width - 3] + "..."
+
+
+def around(text: str, row: Row, pos: int) -> str:
+    """The few words of a row around ``pos``, where the reader stopped."""
+    start = max(row.tokens[0].pos, pos - 30)
+    end = min(row.tokens[-1].end, pos + 40)
+    return ("..." if start > row.tokens[0].pos else "") + " ".join(text[start:end].split()) + \
+        ("..." if end < row.tokens[-1].end else "")
