@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import mpmath
 import numpy as np
 import sympy as sp
 
@@ -25,6 +24,7 @@ from generator.notation import ReLU, tex
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
+from ..expectations import E, Ex, Expectation, Gate, Integral
 from ..parameters import Questions
 
 TITLE = "He initialization"
@@ -45,94 +45,6 @@ half = sp.Rational(1, 2)
 def halved(*factors: sp.Expr) -> sp.Expr:
     """The product of ``factors`` over two, printed as a fraction (sigma_f^2/2, not sigma_f^2 1/2)."""
     return U(sp.Mul, *factors, U(sp.Pow, 2, -1))
-
-
-class Integral(sp.Integral):
-    """A definite integral whose float value SymPy finds by mpmath's quadrature on a compiled integrand.
-
-    SymPy's own evalf of an integral evaluates the integrand node by node and takes seconds; it
-    runs whenever SymPy simplifies a difference of constant integrals (to learn its sign). The
-    value is the same and the proof does not rest on it: the checker integrates exactly and
-    compares by its own quadrature at 100 digits. Both quadratures split the line at 0, ReLU's
-    kink: on each smooth half they converge in a few levels.
-    """
-
-    def _eval_evalf(self, prec):
-        if self.free_symbols or len(self.limits) != 1 or len(self.limits[0]) != 3:
-            return super()._eval_evalf(prec)
-        var, low, high = self.limits[0]
-        integrand = sp.lambdify(var, self.function, "mpmath")
-        ends = sp.lambdify((), [low, high], "mpmath")()
-        with mpmath.workprec(prec + 20):
-            points = [ends[0], 0, ends[1]] if ends[0] < 0 < ends[1] else ends
-            return sp.Float(mpmath.quad(integrand, points), precision=prec)
-
-    def _mpmathcode(self, printer):
-        """mpmath's quad as lambdify writes it, but split at 0, for the checker's own quadrature."""
-        (var, low, high), = self.limits
-        ends = [printer._print(low), printer._print(high)]
-        if low.is_extended_negative and high.is_extended_positive:
-            ends.insert(1, "0")
-        return (f"{printer._module_format('mpmath.quad')}(lambda {printer._print(var)}: "
-                f"{printer._print(self.function)}, [{', '.join(ends)}])")
-
-
-class Expectation(sp.Function):
-    """E[X] for a random variable v symmetric about zero with no mass at zero: ``Expectation(X, v)``.
-
-    Kept unevaluated for display. Evaluated (the checker evaluates every expression it compares),
-    it takes the form the two facts it stands for give it: it is linear in X, and it does not
-    change when v is replaced by -v (v and -v have the same distribution). So X is replaced by its
-    even part (X[v] + X[-v])/2, written out (ReLU[z] as (z + |z|)/2, the gate I[z > 0] as
-    (1 + sign z)/2, which is one half only at z = 0, a point of probability zero) and split into
-    constant multiples of the expectations of its terms. Two expectations whose even parts agree are
-    equal for every such distribution, and that is all the checker can conclude from them. At the
-    checker's random points E[X] is the value of its (even) body there.
-    """
-
-    nargs = 2
-    _imp_ = staticmethod(lambda body, v: body)
-
-    @classmethod
-    def eval(cls, body, v):
-        written = (body + body.xreplace({v: -v})).replace(
-            lambda e: isinstance(e, (ReLU, Gate)), lambda e: e.doit())
-        even = sp.expand(written / 2)
-        if not even.has(v):
-            return even  # a constant is its own expectation
-        parts = [term.as_independent(v, as_Add=False) for term in sp.Add.make_args(even)]
-        if len(parts) == 1 and parts[0][0] == 1 and parts[0][1] == body:
-            return None  # already a term of the normal form
-        return sp.Add(*(c * rest if not rest.has(v) else c * cls(rest, v) for c, rest in parts))
-
-    def _latex(self, printer):
-        return rf"\mathbb{{E}}\mathopen{{}}\left[{printer._print(self.args[0])}\right]\mathclose{{}}"
-
-
-class Gate(sp.Function):
-    """The ReLU's gate I[z > 0], its derivative: one where z is positive, zero where it is negative."""
-
-    nargs = 1
-    _imp_ = staticmethod(lambda z: (1 + mpmath.sign(z)) / 2)
-
-    def doit(self, **hints):
-        z = self.args[0].doit(**hints) if hints.get("deep", True) else self.args[0]
-        return (1 + sp.sign(z)) / 2
-
-    def _latex(self, printer):
-        z = self.args[0]
-        if z.could_extract_minus_sign():
-            return rf"\mathbb{{I}}\mathopen{{}}\left[{printer._print(-z)} < 0\right]\mathclose{{}}"
-        return rf"\mathbb{{I}}\mathopen{{}}\left[{printer._print(z)} > 0\right]\mathclose{{}}"
-
-
-def E(body: str) -> sp.Symbol:
-    """An expectation the checker treats as a name: its value comes from the derivation's definitions."""
-    return sp.Symbol(rf"\mathbb{{E}}\left[{body}\right]")
-
-
-def Ex(body: sp.Expr, v: sp.Symbol) -> Expectation:
-    return Expectation(body, v, evaluate=False)
 
 
 f = sp.Symbol("f", real=True)
