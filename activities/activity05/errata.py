@@ -140,7 +140,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
                 r"The question asks for the weights of the sum, and the solution never states them. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
-                r"$\mathbf{m}_0$ (zero in the book's code) keeps the rest. Their sum tends to one as $t$ grows, "
+                r"$\mathbf{m}_0$ (usually zero) keeps the rest. Their sum tends to one as $t$ grows, "
                 r"for any $\beta$ that is not negative and less than one.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
