@@ -82,12 +82,10 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
 
 
 def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
-    """Every number of the key with its source, for the audit report; what SymPy printed is shown
-    as the formula it is (``math``), the rest as the text the formatter wrote."""
-    from .numbers import SympyLatex
-
-    entries = key_ledger.as_json() + list(model["figure_numbers"])
-    return [{**e, "math": SympyLatex(e["text"]) if e["kind"] == "sympy" else None} for e in entries]
+    """The numbers the key computes or is given, with their sources, for the audit report. The
+    constants inside its formulas (the two of a square) are notation, not results: they stay in
+    numbers.json, where the provenance audit counts them, and out of the instructor's list."""
+    return [e for e in key_ledger.as_json() + list(model["figure_numbers"]) if e["kind"] != "sympy"]
 
 
 def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], activity: Activity, kinds=KINDS,

@@ -38,33 +38,48 @@ def quoted_words(text: str, source: str) -> Quoted:
     return out
 
 
-def _failure_latex(key: str, failure) -> SympyLatex:
-    verdict = Verdict(False, False, 0, dict(failure.point), sp.sympify(failure.left_value),
-                      sp.sympify(failure.right_value))
+def _bold_names(latex: str, bold: frozenset[str]) -> str:
+    """A name the original writes in bold (a vector such as m_0), bold here too."""
+    return re.sub(r"\{([A-Za-z])\}(?=_)|(?<![\\A-Za-z{])([A-Za-z])(?=_\{)",
+                  lambda m: rf"\mathbf{{{m.group(1) or m.group(2)}}}" if (m.group(1) or m.group(2)) in bold
+                  else m.group(0), latex)
+
+
+def _failure_latex(key: str, failure, bold: frozenset[str]) -> SympyLatex:
+    point = {_bold_names(name, bold): value for name, value in failure.point}
+    verdict = Verdict(False, False, 0, point, sp.sympify(failure.left_value), sp.sympify(failure.right_value))
     return counterexample_latex(key, verdict)
 
 
-def _legend(found: FoundErratum) -> tuple[SympyLatex, ...]:
+def _legend(found: FoundErratum, bold: frozenset[str]) -> tuple[SympyLatex, ...]:
     out = []
     for entry in found.legend:
-        latex = SympyLatex(re.sub(r"\\frac\{(\\partial [^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{(\\partial [^{}]*)\}", r"\1/\2", entry))
+        slashed = re.sub(r"\\frac\{(\\partial [^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{(\\partial [^{}]*)\}", r"\1/\2", entry)
+        latex = SympyLatex(_bold_names(slashed, bold))
         latex.source, latex.constants = "erratum legend (lint's names in a counterexample)", ()
         out.append(latex)
     return tuple(out)
 
 
-def from_lint(found: FoundErratum, name: str) -> SimpleNamespace:
+def bold_letters(found: tuple[FoundErratum, ...], text: str) -> frozenset[str]:
+    """Letters the original sets in bold, and lint's names for sums of gradients (vectors too)."""
+    letters = set(re.findall(r"\\(?:mathbf|boldsymbol|bm)\{([A-Za-z])\}", text))
+    letters |= {entry[0] for f in found for entry in f.legend}
+    return frozenset(letters)
+
+
+def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()) -> SimpleNamespace:
     where = f"erratum quoting {name} line {found.line}"
     return SimpleNamespace(
         key=found.key, kind="found", line=found.line, problem_label=Latex(found.problem_label),
         summary=Latex(found.why or "This step does not follow from the lines before it."),
         quote=quoted_math(found.original, where), display=True,
-        counterexample=_failure_latex(found.key, found.failures[-1]) if found.failures else None,
-        at_point=bool(found.failures and found.failures[-1].point),
-        legend=_legend(found),
+        counterexample=_failure_latex(found.key, found.failures[0], bold) if found.failures else None,
+        at_point=bool(found.failures and found.failures[0].point),
+        legend=_legend(found, bold),
         corrected=quoted_math(found.corrected, f"erratum correcting {name} line {found.line}") if found.corrected else None,
         checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line),
-                                     counterexample=_failure_latex(found.key, f)) for f in found.failures))
+                                     counterexample=_failure_latex(found.key, f, bold)) for f in found.failures))
 
 
 def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: str) -> SimpleNamespace:
@@ -82,11 +97,16 @@ def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: 
 def page_errata(found: tuple[FoundErratum, ...], encoded: tuple[Erratum, ...], printed, refuted,
                 text: str, name: str) -> tuple[SimpleNamespace, ...]:
     """Every erratum, in the order of the original (which is the order of its problems)."""
-    items = [from_lint(f, name) for f in found]
+    bold = bold_letters(found, text)
+    items = [from_lint(f, name, bold) for f in found]
     items += [from_encoded(e, p, r, text, name) for e, p, r in zip(encoded, printed, refuted)]
     for item in items:  # one shape for the templates: the audit prints the claim of an encoded one
         item.__dict__.setdefault("claim", None)
-    return tuple(sorted(items, key=lambda item: item.line))
+    items.sort(key=lambda item: item.line)
+    said: set[str] = set()
+    for item in items:  # a name is explained where it first appears, and only there
+        item.legend = tuple(entry for entry in item.legend if not (entry in said or said.add(entry)))
+    return tuple(items)
 
 
 @dataclass(frozen=True)

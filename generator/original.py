@@ -97,12 +97,14 @@ def find_errata(path: Path, corrections: tuple[Correction, ...], shown_as: str) 
                               f"{s.right}")
     out = []
     for d, c, finding in zip(before, corrected, report.displays):
-        failures = tuple(_failure(s) for s in finding.failures)
         changed = d.text != c.text
-        if not failures and not changed:
+        if not finding.failures and not changed:
             continue
         why = [x for x in corrections if _inside(x.original, d, text)]
-        legend = tuple(v for label, v in report.legend_latex.items()
+        steps, legends = (_on_its_own(text, kind, corrections, why, d, shown_as) if why and finding.failures
+                          else (finding.failures, report.legend_latex))
+        failures = tuple(_failure(s) for s in steps)
+        legend = tuple(v for label, v in legends.items()
                        if any(re.match(rf"\{{?{label}\}}?_", name) for f in failures for name, _ in f.point))
         out.append(FoundErratum(f"line-{d.line}", why[0].problem_label if why else "", d.line, d.environment,
                                 math_of(d), math_of(c) if changed else "",
@@ -112,6 +114,19 @@ def find_errata(path: Path, corrections: tuple[Correction, ...], shown_as: str) 
         raise ProofError(f"{shown_as}: a correction changes no display ({unused[0].original[:60]!r})",
                          hint="a correction repairs math inside one display of the original")
     return tuple(out)
+
+
+def _on_its_own(text: str, kind: str, corrections, own, display, shown_as: str):
+    """The display's failures with every other display corrected: a counterexample that shows this
+    display's own error, not one it inherits from an earlier line (and what it is read against is
+    then the correct recursion, which the key states). Only the text up to the display is read."""
+    from .lint import lint_text
+
+    others = tuple(c for c in corrections if c not in own)
+    lines = corrected_text(text, others, shown_as).split("\n")
+    shift = len(lines) - len(text.split("\n"))  # a correction may change the number of lines
+    report = lint_text("\n".join(lines[:display.end_line + shift]), kind, shown_as)
+    return report.displays[display.number - 1].failures, report.legend_latex
 
 
 ALIGNED = {"align": "aligned", "flalign": "aligned", "alignat": "aligned", "eqnarray": "aligned",

@@ -268,7 +268,8 @@ def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
     alt = a5.momentum_figure.alt(spec)
     assert "$" not in alt and "\\" not in alt
     for text in ("β = 0.9", "1/(1 − β) = 10", f"α = {spec.learning_rate_text}", f"for {spec.steps} steps",
-                 f"reverses direction {momentum.reversals(spec.plain)} times", "ends at the lower loss"):
+                 f"turns back across the valley {momentum.reversals(spec.plain, spec.steep)} times",
+                 "ends at the lower loss"):
         assert text in alt
 
 
@@ -339,7 +340,10 @@ def test_the_caption_facts_are_what_the_drawn_paths_do(seed):
     spec = a5.momentum_spec(momentum.compute(q), least_squares.compute(q))
     facts = dict(a5.momentum_figure.facts(spec))
     assert spec.plain == run.plain and spec.with_momentum == run.with_momentum  # the figure draws the results
-    assert facts["plain_zigzags"] == (momentum.reversals(run.plain) > run.steps // 2)
+    across = momentum.reversals(run.plain, spec.steep)  # the step's sign across the valley
+    assert across == run.plain_reversals
+    assert facts["plain_zigzags"] == (across > run.steps // 2)
+    assert facts["momentum_swings_slower"] == (0 < run.momentum_reversals < across)
     assert facts["momentum_lower"] == (run.momentum_loss < run.plain_loss)
     assert run.plain_loss < run.start_loss  # below the stability limit plain descent converges
 

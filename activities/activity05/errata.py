@@ -45,8 +45,9 @@ def _least_squares() -> tuple[Correction, ...]:
                 r"2x_i (\phi_0 + \phi_1 x_i - y_i) \end{split}")
     return (Correction(
         "problem:least_squares", solution, solution.replace(LOWER_LIMIT, r"\sum_{i=1}^{I}"),
-        r"The question asks for the derivatives of one term $\ell_i$; the solution differentiates the whole "
-        r"sum $L$ instead (each term of its result is the answer), and its sums have no lower limit."),)
+        r"The question asks for the derivatives of the loss $L$ but states those of one term $\ell_i$; the "
+        r"solution differentiates $L$, whose derivatives are the sums of the stated ones, and its sums have no "
+        r"lower limit."),)
 
 
 def _logistic() -> tuple[Correction, ...]:
@@ -77,7 +78,7 @@ def _momentum() -> tuple[Correction, ...]:
                      r"\sum_{i \in \mathcal{B}_{t'}} \frac{\partial \ell_i \left[ \phi_{t'} \right]}{\partial \phi}")
     return (
         Correction("problem:momentum", m1 + B % (1, "t"), m1 + B % (0, 0),
-                   r"The batches and parameters are off by one from the first step on: " + OFF_BY_ONE
+                   r"The batches and parameters are off by one from the first step on. " + OFF_BY_ONE
                    + r" The handout uses $\mathcal{B}_1$ here, and $\boldsymbol{\phi}_t$ in every line, never "
                    r"replaced by the step's own index."),
         Correction("problem:momentum", m2 + B % (2, "t"), m2 + B % (1, 1),
@@ -135,8 +136,14 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"$\phi_1$: the midpoint $x^* = -\phi_0/\phi_1$ moves left as $\phi_0$ grows only when $\phi_1$ "
                 r"is positive, and the slope there (below) grows with $|\phi_1|$, not with $\phi_1$.",
                 Claim(shift, -1, simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
-                Claim(steepness, U(sp.Mul, phi1, U(sp.Pow, 4, -1)), {},
-                      {steepness: sig_at_midpoint.doit().subs(z, 0)})),
+                Claims((Claim(shift, -sp.sign(phi1_nz), simple_slopes,
+                              {shift: sp.sign(sp.Derivative(x_star, phi0))}),
+                        Claim(steepness, U(sp.Mul, phi1, U(sp.Pow, 4, -1)), {},
+                              {steepness: sig_at_midpoint.doit().subs(z, 0)})))),
+        Erratum("plot_of_labels", "problem:logistic", "Plot y against x for this model",
+                r"The question asks for a plot of $y$, a label that is zero or one, against $x$; what the model "
+                r"gives, and what can be plotted for each choice of the parameters, is the probability that the "
+                r"label is one given $x$."),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
                 r"The question asks for the weights of the sum, and the solution never states them. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "

@@ -48,6 +48,8 @@ class Linter(Sequences):
         self.lines = source.Lines(text)
         self.found = source.displays(text, kind)
         self.ctx = FileContext([d.text for d in self.found])
+        # names the key declares labels anywhere, in text or display: y \in \{0, 1\}
+        self.labels = frozenset(re.findall(r"\\?([A-Za-z]+)\s*\\in\s*\\\{\s*0\s*,\s*1\s*\\\}", text))
         self.defs = Definitions()
         self.open: _Open | None = None
         self.seed = 0
@@ -242,7 +244,7 @@ class Linter(Sequences):
             step.reason = "an approximation between expressions that still have variables is not checked"
             step.left, step.right = _text(left), _text(right)
             return step
-        step = judge(a, b, step, seed=self.seed)
+        step = judge(a, b, step, seed=self.seed, labels=self.labels)
         if step.status == "fails" and _is_constant(b) and not _is_constant(a) and \
                 (b == 0 or re.search(r"\d\.\d", step.source or "")):
             free = ", ".join(sorted(sp.sstr(x) for x in _free(a)))

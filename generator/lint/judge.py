@@ -28,6 +28,7 @@ from .sums import equal_by_ranges
 SIMPLE = [sp.Integer(v) for v in (1, 2, -1, 0, 3, -2)] + [sp.Rational(*v) for v in ((1, 2), (-1, 2), (3, 2), (1, 3))]
 POSITIVE = [sp.Integer(v) for v in (1, 2, 3)] + [sp.Rational(*v) for v in ((1, 2), (1, 3), (3, 2))]
 UNIT = [sp.Rational(*v) for v in ((1, 2), (1, 3), (2, 3), (1, 4), (3, 4))]
+LABELS = [sp.Integer(0), sp.Integer(1)]
 RATES = {"beta", "alpha", "gamma", "eta", "rho", "lambda"}  # step sizes and decay rates: in (0, 1)
 SECONDS = 30
 
@@ -86,13 +87,16 @@ def prepared(left: sp.Basic, right: sp.Basic) -> tuple[sp.Basic, sp.Basic]:
     return out[0], out[1]
 
 
-def simple_samplers(*exprs: sp.Basic) -> dict:
-    """Small integers and halves for every real, 0..3 for every integer (1..3 if positive)."""
+def simple_samplers(*exprs: sp.Basic, labels: frozenset[str] = frozenset()) -> dict:
+    """Small integers and halves for every real, 0..3 for every integer (1..3 if positive), and 0
+    or 1 for a name the key declares a label (``y \\in \\{0, 1\\}``), so a counterexample is a
+    point of the key's own domain."""
     out: dict = {}
     positive = in_log(*exprs)
     for e in exprs:
         for a in e.atoms(sp.Indexed):
-            out[a.base.label] = lambda rng, pool=(POSITIVE if a.base.label in positive else SIMPLE): rng.choice(pool)
+            pool = (LABELS if a.base.label.name in labels else POSITIVE if a.base.label in positive else SIMPLE)
+            out[a.base.label] = lambda rng, pool=pool: rng.choice(pool)
         for s in e.free_symbols:
             if isinstance(s, (sp.Idx, sp.Indexed)) or not isinstance(s, sp.Symbol):
                 continue
@@ -101,6 +105,8 @@ def simple_samplers(*exprs: sp.Basic) -> dict:
                 out[s] = lambda rng, low=low: sp.Integer(rng.randint(low, 3))
             elif s in positive or s.is_positive:
                 out[s] = lambda rng: rng.choice(POSITIVE)
+            elif s.name in labels:
+                out[s] = lambda rng: rng.choice(LABELS)
             elif s.name in RATES:
                 out[s] = lambda rng: rng.choice(UNIT)
             else:
@@ -122,7 +128,8 @@ def obstacles(left: sp.Basic, right: sp.Basic) -> str | None:
     return None
 
 
-def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> StepFinding:
+def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0,
+          labels: frozenset[str] = frozenset()) -> StepFinding:
     """Fill ``step`` with the verdict on left = right."""
     step.left, step.right = _text(left), _text(right)
     reason = obstacles(left, right)
@@ -135,7 +142,7 @@ def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> 
             return step
         for n, (a, b) in enumerate(zip(left, right)):
             entry = StepFinding(step.line, "", step.claim)
-            _scalar(a, b, entry, seed + n)
+            _scalar(a, b, entry, seed + n, labels)
             if entry.status != "holds":  # the first entry that does not hold speaks for the vector
                 step.status, step.reason = entry.status, (f"entry {n + 1}: " + entry.reason).strip(": ")
                 step.counterexample, step.left_value, step.right_value = (entry.counterexample, entry.left_value,
@@ -145,7 +152,7 @@ def judge(left: sp.Basic, right: sp.Basic, step: StepFinding, seed: int = 0) -> 
                 return step
         step.status = "holds"
         return step
-    return _scalar(left, right, step, seed)
+    return _scalar(left, right, step, seed, labels)
 
 
 def gather_sums(expr: sp.Basic) -> sp.Basic:
@@ -172,7 +179,7 @@ def gather_sums(expr: sp.Basic) -> sp.Basic:
     return sp.Sum(sp.Add(*bodies), *limits) if limits is not None and len(terms) > 0 else expr
 
 
-def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
+def _scalar(left, right, step: StepFinding, seed: int, labels: frozenset[str] = frozenset()) -> StepFinding:
     step.left, step.right = step.left or _text(left), step.right or _text(right)
     try:
         with budget(SECONDS):
@@ -180,7 +187,7 @@ def _scalar(left, right, step: StepFinding, seed: int) -> StepFinding:
             if _symbolic_sums(left, right) and equal_by_ranges(left, right):
                 step.status, step.reason = "holds", "proven by lining up the sums' ranges"
                 return step
-            verdict = compare(left, right, simple_samplers(left, right), seed=seed)
+            verdict = compare(left, right, simple_samplers(left, right, labels=labels), seed=seed)
             if not verdict.holds and verdict.counterexample is None:
                 inside = {k: (lambda rng: sp.Rational(rng.randint(1, 60), rng.randint(7, 20)))
                           for k in in_log(left, right)}

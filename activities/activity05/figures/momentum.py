@@ -13,6 +13,13 @@ _problem = import_module("..problems.03_momentum", __package__)  # the paths are
 least_squares_loss, reversals = _problem.least_squares_loss, _problem.reversals
 
 
+def steepest_direction(xs) -> tuple[float, float]:
+    """The least-squares loss's direction of greatest curvature (its Hessian's top eigenvector)."""
+    design = np.column_stack([np.ones(len(xs)), xs])
+    vector = np.linalg.eigh(2 * design.T @ design)[1][:, -1]
+    return float(vector[0]), float(vector[1])
+
+
 def drawn_weights(beta: float, upto: int) -> tuple[tuple[int, float, float], ...]:
     """(k, w_k, w_0 + ... + w_k) for k = 0 .. upto: the weights, as far as the comparison runs."""
     out, total = [], 0.0
@@ -41,6 +48,7 @@ class MomentumSpec:
     steps: int
     plain: tuple[tuple[float, float], ...]
     with_momentum: tuple[tuple[float, float], ...]
+    steep: tuple[float, float]  # the loss's steepest direction: across the valley
     numbers: tuple[tuple[float, str], ...]
 
 
@@ -56,19 +64,19 @@ def spec(results) -> MomentumSpec:
         window=momentum.window, window_text=texts["window"], weight_limit=momentum.weight_limit,
         x=data.x, y=data.y, optimum=data.optimum,
         learning_rate=run.learning_rate, learning_rate_text=texts["rate"], steps=run.steps,
-        plain=run.plain, with_momentum=run.with_momentum,
+        plain=run.plain, with_momentum=run.with_momentum, steep=steepest_direction(data.x),
         numbers=unique([(momentum.beta, texts["beta"]), (momentum.window, texts["window"]),
                         (run.learning_rate, texts["rate"]), (run.steps, texts["steps"])]),
     )
 
 
 def facts(spec: MomentumSpec) -> tuple[tuple[str, bool], ...]:
-    """What the caption may say of the paths, read from the drawn data."""
+    """What the caption may say of the paths, read from the drawn data (across: along the
+    steepest direction of the loss, the valley's short axis)."""
     final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
-    half = spec.steps // 2
-    return (("plain_zigzags", reversals(spec.plain) > half), ("momentum_zigzags", reversals(spec.with_momentum) > half),
-            ("momentum_overshoots", 0 < reversals(spec.with_momentum) <= half),
-            ("momentum_lower", final_loss(spec.with_momentum) < final_loss(spec.plain)))
+    plain, heavy = reversals(spec.plain, spec.steep), reversals(spec.with_momentum, spec.steep)
+    return (("plain_zigzags", plain > spec.steps // 2), ("momentum_swings_slower", 0 < heavy < plain),
+            ("momentum_steady", heavy == 0), ("momentum_lower", final_loss(spec.with_momentum) < final_loss(spec.plain)))
 
 
 def alt(spec: MomentumSpec) -> str:
@@ -84,8 +92,8 @@ def alt(spec: MomentumSpec) -> str:
     second = (f"Right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "
               f"learning rate α = {spoken(spec.learning_rate_text)} for {spec.steps} steps; plain gradient "
-              f"descent reverses direction {reversals(spec.plain)} times, momentum "
-              f"{reversals(spec.with_momentum)} times, and {lower} ends at the lower loss.")
+              f"descent turns back across the valley {reversals(spec.plain, spec.steep)} times, momentum "
+              f"{reversals(spec.with_momentum, spec.steep)} times, and {lower} ends at the lower loss.")
     return f"{first} {second}"
 
 
@@ -139,8 +147,8 @@ def draw(spec: MomentumSpec, figure) -> None:
                         zorder=5)
     surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
                     label="start", zorder=4)
-    surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=10, color="black", mec="white", mew=0.5,
-                    label="optimum", zorder=6)  # above a path that ends on it
+    surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=11, mfc="none", mec="black", mew=1.0,
+                    label="optimum", zorder=6)  # an outline: a path that ends on it shows through
     surface_ax.set_xlim(low[0] - pad, high[0] + pad)
     surface_ax.set_ylim(low[1] - pad, high[1] + pad)
     surface_ax.set_aspect("equal", adjustable="box")  # true angles: the zig-zag crosses the contours

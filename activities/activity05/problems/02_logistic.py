@@ -75,7 +75,7 @@ def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Deriva
             Step(sp.Derivative(loss, param), "binary cross-entropy"),
             Step(sp.Sum(chain_factor(weight), (i, 1, n_points)), r"chain rule through $\mathrm{sig}[z_i]$"),
             Step(sp.Sum(times(U(sp.Mul, outer, U(sp.Mul, s, U(sp.Add, 1, -s)))), (i, 1, n_points)),
-                 "derivative of the sigmoid, from (a)"),
+                 "the sigmoid's derivative"),
             Step(sp.Sum(times(U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), s), -U(sp.Mul, y[i], U(sp.Add, 1, -s)))),
                         (i, 1, n_points)), "multiply out"),
             Step(sp.Sum(times(U(sp.Add, s, -y[i])), (i, 1, n_points)), r"the $y_i\,\mathrm{sig}$ terms cancel"),
@@ -230,7 +230,7 @@ def compute(q: Questions) -> LogisticResult:
         numeric_checks=(
             NumericCheck("logistic.finite_difference", TITLE,
                          "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
-            NumericCheck("logistic.midpoints", TITLE, "each plotted curve is 1/2 at its midpoint",
+            NumericCheck("logistic.midpoints", TITLE, r"each plotted curve with $\phi_1 \ne 0$ is one half at its midpoint",
                          midpoint_error, 1e-12),
             NumericCheck("logistic.slopes", TITLE, "slope at the midpoint against finite differences",
                          slope_error, 1e-8),

@@ -163,10 +163,14 @@ def least_squares_loss(xs, ys, phi0_value, phi1_value):
     return sum((phi0_value + phi1_value * xi - yi) ** 2 for xi, yi in zip(xs, ys))
 
 
-def reversals(path) -> int:
-    """How often a step points against the step before it (a zig-zag across the valley, or an overshoot)."""
+def reversals(path, direction=None) -> int:
+    """How often a step turns back: against the step before it, or, along ``direction`` (the valley's
+    steepest, across it), how often the step's component there changes sign."""
     moves = np.diff(np.asarray(path), axis=0)
-    return int(np.sum(np.einsum("ij,ij->i", moves[1:], moves[:-1]) < 0))
+    if direction is None:
+        return int(np.sum(np.einsum("ij,ij->i", moves[1:], moves[:-1]) < 0))
+    across = moves @ np.asarray(direction)
+    return int(np.sum(across[1:] * across[:-1] < 0))
 
 
 @dataclass(frozen=True)
@@ -180,8 +184,9 @@ class Comparison:
     weight_sum_drawn: float  # w_0 + ... + w_steps = 1 - beta^(steps + 1): Figure 2(a) runs that far
     plain: tuple[tuple[float, float], ...]
     with_momentum: tuple[tuple[float, float], ...]
-    plain_reversals: int
+    plain_reversals: int  # across the valley: sign changes of the step along the steepest direction
     momentum_reversals: int
+    plain_near_optimum: bool  # plain descent ends within a hundredth of its way from the optimum
     start_loss: float
     plain_loss: float
     momentum_loss: float
@@ -191,7 +196,8 @@ class Comparison:
 def compare_descents(q: Questions, window: float) -> Comparison:
     xs, ys = q.least_squares_x, q.least_squares_y
     design = np.column_stack([np.ones(len(xs)), xs])
-    limit = 2 / float(np.linalg.eigvalsh(2 * design.T @ design)[-1])
+    curvatures, directions = np.linalg.eigh(2 * design.T @ design)
+    limit, steep = 2 / float(curvatures[-1]), directions[:, -1]
     rate = float(f"{COMPARISON_FRACTION * limit:.3g}")
     steps = int(round(COMPARISON_WINDOWS * window))
     gradient = least_squares_gradient(xs, ys)
@@ -201,7 +207,8 @@ def compare_descents(q: Questions, window: float) -> Comparison:
     loss = lambda phi: float(least_squares_loss(xs, ys, *phi))  # noqa: E731
     points = lambda path: tuple((float(a), float(b)) for a, b in path)  # noqa: E731
     return Comparison(limit, rate, 100 * rate / limit, steps, 1 - q.momentum_beta ** (steps + 1),
-                      points(plain), points(heavy), reversals(plain), reversals(heavy), loss(plain[0]),
+                      points(plain), points(heavy), reversals(plain, steep), reversals(heavy, steep),
+                      loss(plain[-1]) - loss(optimum) < 0.01 * (loss(plain[0]) - loss(optimum)), loss(plain[0]),
                       loss(plain[-1]), loss(heavy[-1]), loss(optimum))
 
 
