@@ -47,6 +47,9 @@ def _bold_names(latex: str, bold: frozenset[str]) -> str:
 
 def _failure_latex(key: str, failure, bold: frozenset[str]) -> SympyLatex:
     point = {_bold_names(name, bold): value for name, value in failure.point}
+    instance = re.search(r"\bat (\w+) = (-?\d+)\b", failure.claim)  # a general line read at one index
+    if instance and instance.group(1) not in point and f"\\{instance.group(1)}" not in point:
+        point = {instance.group(1): instance.group(2), **point}
     verdict = Verdict(False, False, 0, point, sp.sympify(failure.left_value), sp.sympify(failure.right_value))
     return counterexample_latex(key, verdict)
 
@@ -78,6 +81,7 @@ def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()
         at_point=bool(found.failures and found.failures[0].point),
         legend=_legend(found, bold),
         corrected=quoted_math(found.corrected, f"erratum correcting {name} line {found.line}") if found.corrected else None,
+        isolated=found.isolated,
         checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line),
                                      counterexample=_failure_latex(found.key, f, bold)) for f in found.failures))
 

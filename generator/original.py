@@ -55,6 +55,7 @@ class FoundErratum:
     why: str
     failures: tuple[Failure, ...]
     legend: tuple[str, ...] = ()  # LaTeX: what a name in a counterexample stands for (lint's own names)
+    isolated: bool = False  # the failures were found with every other display corrected
 
 
 def original_file(folder: Path) -> Path | None:
@@ -108,7 +109,7 @@ def find_errata(path: Path, corrections: tuple[Correction, ...], shown_as: str) 
                        if any(re.match(rf"\{{?{label}\}}?_", name) for f in failures for name, _ in f.point))
         out.append(FoundErratum(f"line-{d.line}", why[0].problem_label if why else "", d.line, d.environment,
                                 math_of(d), math_of(c) if changed else "",
-                                " ".join(x.why for x in why), failures, legend))
+                                " ".join(x.why for x in why), failures, legend, bool(why and finding.failures)))
     unused = [c for c in corrections if not any(_inside(c.original, d, text) for d in before)]
     if unused:
         raise ProofError(f"{shown_as}: a correction changes no display ({unused[0].original[:60]!r})",

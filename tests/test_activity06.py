@@ -183,11 +183,11 @@ def test_the_passes_fit_together():
 
 def test_the_multiplications_are_counted_from_the_rules_and_match_the_proven_counts():
     r, module = DEFAULT.backprop, MODULES["backprop"]
-    assert (r.mults_separate, r.mults_backward) == (36, 11) and r.depth == 4  # four layers: L(2L+1), 3L-1
+    assert (r.mults_separate, r.mults_backward) == (36, 11) and r.depth == 4  # four layers: K(2K+1), 3K-1
     assert (r.closed_factors, r.closed_multiplications) == (9, 8)
-    L = module.L
+    K = module.K  # the depth is K in every problem, as in the book
     for key, count in (("backprop.separate_count", r.mults_separate), ("backprop.backward_count", r.mults_backward)):
-        assert DERIVATIONS[key].steps[-1].expr.doit().subs(L, r.depth) == count
+        assert DERIVATIONS[key].steps[-1].expr.doit().subs(K, r.depth) == count
     assert module.multiplications((sp.Integer(-1), sp.Symbol("a"), sp.Symbol("b"))) == 1  # a sign is free
 
 
@@ -210,14 +210,23 @@ def test_he_values_and_sigmoid_bounds():
     he = DEFAULT.he_init
     assert he.he_forward == pytest.approx(2 / he.hidden) == he.he_backward == he.compromise
     assert [run.theory_factor for run in he.runs] == [0.5, 1.0, 2.0]
-    tolerance = MODULES["he_init"].STANDARD_ERRORS
-    for run in he.runs:  # the growth check tells the scales apart: each fails against another's theory
+    module = MODULES["he_init"]
+    tolerance = module.STANDARD_ERRORS
+    checks = {c.key: c for c in he.numeric_checks}
+    for run in he.runs:
         assert run.measured_factor == pytest.approx((run.last / run.first) ** (1 / (he.depth - 1)))  # geometric
-        assert run.theory[0] == run.scale  # layer 1: unit-variance inputs of dimension D_h, no ReLU
-        for other in he.runs:
-            wrong = abs(math.log(run.measured_factor / other.theory_factor)) > tolerance * run.log_standard_error
+        assert run.theory[0] == run.scale  # layer 0: unit-variance inputs of dimension D_h, no ReLU
+        assert len(run.variances) == len(run.theory) == he.depth
+        # The pooled check is the drawn network's and more: the drawn one is the first of the pool.
+        drawn, _ = module.simulate(he.hidden, he.depth, he.batch, run.scale, module.SEED)
+        assert tuple(drawn) == run.variances
+        check = checks[f"he_init.growth_{run.scale}"]
+        assert check.tolerance == pytest.approx(tolerance * run.pooled_error / run.theory_factor)
+        assert check.tolerance < 0.1  # a single network allowed 0.15 to 0.2 at four standard errors
+        for other in he.runs:  # the growth check tells the scales apart: each fails against another's theory
+            wrong = abs(run.pooled_factor / other.theory_factor - 1) > tolerance * run.pooled_error / other.theory_factor
             assert wrong == (other is not run), (run.scale, other.scale)
-    assert [run.last_plain for run in he.runs] == [0.01 <= run.last < 1000 for run in he.runs]
+    assert he.replicas == module.REPLICAS and str(module.SEED) in checks["he_init.growth_1"].description
     he_run = next(run for run in he.runs if run.scale == 2)
     assert (he.he_low, he.he_high) == (min(he_run.variances), max(he_run.variances))
     assert [b.bound for b in DEFAULT.sigmoid.bounds] == [0.25**k for k in parameters.DEFAULTS["sigmoid_layers"]]
@@ -332,6 +341,8 @@ def test_he_facts_follow_the_data():
     assert facts["large_grows"] == (runs[4][-1] > runs[4][0]) is True
     assert facts["he_level"] == (max(runs[2]) <= 10 * min(runs[2])) is True
     assert facts["small_halves"] and facts["large_doubles"]
+    he_run = next(run for run in DEFAULT.he_init.runs if run.scale == 2)
+    assert facts["he_about_prediction"] == (min(he_run.variances) < he_run.theory[0] < max(he_run.variances))
     he = next(line for line in spec.lines if line.scale == 2)
     wild = dataclasses.replace(he, variances=tuple(v * 1.5**k for k, v in enumerate(he.variances)))
     planted = dataclasses.replace(spec, lines=tuple(wild if line.scale == 2 else line for line in spec.lines))

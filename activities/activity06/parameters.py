@@ -35,7 +35,8 @@ class Questions:
 LIMIT = 10.0  # |toy values|: the derivatives stay moderate and a student's arithmetic short
 MAX_EXPONENT = 5.0  # |beta_1| + |omega_1|: exp[f_1] <= e^5, so the chain's factors stay moderate
 MIN_RESIDUAL = 0.01  # |f_3 - y|: below it every derivative is (nearly) zero, nothing to compare
-MAX_SIMULATION = 10**9  # D_h^2 * batch * depth multiply-adds per run: about a second of NumPy
+MAX_SIMULATION = 10**9  # D_h^2 * batch * depth multiply-adds per run; Problem 4 runs 3 weight variances x
+# REPLICAS (8) networks: at the defaults' 5e8 about two seconds in all, so about four at this bound
 
 DEFAULTS: dict[str, Any] = {
     "toy_beta": (1.0, 2.0, -3.0, 0.4),

@@ -1,10 +1,11 @@
 """Figure of Problem 4: the variance of the pre-activations, layer by layer, for three scales.
 
-One seeded simulation per sigma_Omega^2 = 1/D_h, 2/D_h (He) and 4/D_h, on a log scale, each
-with its theory line scale (D_h sigma_Omega^2 / 2)^(k-1) dashed in the same colour (the legend's
-entry for the predictions shows the three colours' dashes). The facts
-say what a caption may claim, computed from the drawn values: whether the small scale shrinks
-and the large one grows, at about the predicted factor, and whether He's line stays level.
+One seeded simulation per sigma_Omega^2 = 1/D_h, 2/D_h (He) and 4/D_h, on a log scale, layers
+k = 0 .. K - 1 as in Problem 1, each with its theory line scale (D_h sigma_Omega^2 / 2)^k dashed in
+the same colour (the legend's entry for the predictions shows the three colours' dashes). The
+facts say what a caption may claim, computed from the drawn values: whether the small scale
+shrinks and the large one grows, at about the predicted factor, and whether He's line stays level
+and lies on both sides of its prediction.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ PREDICTED = r"predicted: a factor $D_h\sigma_\Omega^2/2$ per layer after the fir
 class LineSpec:
     scale: int  # sigma_Omega^2 = scale / D_h
     label: str  # mathtext legend entry
-    variances: tuple[float, ...]  # layers 1 .. depth
+    variances: tuple[float, ...]  # layers 0 .. K - 1
     theory: tuple[float, ...]
     theory_factor: float
 
@@ -64,7 +65,7 @@ def draw(spec: HeInitSpec, figure) -> None:
     from matplotlib.legend_handler import HandlerTuple
 
     ax = figure.subplots()
-    layers = range(1, spec.depth + 1)
+    layers = range(spec.depth)  # f_0 .. f_{K-1}
     every = max(3, spec.depth // 10)
     simulated, predicted = [], []
     for n, (line, (colour, _, marker)) in enumerate(zip(spec.lines, STYLES)):
@@ -73,7 +74,7 @@ def draw(spec: HeInitSpec, figure) -> None:
                              markevery=(offset, every), label=f"{line.label}, simulated", zorder=3)
         predicted += ax.plot(layers, line.theory, color=colour, lw=1.0, ls=(0, (3, 1.5)), zorder=2)
     ax.set_yscale("log")
-    ax.set_xlim(0.5, spec.depth + 0.5)
+    ax.set_xlim(-0.5, spec.depth - 0.5)
     ax.set_xlabel(r"layer $k$")
     ax.set_ylabel(r"variance of the pre-activations $f_k$")
     ax.set_title(spec.title)
@@ -91,7 +92,8 @@ def _sci(value: float) -> str:
 
 
 def measured_factor(line: LineSpec) -> float:
-    """The drawn line's per-layer factor: the geometric mean, which is what its slope shows."""
+    """The drawn line's per-layer factor: the geometric mean, the exponential of the slope of the chord
+    from the first layer to the last on the log scale."""
     return (line.variances[-1] / line.variances[0]) ** (1 / (len(line.variances) - 1))
 
 
@@ -99,8 +101,8 @@ def alt(spec: HeInitSpec) -> str:
     parts = []
     for line in spec.lines:
         v = line.variances
-        parts.append(f"for σ_Ω² = {line.scale}/D_h the variance goes from {_sci(v[0])} at layer one to {_sci(v[-1])} "
-                     f"at layer {spec.depth}, between {_sci(min(v))} and {_sci(max(v))}, about "
+        parts.append(f"for σ_Ω² = {line.scale}/D_h the variance goes from {_sci(v[0])} at the first layer to "
+                     f"{_sci(v[-1])} at the last, between {_sci(min(v))} and {_sci(max(v))}, about "
                      f"{number_text(measured_factor(line), 2)} times per layer against the predicted "
                      f"{number_text(line.theory_factor, 2)}")
     return (f"Log-scale plot of the variance of the pre-activations at each of the {spec.depth} layers of a ReLU "
@@ -120,5 +122,7 @@ def facts(spec: HeInitSpec) -> tuple[tuple[str, bool], ...]:
         ("large_doubles", near(large)),
         ("he_level", max(he.variances) <= LEVEL * min(he.variances)),
         ("he_within_2", max(he.variances) <= 2 * min(he.variances)),
+        ("he_about_prediction", any(v > t for v, t in zip(he.variances, he.theory))
+         and any(v < t for v, t in zip(he.variances, he.theory))),
         ("follows_theory", all(close(line) for line in spec.lines)),
     )

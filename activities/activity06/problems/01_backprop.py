@@ -140,14 +140,16 @@ CLOSED = Derivation(
     lhs=Partial(ell, omega[0]), definitions=EXPLICIT,
     steps=(
         Step(Partial(written_out(), omega[0]), "the loss written out"),
-        Step(U(sp.Mul, U(sp.Mul, 2, U(sp.Add, f[3], -y)), omega[3], U(sp.Mul, -1, sp.sin(f[2])), omega[2],
-               sp.exp(f[1]), omega[1], sp.cos(f[0]), x),
+        # The links' factors with the weights and x first, then the activations' derivatives, each in
+        # the order of the chain: a symbol after a bracket would sit tight against it ("exp[f_1]omega_1").
+        Step(U(sp.Mul, U(sp.Mul, 2, U(sp.Add, f[3], -y)), omega[3], omega[2], omega[1], x,
+               U(sp.Mul, -1, sp.sin(f[2])), sp.exp(f[1]), sp.cos(f[0])),
              "chain rule, one factor per link"),
-        Step(CLOSED_FORM, "collect the sign and the weights"),
+        Step(CLOSED_FORM, "collect the sign"),
     ),
 )
 
-L, k_ = sp.Symbol("L", integer=True, positive=True), sp.Symbol("k", integer=True, nonnegative=True)
+K, k_ = sp.Symbol("K", integer=True, positive=True), sp.Symbol("k", integer=True, nonnegative=True)
 FORMULAS = {
     "model": tex(U(sp.Eq, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), model()), "backprop.model"),
     "loss": tex(U(sp.Eq, ell, U(sp.Pow, U(sp.Add, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), -y), 2)), "backprop.loss"),
@@ -158,8 +160,8 @@ FORMULAS = {
     "dl_domega": tex(U(sp.Eq, _d(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), _d("f_{k}"))), "backprop.dl_domega"),
     "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
     "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
-    "beta_factors": tex(U(sp.Add, 2, U(sp.Mul, 2, U(sp.Add, L, -1, -k_))), "backprop.counts"),
-    "omega_factors": tex(U(sp.Add, 3, U(sp.Mul, 2, U(sp.Add, L, -1, -k_))), "backprop.counts"),
+    "beta_factors": tex(U(sp.Add, 2, U(sp.Mul, 2, U(sp.Add, K, -1, -k_))), "backprop.counts"),
+    "omega_factors": tex(U(sp.Add, 3, U(sp.Mul, 2, U(sp.Add, K, -1, -k_))), "backprop.counts"),
 }
 
 
@@ -208,7 +210,7 @@ class BackpropResult:
     gradient: tuple[Row, ...]  # beta_3, omega_3, beta_2, ... in the order the backward pass finds them
     passes: tuple[tuple[Row, Row | None], ...]  # each forward quantity beside the loss's derivative by it
     fd_step: float
-    depth: int  # L, the layers of the toy model
+    depth: int  # K, the layers of the toy model (f_0 .. f_{K-1}, as in Problems 3 and 4)
     closed_factors: int  # the factors of dl/domega_0 written out (a sign is not a factor)
     closed_multiplications: int
     mults_separate: int  # multiplications of the eight derivatives, each the product of its chain's factors
@@ -273,16 +275,17 @@ def multiplication_counts() -> tuple[int, int]:
     return separate, backward
 
 
-# Layer k of L: dl/dbeta_k has 2 + 2(L - 1 - k) factors, dl/domega_k one more; so 3 + 4(L - 1 - k) products.
+# Layer k of K (k = 0 .. K - 1): dl/dbeta_k has 2 + 2(K - 1 - k) factors, dl/domega_k one more; so
+# 3 + 4(K - 1 - k) products.
 SEPARATE_COUNT = Derivation(
     key="backprop.separate_count", problem=TITLE, title="multiplications when each derivative is written out",
-    lhs=sp.Sum(U(sp.Add, 3, U(sp.Mul, 4, U(sp.Add, L, -1, -k_))), (k_, 0, U(sp.Add, L, -1))),
-    steps=(Step(U(sp.Mul, L, U(sp.Add, U(sp.Mul, 2, L), 1)), "an arithmetic series"),),
+    lhs=sp.Sum(U(sp.Add, 3, U(sp.Mul, 4, U(sp.Add, K, -1, -k_))), (k_, 0, U(sp.Add, K, -1))),
+    steps=(Step(U(sp.Mul, K, U(sp.Add, U(sp.Mul, 2, K), 1)), "an arithmetic series"),),
 )
 BACKWARD_COUNT = Derivation(
     key="backprop.backward_count", problem=TITLE, title="multiplications of the backward pass",
-    lhs=U(sp.Add, 1, U(sp.Mul, 2, U(sp.Add, L, -1)), L),
-    steps=(Step(U(sp.Add, U(sp.Mul, 3, L), -1), "collect"),),
+    lhs=U(sp.Add, 1, U(sp.Mul, 2, U(sp.Add, K, -1)), K),
+    steps=(Step(U(sp.Add, U(sp.Mul, 3, K), -1), "collect"),),
 )
 
 
@@ -301,8 +304,8 @@ def compute(q: Questions) -> BackpropResult:
 
     checks = tuple(
         NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
-                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference "
-                     "(error relative to the larger of one and the derivative)",
+                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference, "
+                     "error relative to the larger of one and the derivative",
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
         for s, p in parameter_of.items())
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
@@ -311,7 +314,7 @@ def compute(q: Questions) -> BackpropResult:
     separate, backward = multiplication_counts()
     depth = len(f)
     counted = ((SEPARATE_COUNT, separate), (BACKWARD_COUNT, backward))
-    count_error = max(abs(int(d.steps[-1].expr.doit().subs(L, depth)) - n) for d, n in counted)
+    count_error = max(abs(int(d.steps[-1].expr.doit().subs(K, depth)) - n) for d, n in counted)
     closed_factors = sum(1 for factor in CLOSED_FORM.args if factor not in (1, -1))
     return BackpropResult(
         beta=tuple(q.toy_beta), omega=tuple(q.toy_omega), x=q.toy_x, y=q.toy_y,
@@ -324,8 +327,8 @@ def compute(q: Questions) -> BackpropResult:
         formulas=FORMULAS,
         derivations=(CLOSED, *BY_BACKPROP, SEPARATE_COUNT, BACKWARD_COUNT),
         numeric_checks=(*checks, NumericCheck(
-            "backprop.direct", TITLE, "backward pass against SymPy's derivative of the written-out loss (largest "
-            "error relative to the larger of one and the derivative)",
+            "backprop.direct", TITLE, "the eight derivatives of the backward pass against SymPy's derivatives of "
+            "the written-out loss, largest error relative to the larger of one and the derivative",
             direct_error, DIRECT_TOLERANCE), NumericCheck(
             "backprop.counts", TITLE, "multiplications counted from the rules against the proven counts at the "
             "model's depth (absolute error)", float(count_error), 0.0)),

@@ -23,8 +23,9 @@ TITLE = "The loss's derivative with respect to the output"
 
 FD_STEP = 1e-6
 FD_TOLERANCE = 1e-8  # the losses are smooth and O(1) here: central differences err by ~1e-10
-RELATIVE = "to the larger of one and the derivative"
+RELATIVE = "relative to the larger of one and the derivative"
 POINTS = ((-2.0, 0.0), (-0.5, 1.0), (0.3, 0.0), (1.7, 1.0), (0.8, 0.3))  # (f, y); BCE takes y in [0, 1]
+AT_POINTS = "$(f, y) = " + ", ".join(f"({fv:g}, {yv:g})" for fv, yv in POINTS) + "$"  # for the audit
 
 f = sp.Symbol("f", real=True)
 y = sp.Symbol("y", real=True)
@@ -151,10 +152,10 @@ def compute(q: Questions) -> LossDerivativesResult:
         derivations=(SIGMOID, LEAST_SQUARES, BCE, SQUARED_SIGMOID),
         numeric_checks=(
             NumericCheck("loss_derivatives.fd_least_squares", TITLE,
-                         f"largest relative error ({RELATIVE}) of the proven least-squares derivative against central "
-                         "differences", ls_error, FD_TOLERANCE),
+                         f"the proven $-2(y - f)$ against central differences at {AT_POINTS}, largest error {RELATIVE}",
+                         ls_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.fd_bce", TITLE,
-                         f"largest relative error ({RELATIVE}) of the proven cross-entropy derivative against central "
-                         "differences", bce_error, FD_TOLERANCE),
+                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of the cross-entropy at "
+                         f"{AT_POINTS}, largest error {RELATIVE}", bce_error, FD_TOLERANCE),
         ),
     )

@@ -130,13 +130,14 @@ def compute(q: Questions) -> SigmoidResult:
         derivations=(BOUND, MAXIMUM, TAILS),
         numeric_checks=(
             NumericCheck("sigmoid.fd", TITLE,
-                         "largest absolute error of sig[f](1 - sig[f]) against central differences over the plotted range",
+                         r"largest absolute error of $\mathrm{sig}[f](1 - \mathrm{sig}[f])$ against central differences "
+                         "of the sigmoid at the plotted samples",
                          float(np.max(np.abs(numeric - slope))), FD_TOLERANCE),
             NumericCheck("sigmoid.sampled_maximum", TITLE,
-                         "the sampled derivative peaks at f = 0 with the value 1/4 (absolute errors of the value and "
-                         "the place, added)",
+                         "the sampled derivative peaks at $f = 0$ with the value one quarter: the absolute errors of "
+                         "the value and of the place, added",
                          abs(maximum - 0.25) + abs(float(grid[peak])), MAX_TOLERANCE),
-            NumericCheck("sigmoid.limits", TITLE, "SymPy's limits of the derivative at both infinities are zero",
+            NumericCheck("sigmoid.limits", TITLE, r"SymPy's limits of the derivative as $f \to \pm\infty$ are zero",
                          float(abs(limits[0]) + abs(limits[1])), 0.0),
         ),
     )
