@@ -8,7 +8,9 @@ An activity folder (``activities/activityNN/``) holds everything specific to it:
   each with ``TITLE`` and a pure ``compute(questions)`` returning a frozen result that has
   ``derivations`` and ``numeric_checks``; the templates see it as ``results.<name>``;
 - ``figures/<name>.py``: one module per figure (see ``generator.figures``);
-- ``errata.py`` (optional): ``build(questions)``, the claims of a hand-written original;
+- ``original.md`` or ``original.tex`` and ``errata.py`` (optional, together): a hand-written
+  original, whose false displays ``lint`` finds, and ``CORRECTIONS`` (how they should read) and
+  ``build(questions)`` (the errata no equation shows) beside it (see ``generator.original``);
 - ``prose/<name>.j2``: each problem's question and solution, written once in the vocabulary of
   ``templates/prose.j2``; the PDF and the HTML twin are both rendered from it.
 
