@@ -82,10 +82,28 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
 
 
 def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
-    """The numbers the key computes or is given, with their sources, for the audit report. The
-    constants inside its formulas (the two of a square) are notation, not results: they stay in
-    numbers.json, where the provenance audit counts them, and out of the instructor's list."""
-    return [e for e in key_ledger.as_json() + list(model["figure_numbers"]) if e["kind"] != "sympy"]
+    """The numbers the key computes or is given, with their sources, for the audit report (the
+    errata's counterexamples among them). The constants inside its formulas (the two of a square)
+    are notation, not results: they stay in numbers.json, where the provenance audit counts them,
+    and out of the instructor's list."""
+    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure") else None}
+            for e in key_ledger.as_json() + list(model["figure_numbers"])
+            if e["kind"] != "sympy" or e["source"].startswith("checker counterexample")]
+
+
+def printed_number(text: str):
+    """The formatter's plain text of a number ("-6.25 x 10^-2") as the key prints it: a true
+    minus, a times sign and a raised exponent."""
+    import re
+
+    from .numbers import SympyLatex
+
+    match = re.fullmatch(r"(-?[\d.]+)(?: x 10\^(-?\d+))?", text)
+    if match is None:
+        return None
+    out = SympyLatex(match.group(1) + (rf" \times 10^{{{match.group(2)}}}" if match.group(2) else ""))
+    out.source, out.constants = "the audit's list of numbers", ()
+    return out
 
 
 def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], activity: Activity, kinds=KINDS,

@@ -93,15 +93,16 @@ class JudgedErratum:
         return counterexample_latex(self.key, self.original) if self.original is not None else None
 
 
-def counterexample_latex(key: str, original: Verdict) -> SympyLatex:
-    """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable."""
+def counterexample_latex(key: str, original: Verdict, names: tuple[str, str] = ("left side", "right side")) -> SympyLatex:
+    """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable; ``names``
+    say what the two sides are."""
     point = original.counterexample or {}
     values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
     sides = [tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
              for v in (original.left_value, original.right_value)]
     at = (r",\ \allowbreak ".join(values) + r":\quad ") if values else ""
-    out = SympyLatex(at + r"\text{left side} = " + sides[0]
-                     + r" \neq " + sides[1] + r" = \text{right side}")
+    out = SympyLatex(at + rf"\text{{{names[0]}}} = " + sides[0]
+                     + r" \neq " + sides[1] + rf" = \text{{{names[1]}}}")
     out.source = f"checker counterexample for erratum {key}"
     out.constants = tuple(c for part in sides for c in part.constants) + tuple(point.values())
     return out

@@ -50,8 +50,11 @@ def _failure_latex(key: str, failure, bold: frozenset[str]) -> SympyLatex:
     instance = re.search(r"\bat (\w+) = (-?\d+)\b", failure.claim)  # a general line read at one index
     if instance and instance.group(1) not in point and f"\\{instance.group(1)}" not in point:
         point = {instance.group(1): instance.group(2), **point}
-    verdict = Verdict(False, False, 0, point, sp.sympify(failure.left_value), sp.sympify(failure.right_value))
-    return counterexample_latex(key, verdict)
+    truth, written = failure.left_value, failure.right_value
+    if " against " in failure.claim:  # a general line read at one index, against the line it generalises
+        truth, written = written, truth
+    verdict = Verdict(False, False, 0, point, sp.sympify(truth), sp.sympify(written))
+    return counterexample_latex(key, verdict, ("from the lines above", "as written"))
 
 
 def _legend(found: FoundErratum, bold: frozenset[str]) -> tuple[SympyLatex, ...]:

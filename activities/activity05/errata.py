@@ -86,7 +86,8 @@ def _momentum() -> tuple[Correction, ...]:
                    r"at $\boldsymbol{\phi}_1$."),
         Correction("problem:momentum", m2_out % (B % (1, "t"), B % (2, "t")), m2_out % (B % (0, 0), B % (1, 1)),
                    r"The expansion follows from the two lines above, so it carries their indices: $\mathcal{B}_1$ "
-                   r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$."),
+                   r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$, and $\boldsymbol{\phi}_t$ for "
+                   r"$\boldsymbol{\phi}_0$ and $\boldsymbol{\phi}_1$."),
         Correction("problem:momentum", m3 + B % (3, "t"), m3 + B % (2, 2),
                    r"The third step: $\mathcal{B}_3$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_2$ at "
                    r"$\boldsymbol{\phi}_2$."),
@@ -94,7 +95,8 @@ def _momentum() -> tuple[Correction, ...]:
                    m3_out % (B % (0, 0), B % (1, 1), B % (2, 2)),
                    r"The expansion does not follow from the lines above: its oldest gradient is taken on "
                    r"$\mathcal{B}_3$, where the line for $\mathbf{m}_2$ has $\mathcal{B}_1$; with the off-by-one "
-                   r"repaired its batches are $\mathcal{B}_0$, $\mathcal{B}_1$, $\mathcal{B}_2$."),
+                   r"repaired its batches are $\mathcal{B}_0$, $\mathcal{B}_1$, $\mathcal{B}_2$, at "
+                   r"$\boldsymbol{\phi}_0$, $\boldsymbol{\phi}_1$, $\boldsymbol{\phi}_2$ for $\boldsymbol{\phi}_t$."),
         Correction("problem:momentum", general, fixed_general,
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum starts "
@@ -112,7 +114,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     N = sp.Integer(n)
     k = sp.Symbol("k", integer=True, nonnegative=True)
     weight_sum = sp.Symbol(r"\sum_{k=0}^{t} w_k")
-    steepness = sp.Symbol(r"\left.\frac{\partial\,\mathrm{sig}[\phi_0 + \phi_1 x]}{\partial x}\right|_{x = x^*}")
+    steepness = sp.Symbol(r"\left|\frac{\partial\,\mathrm{sig}[\phi_0 + \phi_1 x]}{\partial x}\right|_{x = x^*}")
     z = sp.Symbol("z", real=True)
     sig_z = sp.Symbol(r"\mathrm{sig}[z]")
     w_k = sp.Symbol("w_k")
@@ -138,8 +140,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 Claim(shift, -1, simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
                 Claims((Claim(shift, -sp.sign(phi1_nz), simple_slopes,
                               {shift: sp.sign(sp.Derivative(x_star, phi0))}),
-                        Claim(steepness, U(sp.Mul, phi1, U(sp.Pow, 4, -1)), {},
-                              {steepness: sig_at_midpoint.doit().subs(z, 0)})))),
+                        Claim(steepness, U(sp.Mul, sp.Abs(phi1), U(sp.Pow, 4, -1)), {},
+                              {steepness: sp.Abs(sig_at_midpoint.doit().subs(z, 0))})))),
         Erratum("plot_of_labels", "problem:logistic", "Plot y against x for this model",
                 r"The question asks for a plot of $y$, a label that is zero or one, against $x$; what the model "
                 r"gives, and what can be plotted for each choice of the parameters, is the probability that the "
