@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import tex
+from generator.notation import power_of_ten, tex
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
@@ -57,10 +57,10 @@ class HessianResult:
 def compute(q: Questions) -> HessianResult:
     n = q.hessian_parameters
     entries = n * n
-    N = sp.Integer(n)
     arithmetic = Derivation(
         key="hessian.entries", problem=TITLE, title="number of entries",
-        steps=(Step(sp.Mul(N, N, evaluate=False), "rows times columns"), Step(sp.Integer(entries), "multiply")),
+        steps=(Step(sp.Mul(power_of_ten(n), power_of_ten(n), evaluate=False), "rows times columns"),
+               Step(power_of_ten(entries), "multiply")),
     )
     distinct = n * (n + 1) // 2
     return HessianResult(
