@@ -47,13 +47,9 @@ def _bold_names(latex: str, bold: frozenset[str]) -> str:
 
 def _failure_latex(key: str, failure, bold: frozenset[str]) -> SympyLatex:
     point = {_bold_names(name, bold): value for name, value in failure.point}
-    instance = re.search(r"\bat (\w+) = (-?\d+)\b", failure.claim)  # a general line read at one index
-    if instance and instance.group(1) not in point and f"\\{instance.group(1)}" not in point:
-        point = {instance.group(1): instance.group(2), **point}
-    truth, written = failure.left_value, failure.right_value
-    if " against " in failure.claim:  # a general line read at one index, against the line it generalises
-        truth, written = written, truth
-    verdict = Verdict(False, False, 0, point, sp.sympify(truth), sp.sympify(written))
+    # the index a general line was read at, unless the point sets that name itself
+    point = {**{name: value for name, value in failure.at if name not in point}, **point}
+    verdict = Verdict(False, False, 0, point, sp.sympify(failure.left_value), sp.sympify(failure.right_value))
     return counterexample_latex(key, verdict, ("from the lines above", "as written"))
 
 

@@ -37,9 +37,10 @@ class Failure:
     line: int
     claim: str  # what lint checked, in its words (the instructor's audit prints it)
     point: tuple[tuple[str, str], ...]  # (LaTeX of a variable, its value): simple numbers
-    left_value: str  # the two sides at the point, as SymPy numbers (exact where they are rational)
-    right_value: str
+    left_value: str  # at the point (exact where rational): what follows from the lines above ...
+    right_value: str  # ... and what the line writes
     hint: str  # lint's repair that is proven to make the step hold, or ""
+    at: tuple[tuple[str, str], ...] = ()  # the index a general line was read at (t = 0), when it was
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,8 @@ def _inside(fragment: str, display, text: str) -> bool:
 
 def _failure(step) -> Failure:
     point = tuple((name, value) for name, value in (step.point or {}).items())
-    return Failure(step.line, step.claim, point, step.left_value or "", step.right_value or "", _hint(step.reason))
+    return Failure(step.line, step.claim, point, step.left_value or "", step.right_value or "", _hint(step.reason),
+                   tuple(step.at.items()))
 
 
 def _hint(reason: str) -> str:

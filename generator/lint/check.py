@@ -171,7 +171,8 @@ class Linter(Sequences):
                      + ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in solution.items()))
             expected = self.defs.instantiate(old, head)
             self.defs.define(head, value, line)  # from here on m_n is what the key wrote
-        step = self.judged(expected, value, StepFinding(line, "", claim, source=value_src))
+        at = {sp.sstr(k): sp.sstr(v) for k, v in solution.items()} if old.head != head else {}
+        step = self.judged(expected, value, StepFinding(line, "", claim, source=value_src, at=at))
         return [step], True, True
 
     def link(self, left, rel, right, line: int, src: str, naming: bool) -> StepFinding:

@@ -17,6 +17,8 @@ STEP_STATUSES = ("holds", "fails", "unproven", "defines", "not understood")
 
 @dataclass
 class StepFinding:
+    """One step; ``left`` is what follows from the lines before it, ``right`` what the line writes."""
+
     line: int
     status: str
     claim: str  # what is checked, in words: "line 45 against the loss of line 37"
@@ -25,6 +27,7 @@ class StepFinding:
     source: str = ""  # the fragment of the file
     counterexample: dict[str, str] | None = None
     point: dict[str, str] | None = None  # the counterexample keyed by each variable's LaTeX
+    at: dict[str, str] = field(default_factory=dict)  # the index a general line is read at (t = 0)
     left_value: str | None = None
     right_value: str | None = None
     reason: str = ""  # why not understood / unproven, or a hint on a failure

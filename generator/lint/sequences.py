@@ -42,12 +42,13 @@ class Sequences:
             if solution is None:
                 continue
             at = ", ".join(f"{sp.sstr(k)} = {sp.sstr(v)}" for k, v in solution.items())
-            step = self.judged(value.xreplace(solution), inst.head, StepFinding(
+            # the earlier line on the left, as everywhere: what follows from the lines above, then what is written
+            step = self.judged(inst.head, value.xreplace(solution), StepFinding(
                 line, "", f"line {line} at {at} against {sp.sstr(inst.head)} of line {inst.line}",
-                source=value_src))
+                source=value_src, at={sp.sstr(k): sp.sstr(v) for k, v in solution.items()}))
             own = sorted(set(solution) & self.defs.resolve(inst.head).free_symbols, key=sp.default_sort_key)
             if step.status == "fails" and own:
-                step.reason = (f"{', '.join(map(sp.sstr, own))} on the right is line {inst.line}'s own, "
+                step.reason = (f"{', '.join(map(sp.sstr, own))} on the left is line {inst.line}'s own, "
                                f"never replaced by a number there")
             steps.append(step)
         if rule is not None and rule.recursive and len(formula.params) == 1 and not recursive(head, value):
