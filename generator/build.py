@@ -76,7 +76,6 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
         "proof_summary": trace(model["proof_summary"], "proofs"),
         "problems": model["problems"],
         "key": kind == "key",
-        "original_parameters": model["defaults"],
         "original_exists": model["original_exists"],
     }
 

@@ -73,7 +73,6 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
         figures = tuple(sorted(described, key=lambda f: f.name))
         model = {
             "results": plain(results.by_problem),
-            "defaults": term.questions == defaults(activity.parameters),  # the original's own values
             "errata": original.page(found, printed, refuted),
             "original_exists": activity.has_errata,
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),

@@ -158,9 +158,6 @@ def _inside(fragment: str, display, text: str) -> bool:
 
 def _failure(step) -> Failure:
     point = tuple((name, value) for name, value in (step.point or {}).items())
-    return Failure(step.line, step.claim, point, step.left_value or "", step.right_value or "", _hint(step.reason),
+    return Failure(step.line, step.claim, point, step.left_value or "", step.right_value or "", step.hint,
                    tuple(step.at.items()))
 
-
-def _hint(reason: str) -> str:
-    return reason[reason.index("holds if"):] if "holds if" in reason else ""

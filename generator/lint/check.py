@@ -262,6 +262,7 @@ class Linter(Sequences):
                     (", ..." if len(used) > 6 else "") + ")"
             hint = explain(left, right, self.defs)
             if hint:
+                step.hint = hint
                 step.reason = f"{step.reason}; {hint}" if step.reason else hint
         read_left, read_right = _text(left), _text(right)
         if step.status in ("fails", "unproven") and not step.left.startswith("entry"):

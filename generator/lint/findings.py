@@ -28,6 +28,7 @@ class StepFinding:
     counterexample: dict[str, str] | None = None
     point: dict[str, str] | None = None  # the counterexample keyed by each variable's LaTeX
     at: dict[str, str] = field(default_factory=dict)  # the index a general line is read at (t = 0)
+    hint: str = ""  # on a failure: the repair proven to make it hold ("holds if sin is read as sig"), if any
     left_value: str | None = None
     right_value: str | None = None
     reason: str = ""  # why not understood / unproven, or a hint on a failure
