@@ -164,7 +164,8 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
     from .latex import tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
-    figures_hash = figure_digest(model) + tex_version(engine) + hash_files([ROOT / "generator" / "latex.py"])
+    figures_hash = figure_digest(model) + tex_version(engine) + hash_files(
+        [ROOT / "generator" / name for name in ("latex.py", "tex_format.py")])
     staged: dict[Path, bytes] = {}
     stale: dict[str, tuple[bytes, str]] = {}
     for kind, document in documents.items():
@@ -181,12 +182,19 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
                 {"semester": paths.semester, "activity": paths.activity, "numbers": ledger},
                 indent=1, ensure_ascii=False) + "\n").encode()
-    # TeX runs are independent processes: the key and the handout compile side by side.
+    # TeX runs are independent processes: the key and the handout compile side by side, each
+    # pass starting from the format of the preamble they share.
     from concurrent.futures import ThreadPoolExecutor
+
+    from .latex import deterministic_env
+    from .tex_format import shared_format
+
+    fmt = shared_format(next(iter(documents.values())).tex, engine, deterministic_env([]),
+                        paths.root / ".cache" / "tex-formats") if stale else None
 
     with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
         pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, engine,
-                                                                      head_starts[kind]), stale)))
+                                                                      head_starts[kind], fmt), stale)))
     for kind, (pdf, passes) in pdfs.items():
         report.tex_passes[kind] = passes
         staged[paths.document(kind, ".pdf")] = pdf
@@ -281,7 +289,7 @@ def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
 
 
 def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], engine: str,
-                     head_start: LastPass) -> tuple[bytes, int]:
+                     head_start: LastPass, fmt: Path | None = None) -> tuple[bytes, int]:
     """The PDF of ``tex_path`` (see ``_latex_source``) and the engine passes it took; what its last
     pass wrote is kept for the next build. A failure moves its folder to failed-<kind>; otherwise
     the caller, who made the folder, removes it."""
@@ -292,7 +300,7 @@ def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, A
         for figure in model["figures"].values():
             if not Path(figure["pdf"]).exists():
                 raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
-        compiled = compile_pdf(tex_path, [paths.figures], engine, head_start)
+        compiled = compile_pdf(tex_path, [paths.figures], engine, head_start, fmt)
         data = compiled.pdf.read_bytes()
         keep_for_next(tex_path, paths.last_pass(kind, engine))
     except BaseException as exc:

@@ -106,33 +106,40 @@ def _clear(tex_path: Path) -> None:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
 
 
-def latexmk_command(tex_name: str, engine: str) -> list[str]:
-    """latexmk as every compile runs it (and the bench's floor)."""
-    return ["latexmk", ENGINE_FLAGS[engine], *LATEXMK_FLAGS, tex_name]
+def latexmk_command(tex_name: str, engine: str, fmt: Path | None = None) -> list[str]:
+    """latexmk as every compile runs it (and, with no format, the bench's floor); ``fmt`` is the
+    shared preamble's format (``tex_format``), found through TEXFORMATS."""
+    preloaded = [f"-{engine}={engine} -fmt={fmt.stem} %O %S"] if fmt is not None else []
+    return ["latexmk", ENGINE_FLAGS[engine], *preloaded, *LATEXMK_FLAGS, tex_name]
 
 
-def _latexmk(tex_path: Path, figure_dirs: list[Path], engine: str) -> subprocess.CompletedProcess:
-    return subprocess.run(latexmk_command(tex_path.name, engine), cwd=tex_path.parent,
-                          env=deterministic_env(figure_dirs), stdin=subprocess.DEVNULL, capture_output=True,
-                          text=True, errors="replace")
+def _latexmk(tex_path: Path, figure_dirs: list[Path], engine: str, fmt: Path | None) -> subprocess.CompletedProcess:
+    env = deterministic_env(figure_dirs)
+    if fmt is not None:
+        env["TEXFORMATS"] = str(fmt.parent) + os.pathsep
+    return subprocess.run(latexmk_command(tex_path.name, engine, fmt), cwd=tex_path.parent, env=env,
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace")
 
 
 def compile_pdf(tex_path: Path, figure_dirs: list[Path], engine: str = "pdflatex",
-                head_start: LastPass | None = None) -> Compiled:
+                head_start: LastPass | None = None, fmt: Path | None = None) -> Compiled:
     """Run latexmk on ``tex_path`` in its own folder, from what ``head_start`` hands over if
-    given; return the PDF or raise LatexError.
+    given and with the shared preamble's format ``fmt`` if given; return the PDF or raise
+    LatexError.
 
     latexmk reruns the engine until the labels stop changing, so a head start changes how many
     passes run, never the PDF. Should a compile after one fail (an .aux line of a package since
-    removed breaks it), it is compiled again from clean, and that error is the one reported.
+    removed breaks it), it is compiled again from clean; should one from the format fail (a
+    damaged format), from the document's own preamble. The last error is the one reported.
     """
     if shutil.which("latexmk") is None:
         raise SetupError("latexmk is not installed", hint="run 'make tex' (or see the README's requirements)")
     started = head_start is not None and head_start.hand_over()
-    result = _latexmk(tex_path, figure_dirs, engine)
-    if result.returncode != 0 and started:
-        _clear(tex_path)
-        result = _latexmk(tex_path, figure_dirs, engine)
+    result = _latexmk(tex_path, figure_dirs, engine, fmt)
+    for again, retry in ((started, fmt), (fmt is not None, None)):
+        if result.returncode != 0 and again:
+            _clear(tex_path)
+            result = _latexmk(tex_path, figure_dirs, engine, retry)
     pdf = tex_path.with_suffix(".pdf")
     if result.returncode != 0 or not pdf.exists():
         log = tex_path.with_suffix(".log")

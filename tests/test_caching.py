@@ -230,14 +230,16 @@ def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
 
 
 def _clean_compile(root: Path, workdir: Path):
-    """latexmk alone on a copy of the built key's .tex, from an empty folder: the PDF a head
-    start must give."""
-    from generator.latex import compile_pdf
+    """latexmk on a copy of the built key's .tex from an empty folder, from the shared
+    preamble's format as every build compiles: the PDF a head start must give."""
+    from generator.latex import compile_pdf, deterministic_env
+    from generator.tex_format import shared_format
 
     workdir.mkdir()
     copy = workdir / "activity05-key.tex"
     shutil.copy(root / "output" / "2024-fall" / copy.name, copy)
-    return compile_pdf(copy, [root / "figures" / "2024-fall" / ACTIVITY])
+    fmt = shared_format(copy.read_text(encoding="utf-8"), "pdflatex", deterministic_env([]), root / ".cache" / "tex-formats")
+    return compile_pdf(copy, [root / "figures" / "2024-fall" / ACTIVITY], fmt=fmt)
 
 
 def test_a_prose_edit_compiles_in_one_pass_from_the_last_labels_and_gives_the_clean_pdf(root, tmp_path):

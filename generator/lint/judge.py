@@ -11,9 +11,11 @@ cannot stall the whole file.
 
 from __future__ import annotations
 
+import functools
 import re
 import signal
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import sympy as sp
 from sympy.core.function import AppliedUndef
@@ -181,12 +183,33 @@ def gather_sums(expr: sp.Basic) -> sp.Basic:
 
 def _scalar(left, right, step: StepFinding, seed: int, labels: frozenset[str] = frozenset()) -> StepFinding:
     step.left, step.right = step.left or _text(left), step.right or _text(right)
+    outcome = _outcome(left, right, seed, labels)
+    step.status, step.reason = outcome.status, outcome.reason or step.reason
+    if outcome.point is not None:
+        step.point = dict(outcome.point)
+        step.counterexample = {_plain(k): v for k, v in outcome.point}
+        step.left_value, step.right_value = outcome.left_value, outcome.right_value
+    return step
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str
+    reason: str = ""
+    point: tuple[tuple[str, str], ...] | None = None  # a counterexample's point, when the step fails
+    left_value: str = ""
+    right_value: str = ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _outcome(left, right, seed: int, labels: frozenset[str]) -> _Outcome:
+    """The verdict on left = right, remembered: an original's errata read the same lines again
+    with other lines corrected, and a line already judged at the same seed is not judged twice."""
     try:
         with budget(SECONDS):
             left, right = prepared(left, right)
             if _symbolic_sums(left, right) and equal_by_ranges(left, right):
-                step.status, step.reason = "holds", "proven by lining up the sums' ranges"
-                return step
+                return _Outcome("holds", "proven by lining up the sums' ranges")
             verdict = compare(left, right, simple_samplers(left, right, labels=labels), seed=seed)
             if not verdict.holds and verdict.counterexample is None:
                 inside = {k: (lambda rng: sp.Rational(rng.randint(1, 60), rng.randint(7, 20)))
@@ -194,33 +217,24 @@ def _scalar(left, right, step: StepFinding, seed: int, labels: frozenset[str] = 
                 retry = compare(left, right, inside, seed=seed + 7, points=48)
                 verdict = retry if retry.counterexample is not None else verdict
     except Timeout:
-        step.status, step.reason = "unproven", f"SymPy did not decide within {SECONDS} s"
-        return step
+        return _Outcome("unproven", f"SymPy did not decide within {SECONDS} s")
     except ProofError as exc:
-        step.status, step.reason = "not understood", exc.message
-        return step
+        return _Outcome("not understood", exc.message)
     except Exception as exc:  # a SymPy failure on a strange input is a finding, not a crash
-        step.status, step.reason = "not understood", f"SymPy could not evaluate it ({type(exc).__name__}: {exc})"
-        return step
+        return _Outcome("not understood", f"SymPy could not evaluate it ({type(exc).__name__}: {exc})")
     if not verdict.holds and verdict.counterexample is None:
         try:
             with budget(SECONDS):
                 if equal_by_ranges(left, right):
-                    verdict = type(verdict)(True, True, verdict.points)
-                    step.reason = "proven by lining up the sums' ranges"
+                    return _Outcome("holds", "proven by lining up the sums' ranges")
         except Timeout:
             pass
     if verdict.holds:
-        step.status = "holds"
-    elif verdict.counterexample is not None:  # {} when there is nothing to choose: two numbers differ
-        step.status = "fails"
-        step.counterexample = {_plain(k): v for k, v in verdict.counterexample.items()}
-        step.point = dict(verdict.counterexample)
-        step.left_value, step.right_value = str(verdict.left_value), str(verdict.right_value)
-    else:
-        step.status = "unproven"
-        step.reason = "equal at every point tried, but SymPy could not reduce the difference to zero"
-    return step
+        return _Outcome("holds")
+    if verdict.counterexample is not None:  # {} when there is nothing to choose: two numbers differ
+        return _Outcome("fails", "", tuple(verdict.counterexample.items()), str(verdict.left_value),
+                        str(verdict.right_value))
+    return _Outcome("unproven", "equal at every point tried, but SymPy could not reduce the difference to zero")
 
 
 def _symbolic_sums(*exprs: sp.Basic) -> bool:
