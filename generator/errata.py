@@ -89,23 +89,43 @@ class JudgedErratum:
     corrected: Verdict | None
 
     @property
-    def counterexample_latex(self) -> SympyLatex | None:
+    def counterexample_latex(self) -> Counterexample | None:
         return counterexample_latex(self.key, self.original) if self.original is not None else None
 
 
-def counterexample_latex(key: str, original: Verdict, names: tuple[str, str] = ("left side", "right side")) -> SympyLatex:
-    """The checker's counterexample, printed as SymPy LaTeX so its numbers are traceable; ``names``
-    say what the two sides are."""
+@dataclass(frozen=True)
+class Counterexample:
+    """A point where a statement fails and its two sides' values there, each printed as SymPy
+    LaTeX so its numbers are traceable; the page says in words which side is which."""
+
+    point: SympyLatex | None  # "phi_0 = 1, x_i = 1/2", or None when there is nothing to choose
+    left: SympyLatex
+    right: SympyLatex
+
+    @property
+    def formula(self) -> SympyLatex:
+        """The point and the two values in one formula, for the audit's list."""
+        out = SympyLatex((self.point + r":\quad " if self.point else "") + self.left + r" \neq " + self.right)
+        out.source, out.constants = self.left.source, (*(self.point.constants if self.point else ()),
+                                                        *self.left.constants, *self.right.constants)
+        return out
+
+
+def counterexample_latex(key: str, original: Verdict) -> Counterexample:
+    """The checker's counterexample: its point and the values of the two sides there."""
+    source = f"checker counterexample for erratum {key}"
+
+    def latex(text: str, constants: tuple) -> SympyLatex:
+        out = SympyLatex(text)
+        out.source, out.constants = source, constants
+        return out
+
     point = original.counterexample or {}
     values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
-    sides = [tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
-             for v in (original.left_value, original.right_value)]
-    at = (r",\ \allowbreak ".join(values) + r":\quad ") if values else ""
-    out = SympyLatex(at + rf"\text{{{names[0]}}} = " + sides[0]
-                     + r" \neq " + sides[1] + rf" = \text{{{names[1]}}}")
-    out.source = f"checker counterexample for erratum {key}"
-    out.constants = tuple(c for part in sides for c in part.constants) + tuple(point.values())
-    return out
+    left, right = (tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
+                   for v in (original.left_value, original.right_value))
+    return Counterexample(latex(r",\ \allowbreak ".join(values), tuple(point.values())) if values else None,
+                          latex(left, tuple(left.constants)), latex(right, tuple(right.constants)))
 
 
 def refute(e: Erratum, number: int) -> Verdict | None:

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 import sympy as sp
 
-from .errata import Erratum, counterexample_latex, quoted_in
+from .errata import Counterexample, Erratum, counterexample_latex, quoted_in
 from .errors import ProofError
 from .numbers import Latex, Quoted, SympyLatex
 from .original import Correction, FoundErratum, find_errata, original_file
@@ -45,12 +45,12 @@ def _bold_names(latex: str, bold: frozenset[str]) -> str:
                   else m.group(0), latex)
 
 
-def _failure_latex(key: str, failure, bold: frozenset[str]) -> SympyLatex:
+def _failure_latex(key: str, failure, bold: frozenset[str]) -> Counterexample:
     point = {_bold_names(name, bold): value for name, value in failure.point}
     # the index a general line was read at, unless the point sets that name itself
     point = {**{name: value for name, value in failure.at if name not in point}, **point}
     verdict = Verdict(False, False, 0, point, sp.sympify(failure.left_value), sp.sympify(failure.right_value))
-    return counterexample_latex(key, verdict, ("from the lines above", "as written"))
+    return counterexample_latex(key, verdict)
 
 
 def _legend(found: FoundErratum, bold: frozenset[str]) -> tuple[SympyLatex, ...]:

@@ -74,7 +74,7 @@ def test_the_encoded_errata_are_what_no_equation_shows():
     for key in ("sigmoid_undefined", "plot_of_labels", "weights"):  # in words: nothing to refute
         assert judged[key].original is None
     assert all(j.corrected.holds for j in judged.values() if j.corrected is not None)
-    assert r"\phi_{1} = " in judged["parameter_meaning"].counterexample_latex
+    assert r"\phi_{1} = " in judged["parameter_meaning"].counterexample_latex.point
     assert "100000" in judged["hessian"].original_latex
     quoted_in(ENCODED, ORIGINAL.read_text(encoding="utf-8"), "original.md")  # every quote is in the original
 
