@@ -73,7 +73,9 @@ class Ledger:
 # --- formatting ----------------------------------------------------------------------------
 
 def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
-    """Shortest honest decimal: fixed places, or significant digits, trailing zeros dropped."""
+    """Shortest honest decimal: fixed places, or significant digits. A trailing zero is dropped only
+    when the shorter decimal is the value itself (0.5, or 0.036 computed as 0.036000000000000004):
+    0.199897 to five digits is 0.19990, whose last zero says it was rounded there."""
     if places is not None:
         text = f"{value:.{places}f}"
     else:
@@ -83,7 +85,9 @@ def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
         decimals = max(0, (digits or 6) - 1 - magnitude)
         text = f"{value:.{decimals}f}"
         if "." in text:
-            text = text.rstrip("0").rstrip(".")
+            short = text.rstrip("0").rstrip(".")
+            if abs(float(short) - value) <= 1e-12 * abs(value):
+                text = short
     if text in ("-0", "-0.0") or (text.startswith("-") and float(text) == 0):
         text = text[1:]
     return text
