@@ -65,10 +65,20 @@ check: $(STAMP)
 	@$(PY) -m generator check $(ARGS)
 
 # One target per semester (each builds all of its activities), so `make -j2 all` builds semesters side by side.
+# A term's last good build recorded what it read and wrote (.cache/make/<semester>.done.d): while
+# none of it is newer and all of it is there, make has nothing to do and starts no Python.
 all: $(addprefix all-,$(SEMESTERS))
 
-$(addprefix all-,$(SEMESTERS)): all-%: $(TEX_STAMP)
-	@$(PY) -m generator build --semester $* --all-outputs
+$(addprefix all-,$(SEMESTERS)): all-%: .cache/make/%.done
+
+.cache/make/%.done: $(TEX_STAMP) semesters/%.toml
+	@mkdir -p $(@D)
+	@$(PY) -m generator build --semester $* --all-outputs --make-record $@
+
+-include $(wildcard .cache/make/*.done.d)
+
+.PHONY: FORCE
+FORCE:
 
 # Safe at any time: uploads what is due, prepares (closed folders) what is not; WAIT=1 keeps running.
 publish: $(TEX_STAMP)

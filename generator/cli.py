@@ -25,6 +25,7 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
     from .build import build
 
     root = _root(args)
+    started = time.time()
     all_outputs = getattr(args, "all_outputs", False)
     reports = build(args.semester, args.activity, kinds=kinds, root=root, log=_say,
                     figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
@@ -45,6 +46,14 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
             print(f"{where}: up to date")
         _say(f"{where}: done in {report.timings['total']:.1f} s"
              + (" (computations and proofs from cache)" if report.model_cached else ""))
+    if getattr(args, "make_record", None):
+        from . import make_record
+        from .activities import activities_folder
+        from .config import config_path
+
+        read = make_record.inputs(root, config_path(root, semester),
+                                  [activities_folder(root) / r.activity for r in reports])
+        make_record.record(Path(args.make_record), started, read, make_record.outputs(root, semester))
     return 0
 
 
@@ -219,6 +228,8 @@ def parser() -> argparse.ArgumentParser:
     add("audit", "build each activity's audit report for the instructor: every check, every number's source")
     p = add("build", "build the keys and the handouts")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
+    p.add_argument("--make-record", metavar="FILE", help="after a good build, FILE and FILE.d: what it read "
+                                                         "and wrote, for make (the Makefile's 'all')")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")
     p = add("publish", "rebuild if stale; put on Canvas what is due, prepare what is not (safe at any time)")
     p.add_argument("--dry-run", action="store_true", help="print the table; change nothing on Canvas")
