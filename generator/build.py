@@ -85,22 +85,29 @@ def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
     errata's counterexamples among them). The constants inside its formulas (the two of a square)
     are notation, not results: they stay in numbers.json, where the provenance audit counts them,
     and out of the instructor's list."""
-    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure") else None}
+    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure")
+             or e["source"].startswith("checker counterexample") else None}
             for e in key_ledger.as_json() + list(model["figure_numbers"])
             if e["kind"] != "sympy" or e["source"].startswith("checker counterexample")]
 
 
 def printed_number(text: str):
-    """The formatter's plain text of a number ("-6.25 x 10^-2") as the key prints it: a true
-    minus, a times sign and a raised exponent."""
-    import re
+    """The formatter's plain text of a number ("-6.25 x 10^-2", "10^12", "100000") as the key prints
+    it: a true minus, a times sign, a raised exponent, and digits grouped as siunitx groups them."""
+    from .numbers import SympyLatex, group_digits
 
-    from .numbers import SympyLatex
-
-    match = re.fullmatch(r"(-?[\d.]+)(?: x 10\^(-?\d+))?", text)
-    if match is None:
+    fraction = re.fullmatch(r"(-?)(\d+)/(\d+)", text)
+    match = re.fullmatch(r"(-?[\d.]+)(?: x 10\^(-?\d+))?|10\^(-?\d+)", text)
+    if fraction is not None:
+        latex = rf"{fraction.group(1)}\frac{{{fraction.group(2)}}}{{{fraction.group(3)}}}"
+    elif match is None:
         return None
-    out = SympyLatex(match.group(1) + (rf" \times 10^{{{match.group(2)}}}" if match.group(2) else ""))
+    else:
+        mantissa, exponent, power = match.groups()
+        sign, digits = ("-", mantissa[1:]) if mantissa and mantissa.startswith("-") else ("", mantissa)
+        latex = rf"10^{{{power}}}" if power else (sign + group_digits(digits, r"\,")
+                                                   + (rf" \times 10^{{{exponent}}}" if exponent else ""))
+    out = SympyLatex(latex)
     out.source, out.constants = "the audit's list of numbers", ()
     return out
 

@@ -82,7 +82,9 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
                 checks=len(results.numeric_checks), errata=len(errata) + len(found),
-                errata_found=len(found), errata_encoded=len(errata)),
+                errata_found=len(found), errata_encoded=len(errata),
+                errata_claims=sum(e.original is not None for e in errata),
+                errata_omissions=sum(e.original is None for e in errata)),
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
                                  "digest": f.digest, "facts": dict(f.facts),
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
