@@ -12,9 +12,10 @@ from pathlib import Path
 
 from . import config as config_module
 from .activities import load_activity
-from .build import BuildReport, audit_ledger
+from .build import BuildReport
 from .errors import RenderError
 from .model_cache import load_model
+from .number_list import audit_ledger
 from .paths import ROOT, Paths
 from .paths import TEMPLATES as SHARED_TEMPLATES
 from .stamps import inputs_digest, outputs_if_current, record_outputs

@@ -1,0 +1,38 @@
+"""The audit report's list of every number on the key, with its source, printed as the key prints it."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+
+def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
+    """The numbers the key computes or is given, with their sources, for the audit report (the
+    errata's counterexamples among them). The constants inside its formulas (the two of a square)
+    are notation, not results: they stay in numbers.json, where the provenance audit counts them,
+    and out of the instructor's list."""
+    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure")
+             or e["source"].startswith("checker counterexample") else None}
+            for e in key_ledger.as_json() + list(model["figure_numbers"])
+            if e["kind"] != "sympy" or e["source"].startswith("checker counterexample")]
+
+
+def printed_number(text: str):
+    """The formatter's plain text of a number ("-6.25 x 10^-2", "10^12", "100000") as the key prints
+    it: a true minus, a times sign, a raised exponent, and digits grouped as siunitx groups them."""
+    from .numbers import SympyLatex, group_digits
+
+    fraction = re.fullmatch(r"(-?)(\d+)/(\d+)", text)
+    match = re.fullmatch(r"(-?[\d.]+)(?: x 10\^(-?\d+))?|10\^(-?\d+)", text)
+    if fraction is not None:
+        latex = rf"{fraction.group(1)}\frac{{{fraction.group(2)}}}{{{fraction.group(3)}}}"
+    elif match is None:
+        return None
+    else:
+        mantissa, exponent, power = match.groups()
+        sign, digits = ("-", mantissa[1:]) if mantissa and mantissa.startswith("-") else ("", mantissa)
+        latex = rf"10^{{{power}}}" if power else (sign + group_digits(digits, r"\,")
+                                                   + (rf" \times 10^{{{exponent}}}" if exponent else ""))
+    out = SympyLatex(latex)
+    out.source, out.constants = "the audit's list of numbers", ()
+    return out
