@@ -90,6 +90,19 @@ def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
         _tidy(child, element)
 
 
+def _space_names(element: ET.Element) -> None:
+    """A function's name (sin, log, sig) after a letter or a number, with TeX's thin space before it:
+    MathML Core sets two identifiers side by side with none, so "x sin" would read "xsin"."""
+    children = list(element)
+    for index in range(len(children) - 1, 0, -1):
+        child, before = children[index], children[index - 1]
+        if (child.tag.split("}")[-1] == "mi" and re.fullmatch(r"[A-Za-z]{2,}", (child.text or "").strip())
+                and before.tag.split("}")[-1] not in ("mo", "mspace")):
+            element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
+    for child in element:
+        _space_names(child)
+
+
 def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
     """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
     from latex2mathml.converter import convert  # imported here: keeps `import generator.html` light
@@ -104,6 +117,7 @@ def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.
         raise RenderError(f"could not convert the formula to MathML: {latex}",
                           hint=f"latex2mathml said: {exc}") from None
     _tidy(root)
+    _space_names(root)
     if numbers:
         _splice_numbers(root, numbers)
     for element in root.iter():

@@ -270,3 +270,11 @@ def test_no_number_is_typed_into_the_html_templates(model_and_config):
     labels = r"(Problem|Figure|Table)\s+\d\b"  # the counters LaTeX prints with \ref and captions
     found = typed_numbers(re.sub(labels, " ", text))
     assert found == [], found
+
+
+def test_a_function_name_after_a_letter_keeps_texs_thin_space():
+    from generator.mathml import latex_to_mathml
+
+    mathml = latex_to_mathml(r"\omega_1 x \sin\left[f_2\right] - y \log[z] + \sin[x]")
+    assert mathml.count('<mspace width="0.1667em" />') == 2  # after x and after y; not after "+"
+    assert '<mi>x</mi><mspace width="0.1667em" /><mi>sin</mi>' in mathml
