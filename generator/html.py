@@ -165,6 +165,9 @@ def prose_text(text: str) -> str:
 
 # --- after rendering: math to MathML, markers to numbers ------------------------------------
 
+_CLOSING = re.compile(r"[),.;:!?\]]+")  # punctuation that closes on the formula before it
+
+
 class _Finisher:
     def __init__(self, gate: HtmlGate):
         self.gate = gate
@@ -174,8 +177,13 @@ class _Finisher:
         for match in _MATH.finditer(page):
             out.append(self._prose(page[last:match.start()]))
             inline, block = match.group(1), match.group(2)
-            out.append(self._math(inline if block is None else block, display=block is not None))
+            math = self._math(inline if block is None else block, display=block is not None)
             last = match.end()
+            after = _CLOSING.match(page, last) if block is None else None
+            if after is not None:  # "K = 4)," never breaks before its ")," (TeX does not either)
+                math = f'<span style="white-space: nowrap">{math}{after.group()}</span>'
+                last = after.end()
+            out.append(math)
         out.append(self._prose(page[last:]))
         finished = "".join(out)
         self._check(finished)

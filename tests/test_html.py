@@ -278,3 +278,13 @@ def test_a_function_name_after_a_letter_keeps_texs_thin_space():
     mathml = latex_to_mathml(r"\omega_1 x \sin\left[f_2\right] - y \log[z] + \sin[x]")
     assert mathml.count('<mspace width="0.1667em" />') == 2  # after x and after y; not after "+"
     assert '<mi>x</mi><mspace width="0.1667em" /><mi>sin</mi>' in mathml
+
+
+def test_punctuation_after_inline_math_stays_on_its_line():
+    from generator.html import _Finisher
+
+    class Gate:
+        numbers, formulas = [], []
+
+    page = _Finisher(Gate())("<p>(here \\( K = 4 \\)), the chains</p>")
+    assert '<span style="white-space: nowrap"><math' in page and "</math>),</span> the chains" in page
