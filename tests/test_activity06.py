@@ -324,7 +324,8 @@ def test_sigmoid_facts_follow_the_data():
     r = DEFAULT.sigmoid
     assert facts == {"max_at_zero": r.argmax == 0.0, "max_quarter": True,
                      "tails_small": max(r.derivative_at_low, r.derivative_at_high) < 0.01,
-                     "sigmoid_increasing": True, "symmetric_range": True, "ends_equal": True}
+                     "sigmoid_increasing": True, "symmetric_range": True, "ends_equal": True,
+                     "near_left": True}  # left of the stated point the two curves are within the stated share
     narrow = module.spec(SimpleNamespace(sigmoid=MODULES["sigmoid"].compute(
         parameters.Questions(**parameters.normalise({**parameters.DEFAULTS, "sigmoid_range": (-3.0, 3.0)})))))
     assert dict(module.facts(narrow))["tails_small"] is False  # sig'(3) = 0.045: not small

@@ -13,7 +13,9 @@ from generator.notation import ReLU
 
 
 class Integral(sp.Integral):
-    """A definite integral whose float value SymPy finds by mpmath's quadrature on a compiled integrand.
+    """A definite integral whose float value SymPy finds by mpmath's quadrature on a compiled integrand,
+    printed with a leading constant of its integrand in front of the sign (1/2 times the integral of
+    u^2 phi[u], not the integral of u^2 phi[u] / 2).
 
     SymPy's own evalf of an integral evaluates the integrand node by node and takes seconds; it
     runs whenever SymPy simplifies a difference of constant integrals (to learn its sign). The
@@ -31,6 +33,13 @@ class Integral(sp.Integral):
         with mpmath.workprec(prec + 20):
             points = [ends[0], 0, ends[1]] if ends[0] < 0 < ends[1] else ends
             return sp.Float(mpmath.quad(integrand, points), precision=prec)
+
+    def _latex(self, printer):
+        body = self.function
+        if isinstance(body, sp.Mul) and len(body.args) > 1 and body.args[0].is_Rational and body.args[0] != 1:
+            rest = body.args[1] if len(body.args) == 2 else sp.Mul(*body.args[1:], evaluate=False)
+            return rf"{printer._print(body.args[0])} {printer._print_Integral(sp.Integral(rest, *self.limits))}"
+        return printer._print_Integral(self)
 
     def _mpmathcode(self, printer):
         """mpmath's quad as lambdify writes it, but split at 0, for the checker's own quadrature."""
@@ -92,8 +101,15 @@ class Gate(sp.Function):
 
 
 def E(body: str) -> sp.Symbol:
-    """An expectation the checker treats as a name: its value comes from the derivation's definitions."""
-    return sp.Symbol(rf"\mathbb{{E}}\left[{body}\right]")
+    """An expectation the checker treats as a name: its value comes from the derivation's definitions.
+
+    Printed as the prose writes one, E[h_j^2], with plain brackets; a body with a fraction gets
+    brackets that grow, after \\mathopen{}, which keeps \\left[ from adding a thin space after the
+    letter (E [h_j] beside E[h_j h_k] typed in the prose).
+    """
+    if r"\frac" in body:
+        return sp.Symbol(rf"\mathbb{{E}}\mathopen{{}}\left[{body}\right]")
+    return sp.Symbol(rf"\mathbb{{E}}[{body}]")
 
 
 def Ex(body: sp.Expr, v: sp.Symbol) -> Expectation:

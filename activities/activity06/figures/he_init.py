@@ -2,8 +2,10 @@
 
 One seeded simulation per sigma_Omega^2 = 1/D_h, 2/D_h (He) and 4/D_h, on a log scale, layers
 k = 0 .. K - 1 as in Problem 1, each with its theory line scale (D_h sigma_Omega^2 / 2)^k dashed in
-the same colour (the legend's entry for the predictions shows the three colours' dashes). The
-facts say what a caption may claim, computed from the drawn values: whether the small scale
+black on top of it (a dashed line in the curve's own colour disappears where it lies on the curve).
+The upper panel spans all three, many decades; on it He's line is flat and its fluctuations are
+invisible, so the lower panel shows He's line alone on a scale of about one decade, where they are.
+The facts say what a caption may claim, computed from the drawn values: whether the small scale
 shrinks and the large one grows, at about the predicted factor, and whether He's line stays level
 and lies on both sides of its prediction.
 """
@@ -48,7 +50,7 @@ def spec(results) -> HeInitSpec:
     lines = tuple(LineSpec(run.scale, rf"$\sigma_\Omega^2 = {number_text(run.scale)}/D_h$", run.variances, run.theory,
                            run.theory_factor) for run in r.runs)
     return HeInitSpec(
-        name="he_init", height=3.1, hidden=r.hidden, batch=r.batch, depth=r.depth,
+        name="he_init", height=4.6, hidden=r.hidden, batch=r.batch, depth=r.depth,
         title=rf"ReLU network, $D_h = {texts['hidden']}$ units a layer, a batch of ${texts['batch']}$ inputs",
         lines=lines,
         numbers=unique([(float(line.scale), number_text(line.scale)) for line in lines]
@@ -56,31 +58,59 @@ def spec(results) -> HeInitSpec:
     )
 
 
+PREDICTION_STYLE = {"color": "black", "lw": 0.9, "ls": (0, (3, 1.5)), "zorder": 4}
+MARGIN = 1.6  # the lower panel reaches this factor beyond He's smallest and largest value
+
+
+def he_line(spec: HeInitSpec) -> LineSpec:
+    return next(line for line in spec.lines if line.scale == 2)
+
+
+def narrow_limits(line: LineSpec) -> tuple[float, float]:
+    """The lower panel's range: He's drawn values and its prediction, with a margin either side."""
+    values = (*line.variances, *line.theory)
+    return min(values) / MARGIN, max(values) * MARGIN
+
+
 def draw(spec: HeInitSpec, figure) -> None:
-    """Simulated variances solid with markers, the predictions dashed in the same colours; the legend below.
+    """Above, the three simulated variances solid with markers; below, He's alone on a narrow log scale;
+    in both the predictions dashed in black on top; the legend below both.
 
     The three lines start close together (at one, two and four), so their markers are staggered:
     each line marks every ``every``-th layer from its own offset.
     """
-    from matplotlib.legend_handler import HandlerTuple
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 
-    ax = figure.subplots()
+    wide, narrow = figure.subplots(2, 1, sharex=True, height_ratios=(1.45, 1.0))
     layers = range(spec.depth)  # f_0 .. f_{K-1}
     every = max(3, spec.depth // 10)
-    simulated, predicted = [], []
+    simulated, predicted = [], None
     for n, (line, (colour, _, marker)) in enumerate(zip(spec.lines, STYLES)):
         offset = n * every // len(spec.lines)
-        simulated += ax.plot(layers, line.variances, color=colour, lw=1.5, marker=marker, ms=3.5,
-                             markevery=(offset, every), label=f"{line.label}, simulated", zorder=3)
-        predicted += ax.plot(layers, line.theory, color=colour, lw=1.0, ls=(0, (3, 1.5)), zorder=2)
-    ax.set_yscale("log")
-    ax.set_xlim(-0.5, spec.depth - 0.5)
-    ax.set_xlabel(r"layer $k$")
-    ax.set_ylabel(r"variance of the pre-activations $f_k$")
-    ax.set_title(spec.title)
-    ax.legend([*simulated, tuple(predicted)], [line.get_label() for line in simulated] + [PREDICTED],
-              handler_map={tuple: HandlerTuple(ndivide=None, pad=0.0)},
-              loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=2, handlelength=4.5, columnspacing=1.2)
+        style = {"color": colour, "lw": 1.5, "marker": marker, "ms": 3.5, "markevery": (offset, every), "zorder": 3}
+        simulated += wide.plot(layers, line.variances, label=f"{line.label}, simulated", **style)
+        (predicted,) = wide.plot(layers, line.theory, **PREDICTION_STYLE)
+        if line.scale == 2:
+            narrow.plot(layers, line.variances, **style)
+            narrow.plot(layers, line.theory, **PREDICTION_STYLE)
+    wide.set_yscale("log")
+    wide.set_xlim(-0.5, spec.depth - 0.5)
+    wide.set_ylabel(r"variance of $f_k$")
+    wide.set_title(spec.title)
+    he = he_line(spec)
+    low, high = narrow_limits(he)
+    narrow.set_yscale("log")
+    narrow.set_ylim(low, high)
+    ticks = [m * 10.0**e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+             for m in (1, 2, 5) if low <= m * 10.0**e <= high]
+    narrow.yaxis.set_major_locator(FixedLocator(ticks))
+    narrow.yaxis.set_minor_locator(NullLocator())
+    narrow.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    narrow.set_ylabel(r"variance of $f_k$")
+    narrow.set_title(f"{he.label} alone, on a narrower scale")
+    narrow.set_xlabel(r"layer $k$")
+    figure.legend([*simulated, predicted], [line.get_label() for line in simulated] + [PREDICTED],
+                  loc="outside lower center", ncol=2, handlelength=4.5, columnspacing=1.2)
 
 
 def _sci(value: float) -> str:
@@ -105,9 +135,13 @@ def alt(spec: HeInitSpec) -> str:
                      f"{_sci(v[-1])} at the last, between {_sci(min(v))} and {_sci(max(v))}, about "
                      f"{number_text(measured_factor(line), 2)} times per layer against the predicted "
                      f"{number_text(line.theory_factor, 2)}")
-    return (f"Log-scale plot of the variance of the pre-activations at each of the {spec.depth} layers of a ReLU "
-            f"network with D_h = {spec.hidden} units a layer and a batch of {spec.batch} standard-normal inputs, "
-            f"simulated, with the predictions dashed: " + "; ".join(parts) + ".")
+    he = he_line(spec)
+    low, high = narrow_limits(he)
+    return (f"Two log-scale plots of the variance of the pre-activations at each of the {spec.depth} layers of a "
+            f"ReLU network with D_h = {spec.hidden} units a layer and a batch of {spec.batch} standard-normal inputs, "
+            f"simulated, with the predictions dashed. Above, all three weight variances: " + "; ".join(parts)
+            + f". Below, σ_Ω² = {he.scale}/D_h alone on a scale from {_sci(low)} to {_sci(high)}, where its line "
+            f"wanders above and below the level prediction {_sci(he.theory[0])}.")
 
 
 def facts(spec: HeInitSpec) -> tuple[tuple[str, bool], ...]:

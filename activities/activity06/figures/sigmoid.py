@@ -1,8 +1,11 @@
 """Figure of Problem 3: the sigmoid and its derivative, whose maximum 1/4 at f = 0 is marked.
 
 The curves are Problem 3's samples (the proven sig[f](1 - sig[f]), evaluated once there), so
-the figure draws what the text computed. The facts say what a caption may claim: where the
-drawn derivative peaks, its value there, and how small it is at the ends of the range.
+the figure draws what the text computed. Left of about f = -2 the derivative is sig[f] times
+1 - sig[f], nearly one, so the two curves run together: the sigmoid is drawn wide and the
+derivative narrow and dashed on top of it, so that both stay visible. The facts say what a
+caption may claim: where the drawn derivative peaks, its value there, how small it is at the
+ends of the range, and that the curves nearly coincide on the left.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ class SigmoidSpec:
     argmax: float
     maximum_text: str
     argmax_text: str
+    near_share: float  # left of near_below the drawn derivative should exceed this share of the sigmoid
+    near_below: float
     numbers: tuple[tuple[float, str], ...]
 
 
@@ -33,16 +38,22 @@ def spec(results) -> SigmoidSpec:
     maximum_text, argmax_text = number_text(r.maximum, 3), number_text(r.argmax)
     return SigmoidSpec(name="sigmoid", height=2.6, grid=r.grid, sigmoid=r.sigmoid, derivative=r.derivative,
                        maximum=r.maximum, argmax=r.argmax, maximum_text=maximum_text, argmax_text=argmax_text,
+                       near_share=r.near_share, near_below=r.near_below,
                        numbers=unique([(r.maximum, maximum_text), (r.argmax, argmax_text)]))
 
 
 def draw(spec: SigmoidSpec, figure) -> None:
-    """One axes: sig solid, its derivative dashed, the maximum a marker with its value beside it."""
+    """One axes: sig solid and wide, its derivative dashed and narrow on top of it (where the two run
+    together, on the left, the sigmoid shows on both sides of the dashes and between them), the
+    maximum a marker with its value beside it, the dotted line at its height labelled."""
     ax = figure.subplots()
     low, high = spec.grid[0], spec.grid[-1]
     ax.axhline(spec.maximum, color=GREY, lw=0.8, ls=(0, (1, 1.5)), zorder=1)
-    ax.plot(spec.grid, spec.sigmoid, color=BLUE, lw=1.6, label=r"$h = \mathrm{sig}[f]$", zorder=2)
-    ax.plot(spec.grid, spec.derivative, color=VERMILLION, lw=1.6, ls="--",
+    ax.text(high - 0.02 * (high - low), spec.maximum + 0.015, r"largest value of $\partial h/\partial f$",
+            ha="right", va="bottom", color="0.3", fontsize="small")
+    ax.plot(spec.grid, spec.sigmoid, color=BLUE, lw=3.0, label=r"$h = \mathrm{sig}[f]$", zorder=2,
+            solid_capstyle="butt")
+    ax.plot(spec.grid, spec.derivative, color=VERMILLION, lw=1.3, ls=(0, (3.5, 2.0)),
             label=r"$\partial h/\partial f = \mathrm{sig}[f]\,(1-\mathrm{sig}[f])$", zorder=3)
     ax.plot([spec.argmax], [spec.maximum], ls="none", marker="o", ms=6, color=VERMILLION, mec="black", mew=0.8,
             zorder=4)
@@ -65,7 +76,8 @@ def alt(spec: SigmoidSpec) -> str:
             f"{number_text(spec.sigmoid[0], 2)} to {number_text(spec.sigmoid[-1], 3)}; the derivative is a "
             f"bump with its maximum {spec.maximum_text} at f = {spec.argmax_text}, marked, and falls to "
             f"{number_text(spec.derivative[0], 2)} at the left end and {number_text(spec.derivative[-1], 2)} "
-            f"at the right end.")
+            f"at the right end. A dotted line marks the largest value. On the left the two curves nearly "
+            f"coincide, since there the derivative is the sigmoid times 1 − sig[f], which is close to one.")
 
 
 def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool], ...]:
@@ -78,4 +90,14 @@ def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool], ...]:
         ("sigmoid_increasing", all(b > a for a, b in zip(spec.sigmoid, spec.sigmoid[1:]))),
         ("symmetric_range", spec.grid[0] == -spec.grid[-1]),
         ("ends_equal", number_text(spec.derivative[0], 2) == number_text(spec.derivative[-1], 2)),
+        ("near_left", _near_left(spec)),
     )
+
+
+def _near_left(spec: SigmoidSpec) -> bool:
+    """Left of near_below the drawn derivative is more than near_share of the drawn sigmoid (their
+    ratio is 1 - sig[f]), and right of it, up to the peak, it is not: the curves meet exactly there."""
+    ratios = [(f, d / s) for f, s, d in zip(spec.grid, spec.sigmoid, spec.derivative) if f <= spec.argmax]
+    left = [r for f, r in ratios if f < spec.near_below]
+    right = [r for f, r in ratios if f > spec.near_below]
+    return bool(left) and min(left) > spec.near_share and bool(right) and max(right) < spec.near_share

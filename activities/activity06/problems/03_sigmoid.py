@@ -19,6 +19,7 @@ from generator.notation import Partial, sig, tex
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
+from ..inline import inline
 from ..parameters import Questions
 
 TITLE = "The sigmoid's derivative and vanishing gradients"
@@ -27,6 +28,7 @@ SAMPLES = 481  # points of the plotted curves (0 is added if the grid misses it)
 FD_STEP = 1e-6
 FD_TOLERANCE = 1e-9  # |d^3 sig/df^3| <= 1/8: truncation ~1e-13, rounding ~1e-10
 MAX_TOLERANCE = 1e-15  # the sampled maximum is sig(0)(1 - sig(0)), computed in floating point
+NEAR_SHARE = 0.9  # the curves "nearly coincide" where the derivative is more than this share of the sigmoid
 
 f = sp.Symbol("f", real=True)
 s = sp.Symbol("s", real=True)
@@ -71,14 +73,15 @@ FORMULAS = {
     "origin": tex(U(sp.Eq, f, 0), "sigmoid.maximum"),
     "factor": tex(U(sp.Mul, sig(f_k), U(sp.Add, 1, -sig(f_k))), "sigmoid.chain"),
     "dh_df": tex(U(sp.Eq, dh_df, derivative), "sigmoid.dh_df"),
-    "bound": tex(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),
+    "bound": inline(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),
     "limit_plus": tex(U(sp.Eq, sp.Limit(derivative, f, sp.oo), LIMITS[0]), "sigmoid.limits"),
     "limit_minus": tex(U(sp.Eq, sp.Limit(derivative, f, -sp.oo), LIMITS[1]), "sigmoid.limits"),
     "chain": tex(U(sp.Eq, Partial(h_K, h_0),
                    sp.Product(U(sp.Mul, omega_k, sig(f_k), U(sp.Add, 1, -sig(f_k))), layers)), "sigmoid.chain"),
     "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
                          U(sp.Mul, U(sp.Pow, quarter, K), sp.Product(sp.Abs(omega_k), layers))), "sigmoid.chain"),
-    "layers_bound": tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
+    "layers_bound": inline(U(sp.Pow, quarter, K), "sigmoid.layers"),
+    "complement": tex(complement, "sigmoid.coincide"),
 }
 
 
@@ -99,6 +102,8 @@ class SigmoidResult:
     argmax: float  # 0
     derivative_at_low: float
     derivative_at_high: float
+    near_share: float  # left of near_below, 1 - sig[f] > near_share: the derivative is that share of sig[f]
+    near_below: float  # where 1 - sig[f] = near_share: f = log((1 - near_share) / near_share)
     limit_plus: int  # lim f -> +infinity of dh/df, by SymPy
     limit_minus: int
     bounds: tuple[LayerBound, ...]
@@ -124,6 +129,7 @@ def compute(q: Questions) -> SigmoidResult:
         low=low, high=high, grid=tuple(float(v) for v in grid), sigmoid=tuple(float(v) for v in values),
         derivative=tuple(float(v) for v in slope), maximum=maximum, argmax=float(grid[peak]),
         derivative_at_low=float(slope[0]), derivative_at_high=float(slope[-1]),
+        near_share=NEAR_SHARE, near_below=float(np.log((1 - NEAR_SHARE) / NEAR_SHARE)),
         limit_plus=int(limits[0]), limit_minus=int(limits[1]),
         bounds=tuple(LayerBound(n, 0.25**n) for n in q.sigmoid_layers),
         formulas=FORMULAS,
