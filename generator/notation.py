@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
+from sympy.simplify import fraction
 
 from .numbers import SympyLatex
 
@@ -130,6 +131,30 @@ class BookLatexPrinter(LatexPrinter):
 _PRINTER = BookLatexPrinter({"order": "none"})
 
 
+class InlinePrinter(BookLatexPrinter):
+    """The book's notation with every fraction written with a slash."""
+
+    def _print_Mul(self, expr):
+        if isinstance(expr, sp.Mul) and (expr.args[0] is sp.S.One
+                                         or any(isinstance(a, sp.Number) for a in expr.args[1:])):
+            return super()._print_Mul(expr)  # SymPy prints such an unevaluated product factor by factor
+        if expr.could_extract_minus_sign():
+            return super()._print_Mul(expr)
+        numer, denom = fraction(expr, exact=True)
+        denominator = self._print(denom)
+        if denom is sp.S.One or (len(denominator.split()) <= 2 and "^" not in denominator):
+            return super()._print_Mul(expr)  # no fraction, or one that fold_short_frac folds
+        numerator = self._print(numer)
+        if isinstance(numer, sp.Add):
+            numerator = f"({numerator})"
+        # Plain brackets: \left( after the slash would add a thin space ("1/ (1 + ...)"), and in a line
+        # of text the brackets need not grow.
+        return f"{numerator}/({denominator})"
+
+
+_INLINE = InlinePrinter({"order": "none", "fold_short_frac": True})
+
+
 def constant_text(number: sp.Number) -> str:
     """A constant as the page shows it: integers unsigned (their sign prints as an operator),
     fractions as p/q, decimals with the digits the printer keeps."""
@@ -140,15 +165,22 @@ def constant_text(number: sp.Number) -> str:
     return _PRINTER.doprint(number)
 
 
-def tex(expr, source: str = "sympy") -> SympyLatex:
-    """LaTeX of a SymPy object in the book's notation, terms in the order they were built.
+def tex(expr, source: str = "sympy", *, inline: bool = False) -> SympyLatex:
+    """LaTeX of a SymPy object in the book's notation, terms in the order they were built; for
+    running text (``inline``) with every fraction written with a slash, as 2/D_h: a stacked
+    fraction in a line of text is small and tall at once, and pushes the lines apart.
 
     The result remembers the numeric constants it prints, so the ledger can list them too.
     """
-    out = SympyLatex(_PRINTER.doprint(expr))
+    out = SympyLatex((_INLINE if inline else _PRINTER).doprint(expr))
     out.source = source
     out.constants = tuple(sorted({constant_text(a) for a in sp.sympify(expr).atoms(sp.Number)}))
     return out
+
+
+def inline_tex(expr, source: str = "sympy") -> SympyLatex:
+    """``tex`` for running text."""
+    return tex(expr, source, inline=True)
 
 
 def power_of_ten(n: int) -> sp.Expr:

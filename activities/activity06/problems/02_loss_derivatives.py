@@ -13,11 +13,10 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import Partial, sig, tex
+from generator.notation import Partial, inline_tex, sig, tex
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
-from ..inline import inline
 from ..parameters import Questions, toy_output
 
 TITLE = "The loss's derivative with respect to the output"
@@ -96,7 +95,7 @@ WRONG_LABEL = {
 FORMULAS = {
     "least_squares": tex(U(sp.Eq, ell, least_squares), "loss_derivatives.least_squares"),
     "bce": tex(U(sp.Eq, ell, bce), "loss_derivatives.bce"),
-    "sigmoid": inline(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "loss_derivatives.sigmoid"),
+    "sigmoid": inline_tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "loss_derivatives.sigmoid"),
     "dsig": tex(U(sp.Eq, sp.Derivative(sig(z), z), U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z)))), "loss_derivatives.dsig"),
     "least_squares_result": tex(U(sp.Eq, Partial(ell, f), LEAST_SQUARES.steps[-1].expr), "loss_derivatives.least_squares"),
     "bce_result": tex(U(sp.Eq, Partial(ell, f), BCE.steps[-1].expr), "loss_derivatives.bce"),

@@ -15,11 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import Partial, sig, tex
+from generator.notation import Partial, inline_tex, sig, tex
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
-from ..inline import inline
 from ..parameters import Questions
 
 TITLE = "The sigmoid's derivative and vanishing gradients"
@@ -73,14 +72,14 @@ FORMULAS = {
     "origin": tex(U(sp.Eq, f, 0), "sigmoid.maximum"),
     "factor": tex(U(sp.Mul, sig(f_k), U(sp.Add, 1, -sig(f_k))), "sigmoid.chain"),
     "dh_df": tex(U(sp.Eq, dh_df, derivative), "sigmoid.dh_df"),
-    "bound": inline(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),
+    "bound": inline_tex(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),
     "limit_plus": tex(U(sp.Eq, sp.Limit(derivative, f, sp.oo), LIMITS[0]), "sigmoid.limits"),
     "limit_minus": tex(U(sp.Eq, sp.Limit(derivative, f, -sp.oo), LIMITS[1]), "sigmoid.limits"),
     "chain": tex(U(sp.Eq, Partial(h_K, h_0),
                    sp.Product(U(sp.Mul, omega_k, sig(f_k), U(sp.Add, 1, -sig(f_k))), layers)), "sigmoid.chain"),
     "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
                          U(sp.Mul, U(sp.Pow, quarter, K), sp.Product(sp.Abs(omega_k), layers))), "sigmoid.chain"),
-    "layers_bound": inline(U(sp.Pow, quarter, K), "sigmoid.layers"),
+    "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
     "complement": tex(complement, "sigmoid.coincide"),
 }
 

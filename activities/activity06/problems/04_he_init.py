@@ -35,13 +35,12 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import ReLU, tex
+from generator.notation import ReLU, inline_tex, tex
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..expectations import E, Ex, Expectation, Gate, Integral
-from ..inline import inline
 from ..parameters import Questions
 
 TITLE = "He initialization"
@@ -177,26 +176,26 @@ def _geometric() -> SympyLatex:
     """(Var[f_{K-1}] / Var[f_0])^(1/(K-1)) for a display: the ratio stacked, its exponent with a slash
     (a stacked fraction in an exponent is too small to read)."""
     ratio = tex(U(sp.Mul, var_last, U(sp.Pow, var_first, -1)), "he_init.geometric")
-    exponent = inline(U(sp.Pow, U(sp.Add, K, -1), -1), "he_init.geometric")
+    exponent = inline_tex(U(sp.Pow, U(sp.Add, K, -1), -1), "he_init.geometric")
     out = SympyLatex(rf"\left({ratio}\right)^{{{exponent}}}")
     out.source, out.constants = "he_init.geometric", tuple(sorted({*ratio.constants, *exponent.constants}))
     return out
 
 
 FORMULAS = {
-    "relu_square": inline(U(sp.Eq, Ex(U(sp.Pow, ReLU(f), 2), f), RELU_SQUARE.steps[-1].expr), "he_init.relu_square"),
+    "relu_square": inline_tex(U(sp.Eq, Ex(U(sp.Pow, ReLU(f), 2), f), RELU_SQUARE.steps[-1].expr), "he_init.relu_square"),
     "layer": tex(U(sp.Eq, sp.Symbol("f'_{i}"), sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), sp.Symbol("h_{j}")), (j, 1, D))),
                  "he_init.layer"),
     "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.relu"),
     "mean": tex(U(sp.Eq, E_out, MEAN.steps[-1].expr), "he_init.mean"),
     "variance": tex(U(sp.Eq, var_out, variance_formula), "he_init.variance"),
-    "he_forward": inline(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_FORWARD), "he_init.forward"),
+    "he_forward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_FORWARD), "he_init.forward"),
     "back_h": tex(U(sp.Eq, dl_dhj, sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), dl_dfi), (i, 1, D_next))), "he_init.backward"),
     "back_f": tex(U(sp.Eq, dl_dfj, U(sp.Mul, Gate(f_j), dl_dhj)), "he_init.backward"),
     "gate": tex(Gate(f_j), "he_init.backward"),
-    "he_backward": inline(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_BACKWARD), "he_init.backward"),
+    "he_backward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_BACKWARD), "he_init.backward"),
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
-    "growth": inline(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.growth"),
+    "growth": inline_tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.growth"),
     "first_layer": tex(U(sp.Eq, var_first, U(sp.Mul, D, U(sp.Pow, sigma_Omega, 2))), "he_init.first_layer"),
     "last_layer": tex(var_last, "he_init.last_layer"),
     "geometric": _geometric(),
