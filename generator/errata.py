@@ -15,7 +15,7 @@ import sympy as sp
 
 from .errors import ProofError
 from .notation import power_of_ten, tex
-from .numbers import SympyLatex
+from .numbers import Counterexample, SympyLatex
 from .proofs import Sampler, Verdict, compare
 
 
@@ -91,24 +91,6 @@ class JudgedErratum:
     @property
     def counterexample_latex(self) -> Counterexample | None:
         return counterexample_latex(self.key, self.original) if self.original is not None else None
-
-
-@dataclass(frozen=True)
-class Counterexample:
-    """A point where a statement fails and its two sides' values there, each printed as SymPy
-    LaTeX so its numbers are traceable; the page says in words which side is which."""
-
-    point: SympyLatex | None  # "phi_0 = 1, x_i = 1/2", or None when there is nothing to choose
-    left: SympyLatex
-    right: SympyLatex
-
-    @property
-    def formula(self) -> SympyLatex:
-        """The point and the two values in one formula, for the audit's list."""
-        out = SympyLatex((self.point + r":\quad " if self.point else "") + self.left + r" \neq " + self.right)
-        out.source, out.constants = self.left.source, (*(self.point.constants if self.point else ()),
-                                                        *self.left.constants, *self.right.constants)
-        return out
 
 
 def counterexample_latex(key: str, original: Verdict) -> Counterexample:

@@ -15,9 +15,9 @@ from types import SimpleNamespace
 
 import sympy as sp
 
-from .errata import Counterexample, Erratum, counterexample_latex, quoted_in
+from .errata import Erratum, counterexample_latex, quoted_in
 from .errors import ProofError
-from .numbers import Latex, Quoted, SympyLatex
+from .numbers import Counterexample, Latex, Quoted, SympyLatex
 from .original import Correction, FoundErratum, find_errata, original_file
 from .proofs import Verdict
 

@@ -28,6 +28,25 @@ class SympyLatex(Latex):
     """LaTeX printed by SymPy from a checked expression; its numerals are SymPy's, not typed."""
 
 
+@dataclass(frozen=True)
+class Counterexample:
+    """A point where a statement fails and its two sides' values there, each printed as SymPy
+    LaTeX so its numbers are traceable; the page says in words which side is which. (Here, not
+    beside the errata that make it: a cached model holding one loads without importing SymPy.)"""
+
+    point: SympyLatex | None  # "phi_0 = 1, x_i = 1/2", or None when there is nothing to choose
+    left: SympyLatex
+    right: SympyLatex
+
+    @property
+    def formula(self) -> SympyLatex:
+        """The point and the two values in one formula, for the audit's list."""
+        out = SympyLatex((self.point + r":\quad " if self.point else "") + self.left + r" \neq " + self.right)
+        out.source, out.constants = self.left.source, (*(self.point.constants if self.point else ()),
+                                                        *self.left.constants, *self.right.constants)
+        return out
+
+
 class Quoted(Latex):
     """Words quoted from a hand-written original, with $math$: its numerals are the original's."""
 
