@@ -10,7 +10,14 @@ import numpy as np
 from generator.figures import BLUE, GREY, LIGHT_GREY, ORANGE, SKY, VERMILLION, number_text, spoken, unique
 
 _problem = import_module("..problems.03_momentum", __package__)  # the paths are computed there
-least_squares_loss, reversals = _problem.least_squares_loss, _problem.reversals
+least_squares_loss, reversals, loss_rises = _problem.least_squares_loss, _problem.reversals, _problem.loss_rises
+underdamped = _problem.underdamped
+
+
+def curvatures(xs) -> tuple[float, ...]:
+    """The eigenvalues of the least-squares loss's Hessian 2 A^T A (constant: the loss is quadratic)."""
+    design = np.column_stack([np.ones(len(xs)), xs])
+    return tuple(float(v) for v in np.linalg.eigvalsh(2 * design.T @ design))
 
 
 def steepest_direction(xs) -> tuple[float, float]:
@@ -58,7 +65,7 @@ def spec(results) -> MomentumSpec:
     texts = {"beta": number_text(momentum.beta), "window": number_text(momentum.window, 3),
              "rate": number_text(run.learning_rate), "steps": number_text(run.steps)}
     return MomentumSpec(
-        name="momentum", height=3.3,
+        name="momentum", height=3.0,
         beta=momentum.beta, beta_text=texts["beta"],
         weights=drawn_weights(momentum.beta, run.steps),
         window=momentum.window, window_text=texts["window"], weight_limit=momentum.weight_limit,
@@ -70,13 +77,24 @@ def spec(results) -> MomentumSpec:
     )
 
 
+def path_losses(spec: MomentumSpec, path) -> list[float]:
+    return [float(least_squares_loss(spec.x, spec.y, *phi)) for phi in path]
+
+
 def facts(spec: MomentumSpec) -> tuple[tuple[str, bool], ...]:
     """What the caption may say of the paths, read from the drawn data (across: along the
-    steepest direction of the loss, the valley's short axis)."""
-    final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
+    steepest direction of the loss, the Hessian's eigenvector of its largest eigenvalue)."""
     plain, heavy = reversals(spec.plain, spec.steep), reversals(spec.with_momentum, spec.steep)
+    heavy_losses = path_losses(spec, spec.with_momentum)
+    recent = heavy_losses[-(round(spec.window) + 1):]  # the last window of steps
     return (("plain_zigzags", plain > spec.steps // 2), ("momentum_swings_slower", 0 < heavy < plain),
-            ("momentum_steady", heavy == 0), ("momentum_lower", final_loss(spec.with_momentum) < final_loss(spec.plain)))
+            ("momentum_steady", heavy == 0),
+            ("momentum_lower", heavy_losses[-1] < path_losses(spec, spec.plain)[-1]),
+            # still swinging at the end: its loss climbed again within the last window of steps
+            ("momentum_unsettled", loss_rises(recent) > 0),
+            ("momentum_was_lower", min(heavy_losses) < heavy_losses[-1]),
+            # along every eigenvector of the Hessian momentum oscillates (complex characteristic roots)
+            ("momentum_underdamped", all(underdamped(c, spec.learning_rate, spec.beta) for c in curvatures(spec.x))))
 
 
 def alt(spec: MomentumSpec) -> str:
@@ -89,11 +107,14 @@ def alt(spec: MomentumSpec) -> str:
              f"rising to {number_text(weights[-1][2], 3)} (it tends to {spec.weight_limit}) and the effective "
              f"window 1/(1 − β) = {spec.window_text} steps marked.")
     lower = "momentum" if final_loss(spec.with_momentum) < final_loss(spec.plain) else "plain gradient descent"
+    told = dict(facts(spec))
+    unsettled = ", momentum still swinging back and forth at the end" if told["momentum_unsettled"] else ""
     second = (f"Right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "
               f"learning rate α = {spoken(spec.learning_rate_text)} for {spec.steps} steps; plain gradient "
               f"descent turns back across the valley {reversals(spec.plain, spec.steep)} times, momentum "
-              f"{reversals(spec.with_momentum, spec.steep)} times, and {lower} ends at the lower loss.")
+              f"{reversals(spec.with_momentum, spec.steep)} times, and {lower} ends at the lower loss"
+              f"{unsettled}.")
     return f"{first} {second}"
 
 
@@ -112,19 +133,22 @@ def draw(spec: MomentumSpec, figure) -> None:
     sum_ax = weights_ax.twinx()
     (running,) = sum_ax.plot(ks, [c for _, _, c in spec.weights], color="black", lw=1.3,
                              label=r"running sum $w_0 + \cdots + w_k$ (right axis)", zorder=3)
-    limit = sum_ax.axhline(spec.weight_limit, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1,
-                           label="limit of the sum")
+    sum_ax.axhline(spec.weight_limit, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1)
+    # Labelled at the right, where the running sum approaches it (and clear of the window's line).
+    sum_ax.annotate("limit of the sum", xy=(1, spec.weight_limit), xycoords=("axes fraction", "data"),
+                    xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom", color=GREY)
     weights_ax.axvline(spec.window, color=VERMILLION, lw=1.2, ls="--", zorder=1)
     weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$", xy=(spec.window, 0.5), xycoords=("data", "axes fraction"),
                         xytext=(4, 0), textcoords="offset points", ha="left", va="center", color=VERMILLION)
     weights_ax.set_xlim(-0.8, ks[-1] + 0.8)
-    weights_ax.set_ylim(0, 1.15 * spec.weights[0][1])
+    # Two scales that do not meet: w_0's bar tops out well below the line of the sum's limit.
+    weights_ax.set_ylim(0, 1.5 * spec.weights[0][1])
     sum_ax.set_ylim(0, 1.15 * spec.weight_limit)
     weights_ax.set_xlabel(r"$k$, steps back")
     weights_ax.set_ylabel(r"weight $w_k$")
     sum_ax.set_ylabel("running sum")
     weights_ax.set_title(rf"(a) weights of past gradients, $\beta = {spec.beta_text}$")
-    weights_ax.legend(handles=[bars, running, limit], loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
+    weights_ax.legend(handles=[bars, running], loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
                       handlelength=2.0)
 
     points = np.array(spec.plain + spec.with_momentum + (spec.optimum,))
@@ -137,24 +161,27 @@ def draw(spec: MomentumSpec, figure) -> None:
     surface_ax.contour(grid0, grid1, loss, levels=loss_levels(lowest, float(loss.max())), colors=LIGHT_GREY,
                        linewidths=0.5, zorder=1)
     # Orange is light and blue dark in greyscale; width and marker shape tell them apart as well.
-    # The larger marker at each path's end shows where the steps leave it.
-    for path, colour, width, marker, label, zorder in (
-            (spec.plain, ORANGE, 0.6, "o", "gradient descent", 2),
-            (spec.with_momentum, BLUE, 1.5, "s", rf"with momentum, $\beta = {spec.beta_text}$", 3)):
-        surface_ax.plot(*np.array(path).T, color=colour, lw=width, marker=marker, ms=2.4, label=label,
-                        zorder=zorder)
-        surface_ax.plot(*path[-1], ls="none", marker=marker, ms=7, color=colour, mec="black", mew=0.9,
-                        zorder=5)
-    surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
-                    label="start", zorder=4)
-    surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=11, mfc="none", mec="black", mew=1.0,
-                    label="optimum", zorder=6)  # an outline: a path that ends on it shows through
+    # Plain descent is drawn thin and on top, momentum wide and translucent below it, so that each
+    # shows where they run together. The larger marker at each path's end shows where the steps
+    # leave it; plain descent's is drawn over the optimum's star, which stays visible around it.
+    handles = {}
+    for path, colour, width, alpha, marker, end_size, label, zorder in (
+            (spec.with_momentum, BLUE, 2.2, 0.45, "s", 7, rf"with momentum, $\beta = {spec.beta_text}$", 2),
+            (spec.plain, ORANGE, 0.7, 1.0, "o", 5.5, "gradient descent", 3)):
+        (handles[label],) = surface_ax.plot(*np.array(path).T, color=colour, lw=width, alpha=alpha, marker=marker,
+                                            ms=2.6, label=label, zorder=zorder)
+        surface_ax.plot(*path[-1], ls="none", marker=marker, ms=end_size, color=colour, mec="black", mew=0.9,
+                        zorder=zorder + 4)
+    (start,) = surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
+                               label="start", zorder=5)
+    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=15, mfc="white", mec="black", mew=1.0,
+                                 label="optimum", zorder=5.5)  # white, in the plot as in the legend; ends drawn over it
     surface_ax.set_xlim(low[0] - pad, high[0] + pad)
     surface_ax.set_ylim(low[1] - pad, high[1] + pad)
     surface_ax.set_aspect("equal", adjustable="box")  # true angles: the zig-zag crosses the contours
     surface_ax.set_xlabel(r"$\phi_0$")
     surface_ax.set_ylabel(r"$\phi_1$")
     surface_ax.set_title(rf"(b) $\alpha = {spec.learning_rate_text}$, ${spec.steps}$ steps each")
-    surface_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, handlelength=2.0,
-                      columnspacing=1.2)
+    surface_ax.legend(handles=[*reversed(handles.values()), start, optimum], loc="upper center",
+                      bbox_to_anchor=(0.5, -0.2), ncol=2, handlelength=2.0, columnspacing=1.2)
 

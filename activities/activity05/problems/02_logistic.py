@@ -21,28 +21,39 @@ L = sp.Symbol("L")
 x_star = sp.Symbol("x^*")
 xs_sym = sp.Symbol("x", real=True)
 
-z_i = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]))
-minus_z_i = -phi0 - phi1 * x[i]
-bce_term = U(sp.Add, U(sp.Mul, -1, U(sp.Add, 1, -y[i]), sp.log(U(sp.Add, 1, -sig(z_i)))),
-             U(sp.Mul, -1, y[i], sp.log(sig(z_i))))
-loss = sp.Sum(bce_term, (i, 1, n_points))
+# z_i names the sigmoid's argument once (c) defines it ((b) states the loss with x_i in full); every
+# derivation that writes it carries the definition, so the checker proves each step with z_i written out.
+z_i = sp.Symbol("z_i")
+z_i_value = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]))
+Z_I = {z_i: z_i_value}
+
+
+def bce_term(argument: sp.Expr) -> sp.Expr:
+    """-(1 - y_i) log[1 - sig[argument]] - y_i log[sig[argument]]."""
+    return U(sp.Add, U(sp.Mul, -1, U(sp.Add, 1, -y[i]), sp.log(U(sp.Add, 1, -sig(argument)))),
+             U(sp.Mul, -1, y[i], sp.log(sig(argument))))
+
+
+loss_written_out = sp.Sum(bce_term(z_i_value), (i, 1, n_points))  # (b) states it with x_i in full
+loss = sp.Sum(bce_term(z_i), (i, 1, n_points))  # (c) differentiates it in z_i
 dsig_exp = U(sp.Mul, sp.exp(-z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -2))
 
 
-def chain_factor(wrt: sp.Expr, sig_fn=sig, misplaced_square: bool = False) -> sp.Expr:
+def chain_factor(wrt: sp.Expr) -> sp.Expr:
     """((1-y_i)/(1-sig[z_i]) - y_i/sig[z_i]) * exp[-z_i]/(1+exp[-z_i])^2, times x_i for phi_1."""
-    outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -sig_fn(z_i)), -1)),
-              -U(sp.Mul, y[i], U(sp.Pow, sig_fn(z_i), -1)))
-    e = sp.exp(minus_z_i)
-    denominator = U(sp.Add, 1, U(sp.Pow, e, 2)) if misplaced_square else U(sp.Pow, U(sp.Add, 1, e), 2)
+    outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -sig(z_i)), -1)),
+              -U(sp.Mul, y[i], U(sp.Pow, sig(z_i), -1)))
+    e = sp.exp(-z_i)
+    denominator = U(sp.Pow, U(sp.Add, 1, e), 2)
     numerator = e if wrt == 1 else U(sp.Mul, wrt, e)
     return U(sp.Mul, outer, U(sp.Mul, numerator, U(sp.Pow, denominator, -1)))
 
 
+sig_named = sp.Symbol(r"\,\mathrm{sig}[z]")  # the thin space: d sig[z]/dz, not "dsig"
 SIGMOID_DERIVATIVE = Derivation(
     key="logistic.dsig_dz", problem=TITLE, title="derivative of the logistic sigmoid",
-    lhs=sp.Derivative(sp.Symbol(r"\mathrm{sig}[z]"), z),
-    definitions={sp.Symbol(r"\mathrm{sig}[z]"): sig(z)},
+    lhs=sp.Derivative(sig_named, z),
+    definitions={sig_named: sig(z)},
     steps=(
         Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), "definition of the sigmoid"),
         Step(dsig_exp, "chain rule"),
@@ -70,7 +81,7 @@ def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Deriva
     outer = U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), U(sp.Pow, U(sp.Add, 1, -s), -1)),
               -U(sp.Mul, y[i], U(sp.Pow, s, -1)))
     return Derivation(
-        key=key, problem=TITLE, title=title, lhs=sp.Derivative(L, param), definitions={L: loss},
+        key=key, problem=TITLE, title=title, lhs=sp.Derivative(L, param), definitions={L: loss, **Z_I},
         steps=(
             Step(sp.Derivative(loss, param), "binary cross-entropy"),
             Step(sp.Sum(chain_factor(weight), (i, 1, n_points)), r"chain rule through $\mathrm{sig}[z_i]$"),
@@ -121,31 +132,44 @@ MIDPOINT_SHIFT = Derivation(
            Step(U(sp.Mul, -1, U(sp.Pow, phi1, -1)), "its sign is opposite to the sign of $\\phi_1$")),
     samplers=SLOPE_AT_MIDPOINT.samplers,
 )
+MIDPOINT_SHIFT_PHI1 = Derivation(
+    key="logistic.midpoint_shift_phi1", problem=TITLE, title=r"how the midpoint moves with $\phi_1$",
+    lhs=sp.Derivative(x_star, phi1),
+    definitions={x_star: midpoint_value},
+    steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi1), "differentiate $x^*$"),
+           Step(U(sp.Mul, phi0, U(sp.Pow, U(sp.Pow, phi1, 2), -1)), r"it vanishes only where $\phi_0$ does")),
+    samplers=SLOPE_AT_MIDPOINT.samplers,
+)
 
 
 pr = sp.Symbol(r"\mathrm{Pr}(y=1\,|\,x)")
+sig_prime = sp.Symbol(r"\operatorname{sig}'[z]")  # (a)'s name for the sigmoid's derivative; spaced as sig[z]
 FORMULAS = {
     "pr": tex(pr, "logistic.model"),
     "labels": tex(sp.FiniteSet(0, 1), "logistic.labels"),
     "model": tex(U(sp.Eq, pr, sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym)))), "logistic.model"),
-    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss), "logistic.loss"),
-    "z_i": tex(U(sp.Eq, sp.Symbol("z_i"), z_i), "logistic.z_i"),
-    "dsig": tex(sp.Derivative(sig(z), z), "logistic.dsig"),
-    "dsig_bound": tex(sp.Le(sp.Derivative(sig(z), z), sp.Rational(1, 4)), "logistic.dsig_bound"),
-    "sig_half": tex(U(sp.Eq, sig(z), sp.Rational(1, 2)), "logistic.sig_half"),
+    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss_written_out), "logistic.loss"),
+    "z_i": tex(U(sp.Eq, z_i, z_i_value), "logistic.z_i"),
+    "dsig": tex(sig_prime, "logistic.dsig"),
+    "dsig_bound": tex(sp.Le(sig_prime, sp.Rational(1, 4)), "logistic.dsig_bound", inline=True),
+    "sig_half": tex(U(sp.Eq, sig(z), sp.Rational(1, 2)), "logistic.sig_half", inline=True),
     "z_zero": tex(U(sp.Eq, z, 0), "logistic.z_zero"),
-    "slope_x": tex(U(sp.Eq, sp.Derivative(pr, xs_sym), U(sp.Mul, phi1, sp.Derivative(sig(z), z))), "logistic.slope_x"),
+    "slope_x": tex(U(sp.Mul, phi1, sig_prime), "logistic.slope_x"),
+    "z_of_x": tex(U(sp.Eq, z, U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), "logistic.z_of_x"),
     "sigmoid": tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "logistic.sigmoid"),
-    "midpoint": tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint"),
-    "slope": tex(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), "logistic.slope"),
+    "midpoint": tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint", inline=True),
+    "slope": tex(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), "logistic.slope", inline=True),
+    "slope_size": tex(U(sp.Mul, sp.Abs(phi1), U(sp.Pow, 4, -1)), "logistic.slope", inline=True),
+    "midpoint_shift_phi1": tex(U(sp.Eq, sp.Derivative(x_star, phi1), MIDPOINT_SHIFT_PHI1.steps[-1].expr),
+                               "logistic.midpoint_shift_phi1", inline=True),
     "phi1_positive": tex(phi1 > 0, "logistic.sign"),
     "phi1_negative": tex(phi1 < 0, "logistic.sign"),
     "phi1_zero": tex(U(sp.Eq, phi1, 0), "logistic.sign"),
     "phi0_zero": tex(U(sp.Eq, phi0, 0), "logistic.sign"),
     "phi1_nonzero": tex(sp.Ne(phi1, 0), "logistic.sign"),
-    "dz_dphi0": tex(U(sp.Eq, sp.Derivative(sp.Symbol("z_i"), phi0), 1), "logistic.dz"),
-    "dz_dphi1": tex(U(sp.Eq, sp.Derivative(sp.Symbol("z_i"), phi1), x[i]), "logistic.dz"),
-    "half": tex(sp.Rational(1, 2), "logistic.half"),
+    "dz_dphi0": tex(U(sp.Eq, sp.Derivative(z_i, phi0), 1), "logistic.dz"),
+    "dz_dphi1": tex(U(sp.Eq, sp.Derivative(z_i, phi1), x[i]), "logistic.dz"),
+    "half": tex(sp.Rational(1, 2), "logistic.half", inline=True),
     "constant": tex(sig(phi0), "logistic.constant"),
 }
 
@@ -198,7 +222,7 @@ def bce(params, xs, ys) -> float:
 def proven_gradient(params, xs, ys) -> np.ndarray:
     out = []
     for derivation in GRADIENTS:
-        term = derivation.steps[-1].expr.function.replace(sig, lambda a: 1 / (1 + sp.exp(-a)))
+        term = derivation.steps[-1].expr.function.xreplace(Z_I).replace(sig, lambda a: 1 / (1 + sp.exp(-a)))
         f = sp.lambdify((phi0, phi1, x[i], y[i]), term, np)  # the module: "numpy" star-imports all of it
         out.append(float(np.sum(f(params[0], params[1], xs, ys) + 0 * xs)))
     return np.array(out)
@@ -226,7 +250,7 @@ def compute(q: Questions) -> LogisticResult:
         fd_step=FD_STEP,
         formulas=FORMULAS,
         derivations=(SIGMOID_DERIVATIVE, SIGMOID_DERIVATIVE_MAXIMUM, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT,
-                     MIDPOINT_SHIFT),
+                     MIDPOINT_SHIFT, MIDPOINT_SHIFT_PHI1),
         numeric_checks=(
             NumericCheck("logistic.finite_difference", TITLE,
                          "proven gradient against central finite differences", fd_error, FD_TOLERANCE),

@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from generator.notation import beta, g, m, t, tex, tp
+from generator.notation import beta, g, i, m, n_points, t, tex, tp, x
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
@@ -39,9 +39,7 @@ def plus_one(index: sp.Expr) -> sp.Expr:
 
 
 def minus(index: sp.Expr, other: sp.Expr) -> sp.Expr:
-    """index - other, keeping the written order (t + 1 - t')."""
-    if index.is_Number and index == 0:
-        return -other
+    """index - other, keeping the written order (t + 1 - t'; at the first step 0 - t', not -t')."""
     parts = index.args if isinstance(index, sp.Add) else (index,)
     return U(sp.Add, *parts, -other)
 
@@ -110,6 +108,8 @@ WEIGHT_SUM = Derivation(
 phi_t = sp.IndexedBase(r"\boldsymbol{\phi}")
 alpha = sp.Symbol("alpha")
 w = sp.IndexedBase("w")
+design_matrix = sp.MatrixSymbol("A", n_points, 2)  # its rows are (1, x_i)
+lambda_max = sp.Symbol(r"\lambda_{\max}")
 batch_gradient = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\frac{\partial\ell_i[\boldsymbol{\phi}_t]}{\partial\boldsymbol{\phi}}")
 FORMULAS = {
     "update": tex(U(sp.Eq, m[plus_one(t)], U(sp.Add, U(sp.Mul, beta, m[t]), U(sp.Mul, one_minus_beta, batch_gradient))),
@@ -125,6 +125,11 @@ FORMULAS = {
     "alpha": tex(alpha, "momentum.alpha"),
     "m0": tex(U(sp.Eq, m[0], 0), "momentum.m0"),
     "k_equals_t_minus_tp": tex(U(sp.Eq, k, U(sp.Add, t, -tp)), "momentum.k"),
+    # Figure 2(b): the least-squares loss's Hessian, constant, and the rate plain descent needs
+    "hessian": tex(U(sp.Mul, 2, design_matrix.T, design_matrix), "momentum.hessian"),
+    "design_row": tex(sp.Tuple(1, x[i]), "momentum.design_row"),
+    "lambda_max": tex(lambda_max, "momentum.lambda_max"),
+    "stability_limit": tex(U(sp.Mul, 2, U(sp.Pow, lambda_max, -1)), "momentum.stability_limit", inline=True),
 }
 
 
@@ -177,6 +182,7 @@ def reversals(path, direction=None) -> int:
 class Comparison:
     """Plain gradient descent against momentum, from one start with one learning rate."""
 
+    curvatures: tuple[float, float]  # the eigenvalues of the constant Hessian 2 A^T A, smallest first
     stability_limit: float  # 2 / lambda_max: plain gradient descent converges below it
     learning_rate: float  # COMPARISON_FRACTION of the limit, to three digits (the printed rate is the rate used)
     percent_of_limit: float  # 100 learning_rate / stability_limit
@@ -191,12 +197,15 @@ class Comparison:
     plain_loss: float
     momentum_loss: float
     lowest_loss: float
+    momentum_rises: int  # steps on which the loss along the momentum path goes up
+    momentum_best_step: int  # the step at which the momentum path's loss is lowest ...
+    momentum_best_loss: float  # ... and that loss
 
 
 def compare_descents(q: Questions, window: float) -> Comparison:
     xs, ys = q.least_squares_x, q.least_squares_y
     design = np.column_stack([np.ones(len(xs)), xs])
-    curvatures, directions = np.linalg.eigh(2 * design.T @ design)
+    curvatures, directions = np.linalg.eigh(2 * design.T @ design)  # the loss is quadratic: its Hessian is constant
     limit, steep = 2 / float(curvatures[-1]), directions[:, -1]
     rate = float(f"{COMPARISON_FRACTION * limit:.3g}")
     steps = int(round(COMPARISON_WINDOWS * window))
@@ -206,10 +215,31 @@ def compare_descents(q: Questions, window: float) -> Comparison:
     optimum = np.linalg.lstsq(design, np.asarray(ys, dtype=float), rcond=None)[0]
     loss = lambda phi: float(least_squares_loss(xs, ys, *phi))  # noqa: E731
     points = lambda path: tuple((float(a), float(b)) for a, b in path)  # noqa: E731
-    return Comparison(limit, rate, 100 * rate / limit, steps, 1 - q.momentum_beta ** (steps + 1),
+    heavy_losses = [loss(phi) for phi in heavy]
+    best = int(np.argmin(heavy_losses))
+    return Comparison((float(curvatures[0]), float(curvatures[-1])), limit, rate, 100 * rate / limit, steps,
+                      1 - q.momentum_beta ** (steps + 1),
                       points(plain), points(heavy), reversals(plain, steep), reversals(heavy, steep),
                       loss(plain[-1]) - loss(optimum) < 0.01 * (loss(plain[0]) - loss(optimum)), loss(plain[0]),
-                      loss(plain[-1]), loss(heavy[-1]), loss(optimum))
+                      loss(plain[-1]), loss(heavy[-1]), loss(optimum), loss_rises(heavy_losses), best,
+                      heavy_losses[best])
+
+
+def loss_rises(losses) -> int:
+    """On how many steps the loss goes up: a path that overshoots and swings back climbs again."""
+    return int(np.sum(np.diff(np.asarray(losses, dtype=float)) > 0))
+
+
+def underdamped(curvature: float, learning_rate: float, beta_value: float) -> bool:
+    """Does momentum oscillate along an eigenvector of the Hessian with this eigenvalue?
+
+    Along it the error e_t obeys m_{t+1} = beta m_t + (1 - beta) lambda e_t, e_{t+1} = e_t - alpha m_{t+1}:
+    e_{t+2} = (1 + beta - alpha (1 - beta) lambda) e_{t+1} - beta e_t, whose characteristic roots
+    are complex (an oscillation whose amplitude shrinks by sqrt(beta) a step) when the
+    discriminant is negative.
+    """
+    trace = 1 + beta_value - learning_rate * (1 - beta_value) * curvature
+    return trace**2 - 4 * beta_value < 0
 
 
 @dataclass(frozen=True)
