@@ -71,7 +71,7 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -
         "siunitx_grouping": Latex(SIUNITX_GROUPING),
         "cfg": trace(SimpleNamespace(course=cfg.course, activity=term), "config", from_config=True),
         "results": trace(model["results"], "results"),
-        "figures": {name: {"file": f["file"], "alt": f["alt"], "facts": f["facts"]}
+        "figures": {name: {"file": f["file"], "alt": f["alt"], "facts": f["facts"], "meanings": f["meanings"]}
                     for name, f in model["figures"].items()},
         "errata": trace(model["errata"], "errata"),
         "proof_summary": trace(model["proof_summary"], "proofs"),

@@ -58,6 +58,7 @@ class Figure:
     numbers: tuple[tuple[float, str], ...]  # every parameter value printed in the figure, as printed
     digest: str  # hash of the inputs that determined the files
     facts: tuple[tuple[str, bool], ...] = ()  # what the drawing shows, for captions to say it truly
+    meanings: tuple[tuple[str, str], ...] = ()  # each fact in words, for the audit report
     spec: Any = None  # what is drawn: enough to draw a missing format later, from the model cache
 
 
@@ -170,7 +171,13 @@ def describe(spec, directory: Path) -> Figure:
     key = digest(spec)
     paths = files(spec, directory, key)
     module = plan(spec)
-    return Figure(spec.name, paths["pdf"], paths["svg"], module.alt(spec), spec.numbers, key, module.facts(spec), spec)
+    facts = tuple(module.facts(spec))
+    if any(len(fact) != 3 or not fact[2] for fact in facts):
+        raise AssertionError(f"{module.__name__}.facts: each fact is (name, value, what it means in words), "
+                             "so the audit report can say what a caption relied on")
+    return Figure(spec.name, paths["pdf"], paths["svg"], module.alt(spec), spec.numbers, key,
+                  tuple((name, bool(value)) for name, value, _ in facts),
+                  tuple((name, meaning) for name, _, meaning in facts), spec)
 
 
 def figure_specs(figure_modules: Sequence[ModuleType], results) -> tuple:

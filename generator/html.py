@@ -243,7 +243,7 @@ def html_context(cfg, term, model: dict[str, Any], activity, *, canvas: bool) ->
     ctx = context(cfg, term, model, "key")
     folder = figure_directory_name(term.id)
     ctx["figures"] = {name: {"src": f"{folder}/{Path(f['svg']).name}", "alt": f["alt"], "name": name,
-                             "facts": f["facts"]} for name, f in model["figures"].items()}
+                             "facts": f["facts"], "meanings": f["meanings"]} for name, f in model["figures"].items()}
     # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
     ctx["problem_numbers"] = {f"problem:{p.name}": Latex(str(p.number)) for p in model["problems"]}
     order = float_order(activity)  # from the prose, which the cached model does not depend on

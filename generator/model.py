@@ -86,7 +86,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 errata_claims=sum(e.original is not None for e in errata),
                 errata_omissions=sum(e.original is None for e in errata)),
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
-                                 "digest": f.digest, "facts": dict(f.facts),
+                                 "digest": f.digest, "facts": dict(f.facts), "meanings": dict(f.meanings),
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
             "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
                                for f in figures for value, text in f.numbers],

@@ -159,8 +159,9 @@ def alt(spec: ExampleSpec) -> str:
             f"of slope {{number_text(spec.slope)}}.")
 
 
-def facts(spec: ExampleSpec) -> tuple[tuple[str, bool], ...]:
-    return (("rising", spec.slope > 0),)
+def facts(spec: ExampleSpec) -> tuple[tuple[str, bool, str], ...]:
+    """What the caption may say, each computed from what is drawn, and in words for the audit."""
+    return (("rising", spec.slope > 0, "the tangent's slope is positive"),)
 ''',
     "prose/example.j2": '''((= The example problem. part is "question" or "solution"; see templates/prose.j2 '''
                         '''for the vocabulary. =))

@@ -33,6 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 MINUS = "\u2212"
 
 
+
+def fact_values(facts) -> dict[str, bool]:
+    """A figure's facts by name (each fact also says in words what it means, for the audit)."""
+    return {name: value for name, value, _ in facts}
+
 def results(q: Questions):
     return logistic.compute(q), momentum.compute(q), least_squares.compute(q)
 
@@ -343,7 +348,7 @@ def test_the_caption_facts_are_what_the_drawn_paths_do(seed):
     q = variant(seed)
     run = comparison(q)
     spec = a5.momentum_spec(momentum.compute(q), least_squares.compute(q))
-    facts = dict(a5.momentum_figure.facts(spec))
+    facts = fact_values(a5.momentum_figure.facts(spec))
     assert spec.plain == run.plain and spec.with_momentum == run.with_momentum  # the figure draws the results
     across = momentum.reversals(run.plain, spec.steep)  # the step's sign across the valley
     assert across == run.plain_reversals
@@ -367,3 +372,24 @@ def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):
         assert not (tmp_path / figure.pdf.name).exists()
 
 
+
+
+def test_every_fact_of_every_figure_says_what_it_means(tmp_path):
+    """The audit prints each caption fact in words: a fact without them would be a bare flag."""
+    from generator.figures import describe
+
+    from conftest import REPO
+
+    for semester in ("2024-fall", "2027-spring"):
+        from generator import config
+        from generator.activities import compute, load_activity
+        from generator.figures import figure_specs
+
+        cfg = config.load(config.config_path(REPO, semester), REPO)
+        for term in cfg.activities:
+            activity = load_activity(REPO, term.id)
+            results = compute(activity, term.questions)
+            for spec in figure_specs(activity.figure_modules(), results.namespace()):
+                figure = describe(spec, tmp_path)
+                assert figure.facts and dict(figure.meanings).keys() == dict(figure.facts).keys()
+                assert all(len(meaning) > 20 for _, meaning in figure.meanings)

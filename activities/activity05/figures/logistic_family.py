@@ -121,6 +121,7 @@ def draw(spec: LogisticSpec, figure) -> None:
 
 
 
-def facts(spec: LogisticSpec) -> tuple[tuple[str, bool], ...]:
-    return (("shift_left", spec.panels[0].fixed_value > 0),)
+def facts(spec: LogisticSpec) -> tuple[tuple[str, bool, str], ...]:
+    return (("shift_left", spec.panels[0].fixed_value > 0,
+             "the slope held fixed in panel (a) is positive, so a larger intercept moves the curve left"),)
 

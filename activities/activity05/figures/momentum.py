@@ -81,20 +81,26 @@ def path_losses(spec: MomentumSpec, path) -> list[float]:
     return [float(least_squares_loss(spec.x, spec.y, *phi)) for phi in path]
 
 
-def facts(spec: MomentumSpec) -> tuple[tuple[str, bool], ...]:
+def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
     """What the caption may say of the paths, read from the drawn data (across: along the
     steepest direction of the loss, the Hessian's eigenvector of its largest eigenvalue)."""
     plain, heavy = reversals(spec.plain, spec.steep), reversals(spec.with_momentum, spec.steep)
     heavy_losses = path_losses(spec, spec.with_momentum)
     recent = heavy_losses[-(round(spec.window) + 1):]  # the last window of steps
-    return (("plain_zigzags", plain > spec.steps // 2), ("momentum_swings_slower", 0 < heavy < plain),
-            ("momentum_steady", heavy == 0),
-            ("momentum_lower", heavy_losses[-1] < path_losses(spec, spec.plain)[-1]),
-            # still swinging at the end: its loss climbed again within the last window of steps
-            ("momentum_unsettled", loss_rises(recent) > 0),
-            ("momentum_was_lower", min(heavy_losses) < heavy_losses[-1]),
-            # along every eigenvector of the Hessian momentum oscillates (complex characteristic roots)
-            ("momentum_underdamped", all(underdamped(c, spec.learning_rate, spec.beta) for c in curvatures(spec.x))))
+    return (("plain_zigzags", plain > spec.steps // 2,
+             "plain gradient descent reverses its step across the valley on more than half of its steps"),
+            ("momentum_swings_slower", 0 < heavy < plain,
+             "momentum reverses across the valley, but fewer times than plain gradient descent"),
+            ("momentum_steady", heavy == 0, "momentum never reverses across the valley"),
+            ("momentum_lower", heavy_losses[-1] < path_losses(spec, spec.plain)[-1],
+             "momentum ends at a lower loss than plain gradient descent"),
+            ("momentum_unsettled", loss_rises(recent) > 0,
+             "momentum's loss rises again within the last window of steps (it is still swinging)"),
+            ("momentum_was_lower", min(heavy_losses) < heavy_losses[-1],
+             "momentum's loss was lower earlier on its path than at its end"),
+            ("momentum_underdamped", all(underdamped(c, spec.learning_rate, spec.beta) for c in curvatures(spec.x)),
+             "momentum oscillates along every eigenvector of the Hessian (its recursion's characteristic roots "
+             "are complex)"))
 
 
 def alt(spec: MomentumSpec) -> str:
@@ -107,7 +113,7 @@ def alt(spec: MomentumSpec) -> str:
              f"rising to {number_text(weights[-1][2], 3)} (it tends to {spec.weight_limit}) and the effective "
              f"window 1/(1 − β) = {spec.window_text} steps marked.")
     lower = "momentum" if final_loss(spec.with_momentum) < final_loss(spec.plain) else "plain gradient descent"
-    told = dict(facts(spec))
+    told = {name: value for name, value, _ in facts(spec)}
     unsettled = ", momentum still swinging back and forth at the end" if told["momentum_unsettled"] else ""
     second = (f"Right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "

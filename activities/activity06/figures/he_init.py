@@ -144,19 +144,28 @@ def alt(spec: HeInitSpec) -> str:
             f"wanders above and below the level prediction {_sci(he.theory[0])}.")
 
 
-def facts(spec: HeInitSpec) -> tuple[tuple[str, bool], ...]:
+def facts(spec: HeInitSpec) -> tuple[tuple[str, bool, str], ...]:
     """Claims a caption may make, each computed from the drawn values."""
     small, he, large = (next(line for line in spec.lines if line.scale == s) for s in (1, 2, 4))
     near = lambda line: abs(measured_factor(line) / line.theory_factor - 1) <= NEAR  # noqa: E731
     close = lambda line: all(abs(math.log(v / t)) <= math.log(CLOSE) for v, t in zip(line.variances, line.theory))  # noqa: E731
+    near_percent, level, close_factor = (number_text(v) for v in (100 * NEAR, LEVEL, CLOSE))
     return (
-        ("small_shrinks", small.variances[-1] == min(small.variances) and small.variances[-1] < small.variances[0]),
-        ("large_grows", large.variances[-1] == max(large.variances) and large.variances[-1] > large.variances[0]),
-        ("small_halves", near(small)),
-        ("large_doubles", near(large)),
-        ("he_level", max(he.variances) <= LEVEL * min(he.variances)),
-        ("he_within_2", max(he.variances) <= 2 * min(he.variances)),
+        ("small_shrinks", small.variances[-1] == min(small.variances) and small.variances[-1] < small.variances[0],
+         "with the smallest weight variance, the last layer's variance is the smallest drawn and below the first's"),
+        ("large_grows", large.variances[-1] == max(large.variances) and large.variances[-1] > large.variances[0],
+         "with the largest weight variance, the last layer's variance is the largest drawn and above the first's"),
+        ("small_halves", near(small), f"with the smallest weight variance, the drawn per-layer factor (geometric "
+                                      f"mean) is within {near_percent} % of the predicted one"),
+        ("large_doubles", near(large), f"with the largest weight variance, the drawn per-layer factor is within "
+                                       f"{near_percent} % of the predicted one"),
+        ("he_level", max(he.variances) <= LEVEL * min(he.variances),
+         f"with He's variance, the largest drawn variance is at most {level} times the smallest"),
+        ("he_within_2", max(he.variances) <= 2 * min(he.variances),
+         "with He's variance, the largest drawn variance is at most twice the smallest"),
         ("he_about_prediction", any(v > t for v, t in zip(he.variances, he.theory))
-         and any(v < t for v, t in zip(he.variances, he.theory))),
-        ("follows_theory", all(close(line) for line in spec.lines)),
+         and any(v < t for v, t in zip(he.variances, he.theory)),
+         "with He's variance, the drawn line lies above its prediction at some layers and below it at others"),
+        ("follows_theory", all(close(line) for line in spec.lines),
+         f"every drawn variance is within a factor {close_factor} of its prediction"),
     )

@@ -80,17 +80,21 @@ def alt(spec: SigmoidSpec) -> str:
             f"coincide, since there the derivative is the sigmoid times 1 − sig[f], which is close to one.")
 
 
-def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool], ...]:
+def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool, str], ...]:
     """Claims a caption may make, each computed from the drawn samples."""
     peak = max(range(len(spec.derivative)), key=spec.derivative.__getitem__)
     return (
-        ("max_at_zero", spec.grid[peak] == 0.0),
-        ("max_quarter", abs(spec.derivative[peak] - 0.25) < 1e-12),
-        ("tails_small", spec.derivative[0] < TAIL and spec.derivative[-1] < TAIL),
-        ("sigmoid_increasing", all(b > a for a, b in zip(spec.sigmoid, spec.sigmoid[1:]))),
-        ("symmetric_range", spec.grid[0] == -spec.grid[-1]),
-        ("ends_equal", number_text(spec.derivative[0], 2) == number_text(spec.derivative[-1], 2)),
-        ("near_left", _near_left(spec)),
+        ("max_at_zero", spec.grid[peak] == 0.0, "the drawn derivative is largest at f = 0"),
+        ("max_quarter", abs(spec.derivative[peak] - 0.25) < 1e-12, "its largest drawn value is one quarter"),
+        ("tails_small", spec.derivative[0] < TAIL and spec.derivative[-1] < TAIL,
+         f"at both ends of the plotted range the derivative is below {number_text(TAIL)}"),
+        ("sigmoid_increasing", all(b > a for a, b in zip(spec.sigmoid, spec.sigmoid[1:])),
+         "the drawn sigmoid rises at every sample"),
+        ("symmetric_range", spec.grid[0] == -spec.grid[-1], "the plotted range is symmetric about zero"),
+        ("ends_equal", number_text(spec.derivative[0], 2) == number_text(spec.derivative[-1], 2),
+         "the derivative's values at the two ends print the same to two digits"),
+        ("near_left", _near_left(spec), "left of the stated point the derivative is more than the stated share "
+                                        "of the sigmoid, and right of it (up to the peak) it is not"),
     )
 
 
