@@ -101,7 +101,8 @@ def _momentum() -> tuple[Correction, ...]:
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum starts "
                    r"one step late; and every term uses $\mathcal{B}_t$ at $\boldsymbol{\phi}_t$ instead of its own "
-                   r"step's $\mathcal{B}_{t'}$ at $\boldsymbol{\phi}_{t'}$."),
+                   r"step's $\mathcal{B}_{t'}$ at $\boldsymbol{\phi}_{t'}$. It does not even give the handout's own "
+                   r"$\mathbf{m}_3$, which weights $\mathbf{m}_0$ by $\beta^3$."),
     )
 
 
@@ -136,7 +137,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"shifts to the left as we increase  $\phi_0$  and gets steeper as we increase  $\phi_1$",
                 r"The solution draws no plot, and its reading of the parameters holds only for a positive "
                 r"$\phi_1$: the midpoint $x^* = -\phi_0/\phi_1$ moves left as $\phi_0$ grows only when $\phi_1$ "
-                r"is positive, and the slope there (below) grows with $|\phi_1|$, not with $\phi_1$.",
+                r"is positive, the slope there (below) grows with $|\phi_1|$, not with $\phi_1$, and changing "
+                r"$\phi_1$ moves the midpoint too, unless $\phi_0$ is zero.",
                 Claim(shift, -1, simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
                 Claims((Claim(shift, -sp.sign(phi1_nz), simple_slopes,
                               {shift: sp.sign(sp.Derivative(x_star, phi0))}),
