@@ -181,7 +181,8 @@ class _Finisher:
             last = match.end()
             after = _CLOSING.match(page, last) if block is None else None
             if after is not None:  # "K = 4)," never breaks before its ")," (TeX does not either)
-                math = f'<span style="white-space: nowrap">{math}{after.group()}</span>'
+                at = math.rfind("<math")  # a formula in pieces may still break between them
+                math = f'{math[:at]}<span style="white-space: nowrap">{math[at:]}{after.group()}</span>'
                 last = after.end()
             out.append(math)
         out.append(self._prose(page[last:]))

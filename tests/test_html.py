@@ -288,3 +288,13 @@ def test_punctuation_after_inline_math_stays_on_its_line():
 
     page = _Finisher(Gate())("<p>(here \\( K = 4 \\)), the chains</p>")
     assert '<span style="white-space: nowrap"><math' in page and "</math>),</span> the chains" in page
+
+
+def test_a_formula_in_pieces_still_breaks_between_them_before_its_punctuation():
+    from generator.html import _Finisher
+
+    class Gate:
+        numbers, formulas = [], []
+
+    page = _Finisher(Gate())("<p>so \\( a = b,\\ \\allowbreak c = d \\).</p>")
+    assert page.count("<math") == 2 and page.index('<span style="white-space: nowrap">') > page.index("</math>")
