@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import Partial
+from generator.notation import Partial, inline_tex
 from generator.notation import tex as plain_tex
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
@@ -123,9 +123,13 @@ def _by_backprop(k: int, weight: bool) -> Derivation:
     slope = (rf"$\partial f_{{{k}}}/\partial\omega_{{{k}}} = {'x' if k == 0 else f'h_{{{k}}}'}$" if weight
              else rf"$\partial f_{{{k}}}/\partial\beta_{{{k}}}$ is one")
     factors = unrolled(target)
+    # The left side is SymPy's derivative of the written-out loss (``definitions`` write the loss
+    # out before differentiating); step 1 is the backward pass's quantity, resolved through the
+    # table's rules. So step 1 is the proof of those rules; step 2 only multiplies them out.
     return Derivation(
         key=f"backprop.dl_d{'omega' if weight else 'beta'}{k}", problem=TITLE,
-        title=rf"$\partial\ell/\partial{sp.latex(parameter)}$ from the backward pass",
+        title=rf"the backward pass's $\partial\ell/\partial{sp.latex(parameter)}$ against SymPy's derivative of the "
+              "written-out loss (the left side), for all parameters and data",
         lhs=Partial(ell, parameter), definitions=EXPLICIT,
         steps=(Step(rule, slope),
                Step(factors[0] if len(factors) == 1 else U(sp.Mul, *factors), "the backward pass, written out")),
@@ -299,6 +303,19 @@ BACKWARD_COUNT = Derivation(
 )
 
 
+def _counts_description(depth: int, above: list[int]) -> str:
+    """What backprop.counts compares: its formulas printed from the derivations, its K the model's
+    depth and its m the layers above each layer, as counted."""
+    def shown(expr: sp.Expr) -> str:
+        return f"${inline_tex(expr, 'backprop.counts')}$"
+
+    return (f"multiplications counted from the rules of this model against {shown(SEPARATE_COUNT.steps[-1].expr)} "
+            f"(each derivative written out) and {shown(BACKWARD_COUNT.steps[-1].expr)} (the backward pass) at "
+            f"$K = {depth}$ only, and each layer's pair against {shown(PAIR_COUNT.steps[-1].expr)} at "
+            f"$m = {min(above)}, \\dots, {max(above)}$; largest absolute error. The derivations prove the sums from "
+            "the counts per layer the key states; this check confirms those counts at this $K$ alone")
+
+
 def compute(q: Questions) -> BackpropResult:
     params = (*q.toy_beta, *q.toy_omega)
     env = passes(params, q.toy_x, q.toy_y)
@@ -314,8 +331,8 @@ def compute(q: Questions) -> BackpropResult:
 
     checks = tuple(
         NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
-                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference, "
-                     "error relative to the larger of one and the derivative",
+                     rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference of "
+                     "the loss, at the key's point only, error relative to the larger of one and the derivative",
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
         for s, p in parameter_of.items())
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
@@ -326,8 +343,8 @@ def compute(q: Questions) -> BackpropResult:
     counted = ((SEPARATE_COUNT, separate), (BACKWARD_COUNT, backward))
     count_error = max(abs(int(d.steps[-1].expr.doit().subs(K, depth)) - n) for d, n in counted)
     pairs = [multiplications(unrolled(dl_dbeta[k])) + multiplications(unrolled(dl_domega[k])) for k in range(depth)]
-    count_error = max(count_error, *(abs(int(PAIR_COUNT.steps[-1].expr.subs(m_, depth - 1 - k)) - n)
-                                     for k, n in enumerate(pairs)))
+    above = [depth - 1 - k for k in range(depth)]  # m, the layers above layer k
+    count_error = max(count_error, *(abs(int(PAIR_COUNT.steps[-1].expr.subs(m_, m)) - n) for m, n in zip(above, pairs)))
     closed_factors = sum(1 for factor in CLOSED_FORM.args if factor not in (1, -1))
     return BackpropResult(
         beta=tuple(q.toy_beta), omega=tuple(q.toy_omega), x=q.toy_x, y=q.toy_y,
@@ -340,9 +357,9 @@ def compute(q: Questions) -> BackpropResult:
         formulas=FORMULAS,
         derivations=(CLOSED, *BY_BACKPROP, PAIR_COUNT, SEPARATE_COUNT, BACKWARD_COUNT),
         numeric_checks=(*checks, NumericCheck(
-            "backprop.direct", TITLE, "the eight derivatives of the backward pass against SymPy's derivatives of "
-            "the written-out loss, largest error relative to the larger of one and the derivative",
+            "backprop.direct", TITLE, "the eight derivatives as the key prints them, the backward pass's rules "
+            "evaluated in floating point at the key's point, against SymPy's derivatives of the written-out loss "
+            "evaluated there, largest error relative to the larger of one and the derivative",
             direct_error, DIRECT_TOLERANCE), NumericCheck(
-            "backprop.counts", TITLE, "multiplications counted from the rules against the proven counts at the "
-            "model's depth, in all and for each layer's pair of parameters (absolute error)", float(count_error), 0.0)),
+            "backprop.counts", TITLE, _counts_description(depth, above), float(count_error), 0.0)),
     )

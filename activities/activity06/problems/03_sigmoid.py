@@ -41,14 +41,18 @@ at_zero = U(sp.Mul, sig(0), U(sp.Add, 1, -sig(0)))
 e_minus = sp.exp(-f)
 
 MAXIMUM = Derivation(
-    key="sigmoid.maximum", problem=TITLE, title="the largest value",
+    key="sigmoid.maximum", problem=TITLE, title=r"the value where $\mathrm{sig}[f]$ is one half",
     lhs=at_zero,
     steps=(Step(U(sp.Mul, half, half), "the sigmoid is one half at zero"),
            Step(quarter, "multiply")),
 )
+# What the chain proves is the identity; that the square is never negative, so that the derivative
+# is at most one quarter, and that equality holds only at s = 1/2, the key says in words.
+bound_lhs = U(sp.Add, quarter, -U(sp.Mul, s, U(sp.Add, 1, -s)))
 BOUND = Derivation(
-    key="sigmoid.bound", problem=TITLE, title=r"no $f$ does better: $s = \mathrm{sig}[f]$",
-    lhs=U(sp.Add, quarter, -U(sp.Mul, s, U(sp.Add, 1, -s))),
+    key="sigmoid.bound", problem=TITLE,
+    title=rf"${inline_tex(bound_lhs, 'sigmoid.bound')}$ is a square, $s = \mathrm{{sig}}[f]$",
+    lhs=bound_lhs,
     steps=(Step(U(sp.Add, quarter, -s, U(sp.Pow, s, 2)), "multiply out"),
            Step(U(sp.Pow, U(sp.Add, s, -half), 2), "complete the square")),
 )

@@ -69,7 +69,11 @@ f = sp.Symbol("f", real=True)
 f_j = sp.Symbol("f_{j}", real=True)
 density = U(sp.Mul, U(sp.Pow, U(sp.Pow, U(sp.Mul, 2, sp.pi), half), -1), sp.exp(-u**2 / 2))
 
-SYMMETRIC = "$f$ and $-f$ have the same distribution"
+# A step whose reason begins with ASSUMED rests on an assumption of the question (symmetry,
+# independence, a distribution), which its expressions already encode: the checker proves the
+# algebra, not the assumption. The key prints the same words beside the step.
+ASSUMED = "assumed: "
+SYMMETRIC = ASSUMED + "$f$ and $-f$ have the same distribution"
 RELU_SQUARE = Derivation(
     key="he_init.relu_square", problem=TITLE, title=r"half the second moment survives the $\operatorname{ReLU}$",
     lhs=Ex(U(sp.Pow, ReLU(f), 2), f), definitions={Expectation(f**2, f): sigma_f**2},
@@ -99,9 +103,9 @@ HALF_POSITIVE = Derivation(
     lhs=Ex(Gate(f_j), f_j),
     steps=(
         Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
-             "$f_j$ and $-f_j$ have the same distribution"),
+             ASSUMED + "$f_j$ and $-f_j$ have the same distribution"),
         Step(U(sp.Mul, half, Ex(U(sp.Add, Gate(f_j), Gate(-f_j)), f_j)), "the expectation is linear"),
-        Step(half, r"$f_j$ is nonzero: one term is one"),
+        Step(half, ASSUMED + r"$f_j$ is zero with probability zero, so one term is one"),
     ),
 )
 
@@ -115,7 +119,7 @@ E_out, var_out = E("f'_{i}"), Var("f'_{i}")
 MEAN = Derivation(
     key="he_init.mean", problem=TITLE, title=r"the mean of $f'_i$",
     lhs=E_out, definitions={E_out: sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), E_w: sp.Integer(0)},
-    steps=(Step(sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), r"$\Omega$ is independent of $h$"),
+    steps=(Step(sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), ASSUMED + r"$\Omega$ is independent of $h$"),
            Step(sp.Integer(0), "the weights have mean zero")),
 )
 VARIANCE = Derivation(
@@ -123,7 +127,7 @@ VARIANCE = Derivation(
     lhs=var_out, definitions={var_out: sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)),
                               E_w2: U(sp.Pow, sigma_Omega, 2), E_h2: RELU_SQUARE.steps[-1].expr},
     steps=(
-        Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), r"the terms with $j \ne k$ vanish"),
+        Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), ASSUMED + r"independent weights; the terms with $j \ne k$ vanish"),
         Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)), r"the weights have variance $\sigma_\Omega^2$"),
         Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "by (a)"),
         Step(halved(D, U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), r"$D_h$ equal terms"),
@@ -149,11 +153,12 @@ BACKWARD = Derivation(
                              E_hback: sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next)),
                              E_w2: U(sp.Pow, sigma_Omega, 2)},
     steps=(
-        Step(U(sp.Mul, Pr_positive, E_hback), r"the gate is independent; $\mathbb{I}^2 = \mathbb{I}$"),
-        Step(U(sp.Mul, Pr_positive, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))), "the cross terms vanish"),
+        Step(U(sp.Mul, Pr_positive, E_hback), ASSUMED + r"the gate is independent; $\mathbb{I}^2 = \mathbb{I}$"),
+        Step(U(sp.Mul, Pr_positive, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))),
+             ASSUMED + "independent weights; the cross terms vanish"),
         Step(halved(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_g2), (i, 1, D_next))),
              r"the above; $\mathbb{E}[\Omega_{ij}^2] = \sigma_\Omega^2$"),
-        Step(halved(D_next, U(sp.Pow, sigma_Omega, 2), E_g2), r"$D_{h'}$ equal terms"),
+        Step(halved(D_next, U(sp.Pow, sigma_Omega, 2), E_g2), ASSUMED + r"equal second moments, so $D_{h'}$ equal terms"),
     ),
 )
 (HE_BACKWARD,) = sp.solve(sp.Eq(BACKWARD.steps[-1].expr.doit(), E_g2), sigma_Omega**2)  # 2/D_h'
@@ -297,7 +302,10 @@ def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
 
 POOL = rf"all layers of {REPLICAS} networks, seeds $s = {SEED}, \dots, {SEED + REPLICAS - 1}$ (the first plotted)"
 GENERATOR = r"NumPy's default generator, the inputs seeded with $s$ and the weights with $(s, D_h\sigma_\Omega^2)$"
-TOLERANCE = rf"tolerance {STANDARD_ERRORS} standard errors of the mean (a false alarm once in about $16\,000$ runs)"
+FALSE_ALARM = round(1 / math.erfc(STANDARD_ERRORS / math.sqrt(2)), -3)  # runs per false alarm, |z| > STANDARD_ERRORS
+FALSE_ALARM_TEX = f"{FALSE_ALARM:,.0f}".replace(",", r"\,")  # 16\,000: digits grouped as the page groups them
+TOLERANCE = (rf"tolerance {STANDARD_ERRORS} standard errors of the mean (a false alarm once in about "
+             rf"${FALSE_ALARM_TEX}$ runs)")
 
 
 def compute(q: Questions) -> HeInitResult:
@@ -321,15 +329,21 @@ def compute(q: Questions) -> HeInitResult:
                         pooled, pooled_error, geometric, half_log_variance, scatter, bool(PLAIN[0] <= variances[-1] < PLAIN[1])))
         checks.append(NumericCheck(
             f"he_init.growth_{scale}", TITLE,
-            rf"per-layer growth for $\sigma_\Omega^2 = {scale}/D_h$: mean of $\mathrm{{Var}}[f_{{k+1}}]/\mathrm{{Var}}[f_k]$ "
-            rf"(variances over the units and the batch) over {POOL}, against $D_h\sigma_\Omega^2/2$; relative error, "
-            + TOLERANCE + (f"; {GENERATOR}" if scale == SCALES[0] else ""),
+            rf"per-layer growth for $\sigma_\Omega^2 = {scale}/D_h$: the arithmetic mean of the ratios "
+            r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ (variances over the units and the batch) over "
+            rf"{POOL}, against $D_h\sigma_\Omega^2/2$; relative error, " + TOLERANCE
+            + (f"; {GENERATOR}" if scale == SCALES[0] else "") + ". It confirms the expected factor per layer, "
+            "on average over layers and networks; not that one network's variance follows the prediction over its "
+            rf"{depth} layers, nor the table's measured factor, the drawn network's geometric mean (the next "
+            "check accounts for the gap between the two means)",
             abs(pooled / theory_factor - 1), STANDARD_ERRORS * pooled_error / theory_factor))
         checks.append(NumericCheck(
             f"he_init.geometric_gap_{scale}", TITLE,
             rf"for $\sigma_\Omega^2 = {scale}/D_h$, over {POOL}: $\log$ of the arithmetic over the geometric mean of "
-            r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ against half the variance of the ratios' logarithms, as the key "
-            "says; relative error",
+            r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ against half the variance of the ratios' logarithms; relative "
+            "error. It confirms the key's account of why a geometric mean, such as the table's measured factor, falls "
+            "short of the arithmetic mean; no check compares the drawn network's measured factor with the "
+            "prediction (the key says it may lie on either side)",
             abs(math.log(pooled / geometric) / half_log_variance - 1), GAP_TOLERANCE))
     he = next(run for run in runs if run.scale == 2)
     half_mass, half_error = _mean_and_error(np.concatenate(kept_all))
