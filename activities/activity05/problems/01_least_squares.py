@@ -128,7 +128,8 @@ def compute(q: Questions) -> LeastSquaresResult:
         derivations=DERIVATIONS,
         numeric_checks=(
             NumericCheck("least_squares.finite_difference", TITLE,
-                         "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
+                         "proven gradient against central finite differences, at the example's starting point only",
+                         fd_error, FD_TOLERANCE),
             NumericCheck("least_squares.optimum_gradient", TITLE,
                          "proven gradient vanishes at the least-squares optimum",
                          float(np.max(np.abs(at_optimum))), 1e-9),

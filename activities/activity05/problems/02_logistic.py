@@ -253,7 +253,8 @@ def compute(q: Questions) -> LogisticResult:
                      MIDPOINT_SHIFT, MIDPOINT_SHIFT_PHI1),
         numeric_checks=(
             NumericCheck("logistic.finite_difference", TITLE,
-                         "proven gradient against central finite differences", fd_error, FD_TOLERANCE),
+                         "proven gradient against central finite differences, at the example's starting point only",
+                         fd_error, FD_TOLERANCE),
             NumericCheck("logistic.midpoints", TITLE, r"each plotted curve with $\phi_1 \ne 0$ is one half at its midpoint",
                          midpoint_error, 1e-12),
             NumericCheck("logistic.slopes", TITLE, "slope at the midpoint against finite differences",
