@@ -162,11 +162,9 @@ def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[
     # pass starting from the format of the preamble they share.
     from concurrent.futures import ThreadPoolExecutor
 
-    from .latex import deterministic_env
     from .tex_format import shared_format
 
-    fmt = shared_format(next(iter(documents.values())).tex, engine, deterministic_env([]),
-                        paths.root / ".cache" / "tex-formats") if stale else None
+    fmt = shared_format(next(iter(documents.values())).tex, engine, paths.root / ".cache" / "tex-formats") if stale else None
 
     with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
         pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, engine,

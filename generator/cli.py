@@ -51,7 +51,7 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
         from .activities import activities_folder
         from .config import config_path
 
-        read = make_record.inputs(root, config_path(root, semester),
+        read = make_record.inputs(config_path(root, semester),
                                   [activities_folder(root) / r.activity for r in reports])
         make_record.record(Path(args.make_record), started, read, make_record.outputs(root, semester))
     return 0

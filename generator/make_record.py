@@ -28,9 +28,9 @@ def _tree(folder: Path) -> list[Path]:
     return [folder, *(p for p in folder.rglob("*") if "__pycache__" not in p.parts)]
 
 
-def inputs(root: Path, config_file: Path, activity_folders: Iterable[Path]) -> list[Path]:
+def inputs(config_file: Path, activity_folders: Iterable[Path]) -> list[Path]:
     """What a term's documents are made from: its semester file, its activities' folders, the
-    shared templates, the pipeline's code and the TeX programs."""
+    shared templates and the pipeline's code (this checkout's) and the TeX programs."""
     found = [config_file, *_tree(TEMPLATES), *_tree(ROOT / "generator")]
     for folder in activity_folders:
         found += _tree(folder)

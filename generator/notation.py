@@ -165,22 +165,25 @@ def constant_text(number: sp.Number) -> str:
     return _PRINTER.doprint(number)
 
 
-def tex(expr, source: str = "sympy", *, inline: bool = False) -> SympyLatex:
-    """LaTeX of a SymPy object in the book's notation, terms in the order they were built; for
-    running text (``inline``) with every fraction written with a slash, as 2/D_h: a stacked
-    fraction in a line of text is small and tall at once, and pushes the lines apart.
+def tex(expr, source: str = "sympy") -> SympyLatex:
+    """LaTeX of a SymPy object in the book's notation, terms in the order they were built.
 
     The result remembers the numeric constants it prints, so the ledger can list them too.
     """
-    out = SympyLatex((_INLINE if inline else _PRINTER).doprint(expr))
-    out.source = source
-    out.constants = tuple(sorted({constant_text(a) for a in sp.sympify(expr).atoms(sp.Number)}))
-    return out
+    return _printed(_PRINTER, expr, source)
 
 
 def inline_tex(expr, source: str = "sympy") -> SympyLatex:
-    """``tex`` for running text."""
-    return tex(expr, source, inline=True)
+    """``tex`` for running text: every fraction written with a slash, as 2/D_h (a stacked fraction
+    in a line of text is small and tall at once, and pushes the lines apart)."""
+    return _printed(_INLINE, expr, source)
+
+
+def _printed(printer: LatexPrinter, expr, source: str) -> SympyLatex:
+    out = SympyLatex(printer.doprint(expr))
+    out.source = source
+    out.constants = tuple(sorted({constant_text(a) for a in sp.sympify(expr).atoms(sp.Number)}))
+    return out
 
 
 def power_of_ten(n: int) -> sp.Expr:

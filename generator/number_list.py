@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .numbers import SympyLatex, group_digits
+
 
 def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
     """The numbers the key computes or is given, with their sources, for the audit report (the
@@ -20,8 +22,6 @@ def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
 def printed_number(text: str):
     """The formatter's plain text of a number ("-6.25 x 10^-2", "10^12", "100000") as the key prints
     it: a true minus, a times sign, a raised exponent, and digits grouped as siunitx groups them."""
-    from .numbers import SympyLatex, group_digits
-
     fraction = re.fullmatch(r"(-?)(\d+)/(\d+)", text)
     match = re.fullmatch(r"(-?[\d.]+)(?: x 10\^(-?\d+))?|10\^(-?\d+)", text)
     if fraction is not None:

@@ -29,11 +29,11 @@ def shared_preamble(tex: str) -> str | None:
     return tex[:end + 1] if end >= 0 else None
 
 
-def shared_format(tex: str, engine: str, env: dict[str, str], directory: Path) -> Path | None:
+def shared_format(tex: str, engine: str, directory: Path) -> Path | None:
     """The format holding ``tex``'s shared preamble in ``directory``, made now if missing; None when
     there is none to make (another engine, no dump line) or TeX could not make it, which only
     costs speed: the documents then compile from their own preambles."""
-    from .latex import tex_version
+    from .latex import deterministic_env, tex_version
 
     preamble = shared_preamble(tex)
     if engine not in ENGINES or preamble is None:
@@ -47,7 +47,7 @@ def shared_format(tex: str, engine: str, env: dict[str, str], directory: Path) -
         (Path(scratch) / "preamble.tex").write_text(preamble + "\\end\n", encoding="utf-8")
         made = subprocess.run([engine, "-ini", "-interaction=batchmode", "-halt-on-error", "-jobname=preamble",
                                f"&{engine}", "\\def\\DumpSharedPreamble{}\\input{preamble.tex}"],
-                              cwd=scratch, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+                              cwd=scratch, env=deterministic_env([]), stdin=subprocess.DEVNULL, capture_output=True)
         if made.returncode != 0 or not (Path(scratch) / "preamble.fmt").is_file():
             return None
         for stale in directory.glob("preamble-*.fmt"):  # a format of an older preamble or TeX

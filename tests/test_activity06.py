@@ -330,7 +330,8 @@ def test_sigmoid_facts_follow_the_data():
     assert facts == {"max_at_zero": r.argmax == 0.0, "max_quarter": True,
                      "tails_small": max(r.derivative_at_low, r.derivative_at_high) < 0.01,
                      "sigmoid_increasing": True, "symmetric_range": True, "ends_equal": True,
-                     "near_left": True}  # left of the stated point the two curves are within the stated share
+                     # 1 - sig[f] falls with f: the share holds left of the stated point wherever it is drawn
+                     "near_left": spec.grid[0] < r.near_below < r.argmax}
     narrow = module.spec(SimpleNamespace(sigmoid=MODULES["sigmoid"].compute(
         parameters.Questions(**parameters.normalise({**parameters.DEFAULTS, "sigmoid_range": (-3.0, 3.0)})))))
     assert fact_values(module.facts(narrow))["tails_small"] is False  # sig'(3) = 0.045: not small

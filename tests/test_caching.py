@@ -232,13 +232,13 @@ def test_a_pdf_kept_by_a_build_that_did_not_recompile_it_is_still_checked(root):
 def _clean_compile(root: Path, workdir: Path):
     """latexmk on a copy of the built key's .tex from an empty folder, from the shared
     preamble's format as every build compiles: the PDF a head start must give."""
-    from generator.latex import compile_pdf, deterministic_env
+    from generator.latex import compile_pdf
     from generator.tex_format import shared_format
 
     workdir.mkdir()
     copy = workdir / "activity05-key.tex"
     shutil.copy(root / "output" / "2024-fall" / copy.name, copy)
-    fmt = shared_format(copy.read_text(encoding="utf-8"), "pdflatex", deterministic_env([]), root / ".cache" / "tex-formats")
+    fmt = shared_format(copy.read_text(encoding="utf-8"), "pdflatex", root / ".cache" / "tex-formats")
     return compile_pdf(copy, [root / "figures" / "2024-fall" / ACTIVITY], fmt=fmt)
 
 

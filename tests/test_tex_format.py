@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.latex import compile_pdf, deterministic_env
+from generator.latex import compile_pdf
 from generator.tex_format import DUMP_LINE, shared_format, shared_preamble
 
 from conftest import ACTIVITY, pdf_text
@@ -24,7 +24,7 @@ def test_the_shared_preamble_ends_at_the_dump_line_and_a_text_without_one_has_no
 
 def test_lualatex_documents_get_no_format(tmp_path):
     tex = "\\documentclass{article}\n" + DUMP_LINE + "\\dump\\fi\n"
-    assert shared_format(tex, "lualatex", deterministic_env([]), tmp_path) is None
+    assert shared_format(tex, "lualatex", tmp_path) is None
     assert not list(tmp_path.iterdir())
 
 
@@ -42,9 +42,9 @@ def _pages(pdf: Path, prefix: Path) -> list[bytes]:
 @pytest.mark.tex
 def test_a_key_compiled_from_the_format_reads_and_looks_as_compiled_alone(built, tmp_path):
     key = (built / KEY).read_text(encoding="utf-8")
-    fmt = shared_format(key, "pdflatex", deterministic_env([]), tmp_path / "formats")
+    fmt = shared_format(key, "pdflatex", tmp_path / "formats")
     assert fmt is not None and fmt.is_file()
-    assert shared_format(key, "pdflatex", deterministic_env([]), tmp_path / "formats") == fmt, "made once"
+    assert shared_format(key, "pdflatex", tmp_path / "formats") == fmt, "made once"
     alone, preloaded = _compile(built, tmp_path / "alone", None), _compile(built, tmp_path / "preloaded", fmt)
     log = preloaded.pdf.with_suffix(".log").read_text(errors="replace")
     assert "preloaded format=preamble " in log.splitlines()[0]

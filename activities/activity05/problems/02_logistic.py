@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import i, n_points, phi0, phi1, sig, tex, x, y, z
+from generator.notation import i, inline_tex, n_points, phi0, phi1, sig, tex, x, y, z
 from generator.notation import unevaluated as U
 from generator.numeric import FD_STEP, finite_difference
 from generator.proofs import Derivation, NumericCheck, Step
@@ -151,17 +151,17 @@ FORMULAS = {
     "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss_written_out), "logistic.loss"),
     "z_i": tex(U(sp.Eq, z_i, z_i_value), "logistic.z_i"),
     "dsig": tex(sig_prime, "logistic.dsig"),
-    "dsig_bound": tex(sp.Le(sig_prime, sp.Rational(1, 4)), "logistic.dsig_bound", inline=True),
-    "sig_half": tex(U(sp.Eq, sig(z), sp.Rational(1, 2)), "logistic.sig_half", inline=True),
+    "dsig_bound": inline_tex(sp.Le(sig_prime, sp.Rational(1, 4)), "logistic.dsig_bound"),
+    "sig_half": inline_tex(U(sp.Eq, sig(z), sp.Rational(1, 2)), "logistic.sig_half"),
     "z_zero": tex(U(sp.Eq, z, 0), "logistic.z_zero"),
     "slope_x": tex(U(sp.Mul, phi1, sig_prime), "logistic.slope_x"),
     "z_of_x": tex(U(sp.Eq, z, U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), "logistic.z_of_x"),
     "sigmoid": tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "logistic.sigmoid"),
-    "midpoint": tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint", inline=True),
-    "slope": tex(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), "logistic.slope", inline=True),
-    "slope_size": tex(U(sp.Mul, sp.Abs(phi1), U(sp.Pow, 4, -1)), "logistic.slope", inline=True),
-    "midpoint_shift_phi1": tex(U(sp.Eq, sp.Derivative(x_star, phi1), MIDPOINT_SHIFT_PHI1.steps[-1].expr),
-                               "logistic.midpoint_shift_phi1", inline=True),
+    "midpoint": inline_tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint"),
+    "slope": inline_tex(U(sp.Mul, phi1, U(sp.Pow, 4, -1)), "logistic.slope"),
+    "slope_size": inline_tex(U(sp.Mul, sp.Abs(phi1), U(sp.Pow, 4, -1)), "logistic.slope"),
+    "midpoint_shift_phi1": inline_tex(U(sp.Eq, sp.Derivative(x_star, phi1), MIDPOINT_SHIFT_PHI1.steps[-1].expr),
+                               "logistic.midpoint_shift_phi1"),
     "phi1_positive": tex(phi1 > 0, "logistic.sign"),
     "phi1_negative": tex(phi1 < 0, "logistic.sign"),
     "phi1_zero": tex(U(sp.Eq, phi1, 0), "logistic.sign"),
@@ -169,7 +169,7 @@ FORMULAS = {
     "phi1_nonzero": tex(sp.Ne(phi1, 0), "logistic.sign"),
     "dz_dphi0": tex(U(sp.Eq, sp.Derivative(z_i, phi0), 1), "logistic.dz"),
     "dz_dphi1": tex(U(sp.Eq, sp.Derivative(z_i, phi1), x[i]), "logistic.dz"),
-    "half": tex(sp.Rational(1, 2), "logistic.half", inline=True),
+    "half": inline_tex(sp.Rational(1, 2), "logistic.half"),
     "constant": tex(sig(phi0), "logistic.constant"),
 }
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 import numpy as np
 import sympy as sp
 
-from generator.notation import beta, g, i, m, n_points, t, tex, tp, x
+from generator.notation import beta, g, i, inline_tex, m, n_points, t, tex, tp, x
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
@@ -129,7 +129,7 @@ FORMULAS = {
     "hessian": tex(U(sp.Mul, 2, design_matrix.T, design_matrix), "momentum.hessian"),
     "design_row": tex(sp.Tuple(1, x[i]), "momentum.design_row"),
     "lambda_max": tex(lambda_max, "momentum.lambda_max"),
-    "stability_limit": tex(U(sp.Mul, 2, U(sp.Pow, lambda_max, -1)), "momentum.stability_limit", inline=True),
+    "stability_limit": inline_tex(U(sp.Mul, 2, U(sp.Pow, lambda_max, -1)), "momentum.stability_limit"),
 }
 
 
