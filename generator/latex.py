@@ -21,7 +21,8 @@ LATEXMK_FLAGS = ["-halt-on-error", "-interaction=nonstopmode", "-file-line-error
 ENGINE_FLAGS = {"pdflatex": "-pdf", "lualatex": "-lualatex"}
 # Characters pdflatex typesets with T1 + utf8 inputenc (found by compiling each one). Text from a
 # config with any other character (李明, Đặng) switches the build to LuaLaTeX with fallback fonts.
-PDFLATEX_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
+# The true minus is the escape's own (\textminus).
+PDFLATEX_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("\u2212") | frozenset(
     '\xa0¡¢£¤¥¦§¨©ª«¬\xad®¯°±²³´µ¶·¸¹º»¼½¾¿ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕ'
     'Ö×ØÙÚÛÜÝÞßàáâãäåæçèéêëìíîïðñòóôõö÷øùúûüýþÿĀāĂăĄąĆćĈĉĊċČčĎďĐđ'
     'ĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİıĲĳĴĵĶķĹĺĻļĽľŁłŃńŅņŇňŊŋŌōŎŏŐőŒœ'
@@ -32,6 +33,8 @@ PDFLATEX_TEXT = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset(
 def engine_for(texts) -> str:
     """pdflatex (fast) unless some text needs a Unicode engine to print literally."""
     return "pdflatex" if all(set(t) <= PDFLATEX_TEXT for t in texts) else "lualatex"
+
+
 SOURCE_DATE_EPOCH = "1700000000"  # fixed, so the same sources give the same bytes
 
 

@@ -29,6 +29,8 @@ _LATEX_SPECIALS = {
     # Boxed, so no font ligature turns -- into a dash, << into a guillemet or ,, into a low quote.
     "-": r"\mbox{-}", ",": r"\mbox{,}", "<": r"\mbox{\textless}", ">": r"\mbox{\textgreater}",
     "\n": " ", "\r": " ", "\t": " ",
+    # A true minus (as figure facts print one) is a text symbol pdflatex's input encoding lacks.
+    "\u2212": r"\textminus{}",
 }
 _SPECIALS_RE = re.compile("|".join(re.escape(c) for c in _LATEX_SPECIALS))
 
