@@ -7,6 +7,7 @@ mathematical letters, large operators), with numbers spliced in as the formatter
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -105,14 +106,11 @@ def _space_names(element: ET.Element) -> None:
 
 def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
     """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
-    from latex2mathml.converter import convert  # imported here: keeps `import generator.html` light
-
     source = latex
     for pattern, replacement in _NORMALISE:
         source = pattern.sub(replacement, source)
     try:
-        converted = convert(source, display="block" if display else "inline")
-        root = ET.fromstring(converted)
+        root = ET.fromstring(_converted(source, display))
     except Exception as exc:  # latex2mathml raises its own exception types, and ValueError
         raise RenderError(f"could not convert the formula to MathML: {latex}",
                           hint=f"latex2mathml said: {exc}") from None
@@ -127,6 +125,14 @@ def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.
                                   hint="add the command to generator/mathml.py's normalisation")
     root.set("display", "block" if display else "inline")
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+@functools.lru_cache(maxsize=4096)
+def _converted(source: str, display: bool) -> str:
+    """latex2mathml's MathML: the key, its audit and the twin of another term repeat formulas."""
+    from latex2mathml.converter import convert  # imported here: keeps `import generator.html` light
+
+    return convert(source, display="block" if display else "inline")
 
 
 def _splice_numbers(root: ET.Element, numbers: dict[str, ET.Element]) -> None:

@@ -24,6 +24,7 @@ from .symbolic import canonical, expand_finite_sums, same_sum_terms, symbolicall
 
 POINTS = 24
 PRECISION = 100  # digits; sampled exp[-z] can be 1e-35, so 1 - sig[z] loses that many
+CONSTANT_PRECISION = 50  # digits: ten beyond the tolerance of a comparison (1e-40)
 
 Sampler = Callable[[random.Random], sp.Expr]
 
@@ -126,11 +127,23 @@ def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):
     plain = [e.xreplace(dict(zip(atoms, dummies))) for e in expanded]
     plain = [p.replace(lambda f: isinstance(f, sp.Function) and hasattr(f, "_eval_rewrite_as_exp"),
                        lambda f: f.rewrite(sp.exp)) for p in plain]
-    function = sp.lambdify(dummies, plain, modules="mpmath", dummify=False, printer=_mpmath_printer(),
-                           docstring_limit=0)  # no docstring: printing one for people costs as much
-    if not atoms:  # a constant (a definite integral, say) has one value: one quadrature, not one a point
-        function = functools.lru_cache(maxsize=1)(function)
-    return atoms, function
+    if not atoms:  # constants (definite integrals, say): one quadrature each, whichever step they meet
+        return atoms, lambda: [_constant(p) for p in plain]
+    return atoms, _lambdified(dummies, plain)
+
+
+def _lambdified(arguments: list[sp.Symbol], exprs: list[sp.Expr]):
+    return sp.lambdify(arguments, exprs, modules="mpmath", dummify=False, printer=_mpmath_printer(),
+                       docstring_limit=0)  # no docstring: printing one for people costs as much
+
+
+@functools.lru_cache(maxsize=256)
+def _constant(expr: sp.Expr):
+    """A constant's value to CONSTANT_PRECISION digits, found once: a step and the next share
+    their expressions, so each definite integral of a chain is integrated once, not once per
+    comparison it is in. No point is sampled, so no cancellation calls for PRECISION's digits."""
+    with mpmath.workdps(CONSTANT_PRECISION):
+        return _lambdified([], [expr])()[0]
 
 
 def _mpmath_printer():

@@ -6,6 +6,8 @@ derivative, ``Integral`` a definite integral with a fast quadrature (see each).
 
 from __future__ import annotations
 
+import functools
+
 import mpmath
 import sympy as sp
 
@@ -20,19 +22,14 @@ class Integral(sp.Integral):
     SymPy's own evalf of an integral evaluates the integrand node by node and takes seconds; it
     runs whenever SymPy simplifies a difference of constant integrals (to learn its sign). The
     value is the same and the proof does not rest on it: the checker integrates exactly and
-    compares by its own quadrature at 100 digits. Both quadratures split the line at 0, ReLU's
-    kink: on each smooth half they converge in a few levels.
+    compares by its own quadrature (``generator.proofs.CONSTANT_PRECISION`` digits). Both
+    quadratures split the line at 0, ReLU's kink: on each smooth half they converge in a few levels.
     """
 
     def _eval_evalf(self, prec):
         if self.free_symbols or len(self.limits) != 1 or len(self.limits[0]) != 3:
             return super()._eval_evalf(prec)
-        var, low, high = self.limits[0]
-        integrand = sp.lambdify(var, self.function, "mpmath")
-        ends = sp.lambdify((), [low, high], "mpmath")()
-        with mpmath.workprec(prec + 20):
-            points = [ends[0], 0, ends[1]] if ends[0] < 0 < ends[1] else ends
-            return sp.Float(mpmath.quad(integrand, points), precision=prec)
+        return _quadrature(self, prec)
 
     def _latex(self, printer):
         body = self.function
@@ -49,6 +46,18 @@ class Integral(sp.Integral):
             ends.insert(1, "0")
         return (f"{printer._module_format('mpmath.quad')}(lambda {printer._print(var)}: "
                 f"{printer._print(self.function)}, [{', '.join(ends)}])")
+
+
+@functools.lru_cache(maxsize=64)
+def _quadrature(integral: Integral, prec: int) -> sp.Float:
+    """Its value at ``prec`` bits, found once: SymPy's simplification asks again, at several
+    precisions, every time it orders the terms of a difference."""
+    (var, low, high), = integral.limits
+    integrand = sp.lambdify(var, integral.function, "mpmath")
+    ends = sp.lambdify((), [low, high], "mpmath")()
+    with mpmath.workprec(prec + 20):
+        points = [ends[0], 0, ends[1]] if ends[0] < 0 < ends[1] else ends
+        return sp.Float(mpmath.quad(integrand, points), precision=prec)
 
 
 class Expectation(sp.Function):
