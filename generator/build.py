@@ -10,12 +10,10 @@ then replaced atomically, and a file whose bytes did not change is not touched a
 
 from __future__ import annotations
 
-import hashlib
-import json
+import functools
 import re
 import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -27,18 +25,17 @@ from typing import TYPE_CHECKING, Any
 from . import config as config_module
 from .activities import Activity, load_activity
 from .config import ActivityTerm, Config
-from .errors import FigureError, GeneratorError, LatexError
+from .errors import GeneratorError
 from .model_cache import load_model, model_for
 from .number_list import audit_ledger
 from .paths import ROOT, TEMPLATES, Paths
-from .stamps import document_outputs, figure_digest, hash_files, inputs_digest, outputs_if_current, record_outputs
+from .stamps import document_outputs, inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
 
 __all__ = ["KINDS", "BuildReport", "build", "build_activity", "context", "load_model", "render_documents", "remove_stale"]
 
 if TYPE_CHECKING:
     from .drawing import Drawing
-    from .latex import LastPass
     from .parallel import Server
 
 KINDS = ("key", "handout")  # what `make pdf` and `make handout` build; "audit" is the instructor's report
@@ -111,8 +108,6 @@ def remove_stale(directory: Path, name: str, keep: str) -> None:
             path.unlink(missing_ok=True)
 
 
-
-
 def _render_and_compile(cfg: Config, term: ActivityTerm, activity: Activity, model: dict[str, Any],
                         drawing: Drawing, kinds, paths: Paths, report: BuildReport,
                         started: float) -> dict[Path, bytes]:
@@ -123,70 +118,28 @@ def _render_and_compile(cfg: Config, term: ActivityTerm, activity: Activity, mod
     """
     documents = render_documents(cfg, term, model, activity, kinds, cache=paths.jinja_cache)
     report.timings["render"] = time.perf_counter() - started - report.timings["model"]
-    with ExitStack() as passes:
-        sources = {kind: _latex_source(paths, kind, document.tex.encode()) for kind, document in documents.items()}
-        passes.callback(lambda: [shutil.rmtree(s.parent, ignore_errors=True) for s in sources.values()])
-        from .latex import LastPass, engine_for
+    from .latex import LastPass, engine_for
+    from .typeset import compile_stale, latex_source
 
+    with ExitStack() as passes:
+        sources = {kind: latex_source(paths, kind, document.tex.encode()) for kind, document in documents.items()}
+        passes.callback(lambda: [shutil.rmtree(s.parent, ignore_errors=True) for s in sources.values()])
         engine = engine_for(config_texts(cfg, term))
         head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
         drawing.wait()
-        return _compile_stale(model, documents, engine, sources, head_starts, paths, report, started)
-
-
-def _compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[str, Path],
-                   head_starts: dict[str, LastPass], paths: Paths, report: BuildReport,
-                   started: float) -> dict[Path, bytes]:
-    from .latex import tex_version
-
-    # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
-    figures_hash = figure_digest(model) + tex_version(engine) + hash_files(
-        [ROOT / "generator" / name for name in ("latex.py", "tex_format.py")])
-    staged: dict[Path, bytes] = {}
-    stale: dict[str, tuple[bytes, str]] = {}
-    for kind, document in documents.items():
-        tex = document.tex.encode()
-        stamp = hashlib.sha256(tex + figures_hash.encode()).hexdigest()
-        pdf_path, stamp_path = paths.document(kind, ".pdf"), paths.cache / f"{kind}.stamp"
-        up_to_date = (pdf_path.exists() and stamp_path.exists()
-                      and stamp_path.read_text() == stamp + ":" + hashlib.sha256(pdf_path.read_bytes()).hexdigest())
-        if not up_to_date:
-            stale[kind] = (tex, stamp)
-        staged[paths.document(kind, ".tex")] = tex
-        if kind == "key":
-            ledger = document.ledger.as_json() + model["figure_numbers"]
-            staged[paths.document(kind, ".numbers.json")] = (json.dumps(
-                {"semester": paths.semester, "activity": paths.activity, "numbers": ledger},
-                indent=1, ensure_ascii=False) + "\n").encode()
-    # TeX runs are independent processes: the key and the handout compile side by side, each
-    # pass starting from the format of the preamble they share.
-    from concurrent.futures import ThreadPoolExecutor
-
-    from .tex_format import shared_format
-
-    fmt = shared_format(next(iter(documents.values())).tex, engine, paths.root / ".cache" / "tex-formats") if stale else None
-
-    with ThreadPoolExecutor(max_workers=max(1, len(stale))) as pool:
-        pdfs = dict(zip(stale, pool.map(lambda kind: compile_document(sources[kind], kind, paths, model, engine,
-                                                                      head_starts[kind], fmt), stale)))
-    for kind, (pdf, passes) in pdfs.items():
-        report.tex_passes[kind] = passes
-        staged[paths.document(kind, ".pdf")] = pdf
-        staged[paths.cache / f"{kind}.stamp"] = (stale[kind][1] + ":" + hashlib.sha256(pdf).hexdigest()).encode()
-    report.timings["compile"] = time.perf_counter() - started - report.timings["model"] - report.timings["render"]
-    return staged
+        return compile_stale(model, documents, engine, sources, head_starts, paths, report, started)
 
 
 def build(semester: str | None = None, activity_id: str | None = None, *, kinds=KINDS, root: Path = ROOT,
           log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
-          figure_formats: tuple[str, ...] = ("pdf",)) -> list[BuildReport]:
-    """Build the documents of every activity of a semester, or of the one named.
+          figure_formats: tuple[str, ...] = ("pdf",), html: bool = False) -> list[BuildReport]:
+    """Build the documents of every activity of a semester, or of the one named, and with
+    ``html`` each one's HTML twin after its PDFs; several activities are built side by side.
 
     Raise a GeneratorError subclass on any failure. A mistake in another activity's table than
     the one named is a warning; with none named, the activities whose tables hold are built and
     the mistakes are raised after them. ``figure_formats`` adds formats beyond the PDF the
-    documents need (SVG, when the HTML twin is built next), so a cold build draws every figure
-    file in one pass.
+    documents need (SVG, for the HTML twin), so a cold build draws every figure file in one pass.
     """
     semester = semester or config_module.newest_semester(root)
     config_file = config_module.config_path(root, semester)
@@ -198,11 +151,57 @@ def build(semester: str | None = None, activity_id: str | None = None, *, kinds=
     for warning in cfg.warnings(activity_id):
         log(warning)
     terms = cfg.select(activity_id) if activity_id is not None else cfg.activities
-    reports = [build_activity(cfg, config_text, term, kinds=kinds, root=root, log=log, figure_formats=figure_formats)
-               for term in terms]
+    units = {term.id: functools.partial(_build_with_twin, cfg, config_text, term, kinds, root, log, figure_formats,
+                                        html) for term in terms}
+    stale = [term.id for term in terms if not _up_to_date(cfg, config_text, term, kinds, root, html)]
+    if len(stale) > 1:
+        from .parallel import side_by_side
+
+        _import_once_for_all()
+        built = dict(zip(stale, side_by_side([units[name] for name in stale])))
+    else:
+        built = {}
+    reports = [built[term.id] if term.id in built else units[term.id]() for term in terms]
     if activity_id is None:
         cfg.select()  # the mistakes of the tables not built, now that the others are
     return reports
+
+
+def _import_once_for_all() -> None:
+    """SymPy, the model's code and a warmed-up matplotlib, before the activities' processes fork
+    from this one: each starts with them instead of importing them again."""
+    from . import model  # noqa: F401
+    from .drawing import warm_up
+
+    warm_up()
+
+
+def _build_with_twin(cfg: Config, config_text: bytes, term: ActivityTerm, kinds, root: Path,
+                     log: Callable[[str], None], figure_formats: tuple[str, ...], html: bool) -> BuildReport:
+    report = build_activity(cfg, config_text, term, kinds=kinds, root=root, log=log, figure_formats=figure_formats)
+    if html:
+        from .html_build import build_page
+
+        build_page(cfg, term, root, log)
+    return report
+
+
+def _documents_digest(cfg: Config, config_text: bytes, term: ActivityTerm, activity: Activity, kinds,
+                      root: Path) -> str:
+    from .latex import engine_for, tex_version
+
+    return inputs_digest(config_text, activity, TEMPLATES, kinds, tex_version(engine_for(config_texts(cfg, term))),
+                         root / ".cache")
+
+
+def _up_to_date(cfg: Config, config_text: bytes, term: ActivityTerm, kinds, root: Path, html: bool) -> bool:
+    """Are this activity's documents (and its twin, with ``html``) as their inputs would make them?"""
+    from .html_build import page_is_current
+
+    activity = load_activity(root, term.id)
+    stamp = Paths(root, cfg.semester, term.id).cache / f"inputs-{'+'.join(kinds)}.json"
+    return (outputs_if_current(stamp, _documents_digest(cfg, config_text, term, activity, kinds, root), root)
+            is not None and (not html or page_is_current(cfg, term, root)))
 
 
 def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds=KINDS, root: Path = ROOT,
@@ -210,8 +209,6 @@ def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds
                    figure_formats: tuple[str, ...] = ("pdf",), drawer: Server | None = None) -> BuildReport:
     """Build one activity's documents; nothing is written before every proof held and every
     document compiled."""
-    from .latex import engine_for, tex_version
-
     started = time.perf_counter()
     activity = load_activity(root, term.id)
     paths = Paths(root, cfg.semester, term.id)
@@ -219,8 +216,7 @@ def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds
     stamp = paths.cache / f"inputs-{'+'.join(kinds)}.json"
     # Nothing changed since the last build of these documents: nothing to do, nothing to import.
     # Otherwise model_for starts a drawing process if the model is not cached.
-    digest = inputs_digest(config_text, activity, TEMPLATES, kinds,
-                           tex_version(engine_for(config_texts(cfg, term))), root / ".cache")
+    digest = _documents_digest(cfg, config_text, term, activity, kinds, root)
     current = outputs_if_current(stamp, digest, root)
     if current is not None:
         if drawer is not None:
@@ -252,37 +248,3 @@ def _build_documents(cfg: Config, term: ActivityTerm, activity: Activity, paths:
         proven()  # every proof holds, or the ProofError stops the build here, before any write
     report.figures = model["figures"]
     return staged
-
-
-def _latex_source(paths: Paths, kind: str, tex: bytes) -> Path:
-    """The document's .tex, alone in a fresh folder where TeX runs."""
-    paths.cache.mkdir(parents=True, exist_ok=True)
-    tex_path = Path(tempfile.mkdtemp(dir=paths.cache, prefix=f"latex-{kind}-")) / f"{paths.activity}-{kind}.tex"
-    tex_path.write_bytes(tex)
-    return tex_path
-
-
-def compile_document(tex_path: Path, kind: str, paths: Paths, model: dict[str, Any], engine: str,
-                     head_start: LastPass, fmt: Path | None = None) -> tuple[bytes, int]:
-    """The PDF of ``tex_path`` (see ``_latex_source``) and the engine passes it took; what its last
-    pass wrote is kept for the next build. A failure moves its folder to failed-<kind>; otherwise
-    the caller, who made the folder, removes it."""
-    from .latex import compile_pdf, keep_for_next
-
-    workdir = tex_path.parent
-    try:
-        for figure in model["figures"].values():
-            if not Path(figure["pdf"]).exists():
-                raise FigureError(f"figure file {figure['pdf']} is missing", hint="run 'make clean' then build again")
-        compiled = compile_pdf(tex_path, [paths.figures], engine, head_start, fmt)
-        data = compiled.pdf.read_bytes()
-        keep_for_next(tex_path, paths.last_pass(kind, engine))
-    except BaseException as exc:
-        failed = paths.cache / f"failed-{kind}"
-        shutil.rmtree(failed, ignore_errors=True)
-        shutil.move(str(workdir), failed)
-        if isinstance(exc, LatexError):
-            exc.hint = (f"see the full log {failed / tex_path.with_suffix('.log').name}; "
-                        f"the previous PDF was left untouched")
-        raise
-    return data, compiled.passes

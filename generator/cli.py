@@ -28,12 +28,8 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
     started = time.time()
     all_outputs = getattr(args, "all_outputs", False)
     reports = build(args.semester, args.activity, kinds=kinds, root=root, log=_say,
-                    figure_formats=("pdf", "svg") if all_outputs else ("pdf",))
+                    figure_formats=("pdf", "svg") if all_outputs else ("pdf",), html=all_outputs)
     semester = reports[0].semester if reports else args.semester
-    if all_outputs:
-        from .html_build import build_html
-
-        build_html(semester, args.activity, root=root, log=_say)
     from .index import build_index
 
     build_index(semester, root=root)

@@ -36,15 +36,25 @@ def build_html(semester: str | None = None, activity_id: str | None = None, *, r
     """
     semester = semester or config_module.newest_semester(root)
     cfg = config_module.load(config_module.config_path(root, semester), root)
-    return [_build_page(cfg, term, root, log) for term in cfg.select(activity_id)]
+    return [build_page(cfg, term, root, log) for term in cfg.select(activity_id)]
 
 
-def _build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
+def _stamp_and_digest(cfg, term, activity, root: Path) -> tuple[Path, str]:
+    stamp = Paths(root, cfg.semester, term.id).cache / "inputs-html.json"
+    return stamp, inputs_digest(cfg.path.read_bytes(), activity, SHARED_TEMPLATES, ("html",), "", root / ".cache")
+
+
+def page_is_current(cfg, term, root: Path) -> bool:
+    """Is the activity's HTML twin as its inputs would make it?"""
+    stamp, digest = _stamp_and_digest(cfg, term, load_activity(root, term.id), root)
+    return outputs_if_current(stamp, digest, root) is not None
+
+
+def build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     activity = load_activity(root, term.id)
     paths = Paths(root, cfg.semester, term.id)
     # Nothing changed since the last page of these inputs: nothing to do (no model, no Jinja).
-    stamp = paths.cache / "inputs-html.json"
-    digest = inputs_digest(cfg.path.read_bytes(), activity, SHARED_TEMPLATES, ("html",), "", root / ".cache")
+    stamp, digest = _stamp_and_digest(cfg, term, activity, root)
     if outputs_if_current(stamp, digest, root) is not None:
         return paths.document("key", ".html")
     from .html import render_html  # Jinja and MathML only when there is a page to render

@@ -25,17 +25,21 @@ if TYPE_CHECKING:  # imported when a pool is made: a no-op build makes none
 
 T = TypeVar("T")
 _JOBS: Sequence[Callable[[], object]] = ()
+_IN_WORKER = False  # set in a worker: its jobs start no workers of their own
 
 
 def default_workers() -> int:
-    """Every core, unless make already runs builds side by side (make -jN): then one each."""
+    """Every core, unless builds already run side by side (make -jN, or ``side_by_side``):
+    then one each."""
     jobs = re.search(r"(?:^|\s)-j\s*(\d*)", os.environ.get("MAKEFLAGS", ""))
-    if jobs and jobs.group(1) != "1":
+    if _IN_WORKER or (jobs and jobs.group(1) != "1"):
         return 1
     return os.cpu_count() or 1
 
 
 def _run(index: int):
+    global _IN_WORKER
+    _IN_WORKER = True
     return _JOBS[index]()
 
 
@@ -83,6 +87,14 @@ def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
     """Each job's result, in job order; the first exception (in job order) is raised as it was."""
     with Batch(jobs, workers, costs) as batch:
         return [batch.result(index) for index in range(len(jobs))]
+
+
+def side_by_side(jobs: Sequence[Callable[[], T]]) -> list[T]:
+    """Whole builds that share nothing (a term's activities), one process each and up to a core
+    each, even under make -jN: each runs its stages in turn with no workers of its own, and the
+    kernel shares the cores between them, so no core idles while one term's last activity
+    finishes alone. Results in job order; the first exception (in job order) as raised."""
+    return run_all(jobs, workers=min(len(jobs), os.cpu_count() or 1))
 
 
 def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:

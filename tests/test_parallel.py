@@ -157,3 +157,27 @@ def test_cancelling_a_server_caught_in_a_clean_up_stops_it_quietly(capfd, monkey
         server.cancel()
     assert server.process.exitcode == 0, "stopped by its SIGTERM handler, not killed"
     assert "Exception ignored" not in capfd.readouterr().err
+
+
+def _pid_and_workers():
+    from generator.parallel import default_workers
+
+    return os.getpid(), default_workers()
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="side by side needs two cores to use two processes")
+def test_builds_side_by_side_run_in_processes_of_their_own_even_under_make_j_and_start_no_workers(monkeypatch):
+    from generator.parallel import side_by_side
+
+    monkeypatch.setenv("MAKEFLAGS", " -j2 --jobserver-auth=3,4")
+    results = side_by_side([_pid_and_workers, _pid_and_workers])
+    assert all(pid != os.getpid() for pid, _ in results), "each build forks from this process"
+    assert [workers for _, workers in results] == [1, 1], "a build side by side starts no pool of its own"
+
+
+def test_builds_side_by_side_return_in_order_and_raise_the_first_error():
+    from generator.parallel import side_by_side
+
+    assert side_by_side([lambda: 1, lambda: 2, lambda: 3]) == [1, 2, 3]
+    with pytest.raises(ValueError, match="first"):
+        side_by_side([lambda: 1, lambda: _fail("first"), lambda: _fail("second")])
