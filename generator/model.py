@@ -46,7 +46,7 @@ def plain(obj: Any) -> Any:
 
 @contextmanager
 def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Callable[[str], None], drawer: Server,
-              formats: tuple[str, ...] = ("pdf",)):
+              formats: tuple[str, ...] = ("pdf",), memo: tuple[Path, str] | None = None):
     """Yield ``(model, drawing, prove)``: the model, complete and read-only, as soon as the page
     can be rendered.
 
@@ -56,7 +56,8 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
     corrections run meanwhile in workers, and go on while TeX runs (the one overlap the bench
     shows paying). ``prove()`` waits for them and returns their report, or raises the
     ProofError of the first false step: a caller may render and compile in between, but must
-    call ``prove()`` before it writes anything.
+    call ``prove()`` before it writes anything. With ``memo`` (``prove.derivation_jobs``), a
+    derivation proven before, identical, is not proven again.
     """
     started = time.perf_counter()
     results = compute(activity, term.questions)
@@ -65,7 +66,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
     original = OriginalErrata.of(activity, term.questions, term.questions == defaults(activity.parameters))
     errata = original.encoded
     corrections = correction_jobs(errata)
-    jobs = [*corrections, *derivation_jobs(results.derivations), *original.jobs()]
+    jobs = [*corrections, *derivation_jobs(results.derivations, memo), *original.jobs()]
     with Batch(jobs, costs=[*proof_costs(results.derivations, errata), *original.costs()]) as batch:
         refuted = tuple(refute(e, number) for number, e in enumerate(errata, start=1))
         printed = tuple(map(statements, errata))

@@ -30,13 +30,19 @@ if TYPE_CHECKING:
 # of it invalidates the model cache.
 MODEL_CODE = ("activities.py", "drawing.py", "errata.py", "errata_page.py", "figures.py", "lint", "notation.py", "symbolic.py",
               "numeric.py", "original.py",
-              "model.py", "numbers.py", "proofs.py", "prove.py", "variants.py")
+              "model.py", "numbers.py", "proof_memo.py", "proofs.py", "prove.py", "variants.py")
+
+
+def code_digest(activity: Activity, paths: Paths) -> str:
+    """The code that computes, proves and draws (the pipeline's and the activity's), and the
+    libraries' versions: what a model or a remembered proof was made by."""
+    parts = [library_versions(paths.root / ".cache"), hash_files([ROOT / "generator" / name for name in MODEL_CODE]),
+             activity_code(activity, prose=False)]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def model_key(activity: Activity, term: ActivityTerm, paths: Paths) -> str:
-    parts = [repr(term.questions), library_versions(paths.root / ".cache"),
-             hash_files([ROOT / "generator" / name for name in MODEL_CODE]), activity_code(activity, prose=False)]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return hashlib.sha256(f"{term.questions!r}\n{code_digest(activity, paths)}".encode()).hexdigest()
 
 
 def _model_file(activity: Activity, term: ActivityTerm, paths: Paths) -> Path:
@@ -104,7 +110,8 @@ def model_for(activity: Activity, term: ActivityTerm, paths: Paths, report: Buil
             drawer = stack.enter_context(drawing_process())
         from .model import modelling  # heavy: SymPy
 
-        with modelling(activity, term, paths.figures, log, drawer, formats) as (model, drawing, prove):
+        memo = (paths.root / ".cache" / "proofs", code_digest(activity, paths))
+        with modelling(activity, term, paths.figures, log, drawer, formats, memo) as (model, drawing, prove):
             def proven() -> None:
                 prove()  # a false step is the first error to report
                 drawing.wait()

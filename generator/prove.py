@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import sympy as sp
 
@@ -39,8 +40,15 @@ def correction_jobs(errata: tuple[Erratum, ...]) -> list[Callable[[], Verdict]]:
     return [lambda e=e, n=n: prove_correction(e, n) for n, e in enumerate(errata, start=1)]
 
 
-def derivation_jobs(derivations: tuple[Derivation, ...]) -> list[Callable[[], ProofRecord]]:
-    return [lambda d=d: check_derivation(d) for d in derivations]
+def derivation_jobs(derivations: tuple[Derivation, ...],
+                    memo: tuple[Path, str] | None = None) -> list[Callable[[], ProofRecord]]:
+    """One job per derivation; with ``memo`` (a folder and the code's digest), one that held
+    before, identical, is not proven again (``proof_memo``)."""
+    if memo is None:
+        return [lambda d=d: check_derivation(d) for d in derivations]
+    from .proof_memo import proven
+
+    return [lambda d=d: proven(d, *memo) for d in derivations]
 
 
 def cost(exprs) -> float:
