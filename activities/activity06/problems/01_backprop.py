@@ -1,7 +1,7 @@
 """Problem 1: backpropagation through the book's toy model (Prince, section 7.3; notebook 7.1).
 
 f[x, phi] = beta_3 + omega_3 cos[beta_2 + omega_2 exp[beta_1 + omega_1 sin[beta_0 + omega_0 x]]]
-and l = (f - y)^2. The forward and backward passes are written once, as SymPy equations: the
+and l = (f - y)^2. The forward and backward passes are written once, as SymPy equations (``toy_model``): the
 page prints them, the numbers are evaluated from them (so a printed rule is the rule used), and
 the proofs check each of the eight derivatives as the backward pass gives it against SymPy's
 derivative of the written-out loss, over general parameters. Central finite differences of the
@@ -23,21 +23,31 @@ from generator.numbers import SympyLatex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
+from ..toy_model import (
+    BACKWARD,
+    EXPLICIT,
+    FORWARD,
+    GRADIENT,
+    PARAMETERS,
+    beta,
+    derivative_by,
+    dl_dbeta,
+    dl_domega,
+    ell,
+    f,
+    model,
+    omega,
+    unrolled,
+    written_out,
+    x,
+    y,
+)
 
 TITLE = "Backpropagation in the toy model"
 
 FD_STEP = 1e-6
 FD_TOLERANCE = 1e-6  # error relative to max(1, |derivative|): truncation O(h^2) ~ 1e-10, rounding eps/h ~ 1e-10
 DIRECT_TOLERANCE = 1e-12  # the same derivative by two exact routes: only rounding separates them
-
-beta = sp.symbols("beta_0:4", real=True)
-omega = sp.symbols("omega_0:4", real=True)
-x, y = sp.symbols("x y", real=True)
-f = sp.symbols("f_0:4", real=True)
-h = (x, *sp.symbols("h_1:4", real=True))  # h_0 = x: the input is what the first layer weighs
-ell = sp.Symbol(r"\ell", real=True)
-PARAMETERS = (*beta, *omega)
-
 
 def tex(expr, source: str) -> SympyLatex:
     """The book's LaTeX, with a thin space before a derivative written with a slash that follows a
@@ -46,75 +56,6 @@ def tex(expr, source: str) -> SympyLatex:
     spaced = SympyLatex(re.sub(r"(?<![=&]) \\partial \\ell/", r" \\, \\partial \\ell/", str(printed)))
     spaced.source, spaced.constants = printed.source, printed.constants
     return spaced
-
-
-def _d(name: str) -> sp.Symbol:
-    """The loss's derivative by a named quantity, written with a slash: compact in a table row and in the text."""
-    return sp.Symbol(rf"\partial \ell/\partial {name}", real=True)
-
-
-dl_df = tuple(_d(f"f_{{{k}}}") for k in range(4))
-dl_dh = (None, *(_d(f"h_{{{k}}}") for k in range(1, 4)))
-dl_dbeta = tuple(_d(rf"\beta_{{{k}}}") for k in range(4))
-dl_domega = tuple(_d(rf"\omega_{{{k}}}") for k in range(4))
-ACTIVATIONS = (sp.sin, sp.exp, sp.cos)  # h_{k+1} = a_k[f_k]
-
-FORWARD = (
-    (f[0], U(sp.Add, beta[0], U(sp.Mul, omega[0], x))),
-    (h[1], sp.sin(f[0])),
-    (f[1], U(sp.Add, beta[1], U(sp.Mul, omega[1], h[1]))),
-    (h[2], sp.exp(f[1])),
-    (f[2], U(sp.Add, beta[2], U(sp.Mul, omega[2], h[2]))),
-    (h[3], sp.cos(f[2])),
-    (f[3], U(sp.Add, beta[3], U(sp.Mul, omega[3], h[3]))),
-    (ell, U(sp.Pow, U(sp.Add, f[3], -y), 2)),
-)
-BACKWARD = (
-    (dl_df[3], U(sp.Mul, 2, U(sp.Add, f[3], -y))),
-    (dl_dh[3], U(sp.Mul, omega[3], dl_df[3])),
-    (dl_df[2], U(sp.Mul, -1, sp.sin(f[2]), dl_dh[3])),
-    (dl_dh[2], U(sp.Mul, omega[2], dl_df[2])),
-    (dl_df[1], U(sp.Mul, sp.exp(f[1]), dl_dh[2])),
-    (dl_dh[1], U(sp.Mul, omega[1], dl_df[1])),
-    (dl_df[0], U(sp.Mul, sp.cos(f[0]), dl_dh[1])),
-)
-# dl/dbeta_k = dl/df_k (df_k/dbeta_k = 1); dl/domega_k = h_k dl/df_k (df_k/domega_k = h_k).
-GRADIENT = tuple(pair for k in (3, 2, 1, 0)
-                 for pair in ((dl_dbeta[k], dl_df[k]), (dl_domega[k], U(sp.Mul, h[k], dl_df[k]))))
-
-
-def _explicit() -> dict[sp.Symbol, sp.Expr]:
-    """Every named quantity in the parameters, x and y alone: the checker's definitions."""
-    table: dict[sp.Symbol, sp.Expr] = {}
-    for symbol, rule in FORWARD + BACKWARD + GRADIENT:
-        table[symbol] = rule.xreplace(table)
-    return table
-
-
-EXPLICIT = _explicit()
-
-
-def model() -> sp.Expr:
-    """beta_3 + omega_3 cos[beta_2 + omega_2 exp[beta_1 + omega_1 sin[beta_0 + omega_0 x]]], as written."""
-    inner = U(sp.Add, beta[0], U(sp.Mul, omega[0], x))
-    for k, activation in enumerate(ACTIVATIONS, start=1):
-        inner = U(sp.Add, beta[k], U(sp.Mul, omega[k], activation(inner)))
-    return inner
-
-
-def written_out() -> sp.Expr:
-    """The loss (f[x, phi] - y)^2 with the model written out."""
-    return U(sp.Pow, U(sp.Add, *model().args, -y), 2)
-
-
-def unrolled(symbol: sp.Symbol) -> list[sp.Expr]:
-    """The factors of a backward quantity with every earlier backward quantity substituted."""
-    rules = dict(BACKWARD + GRADIENT)
-    rule = rules[symbol]
-    factors = []
-    for factor in (rule.args if isinstance(rule, sp.Mul) else (rule,)):
-        factors.extend(unrolled(factor) if factor in rules else [factor])
-    return factors
 
 
 def _by_backprop(k: int, weight: bool) -> Derivation:
@@ -169,8 +110,9 @@ FORMULAS = {
     "forward": tuple(tex(U(sp.Eq, s, r), "backprop.forward") for s, r in FORWARD),
     "backward": tuple(tex(U(sp.Eq, s, r), "backprop.backward") for s, r in BACKWARD),
     "gradient": tuple(tex(U(sp.Eq, s, r), "backprop.gradient") for s, r in GRADIENT),
-    "dl_dbeta": tex(U(sp.Eq, _d(r"\beta_{k}"), _d("f_{k}")), "backprop.dl_dbeta"),
-    "dl_domega": tex(U(sp.Eq, _d(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), _d("f_{k}"))), "backprop.dl_domega"),
+    "dl_dbeta": tex(U(sp.Eq, derivative_by(r"\beta_{k}"), derivative_by("f_{k}")), "backprop.dl_dbeta"),
+    "dl_domega": tex(U(sp.Eq, derivative_by(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), derivative_by("f_{k}"))),
+                     "backprop.dl_domega"),
     "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
     "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
     "above": tex(U(sp.Eq, m_, U(sp.Add, K, -1, -k_)), "backprop.counts"),
