@@ -13,12 +13,12 @@ import datetime as dt
 import difflib
 import math
 import re
-import tomllib
 import urllib.parse
 from dataclasses import dataclass
 from typing import Any
 
 from .config_file import SCHEMA_HELP, first_line
+from .config_wording import describe, did_you_mean, unquoted_meaning
 from .errors import ConfigError
 
 
@@ -135,7 +135,7 @@ class Checker:
 
         kind = field.kind
         if isinstance(value, str) and kind not in ("text", "url"):
-            unquoted = _unquoted_meaning(value, kind)
+            unquoted = unquoted_meaning(value, kind)
             if unquoted is not None:
                 naive = kind == "datetime" and dt.datetime.fromisoformat(unquoted).tzinfo is None
                 bad(f"'{name}' is the text \"{value}\" in quotes, not {KIND_NAMES[kind].split(' (')[0]}",
@@ -262,59 +262,3 @@ class Checker:
 
 class _Bad(Exception):
     """A field's problem was recorded; skip the field."""
-
-
-def _unquoted_meaning(text: str, kind: str) -> str | None:
-    """``text`` as it should be written without quotes, when the quotes are the only mistake."""
-    candidate = text.strip()
-    try:
-        parsed = tomllib.loads(f"v = {candidate}")["v"]
-    except tomllib.TOMLDecodeError:
-        if kind == "datetime" and " " in candidate:
-            try:  # "2024-10-02 23:59:00-07:00" also parses below; keep TOML's own form
-                parsed = dt.datetime.fromisoformat(candidate)
-                candidate = parsed.isoformat()
-            except ValueError:
-                return None
-        else:
-            return None
-    ok = {
-        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
-        "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
-        "numbers": lambda v: isinstance(v, list),
-        "bool": lambda v: isinstance(v, bool),
-        "date": lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime),
-        "datetime": lambda v: isinstance(v, dt.datetime),
-    }[kind]
-    return candidate if ok(parsed) else None
-
-
-
-def describe(value: Any) -> str:
-    if isinstance(value, str):
-        return f"the text {value!r}"
-    if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, dt.datetime):
-        return f"the date-time {value.isoformat()}"
-    if isinstance(value, dt.date):
-        return f"the date {value.isoformat()}"
-    if isinstance(value, dt.time):
-        return f"the time {value.isoformat()}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a table"
-    if isinstance(value, float):
-        return f"the number {value!r}"
-    if isinstance(value, int):
-        return f"the whole number {value}"
-    return f"{type(value).__name__} {value!r}"
-
-
-def did_you_mean(word: str, options, what: str) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'? (the known {what}s are {', '.join(options)})"
-    return f"remove it; the known {what}s are {', '.join(options)}"
-

@@ -32,6 +32,7 @@ from .findings import DisplayFinding, Report, StepFinding
 from .judge import _text, judge, obstacles, to_places
 from .parser import FileContext, NotUnderstood, Parser
 from .sequences import Sequences
+from .shapes import differentiated, free_atoms, is_constant, peel
 from .source import around, short
 
 
@@ -198,7 +199,7 @@ class Linter(Sequences):
             return None
         if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
             return None
-        for x, y in _peel(a, b):
+        for x, y in peel(a, b):
             for name, value in ((x, y), (y, x)):
                 if self._new(name) and not value.has(name):
                     return name, value
@@ -228,7 +229,7 @@ class Linter(Sequences):
             if reason is None:
                 # a derivative by a defined name (dl/df_3 with f_3 defined) is taken with that name
                 # held free; what it leaves is then resolved like the rest
-                a, b = self.defs.resolve(_differentiated(a)), self.defs.resolve(_differentiated(b))
+                a, b = self.defs.resolve(differentiated(a)), self.defs.resolve(differentiated(b))
         except CircularDefinition as exc:
             step.status, step.reason = "not understood", str(exc)
             return step
@@ -237,8 +238,8 @@ class Linter(Sequences):
             step.left, step.right = _text(left), _text(right)
             return step
         self.seed += 1
-        places = self._places(right) if approximate or _is_constant(a) and _is_constant(b) else None
-        if places is not None and _is_constant(a) and _is_constant(b):
+        places = self._places(right) if approximate or is_constant(a) and is_constant(b) else None
+        if places is not None and is_constant(a) and is_constant(b):
             return to_places(a, b, places, step, _text(left), _text(right))
         if approximate:
             step.status = "not understood"
@@ -246,9 +247,9 @@ class Linter(Sequences):
             step.left, step.right = _text(left), _text(right)
             return step
         step = judge(a, b, step, seed=self.seed, labels=self.labels)
-        if step.status == "fails" and _is_constant(b) and not _is_constant(a) and \
+        if step.status == "fails" and is_constant(b) and not is_constant(a) and \
                 (b == 0 or re.search(r"\d\.\d", step.source or "")):
-            free = ", ".join(sorted(sp.sstr(x) for x in _free(a)))
+            free = ", ".join(sorted(sp.sstr(x) for x in free_atoms(a)))
             step.status = "not understood"
             step.reason = (f"a number for an expression that still depends on {free}: a value at a point "
                            f"stated elsewhere, or a condition to solve (such as a derivative set to zero); "
@@ -285,42 +286,3 @@ class Linter(Sequences):
     def _places(self, e) -> int | None:
         """Decimal places of the number written on this side, if it was written as a decimal."""
         return self.ctx.decimals.get(e) if isinstance(e, sp.Rational) else None
-
-
-def _differentiated(e):
-    if isinstance(e, sp.MatrixBase):
-        return e.applyfunc(_differentiated)
-    return e.replace(lambda x: isinstance(x, sp.Derivative), lambda d: d.doit(deep=False))
-
-
-def _free(e) -> set:
-    if isinstance(e, sp.MatrixBase):
-        return set().union(*(_free(x) for x in e))
-    atoms = set(e.atoms(sp.Indexed))
-    return atoms | {s for s in e.free_symbols if not isinstance(s, sp.Idx)} - \
-        {i for a in atoms for i in a.free_symbols if a != i} - {a.base.label for a in atoms}
-
-
-def _is_constant(e) -> bool:
-    return not isinstance(e, (sp.MatrixBase, sp.Tuple)) and hasattr(e, "free_symbols") and not _free(e)
-
-
-def _is_number(e) -> bool:
-    return isinstance(e, sp.Number)
-
-def _peel(a, b):
-    """Pairs of corresponding parts of ``a`` and ``b``, outermost first: sums with the same range,
-    powers with the same exponent, sums and products less their common terms."""
-    yield a, b
-    if isinstance(a, sp.Sum) and isinstance(b, sp.Sum) and a.limits == b.limits:
-        yield from _peel(a.function, b.function)
-    elif isinstance(a, sp.Pow) and isinstance(b, sp.Pow) and a.exp == b.exp:
-        yield from _peel(a.base, b.base)
-    elif isinstance(a, (sp.Add, sp.Mul)) or isinstance(b, (sp.Add, sp.Mul)):
-        op = type(a) if isinstance(a, (sp.Add, sp.Mul)) else type(b)
-        xs, ys = list(op.make_args(a)), list(op.make_args(b))
-        common = [x for x in xs if x in ys]
-        if common:
-            rest_a = op(*[x for x in xs if x not in common])
-            rest_b = op(*[y for y in ys if y not in common])
-            yield from _peel(rest_a, rest_b)
