@@ -237,14 +237,26 @@ def build_activity(cfg: Config, config_text: bytes, term: ActivityTerm, *, kinds
 def _build_documents(cfg: Config, term: ActivityTerm, activity: Activity, paths: Paths, report: BuildReport,
                      log: Callable[[str], None], figure_formats: tuple[str, ...], drawer: Server | None, kinds,
                      started: float) -> dict[Path, bytes]:
-    """Every file of the build in memory, once every proof holds; nothing is written here."""
+    """Every file of the build in memory, once every proof holds; nothing is written here.
+
+    With workers, the proofs run while TeX compiles. Without (builds side by side), they would
+    run here after TeX, overlapping nothing: they run first, so the documents' TeX runs, side by
+    side, are what is left when the other builds have finished.
+    """
+    from .parallel import default_workers
+
     with model_for(activity, term, paths, report, log, figure_formats, drawer) as (model, drawing, proven):
+        overlapped = default_workers() > 1
+        if not overlapped:
+            proven()
         report.timings["model"] = time.perf_counter() - started
         try:
             staged = _render_and_compile(cfg, term, activity, model, drawing, kinds, paths, report, started)
         except GeneratorError:
-            proven()  # a false proof is the error to report first
+            if overlapped:
+                proven()  # a false proof is the error to report first
             raise
-        proven()  # every proof holds, or the ProofError stops the build here, before any write
+        if overlapped:
+            proven()  # every proof holds, or the ProofError stops the build here, before any write
     report.figures = model["figures"]
     return staged

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import multiprocessing
 import os
 import pickle
 import re
@@ -37,6 +36,18 @@ def default_workers() -> int:
     return os.cpu_count() or 1
 
 
+def _can_fork() -> bool:
+    import multiprocessing  # here, not at the top: a build that starts no process imports none of it
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def _fork_context():
+    import multiprocessing
+
+    return multiprocessing.get_context("fork")
+
+
 def _run(index: int):
     global _IN_WORKER
     _IN_WORKER = True
@@ -60,11 +71,11 @@ class Batch:
 
     def __enter__(self) -> Batch:
         global _JOBS
-        if self.workers >= 2 and "fork" in multiprocessing.get_all_start_methods():
+        if self.workers >= 2 and _can_fork():
             _JOBS = self.jobs
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_fork_context())
             order = sorted(range(len(self.jobs)), key=lambda k: -self.costs[k])
             self.futures = {index: self.pool.submit(_run, index) for index in order}
         return self
@@ -160,7 +171,7 @@ class Server:
     def __init__(self, prepare: Callable[[], None] | None = None, workers: int | None = None):
         self.prepare = prepare
         self.parallel = ((workers if workers is not None else default_workers()) >= 2
-                         and "fork" in multiprocessing.get_all_start_methods())
+                         and _can_fork())
         self.process = None
         self.connection = None
         self.sent = 0
@@ -168,7 +179,7 @@ class Server:
 
     def __enter__(self) -> Server:
         if self.parallel:
-            context = multiprocessing.get_context("fork")
+            context = _fork_context()
             self.connection, child = context.Pipe()
             self.process = context.Process(target=_serve, args=(child, self.connection, self.prepare), daemon=True)
             self.process.start()
