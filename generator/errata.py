@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import ProofError
-from .notation import power_of_ten, tex
+from .notation import inline_tex, power_of_ten, tex
 from .numbers import Counterexample, SympyLatex
 from .proofs import Sampler, Verdict, compare
 
@@ -76,6 +76,7 @@ class Erratum:
     summary: str  # prose, no numerals
     original: Claim | None = None
     corrected: Claim | Claims | None = None
+    corrected_words: str = ""  # what the original should have said, in words with $math$ (no claim to prove)
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ def counterexample_latex(key: str, original: Verdict) -> Counterexample:
         return out
 
     point = original.counterexample or {}
-    values = [f"{name} = {tex(sp.Rational(value))}" for name, value in point.items()]
-    left, right = (tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
+    values = [f"{name} = {inline_tex(sp.Rational(value))}" for name, value in point.items()]
+    left, right = (inline_tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
                    for v in (original.left_value, original.right_value))
     return Counterexample(latex(r",\ \allowbreak ".join(values), tuple(point.values())) if values else None,
                           latex(left, tuple(left.constants)), latex(right, tuple(right.constants)))

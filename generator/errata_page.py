@@ -15,8 +15,9 @@ from types import SimpleNamespace
 
 import sympy as sp
 
-from .errata import Erratum, counterexample_latex, quoted_in
+from .errata import Claim, Erratum, counterexample_latex, quoted_in
 from .errors import ProofError
+from .notation import inline_tex, slashed_derivatives
 from .numbers import Counterexample, Latex, Quoted, SympyLatex
 from .original import Correction, FoundErratum, find_errata, original_file
 from .proofs import Verdict
@@ -26,7 +27,7 @@ def quoted_math(text: str, source: str) -> SympyLatex:
     """A display of the original, as LaTeX the key prints it (``original.math_of``)."""
     out = SympyLatex(text)
     out.source = source
-    out.constants = tuple(dict.fromkeys(re.findall(r"(?<![_^{\\A-Za-z])\d+(?:\.\d+)?", text)))
+    out.constants = quoted_numbers(text)
     return out
 
 
@@ -34,8 +35,18 @@ def quoted_words(text: str, source: str) -> Quoted:
     """A passage of the original in words with $math$: one line, display dollars made inline."""
     out = Quoted(" ".join(text.replace("$$", "$").split()))
     out.source = source
-    out.constants = tuple(dict.fromkeys(re.findall(r"\d+(?:\.\d+)?", text)))
+    out.constants = quoted_numbers(text)
     return out
+
+
+# A number of the original as a reader reads it: a power of ten whole (10^{12}); not a subscript,
+# exponent or the digit of a command's name (phi_0, x^2: notation).
+_QUOTED_NUMBER = re.compile(r"(?<![_^{\\A-Za-z\d.])(?:10\^\{?(-?\d+)\}?|\d+(?:\.\d+)?)")
+
+
+def quoted_numbers(text: str) -> tuple[str, ...]:
+    """The numbers a quoted passage of the original prints, each once, in order."""
+    return tuple(dict.fromkeys(f"10^{m.group(1)}" if m.group(1) else m.group(0) for m in _QUOTED_NUMBER.finditer(text)))
 
 
 def _bold_names(latex: str, bold: frozenset[str]) -> str:
@@ -56,7 +67,9 @@ def _failure_latex(key: str, failure, bold: frozenset[str]) -> Counterexample:
 def _legend(found: FoundErratum, bold: frozenset[str]) -> tuple[SympyLatex, ...]:
     out = []
     for entry in found.legend:
-        slashed = re.sub(r"\\frac\{(\\partial [^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\{(\\partial [^{}]*)\}", r"\1/\2", entry)
+        # lint writes a function's argument in round brackets, l_i{({\phi}_{p} )}: the book's are square
+        entry = re.sub(r"\{\(\{([^{}]*)\}(_\{[^{}]*\}) \)\}", r"[\1\2]", entry)
+        slashed = slashed_derivatives(entry)
         latex = SympyLatex(_bold_names(slashed, bold))
         latex.source, latex.constants = "erratum legend (lint's names in a counterexample)", ()
         out.append(latex)
@@ -70,9 +83,29 @@ def bold_letters(found: tuple[FoundErratum, ...], text: str) -> frozenset[str]:
     return frozenset(letters)
 
 
-def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()) -> SimpleNamespace:
+def slip(claim: Claim, key: str, number: int) -> SimpleNamespace:
+    """One slip of a line on its own: the written fragment against what it should be, at a point
+    where they differ (the build stops if there is none)."""
+    verdict = claim.judge(seed=number)
+    if verdict.holds or not verdict.counterexample:
+        raise ProofError(f"erratum {key}: slip {number} ({sp.sstr(claim.left)} for {sp.sstr(claim.right)}) is not "
+                         f"refuted at a point", hint="give the slip's Claim samplers that reach a point where the "
+                                                     "written fragment and the right one differ")
+    source = f"erratum {key} slip {number}"
+    return SimpleNamespace(written=inline_tex(claim.left, source), meant=inline_tex(claim.right, source),
+                           counterexample=counterexample_latex(key, verdict))
+
+
+def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset(),
+              corrections: tuple[Correction, ...] = ()) -> SimpleNamespace:
     where = f"erratum quoting {name} line {found.line}"
+    own = [corrections[n] for n in found.corrections]
     return SimpleNamespace(
+        show_counterexample=all(c.counterexample for c in own),
+        corrected_words=(quoted_words(" ".join(c.corrected_words for c in own), f"erratum correcting {name} line "
+                                      f"{found.line}") if any(c.corrected_words for c in own) else None),
+        slips=tuple(slip(claim, found.key, number) for number, claim in
+                    enumerate((claim for c in own for claim in c.slips), start=1)),
         key=found.key, kind="found", line=found.line, problem_label=Latex(found.problem_label),
         summary=Latex(found.why or "This step does not follow from the lines before it."),
         quote=quoted_math(found.original, where), display=True,
@@ -93,22 +126,26 @@ def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: 
         problem_label=Latex(e.problem_label), summary=Latex(e.summary),
         quote=quoted_words(e.quote, f"erratum quoting {name} line {line}"), display=False,
         counterexample=counterexample_latex(e.key, refuted) if refuted is not None else None, legend=(),
-        at_point=bool(refuted is not None and refuted.counterexample),
+        at_point=bool(refuted is not None and refuted.counterexample), show_counterexample=True, slips=(),
+        corrected_words=quoted_words(e.corrected_words, f"erratum {e.key}") if e.corrected_words else None,
         corrected=corrected_tex, claim=original_tex, checks=())
 
 
 def page_errata(found: tuple[FoundErratum, ...], encoded: tuple[Erratum, ...], printed, refuted,
-                text: str, name: str) -> tuple[SimpleNamespace, ...]:
+                text: str, name: str, corrections: tuple[Correction, ...] = ()) -> tuple[SimpleNamespace, ...]:
     """Every erratum, in the order of the original (which is the order of its problems)."""
     bold = bold_letters(found, text)
-    items = [from_lint(f, name, bold) for f in found]
+    items = [from_lint(f, name, bold, corrections) for f in found]
     items += [from_encoded(e, p, r, text, name) for e, p, r in zip(encoded, printed, refuted)]
     for item in items:  # one shape for the templates: the audit prints the claim of an encoded one
         item.__dict__.setdefault("claim", None)
     items.sort(key=lambda item: item.line)
     said: set[str] = set()
-    for item in items:  # a name is explained where it first appears, and only there
-        item.legend = tuple(entry for entry in item.legend if not (entry in said or said.add(entry)))
+    for item in items:  # a name is explained where it first appears on the key, and only there
+        item.__dict__.setdefault("corrected_words", None)
+        shown = item.show_counterexample and not item.slips
+        item.audit_legend = item.legend  # the audit shows every counterexample, each with its names
+        item.legend = tuple(entry for entry in item.legend if shown and not (entry in said or said.add(entry)))
     return tuple(items)
 
 
@@ -149,4 +186,5 @@ class OriginalErrata:
         return [float("inf")] if self.path is not None else []  # the page waits for it: start it first
 
     def page(self, found, printed, refuted) -> tuple[SimpleNamespace, ...]:
-        return page_errata(found, self.encoded, printed, refuted, self.text, self.name) if self.path else ()
+        return (page_errata(found, self.encoded, printed, refuted, self.text, self.name, self.corrections)
+                if self.path else ())

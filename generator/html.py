@@ -98,6 +98,9 @@ class HtmlGate(Gate):
     def trusted(self, text: str) -> str:
         return jinja2.runtime.Markup(text)
 
+    def break_point(self) -> str:
+        return "<wbr>"
+
     def formatted(self, value, **style):
         return number_forms(value, **style)
 

@@ -27,6 +27,7 @@ STYLES: dict[str, str] = {
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
+    "text": "text-align: left",  # a cell of words or code names: after cell, so it wins
     "figure": "margin: 1rem 0",
     "image": "max-width: 100%; height: auto; display: block",
     "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",
@@ -43,6 +44,7 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
 h2 { font-size: 1.3rem; }
 h3 { font-size: 1.12rem; }
 a { color: #0b5394; }
+code { font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
 @media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }

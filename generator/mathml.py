@@ -104,6 +104,38 @@ def _space_names(element: ET.Element) -> None:
         _space_names(child)
 
 
+_CLOSERS = {")", "]", "}", "|", "\u2016", "\u232a", "\u27e9"}
+
+
+def _space_as_tex(element: ET.Element) -> None:
+    """TeX's spacing where MathML Core's differs: a minus after an operator or an opening bracket
+    is a sign (no space around it), brackets and a slash take no space of their own, two fractions side by
+    side keep a thin space between them (d/dz 1/(1+x)), and a table cell keeps its alignment
+    (Chromium ignores ``columnalign``)."""
+    children = list(element)
+    for index, child in enumerate(children):
+        tag = child.tag.split("}")[-1]
+        text = (child.text or "").strip()
+        before = children[index - 1] if index else None
+        before_tag = before.tag.split("}")[-1] if before is not None else None
+        if tag == "mo" and text in ("\u2212", "-", "+") and (
+                before is None or (before_tag == "mo" and before.get("form") != "postfix"
+                                   and (before.text or "").strip() not in _CLOSERS)):
+            child.set("form", "prefix")
+            child.set("lspace", "0")
+            child.set("rspace", "0")
+        if tag == "mo" and (child.get("fence") == "true" or text == "/"):
+            child.set("lspace", "0")
+            child.set("rspace", "0")
+        if tag == "mtd" and child.get("columnalign") in ("left", "right", "center"):
+            child.set("style", f"text-align: {child.get('columnalign')}")
+    for index in range(len(children) - 1, 0, -1):
+        if all(c.tag.split("}")[-1] == "mfrac" for c in children[index - 1:index + 1]):
+            element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
+    for child in element:
+        _space_as_tex(child)
+
+
 def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
     """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
     source = latex
@@ -116,6 +148,7 @@ def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.
                           hint=f"latex2mathml said: {exc}") from None
     _tidy(root)
     _space_names(root)
+    _space_as_tex(root)
     if numbers:
         _splice_numbers(root, numbers)
     for element in root.iter():

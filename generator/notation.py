@@ -6,6 +6,8 @@ the very same objects, so what is shown is what was proven.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify import fraction
@@ -71,6 +73,30 @@ def unevaluated(head, *args):
     return head(*args, evaluate=False)
 
 
+TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace)\b")  # makes a line taller
+
+
+def plain_brackets(latex: str) -> str:
+    """``\\left( ... \\right)`` as plain brackets unless what they hold is tall (a fraction, a sum):
+    \\left( makes its contents one inner atom, which TeX spaces as if an operator stood beside it
+    (the gap in "-\\,(1 - y)"), and around a line's height the brackets need not grow."""
+    out, opened = [], []  # opened: where each open \left( is in ``out``
+    for piece in re.split(r"(\\left\(|\\right\))", latex):
+        if piece == r"\left(":
+            opened.append(len(out))
+            out.append(piece)
+        elif piece == r"\right)" and opened:
+            start = opened.pop()
+            inside = "".join(out[start + 1:])
+            if not TALL.search(inside):
+                out[start:] = ["(" + inside + ")"]
+            else:
+                out.append(piece)
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
 class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
 
@@ -97,6 +123,9 @@ class BookLatexPrinter(LatexPrinter):
     def _print_cos(self, expr, exp=None):
         return self._bracketed(r"\cos", expr, exp)
 
+    def _print_sign(self, expr, exp=None):
+        return self._bracketed(r"\operatorname{sign}", expr, exp)
+
     def _print_ReLU(self, expr, exp=None):
         return self._bracketed(r"\operatorname{ReLU}", expr, exp)
 
@@ -109,6 +138,19 @@ class BookLatexPrinter(LatexPrinter):
         if isinstance(expr.expr, (sp.Add, sp.Mul)):  # a sum or product needs brackets; a power has its own
             body = rf"\left({body}\right)"
         return rf"\frac{{\partial}}{{\partial {self._print(var)}}}{body}"
+
+    def _print_Tuple(self, expr):
+        """(1, x_i): a comma and one space, as in the text (SymPy adds a second, ``\\ ``)."""
+        return r"\left(" + ", ".join(self._print(e) for e in expr) + r"\right)"
+
+    def doprint(self, expr):
+        return plain_brackets(super().doprint(expr))
+
+    def _print_Subs(self, subs):
+        """f|_{x = -phi_0/phi_1}: the values in the subscript with a slash (a fraction there is tiny)."""
+        expr, old, new = subs.args
+        values = r",\ ".join(f"{self._print(a)} = {_INLINE._print(b)}" for a, b in zip(old, new))
+        return rf"\left. {self._print(expr)} \right|_{{{values}}}"
 
     def _print_Indexed(self, expr):
         if expr.base == G and len(expr.indices) == 2:
@@ -131,8 +173,50 @@ class BookLatexPrinter(LatexPrinter):
 _PRINTER = BookLatexPrinter({"order": "none"})
 
 
+def _braced(text: str, start: int) -> int:
+    """The index just past the {...} group that opens at ``start``."""
+    depth = 0
+    for n in range(start, len(text)):
+        depth += {"{": 1, "}": -1}.get(text[n], 0)
+        if depth == 0:
+            return n + 1
+    raise ValueError(text)
+
+
+def slashed(text: str) -> str:
+    """A derivative printed as one \\frac{d a}{d b} as d a/d b; anything else unchanged."""
+    if not text.startswith(r"\frac{"):
+        return text
+    middle = _braced(text, len(r"\frac"))
+    if middle >= len(text) or text[middle] != "{" or _braced(text, middle) != len(text):
+        return text
+    top, bottom = text[len(r"\frac") + 1:middle - 1], text[middle + 1:-1]
+    if not re.match(r"(\\partial|d)\b ?\S", top) or not re.match(r"(\\partial|d)\b", bottom):
+        return text
+    return f"{top}/{bottom}"
+
+
+def slashed_derivatives(text: str) -> str:
+    """Every \\frac{d a}{d b} in ``text`` as d a/d b, for a line of text."""
+    out, start = [], 0
+    while (found := text.find(r"\frac{", start)) != -1:
+        try:
+            end = _braced(text, _braced(text, found + len(r"\frac")))
+        except ValueError:
+            break
+        out.append(text[start:found] + slashed(text[found:end]))
+        start = end
+    return "".join(out) + text[start:]
+
+
 class InlinePrinter(BookLatexPrinter):
     """The book's notation with every fraction written with a slash."""
+
+    def _print_Derivative(self, expr):
+        return slashed(super()._print_Derivative(expr))
+
+    def _print_Partial(self, expr):
+        return slashed(super()._print_Partial(expr))
 
     def _print_Mul(self, expr):
         if isinstance(expr, sp.Mul) and (expr.args[0] is sp.S.One
@@ -147,9 +231,9 @@ class InlinePrinter(BookLatexPrinter):
         numerator = self._print(numer)
         if isinstance(numer, sp.Add):
             numerator = f"({numerator})"
-        # Plain brackets: \left( after the slash would add a thin space ("1/ (1 + ...)"), and in a line
-        # of text the brackets need not grow.
-        return f"{numerator}/({denominator})"
+        # Plain brackets, around a sum or product only (x/y^2 needs none): \left( after the slash would
+        # add a thin space ("1/ (1 + ...)"), and in a line of text the brackets need not grow.
+        return f"{numerator}/({denominator})" if isinstance(denom, (sp.Add, sp.Mul)) else f"{numerator}/{denominator}"
 
 
 _INLINE = InlinePrinter({"order": "none", "fold_short_frac": True})
@@ -182,8 +266,18 @@ def inline_tex(expr, source: str = "sympy") -> SympyLatex:
 def _printed(printer: LatexPrinter, expr, source: str) -> SympyLatex:
     out = SympyLatex(printer.doprint(expr))
     out.source = source
-    out.constants = tuple(sorted({constant_text(a) for a in sp.sympify(expr).atoms(sp.Number)}))
+    out.constants = printed_constants(sp.sympify(expr))
     return out
+
+
+def printed_constants(expr: sp.Basic) -> tuple[str, ...]:
+    """The numbers a formula prints, as a reader reads them: a number alone whole (its sign with
+    it, a power of ten one number), else each constant inside it (see ``constant_text``)."""
+    if isinstance(expr, sp.Number):
+        return (str(expr) if expr.is_Rational else constant_text(expr),)
+    if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer:
+        return (f"10^{expr.exp}",)
+    return tuple(sorted({constant_text(a) for a in expr.atoms(sp.Number)}))
 
 
 def power_of_ten(n: int) -> sp.Expr:

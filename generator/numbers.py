@@ -93,8 +93,10 @@ class Ledger:
 
 def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
     """Shortest honest decimal: fixed places, or significant digits. A trailing zero is dropped only
-    when the shorter decimal is the value itself (0.5, or 0.036 computed as 0.036000000000000004):
-    0.199897 to five digits is 0.19990, whose last zero says it was rounded there."""
+    when the shorter decimal is the value itself and a round number of at most three significant
+    digits (0.5, or 0.036 computed as 0.036000000000000004): 0.199897 to five digits is 0.19990,
+    whose last zero says it was rounded there, and -21.904 beside -26.8404 is -21.9040, so numbers
+    printed side by side to the same digits look alike."""
     if places is not None:
         text = f"{value:.{places}f}"
     else:
@@ -105,7 +107,7 @@ def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
         text = f"{value:.{decimals}f}"
         if "." in text:
             short = text.rstrip("0").rstrip(".")
-            if abs(float(short) - value) <= 1e-12 * abs(value):
+            if abs(float(short) - value) <= 1e-12 * abs(value) and len(short.lstrip("-0.").replace(".", "")) <= 3:
                 text = short
     if text in ("-0", "-0.0") or (text.startswith("-") and float(text) == 0):
         text = text[1:]

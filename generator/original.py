@@ -28,6 +28,13 @@ class Correction:
     original: str  # an exact fragment of the original file (it must occur there once)
     corrected: str
     why: str  # the error in words, as TeX prose (the key prints it above the quoted original)
+    # Where lint's counterexample to the whole line says little (a wrong index: the gradients differ
+    # because they are other gradients), the key shows none and the audit keeps it; each slip of
+    # a line can also be shown on its own, at a point a student checks by hand (``errata.Claim``,
+    # written fragment = what it should be, refuted when the key is built).
+    counterexample: bool = True
+    slips: tuple = ()
+    corrected_words: str = ""  # the correction in words, for the key, when the display's change is mechanical
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class FoundErratum:
     failures: tuple[Failure, ...]
     legend: tuple[str, ...] = ()  # LaTeX: what a name in a counterexample stands for (lint's own names)
     isolated: bool = False  # the failures were found with every other display corrected
+    corrections: tuple[int, ...] = ()  # the corrections of this display, as indices into the activity's list
 
 
 def original_file(folder: Path) -> Path | None:
@@ -110,7 +118,8 @@ def find_errata(path: Path, corrections: tuple[Correction, ...], shown_as: str) 
                        if any(re.match(rf"\{{?{label}\}}?_", name) for f in failures for name, _ in f.point))
         out.append(FoundErratum(f"line-{d.line}", why[0].problem_label if why else "", d.line, d.environment,
                                 math_of(d), math_of(c) if changed else "",
-                                " ".join(x.why for x in why), failures, legend, bool(why and finding.failures)))
+                                " ".join(x.why for x in why), failures, legend, bool(why and finding.failures),
+                                tuple(corrections.index(x) for x in why)))
     unused = [c for c in corrections if not any(_inside(c.original, d, text) for d in before)]
     if unused:
         raise ProofError(f"{shown_as}: a correction changes no display ({unused[0].original[:60]!r})",

@@ -70,6 +70,10 @@ class Gate:
         """Mark output as final, so finalize passes it through untouched."""
         return Latex(text)
 
+    def break_point(self) -> str:
+        """Where a long code name may break (after a dot or an underscore), in this format."""
+        return r"\allowbreak{}"
+
     def formatted(self, value, **style):
         return format_quantity(value, **style)
 
@@ -93,6 +97,12 @@ class Gate:
             raise RenderError(f"the plain filter prints text, not the number {value!r}",
                               hint="numbers go through the num filter")
         return self.trusted(self.escape(str(value)))
+
+    def code(self, value: Any) -> str:
+        """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
+        its dots and underscores, so a long one wraps in a narrow column instead of overrunning it."""
+        text = str(self.plain(value))
+        return self.trusted(re.sub(r"(\.|_|\\_|\[)(?=[^\s])", lambda m: m.group(0) + self.break_point(), text))
 
     # --- the shared rules -----------------------------------------------------------------
     def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
@@ -198,6 +208,7 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
     env.filters["count"] = _count
     env.filters["macro"] = gate.macro
     env.filters["plain"] = gate.plain
+    env.filters["code"] = gate.code
     env.filters.update(gate.filters())
     return env
 

@@ -12,13 +12,22 @@ from __future__ import annotations
 
 import fcntl
 import importlib
+import io
 import os
 import shutil
 import subprocess
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from generator.errors import CanvasError
+
+    from canvas_server import FakeCanvas
 
 REPO = Path(__file__).resolve().parent.parent
 ACTIVITY = "activity05"  # the activity the tests build and check
@@ -182,7 +191,7 @@ def release(config):
 
 @pytest.fixture
 def canvas(config, request):
-    """A fresh local Canvas-like server (tests/canvas_server.py) for one test, reached with the test
+    """A fresh local Canvas-like server (tests/canvas_server/) for one test, reached with the test
     module's ``TOKEN``; a module may set ``CANVAS_OPTIONS`` for the server."""
     from canvas_server import NOW, FakeCanvas
 
@@ -190,3 +199,73 @@ def canvas(config, request):
     server = FakeCanvas(token=request.module.TOKEN, course_id=config.canvas.course_id, now=NOW, **options).start()
     yield server
     server.stop()
+
+
+# The publish tests' token, the key's place on Canvas (as key_target lays it out) and the rerun a stop suggests.
+TOKEN = "7~cnvsTESTtoken-q8Lw-9ZxW"
+FOLDER = "Answer keys/Activity 05"
+HANDOUT_FOLDER = "Answer keys/Activity 05 handout"
+KEY = "activity05-key.pdf"
+KEY_PATH = f"{FOLDER}/{KEY}"
+HANDOUT_PATH = f"{HANDOUT_FOLDER}/activity05-handout.pdf"
+RERUN = "make publish SEMESTER=2027-spring"
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    return []
+
+
+@pytest.fixture
+def target(tmp_path, release):
+    from canvas_server import key_target
+
+    return key_target(tmp_path, key_release=release)
+
+
+@pytest.fixture
+def run(canvas, tmp_path, target, waits):
+    """Publish to the fake Canvas; ``now`` is this machine's clock (by default the server's)."""
+    from generator.publish import RetryPolicy, publish_term
+
+    from canvas_server import term_of
+
+    def publish(*targets, dry_run=False, environ=None, now=None, early=False):
+        out = io.StringIO()
+        term = term_of(tmp_path, *(targets or (target,)), upload_early=early)
+        report = publish_term(
+            term, dry_run=dry_run, out=out, now=now or canvas.now,
+            environ={"CANVAS_API_TOKEN": canvas.token, "CANVAS_BASE_URL": canvas.url} if environ is None else environ,
+            retry=RetryPolicy(attempts=5, first_delay=0.01, max_delay=0.05, longest_retry_after=60, sleep=waits.append))
+        return report, out.getvalue()
+
+    return publish
+
+
+def failing(run, *args, **kwargs) -> CanvasError:
+    from generator.errors import CanvasError
+
+    with pytest.raises(CanvasError) as caught:
+        run(*args, **kwargs)
+    return caught.value
+
+
+def assert_never_open_early(canvas: FakeCanvas, path: str, release: datetime) -> None:
+    """No request left the file on the server before ``release`` (by the server's clock)."""
+    for entry in canvas.audit:
+        if entry.at < release:
+            assert path not in entry.openable, f"students could open {path} after {entry.request}"
+
+
+def assert_published_once(canvas: FakeCanvas, release: datetime, content: bytes, path: str = KEY_PATH) -> None:
+    """One folder, one file of that name, open now, with these bytes."""
+    folder_path, name = path.rsplit("/", 1)
+    parent_path, folder_name = folder_path.rsplit("/", 1)
+    assert canvas.subfolders(parent_path).count(folder_name) == 1
+    folder = canvas.folder_at(folder_path)
+    assert (folder.access.locked, folder.access.unlock_at, folder.access.lock_at) == (False, release, None)
+    same = [f for f in canvas.files_in(folder_path) if f.display_name.startswith(name.rsplit(".", 1)[0])]
+    assert [f.display_name for f in same] == [name]
+    assert same[0].content == content
+    assert canvas._open_by_locks(same[0], canvas.now)
+    assert canvas.student_download(same[0].id) == content

@@ -67,7 +67,8 @@ def test_the_general_formula_is_checked_against_the_rule_and_each_instance(found
 
 
 def test_the_encoded_errata_are_what_no_equation_shows():
-    assert {e.key for e in ENCODED} == {"hessian", "sigmoid_undefined", "parameter_meaning", "plot_of_labels", "weights"}
+    assert {e.key for e in ENCODED} == {"hessian", "sigmoid_undefined", "parameter_meaning", "parameter_steepness",
+                                      "plot_of_labels", "weights"}
     judged = {j.key: j for j in judge(ENCODED)}
     for key in ("hessian", "parameter_meaning"):  # claims the original makes: refuted at a point
         assert judged[key].original is not None and judged[key].original.counterexample is not None

@@ -216,7 +216,8 @@ def test_logistic_pdf_shows_every_legend_entry_and_panel_title(rendered, default
     for curve in result.phi1_family:
         assert f"φ1={printed(figures.number_text(curve.phi1))}" in drawn
     assert f"(a)φ1={printed(figures.number_text(result.phi1_fixed))},varyingφ0" in drawn
-    assert f"(b)φ0={printed(figures.number_text(result.phi0_fixed))},varyingφ1" in drawn
+    assert f"(b)φ1={printed(figures.number_text(result.phi1_mirrored))},varyingφ0" in drawn
+    assert f"(c)φ0={printed(figures.number_text(result.phi0_fixed))},varyingφ1" in drawn
     assert "Pr(y=1|x)" in drawn
 
 
@@ -236,7 +237,7 @@ def test_numbers_hold_every_legend_value_as_printed(rendered, default_results):
     by_name = rendered[1]
     values = [c.phi0 for c in result.phi0_family] + [c.phi1 for c in result.phi1_family]
     assert set(by_name["logistic_family"].numbers) == {
-        (v, figures.number_text(v)) for v in [*values, result.phi1_fixed, result.phi0_fixed]}
+        (v, figures.number_text(v)) for v in [*values, result.phi1_fixed, result.phi1_mirrored, result.phi0_fixed]}
     assert (-2.0, "-2") in by_name["logistic_family"].numbers and (0.5, "0.5") in by_name["logistic_family"].numbers
     spec = a5.momentum_spec(moment, default_results[2])
     assert by_name["momentum"].numbers == ((0.9, "0.9"), (10.0, "10"), (spec.learning_rate, spec.learning_rate_text),
@@ -252,8 +253,9 @@ def test_alt_text_names_every_value_and_what_each_curve_does(q):
     result = logistic.compute(q)
     alt = a5.logistic_figure.alt(a5.logistic_spec(result))
     assert "$" not in alt and "\\" not in alt
-    assert alt.count(". ") + alt.endswith(".") <= 2, "one or two sentences"
-    left, right = alt.split("Right", 1)
+    assert alt.count(". ") + alt.endswith(".") <= 4, "a sentence of what is drawn, then one a panel"
+    left, right = alt.split("Third panel", 1)
+    first, second = left.split("Second panel", 1)
     for curve in result.phi0_family:
         assert f"{printed(figures.number_text(curve.phi0))}" in left
     for curve in result.phi1_family:
@@ -263,9 +265,10 @@ def test_alt_text_names_every_value_and_what_each_curve_does(q):
         assert expected in right
         assert (curve.phi1 < 0) == (curve.direction == "decreasing")
         assert (curve.phi1 == 0) == (curve.direction == "constant")
-    assert f"φ₁ = {printed(figures.number_text(result.phi1_fixed))}" in left
+    assert f"φ₁ = {printed(figures.number_text(result.phi1_fixed))}" in first
+    assert f"φ₁ = {printed(figures.number_text(result.phi1_mirrored))}" in second
     assert f"φ₀ = {printed(figures.number_text(result.phi0_fixed))}" in right
-    assert ("moves the curve left" in left) == (result.phi1_fixed > 0)
+    assert ("moves the curve left" in first) == ("moves the curve right" in second) == (result.phi1_fixed > 0)
 
 
 def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
@@ -282,9 +285,10 @@ def test_logistic_figure_marks_the_curves_own_midpoints_inside_the_range(default
     result = default_results[0]
     spec = a5.logistic_spec(result)
     assert [c.midpoint for c in spec.panels[0].curves] == [c.midpoint for c in result.phi0_family]
-    assert [c.midpoint for c in spec.panels[1].curves] == [c.midpoint for c in result.phi1_family]
+    assert [c.midpoint for c in spec.panels[1].curves] == [c.midpoint for c in result.phi0_family_mirrored]
+    assert [c.midpoint for c in spec.panels[2].curves] == [c.midpoint for c in result.phi1_family]
     for q in map(variant, range(40)):
-        curves = (lambda r: r.phi0_family + r.phi1_family)(logistic.compute(q))
+        curves = (lambda r: r.phi0_family + r.phi0_family_mirrored + r.phi1_family)(logistic.compute(q))
         limit = a5.x_limit(curves)
         assert all(abs(c.midpoint) <= limit - 1.5 for c in curves if c.midpoint is not None)
 

@@ -55,7 +55,7 @@ def test_loss_uses_x_i_and_the_square_is_outside(key_text):
 
 def test_momentum_indices_are_consistent(key_text):
     body = _solutions(key_text)
-    assert "m1 = βm0 + (1 − β) g0" in body
+    assert "m1 = βm0 + (1 − β)g0" in body
     assert re.search(r"mt\+1 = β\s*t\+1\s*m0", body.replace("\n", " "))  # the closed form, superscript flattened
     assert "B1" not in body and "B3" not in body  # the handout's wrong batches appear only in the errata
     assert "Bt′" in body and "g0" in body
@@ -73,12 +73,18 @@ def test_errata_quote_each_error_of_the_original_and_correct_it(key_text):
     errata = key_text.split("Errata of the original handout")[1]
     assert errata.count("Original:") == expected
     refuted = sum(e.original is not None for e in claims)  # a claim in words; the others are omissions
-    assert errata.count("Corrected:") == len(found) + refuted
+    in_words = sum(e.original is None and bool(e.corrected_words) for e in claims)  # an omission corrected in words
+    assert errata.count("Corrected:") == len(found) + refuted + in_words
     assert errata.count("Supplied:") == sum(e.original is None and e.corrected is not None for e in claims)
     words = " ".join(errata.split()).lower()
     # each side named in words: what the line writes, then what the lines before it give (a value
     # set as a fraction may split the words in pdftotext's text, so only their start is counted)
-    assert words.count("line as") == sum(bool(f.failures) for f in found)
+    own = [[encoded.CORRECTIONS[n] for n in f.corrections] for f in found]
+    slips = [any(c.slips for c in cs) for cs in own]
+    shown = [bool(f.failures) and all(c.counterexample for c in cs) and not slipped
+             for f, cs, slipped in zip(found, own, slips)]
+    assert words.count("line as") == sum(shown)
+    assert words.count("each slip on its own") == sum(slips) > 0
     assert words.count("its left side is") == refuted
     for process in ("lint", "checker", "proven", "rejected"):
         assert process not in errata
@@ -154,7 +160,7 @@ def test_the_default_captions(key_text):
         "times." in caption
     assert f"Momentum swings across the valley more slowly, changing sign there {run.momentum_reversals} times." in caption
     assert "plain gradient descent ends next to the optimum (star)" in caption  # its end marker is under the star
-    assert f"reaches {run.weight_sum_drawn:.3f} at k = {run.steps}" in caption  # what panel (a) draws
+    assert f"and {run.weight_sum_drawn:.4f} at k = {run.steps}" in caption  # what panel (a) draws
 
 
 BROKEN_STEP_BUILD = """

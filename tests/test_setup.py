@@ -17,8 +17,9 @@ from conftest import REPO
 
 LOCK = REPO / "requirements" / "lock.txt"
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
-# Modules of this repository, imported by name: the package and the tests' helpers.
-OWN = {"generator", *(p.stem for p in (REPO / "tests").glob("*.py")), *(p.stem for p in (REPO / "tools").glob("*.py"))}
+# Modules of this repository, imported by name: the package and the tests' helpers (modules and packages).
+OWN = {"generator", *(p.stem for p in (REPO / "tests").glob("*.py")),
+       *(p.parent.name for p in (REPO / "tests").glob("*/__init__.py")), *(p.stem for p in (REPO / "tools").glob("*.py"))}
 
 
 def declared() -> list[Requirement]:

@@ -13,7 +13,7 @@ from importlib import import_module
 import sympy as sp
 
 from generator.errata import Claim, Claims, Erratum
-from generator.notation import beta, phi0, phi1, power_of_ten, sig, t
+from generator.notation import beta, phi0, power_of_ten, sig, t, tex
 from generator.notation import unevaluated as U
 from generator.original import Correction
 
@@ -47,7 +47,17 @@ def _least_squares() -> tuple[Correction, ...]:
         "problem:least_squares", solution, solution.replace(LOWER_LIMIT, r"\sum_{i=1}^{I}"),
         r"The question asks for the derivatives of the loss $L$ but states those of one term $\ell_i$; the "
         r"solution differentiates $L$, whose derivatives are the sums of the stated ones, and its sums have no "
-        r"lower limit."),)
+        r"lower limit.", corrected_words=r"every sum runs from $i = 1$: $\sum_{i=1}^{I}$ for $\sum_{i}^{I}$."),)
+
+
+def _sigmoid_slips() -> tuple[Claim, ...]:
+    """The two slips of the logistic derivatives, each where a student checks it by hand: z = 0."""
+    z = sp.Symbol("z", real=True)
+    at_zero = {z: lambda rng: sp.Integer(0)}
+    minus_exp = sp.exp(U(sp.Mul, -1, z))
+    return (Claim(sp.sin(z), sig(z), at_zero),
+            Claim(U(sp.Mul, minus_exp, U(sp.Pow, U(sp.Add, 1, U(sp.Pow, minus_exp, 2)), -1)),
+                  U(sp.Mul, minus_exp, U(sp.Pow, U(sp.Pow, U(sp.Add, 1, minus_exp), 2), -1)), at_zero))
 
 
 def _logistic() -> tuple[Correction, ...]:
@@ -60,9 +70,10 @@ def _logistic() -> tuple[Correction, ...]:
                    r"its sum has no brackets, so it reads as covering the first term only."),
         Correction("problem:logistic", SIN_SQUARED % "", SIG_SQUARED % "",
                    r"The sine is written for the sigmoid, and the square sits on the exponential inside the "
-                   r"parentheses instead of on the parentheses."),
+                   r"parentheses instead of on the parentheses (write $z$ for $\phi_0 + \phi_1 x_i$).",
+                   slips=_sigmoid_slips()),
         Correction("problem:logistic", SIN_SQUARED % r"x_i \cdot ", SIG_SQUARED % r"x_i \cdot ",
-                   r"The same two slips as in the derivative by $\phi_0$."),
+                   r"The same two slips as in the derivative by $\phi_0$.", counterexample=False),
     )
 
 
@@ -79,29 +90,30 @@ def _momentum() -> tuple[Correction, ...]:
     return (
         Correction("problem:momentum", m1 + B % (1, "t"), m1 + B % (0, 0),
                    r"The batches and parameters are off by one from the first step on. " + OFF_BY_ONE
-                   + r" The handout uses $\mathcal{B}_1$ here, and $\boldsymbol{\phi}_t$ in every line, never "
-                   r"replaced by the step's own index."),
+                   + r" The original uses $\mathcal{B}_1$ here, and $\boldsymbol{\phi}_t$ in every line, never "
+                   r"replaced by the step's own index.", counterexample=False),
         Correction("problem:momentum", m2 + B % (2, "t"), m2 + B % (1, 1),
                    r"The second step repeats the slip: $\mathcal{B}_2$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_1$ "
-                   r"at $\boldsymbol{\phi}_1$."),
+                   r"at $\boldsymbol{\phi}_1$.", counterexample=False),
         Correction("problem:momentum", m2_out % (B % (1, "t"), B % (2, "t")), m2_out % (B % (0, 0), B % (1, 1)),
                    r"The expansion follows from the two lines above, so it carries their indices: $\mathcal{B}_1$ "
                    r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$, and $\boldsymbol{\phi}_t$ for "
-                   r"$\boldsymbol{\phi}_0$ and $\boldsymbol{\phi}_1$."),
+                   r"$\boldsymbol{\phi}_0$ and $\boldsymbol{\phi}_1$.", counterexample=False),
         Correction("problem:momentum", m3 + B % (3, "t"), m3 + B % (2, 2),
                    r"The third step: $\mathcal{B}_3$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_2$ at "
-                   r"$\boldsymbol{\phi}_2$."),
+                   r"$\boldsymbol{\phi}_2$.", counterexample=False),
         Correction("problem:momentum", m3_out % (B % (3, "t"), B % (2, "t"), B % (3, "t")),
                    m3_out % (B % (0, 0), B % (1, 1), B % (2, 2)),
                    r"The expansion does not follow from the lines above: its oldest gradient is taken on "
                    r"$\mathcal{B}_3$, where the line for $\mathbf{m}_2$ has $\mathcal{B}_1$; with the off-by-one "
                    r"repaired its batches are $\mathcal{B}_0$, $\mathcal{B}_1$, $\mathcal{B}_2$, at "
-                   r"$\boldsymbol{\phi}_0$, $\boldsymbol{\phi}_1$, $\boldsymbol{\phi}_2$ for $\boldsymbol{\phi}_t$."),
+                   r"$\boldsymbol{\phi}_0$, $\boldsymbol{\phi}_1$, $\boldsymbol{\phi}_2$ for $\boldsymbol{\phi}_t$.",
+                   counterexample=False),
         Correction("problem:momentum", general, fixed_general,
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum starts "
                    r"one step late; and every term uses $\mathcal{B}_t$ at $\boldsymbol{\phi}_t$ instead of its own "
-                   r"step's $\mathcal{B}_{t'}$ at $\boldsymbol{\phi}_{t'}$. It does not even give the handout's own "
+                   r"step's $\mathcal{B}_{t'}$ at $\boldsymbol{\phi}_{t'}$. It does not even give the original's own "
                    r"$\mathbf{m}_3$, which weights $\mathbf{m}_0$ by $\beta^3$."),
     )
 
@@ -115,39 +127,48 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     N = sp.Integer(n)
     k = sp.Symbol("k", integer=True, nonnegative=True)
     weight_sum = sp.Symbol(r"\sum_{k=0}^{t} w_k")
-    steepness = sp.Symbol(r"\left|\frac{\partial\,\mathrm{sig}[\phi_0 + \phi_1 x]}{\partial x}\right|_{x = x^*}")
     z = sp.Symbol("z", real=True)
     sig_z = sp.Symbol(r"\mathrm{sig}[z]")
     w_k = sp.Symbol("w_k")
-    sig_at_midpoint = sp.Derivative(1 / (1 + sp.exp(-phi1 * z)), z)
     phi1_nz = sp.Symbol("phi_1", real=True, nonzero=True)
     simple_slopes = {phi1_nz: lambda rng: sp.Integer(rng.choice((1, -1, 2, -2)))}
     x_star = U(sp.Mul, -1, phi0, U(sp.Pow, phi1_nz, -1))
     shift = sp.Symbol(r"\mathrm{sign}\,\frac{\partial x^*}{\partial\phi_0}")
+    # the size of the curve's slope at its midpoint, |phi_1|/4, and whether it grows with phi_1
+    slope_size = sp.Abs(sp.Derivative(1 / (1 + sp.exp(-phi1_nz * z)), z).doit().subs(z, 0))
+    steepness = sp.Symbol(r"\left|\frac{d\,\mathrm{Pr}}{dx}(x^*)\right|")
+    steeper = sp.Symbol(r"\mathrm{sign}\,\frac{\partial}{\partial\phi_1}\left|\frac{d\,\mathrm{Pr}}{dx}(x^*)\right|")
+    dimension = rf"${tex(power_of_ten(n))} \times {tex(power_of_ten(n))}$"
     return (
         Erratum("hessian", "problem:hessian", r"It will be  $100000 \times 1000000$ . This contains a trillion",
                 "One side of the Hessian's dimensions was typed with a zero missing, which contradicts the "
-                "handout's own count of a trillion entries.",
+                "original's own count of a trillion entries.",
                 Claim(U(sp.Mul, N / 10, N), power_of_ten(n * n)),
-                Claim(U(sp.Mul, power_of_ten(n), power_of_ten(n)), power_of_ten(n * n))),
+                Claim(U(sp.Mul, power_of_ten(n), power_of_ten(n)), power_of_ten(n * n)),
+                corrected_words=rf"It will be {dimension}. This contains ${tex(power_of_ten(n * n))}$, a trillion"),
         Erratum("sigmoid_undefined", "problem:logistic", r"$$Pr(y=1|x) = \text{sig}[\phi_0 + \phi_1 x],$$",
                 r"The sigmoid is used throughout but never defined.",
                 corrected=Claim(sig_z, 1 / (1 + sp.exp(-z)), {}, {sig_z: sig(z)})),
-        Erratum("parameter_meaning", "problem:logistic",
-                r"shifts to the left as we increase  $\phi_0$  and gets steeper as we increase  $\phi_1$",
-                r"The solution draws no plot, and its reading of the parameters holds only for a positive "
-                r"$\phi_1$: the midpoint $x^* = -\phi_0/\phi_1$ moves left as $\phi_0$ grows only when $\phi_1$ "
-                r"is positive, the slope there (below) grows with $|\phi_1|$, not with $\phi_1$, and changing "
-                r"$\phi_1$ moves the midpoint too, unless $\phi_0$ is zero.",
+        Erratum("parameter_meaning", "problem:logistic", r"shifts to the left as we increase  $\phi_0$",
+                r"The solution draws no plot, and its reading of $\phi_0$ holds only for a positive $\phi_1$: "
+                r"the midpoint $x^* = -\phi_0/\phi_1$ moves left as $\phi_0$ grows only when $\phi_1$ is "
+                r"positive, and changing $\phi_1$ moves the midpoint too, unless $\phi_0$ is zero.",
                 Claim(shift, -1, simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
-                Claims((Claim(shift, -sp.sign(phi1_nz), simple_slopes,
-                              {shift: sp.sign(sp.Derivative(x_star, phi0))}),
-                        Claim(steepness, U(sp.Mul, sp.Abs(phi1), U(sp.Pow, 4, -1)), {},
-                              {steepness: sp.Abs(sig_at_midpoint.doit().subs(z, 0))})))),
+                Claim(shift, -sp.sign(phi1_nz), simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))})),
+        Erratum("parameter_steepness", "problem:logistic", r"gets steeper as we increase  $\phi_1$",
+                r"The curve gets steeper as $|\phi_1|$ grows, not as $\phi_1$ grows: the size of its slope at "
+                r"the midpoint is a quarter of $|\phi_1|$, so for a negative $\phi_1$ a larger $\phi_1$ "
+                r"flattens it.",
+                Claim(steeper, 1, simple_slopes, {steeper: sp.sign(sp.Derivative(slope_size, phi1_nz))}),
+                Claims((Claim(steepness, U(sp.Mul, sp.Abs(phi1_nz), U(sp.Pow, 4, -1)), simple_slopes,
+                              {steepness: slope_size}),
+                        Claim(steeper, sp.sign(phi1_nz), simple_slopes,
+                              {steeper: sp.sign(sp.Derivative(slope_size, phi1_nz))})))),
         Erratum("plot_of_labels", "problem:logistic", "Plot y against x for this model",
                 r"The question asks for a plot of $y$, a label that is zero or one, against $x$; what the model "
                 r"gives, and what can be plotted for each choice of the parameters, is the probability that the "
-                r"label is one given $x$."),
+                r"label is one given $x$.",
+                corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
                 r"The question asks for the weights of the sum, and the solution never states them. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "

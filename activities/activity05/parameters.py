@@ -82,7 +82,8 @@ def draw(rng: random.Random) -> dict[str, Any]:
     drawn["logistic_phi0_values"] = tuple(sorted(rng.sample([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0], 2) + [0.0]))
     drawn["logistic_phi1_fixed"] = rng.choice([1.0, 1.5, 2.0])
     negative = -rng.choice([0.5, 1.0, 2.0])
-    positives = rng.sample([0.5, 1.0, 2.0, 3.0], 2)
+    # two slopes at least three times apart: their curves, and midpoints, stay apart on the page
+    positives = rng.choice([(0.5, 2.0), (0.5, 3.0), (1.0, 3.0)])
     drawn["logistic_phi1_values"] = tuple(sorted([negative, 0.0, *positives]))
     drawn["logistic_phi0_fixed"] = rng.choice([-1.0, 1.0, 1.5])
     intercept, slope = rng.choice([0.5, 0.6, 0.7, 0.8]), rng.choice([0.3, 0.4, 0.5, 0.6])

@@ -32,7 +32,7 @@ class PanelSpec:
 class LogisticSpec:
     name: str
     height: float  # inches
-    panels: tuple[PanelSpec, PanelSpec]
+    panels: tuple[PanelSpec, ...]
     x_limit: float
     numbers: tuple[tuple[float, str], ...]
 
@@ -61,26 +61,32 @@ def _panel(letter: str, varying: str, fixed: float, curves: tuple) -> PanelSpec:
 def spec(results) -> LogisticSpec:
     result = results.logistic
     panels = (_panel("a", "phi0", result.phi1_fixed, result.phi0_family),
-              _panel("b", "phi1", result.phi0_fixed, result.phi1_family))
+              _panel("b", "phi0", result.phi1_mirrored, result.phi0_family_mirrored),
+              _panel("c", "phi1", result.phi0_fixed, result.phi1_family))
     printed = []
     for panel in panels:
         printed.append((panel.fixed_value, number_text(panel.fixed_value)))
         printed.extend((getattr(c, panel.varying), number_text(getattr(c, panel.varying))) for c in panel.curves)
     return LogisticSpec(name="logistic_family", height=2.9, panels=panels,
-                        x_limit=x_limit(result.phi0_family + result.phi1_family), numbers=unique(printed))
+                        x_limit=x_limit(result.phi0_family + result.phi0_family_mirrored + result.phi1_family),
+                        numbers=unique(printed))
 
 
 def alt(spec: LogisticSpec) -> str:
     """Two sentences, one a panel, built from the values drawn: what each curve does and why."""
-    shift, spread = spec.panels
-    by_phi0 = sorted(shift.curves, key=lambda c: c.phi0)
-    moves = "left" if by_phi0[-1].midpoint < by_phi0[0].midpoint else "right"
-    first = (f"Curves of Pr(y=1|x) = sig[φ₀ + φ₁x] with each midpoint, where Pr = 1/2, marked; left, "
-             f"φ₁ = {spoken(number_text(shift.fixed_value))} and "
-             f"φ₀ = {', '.join(spoken(number_text(c.phi0)) for c in shift.curves)} give curves of equal "
-             f"steepness with midpoints at x = "
-             f"{', '.join(spoken(number_text(c.midpoint, 3)) for c in shift.curves)}, so increasing φ₀ "
-             f"moves the curve {moves}.")
+    *shifts, spread = spec.panels
+    sentences = []
+    for name, shift in zip(("First", "Second"), shifts):
+        by_phi0 = sorted(shift.curves, key=lambda c: c.phi0)
+        moves = "left" if by_phi0[-1].midpoint < by_phi0[0].midpoint else "right"
+        sentences.append(
+            f"{name} panel, φ₁ = {spoken(number_text(shift.fixed_value))}: "
+            f"φ₀ = {', '.join(spoken(number_text(c.phi0)) for c in shift.curves)} give curves of equal "
+            f"steepness with midpoints at x = "
+            f"{', '.join(spoken(number_text(c.midpoint, 3)) for c in shift.curves)}, so increasing φ₀ "
+            f"moves the curve {moves}.")
+    first = ("Curves of Pr(y=1|x) = sig[φ₀ + φ₁x] with each midpoint, where Pr = 1/2, marked. "
+             + " ".join(sentences))
     described = []
     for c in spread.curves:
         value = spoken(number_text(c.phi1))
@@ -88,7 +94,7 @@ def alt(spec: LogisticSpec) -> str:
             described.append(f"φ₁ = {value} is constant at sig[φ₀] = {spoken(number_text(c.constant, 3))}")
         else:
             described.append(f"φ₁ = {value} is {c.direction} with midpoint x = {spoken(number_text(c.midpoint, 3))}")
-    second = (f"Right, φ₀ = {spoken(number_text(spread.fixed_value))}: " + "; ".join(described)
+    second = (f"Third panel, φ₀ = {spoken(number_text(spread.fixed_value))}: " + "; ".join(described)
               + "; the larger |φ₁|, the steeper the curve.")
     return f"{first} {second}"
 
@@ -97,7 +103,7 @@ def alt(spec: LogisticSpec) -> str:
 
 def draw(spec: LogisticSpec, figure) -> None:
     """Sigmoid families side by side with a shared x range, midpoints marked on the 1/2 line."""
-    axes = figure.subplots(1, 2, sharex=True, sharey=True)
+    axes = figure.subplots(1, len(spec.panels), sharex=True, sharey=True)
     xs = np.linspace(-spec.x_limit, spec.x_limit, 401)
     for ax, panel in zip(axes, spec.panels):
         ax.axhline(0.5, color=GREY, lw=0.8, ls=(0, (4, 3)), zorder=1)
@@ -112,7 +118,7 @@ def draw(spec: LogisticSpec, figure) -> None:
         ax.set_xlabel("$x$")
         ax.set_xlim(-spec.x_limit, spec.x_limit)
         ax.set_ylim(-0.03, 1.03)
-        columns = math.ceil(len(panel.curves) / 2)
+        columns = 1 if len(panel.curves) <= 3 else 2
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(row_major(handles, columns), row_major(labels, columns), loc="upper center",
                   bbox_to_anchor=(0.5, -0.2), ncol=columns, handlelength=2.6, columnspacing=1.2,
@@ -123,5 +129,6 @@ def draw(spec: LogisticSpec, figure) -> None:
 
 def facts(spec: LogisticSpec) -> tuple[tuple[str, bool, str], ...]:
     return (("shift_left", spec.panels[0].fixed_value > 0,
-             "the slope held fixed in panel (a) is positive, so a larger intercept moves the curve left"),)
+             "the slope held fixed in panel (a) is positive, so a larger intercept moves the curve left, "
+             "and the slope of panel (b), its negative, moves it right"),)
 

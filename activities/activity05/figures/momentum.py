@@ -134,8 +134,9 @@ def draw(spec: MomentumSpec, figure) -> None:
     weights_ax, surface_ax = figure.subplots(1, 2, width_ratios=(1, 1.15))
     ks = [k for k, _, _ in spec.weights]
     # The weights on the left axis, at their own scale; their running sum on the right, from 0 to 1.
+    # Edges only while bars are wide enough for them: at 60 bars they alias into stripes.
     bars = weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.8, color=SKY, edgecolor="black",
-                          linewidth=0.3, label=r"$w_k = (1-\beta)\,\beta^k$ (left axis)", zorder=2)
+                          linewidth=0.3 if len(ks) <= 40 else 0, label=r"$w_k = (1-\beta)\,\beta^k$ (left axis)", zorder=2)
     sum_ax = weights_ax.twinx()
     (running,) = sum_ax.plot(ks, [c for _, _, c in spec.weights], color="black", lw=1.3,
                              label=r"running sum $w_0 + \cdots + w_k$ (right axis)", zorder=3)
@@ -143,9 +144,12 @@ def draw(spec: MomentumSpec, figure) -> None:
     # Labelled at the right, where the running sum approaches it (and clear of the window's line).
     sum_ax.annotate("limit of the sum", xy=(1, spec.weight_limit), xycoords=("axes fraction", "data"),
                     xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom", color=GREY)
-    weights_ax.axvline(spec.window, color=VERMILLION, lw=1.2, ls="--", zorder=1)
-    weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$", xy=(spec.window, 0.5), xycoords=("data", "axes fraction"),
-                        xytext=(4, 0), textcoords="offset points", ha="left", va="center", color=VERMILLION)
+    # The window's edge: its 1/(1 - beta) steps are k = 0 .. 1/(1 - beta) - 1, the bars left of the line.
+    edge = round(spec.window) - 0.5
+    weights_ax.axvline(edge, color=VERMILLION, lw=1.2, ls="--", zorder=1)
+    weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$ steps", xy=(edge, 0.5),
+                        xycoords=("data", "axes fraction"), xytext=(4, 0), textcoords="offset points", ha="left",
+                        va="center", color=VERMILLION)
     weights_ax.set_xlim(-0.8, ks[-1] + 0.8)
     # Two scales that do not meet: w_0's bar tops out well below the line of the sum's limit.
     weights_ax.set_ylim(0, 1.5 * spec.weights[0][1])
@@ -172,16 +176,17 @@ def draw(spec: MomentumSpec, figure) -> None:
     # leave it; plain descent's is drawn over the optimum's star, which stays visible around it.
     handles = {}
     for path, colour, width, alpha, marker, end_size, label, zorder in (
-            (spec.with_momentum, BLUE, 2.2, 0.45, "s", 7, rf"with momentum, $\beta = {spec.beta_text}$", 2),
-            (spec.plain, ORANGE, 0.7, 1.0, "o", 5.5, "gradient descent", 3)):
+            (spec.with_momentum, BLUE, 1.8, 0.45, "s", 7, rf"with momentum, $\beta = {spec.beta_text}$", 2),
+            (spec.plain, ORANGE, 0.9, 1.0, "o", 7, "gradient descent", 3)):
         (handles[label],) = surface_ax.plot(*np.array(path).T, color=colour, lw=width, alpha=alpha, marker=marker,
                                             ms=2.6, label=label, zorder=zorder)
         surface_ax.plot(*path[-1], ls="none", marker=marker, ms=end_size, color=colour, mec="black", mew=0.9,
                         zorder=zorder + 4)
     (start,) = surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
                                label="start", zorder=5)
-    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=15, mfc="white", mec="black", mew=1.0,
-                                 label="optimum", zorder=5.5)  # white, in the plot as in the legend; ends drawn over it
+    # Below the ends and no larger than twice them: an end next to the optimum shows over its star.
+    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=12, mfc="white", mec="black", mew=0.8,
+                                 label="optimum", zorder=5.5)
     surface_ax.set_xlim(low[0] - pad, high[0] + pad)
     surface_ax.set_ylim(low[1] - pad, high[1] + pad)
     surface_ax.set_aspect("equal", adjustable="box")  # true angles: the zig-zag crosses the contours

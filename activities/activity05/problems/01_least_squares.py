@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from generator.notation import i, n_points, phi0, phi1, tex, x, y
+from generator.notation import i, inline_tex, n_points, phi0, phi1, tex, x, y
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
 from generator.numeric import FD_STEP, finite_difference
@@ -63,7 +63,7 @@ FORMULAS = {
     "term_gradient": tex(U(sp.Eq, sp.Derivative(ell_i, phi),
                           sp.Matrix([[U(sp.Mul, 2, residual)], [U(sp.Mul, 2, x[i], residual)]])),
                          "least_squares.term_gradient"),
-    "loss_gradient": tex(U(sp.Eq, sp.Derivative(sp.Symbol("L"), phi), sp.Sum(sp.Derivative(ell_i, phi), (i, 1, n_points))),
+    "loss_gradient": inline_tex(U(sp.Eq, sp.Derivative(sp.Symbol("L"), phi), sp.Sum(sp.Derivative(ell_i, phi), (i, 1, n_points))),
                          "least_squares.loss_gradient"),
 }
 

@@ -128,16 +128,16 @@ MIDPOINT_SHIFT = Derivation(
     key="logistic.midpoint_shift", problem=TITLE, title=r"how the midpoint moves with $\phi_0$",
     lhs=sp.Derivative(x_star, phi0),
     definitions={x_star: midpoint_value},
-    steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi0), "differentiate $x^*$"),
-           Step(U(sp.Mul, -1, U(sp.Pow, phi1, -1)), "its sign is opposite to the sign of $\\phi_1$")),
+    steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi0), "substitute $x^*$"),
+           Step(U(sp.Mul, -1, U(sp.Pow, phi1, -1)), "it is linear in $\\phi_0$")),
     samplers=SLOPE_AT_MIDPOINT.samplers,
 )
 MIDPOINT_SHIFT_PHI1 = Derivation(
     key="logistic.midpoint_shift_phi1", problem=TITLE, title=r"how the midpoint moves with $\phi_1$",
     lhs=sp.Derivative(x_star, phi1),
     definitions={x_star: midpoint_value},
-    steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi1), "differentiate $x^*$"),
-           Step(U(sp.Mul, phi0, U(sp.Pow, U(sp.Pow, phi1, 2), -1)), r"it vanishes only where $\phi_0$ does")),
+    steps=(Step(sp.Derivative(U(sp.Mul, -1, phi0, U(sp.Pow, phi1, -1)), phi1), "substitute $x^*$"),
+           Step(U(sp.Mul, phi0, U(sp.Pow, U(sp.Pow, phi1, 2), -1)), r"differentiate by $\phi_1$")),
     samplers=SLOPE_AT_MIDPOINT.samplers,
 )
 
@@ -167,8 +167,8 @@ FORMULAS = {
     "phi1_zero": tex(U(sp.Eq, phi1, 0), "logistic.sign"),
     "phi0_zero": tex(U(sp.Eq, phi0, 0), "logistic.sign"),
     "phi1_nonzero": tex(sp.Ne(phi1, 0), "logistic.sign"),
-    "dz_dphi0": tex(U(sp.Eq, sp.Derivative(z_i, phi0), 1), "logistic.dz"),
-    "dz_dphi1": tex(U(sp.Eq, sp.Derivative(z_i, phi1), x[i]), "logistic.dz"),
+    "dz_dphi0": inline_tex(U(sp.Eq, sp.Derivative(z_i, phi0), 1), "logistic.dz"),
+    "dz_dphi1": inline_tex(U(sp.Eq, sp.Derivative(z_i, phi1), x[i]), "logistic.dz"),
     "half": inline_tex(sp.Rational(1, 2), "logistic.half"),
     "constant": tex(sig(phi0), "logistic.constant"),
 }
@@ -189,8 +189,10 @@ class Curve:
 @dataclass(frozen=True)
 class LogisticResult:
     phi0_family: tuple[Curve, ...]
+    phi0_family_mirrored: tuple[Curve, ...]  # the same intercepts with the slope's sign turned round
     phi1_family: tuple[Curve, ...]
     phi1_fixed: float
+    phi1_mirrored: float
     phi0_fixed: float
     x: tuple[float, ...]
     y: tuple[int, ...]
@@ -234,7 +236,9 @@ def compute(q: Questions) -> LogisticResult:
     gradient = proven_gradient(start, xs, ys)
     numeric = finite_difference(lambda p: bce(p, xs, ys), start)
     fd_error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
+    mirrored = -q.logistic_phi1_fixed + 0.0
     families = (tuple(curve(p0, q.logistic_phi1_fixed) for p0 in q.logistic_phi0_values),
+                tuple(curve(p0, mirrored) for p0 in q.logistic_phi0_values),
                 tuple(curve(q.logistic_phi0_fixed, p1) for p1 in q.logistic_phi1_values))
     midpoint_error = max((abs(float(sigmoid(c.phi0 + c.phi1 * c.midpoint)) - 0.5)
                           for fam in families for c in fam if c.midpoint is not None), default=0.0)
@@ -242,8 +246,8 @@ def compute(q: Questions) -> LogisticResult:
                                                    np.array([c.midpoint]))[0]) - c.slope_at_midpoint)
                        for fam in families for c in fam if c.midpoint is not None), default=0.0)
     return LogisticResult(
-        phi0_family=families[0], phi1_family=families[1],
-        phi1_fixed=q.logistic_phi1_fixed, phi0_fixed=q.logistic_phi0_fixed,
+        phi0_family=families[0], phi0_family_mirrored=families[1], phi1_family=families[2],
+        phi1_fixed=q.logistic_phi1_fixed, phi1_mirrored=mirrored, phi0_fixed=q.logistic_phi0_fixed,
         x=tuple(q.logistic_x), y=tuple(q.logistic_y), start=tuple(q.logistic_start),
         loss_at_start=bce(start, xs, ys),
         gradient_at_start=(float(gradient[0]), float(gradient[1])),

@@ -74,7 +74,7 @@ UNROLLED = tuple(_unroll(n) for n in (1, 2, 3))
 INDUCTION_BASE = Derivation(
     key="momentum.induction_base", problem=TITLE, title="closed form, base case",
     lhs=m[1], steps=(Step(closed_form(sp.Integer(0)), "the closed form at the first step"),
-                     Step(step_update(m[0], 0), "is the update from $\\mathbf{m}_0$")),
+                     Step(step_update(m[0], 0), "the sum has a single term")),
     samplers=beta_sampler, definitions={m[1]: step_update(m[0], 0)})
 
 INDUCTION_STEP = Derivation(
@@ -83,7 +83,7 @@ INDUCTION_STEP = Derivation(
     definitions={m[U(sp.Add, t, 2)]: step_update(m[plus_one(t)], plus_one(t)), m[plus_one(t)]: closed_form(t)},
     steps=(
         Step(step_update(m[plus_one(t)], plus_one(t)), "the update rule"),
-        Step(step_update(closed_form(t), plus_one(t)), "the closed form for $\\mathbf{m}_{t+1}$ (induction hypothesis)"),
+        Step(step_update(closed_form(t), plus_one(t)), "induction hypothesis"),
         Step(U(sp.Add, U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 2)), m[0]),
                U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 1, -tp)), g[tp]), (tp, 0, t))),
                U(sp.Mul, one_minus_beta, g[plus_one(t)])), "multiply out"),
@@ -111,16 +111,17 @@ w = sp.IndexedBase("w")
 design_matrix = sp.MatrixSymbol("A", n_points, 2)  # its rows are (1, x_i)
 lambda_max = sp.Symbol(r"\lambda_{\max}")
 batch_gradient = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\frac{\partial\ell_i[\boldsymbol{\phi}_t]}{\partial\boldsymbol{\phi}}")
+batch_gradient_inline = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\partial\ell_i[\boldsymbol{\phi}_t]/\partial\boldsymbol{\phi}")
 FORMULAS = {
     "update": tex(U(sp.Eq, m[plus_one(t)], U(sp.Add, U(sp.Mul, beta, m[t]), U(sp.Mul, one_minus_beta, batch_gradient))),
                   "momentum.update"),
     "update_g": tex(U(sp.Eq, m[plus_one(t)], step_update(m[t], t)), "momentum.update"),
     "step": tex(U(sp.Eq, phi_t[plus_one(t)], U(sp.Add, phi_t[t], -U(sp.Mul, alpha, m[plus_one(t)]))), "momentum.step"),
-    "gradient": tex(U(sp.Eq, g[t], batch_gradient), "momentum.gradient"),
+    "gradient": inline_tex(U(sp.Eq, g[t], batch_gradient_inline), "momentum.gradient"),
     "closed_form": tex(U(sp.Eq, m[plus_one(t)], closed_form(t)), "momentum.closed_form"),
     "weight": tex(U(sp.Eq, w[k], U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k))), "momentum.weight"),
     "limit": tex(U(sp.Eq, sp.Limit(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), t, sp.oo), 1), "momentum.limit"),
-    "window": tex(U(sp.Pow, one_minus_beta, -1), "momentum.window"),
+    "window": inline_tex(U(sp.Pow, one_minus_beta, -1), "momentum.window"),
     "beta_range": tex(sp.Contains(beta, sp.Interval.Ropen(0, 1), evaluate=False), "momentum.beta_range"),
     "alpha": tex(alpha, "momentum.alpha"),
     "m0": tex(U(sp.Eq, m[0], 0), "momentum.m0"),
@@ -257,6 +258,8 @@ class MomentumResult:
     weight_limit: int  # the limit of the sum of the weights as t grows
     window_steps: int  # the window, rounded: the most recent steps ...
     window_share: float  # ... carry this share of the weight, 1 - beta^window_steps
+    window_weight: Weight  # the weight of the window's oldest step, k = window_steps - 1, and the sum to it
+    window_beyond_table: bool  # is that step past the table's weights (a column of its own, after a gap)?
     comparison: Comparison
     simulation_steps: int
     formulas: dict
@@ -281,7 +284,9 @@ def closed_form_value(beta_value: float, gradients: np.ndarray, m0: np.ndarray, 
 def compute(q: Questions) -> MomentumResult:
     b = Fraction(repr(q.momentum_beta))
     weights, total = [], Fraction(0)
-    for j in range(q.momentum_steps):
+    window_steps = round(1 / (1 - b))
+    # the table's columns, and one more when that is the window's last step (no gap to mark)
+    for j in range(q.momentum_steps + (window_steps == q.momentum_steps + 1)):
         w = (1 - b) * b**j
         total += w
         weights.append(Weight(j, float(w), float(total)))
@@ -299,6 +304,9 @@ def compute(q: Questions) -> MomentumResult:
         weight_limit=int(limit),
         window_steps=round(1 / (1 - b)),
         window_share=float(1 - b ** round(1 / (1 - b))),
+        window_weight=Weight(round(1 / (1 - b)) - 1, float((1 - b) * b ** (round(1 / (1 - b)) - 1)),
+                             float(1 - b ** round(1 / (1 - b)))),
+        window_beyond_table=window_steps > len(weights),
         comparison=compare_descents(q, float(1 / (1 - b))),
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, round(1 / (1 - b)))),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from generator.notation import power_of_ten, tex
+from generator.notation import inline_tex, power_of_ten
 from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
@@ -28,7 +28,7 @@ def in_units(size: int) -> tuple[float, str]:
 
 N_SYMBOL = sp.Symbol("N", integer=True, positive=True)
 FORMULAS = {
-    "distinct": tex(U(sp.Mul, N_SYMBOL, U(sp.Add, N_SYMBOL, 1), U(sp.Pow, 2, -1)), "hessian.distinct"),
+    "distinct": inline_tex(U(sp.Mul, N_SYMBOL, U(sp.Add, N_SYMBOL, 1), U(sp.Pow, 2, -1)), "hessian.distinct"),
 }
 
 

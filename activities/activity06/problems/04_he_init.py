@@ -158,7 +158,7 @@ BACKWARD = Derivation(
         Step(U(sp.Mul, Pr_positive, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))),
              ASSUMED + "independent weights; the cross terms vanish"),
         Step(halved(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_g2), (i, 1, D_next))),
-             r"the above; $\mathbb{E}[\Omega_{ij}^2] = \sigma_\Omega^2$"),
+             r"the gate's expectation, found above; $\mathbb{E}[\Omega_{ij}^2] = \sigma_\Omega^2$"),
         Step(halved(D_next, U(sp.Pow, sigma_Omega, 2), E_g2), ASSUMED + r"equal second moments, so $D_{h'}$ equal terms"),
     ),
 )
