@@ -7,12 +7,17 @@ import html
 from pathlib import Path
 
 from . import config as config_module
-from .numbers import date_text
 from .paths import ROOT, Paths
 from .write import write_atomically
 
 DOCUMENTS = (("key", ".pdf", "answer key (PDF)"), ("handout", ".pdf", "handout (PDF)"),
              ("key", ".html", "answer key (accessible HTML)"))
+
+
+def when(value) -> str:
+    """A time as a student reads it without doubt: 24-hour, with its offset (00:00 is a day's start)."""
+    offset = value.strftime("%z")
+    return value.strftime("%b %-d, %Y, %H:%M") + f" (UTC{offset[0].replace('-', chr(0x2212))}{offset[1:3]}:{offset[3:]})"
 
 
 def index_page(cfg, root: Path) -> str:
@@ -21,11 +26,13 @@ def index_page(cfg, root: Path) -> str:
     rows = []
     for term in sorted(cfg.activities, key=lambda a: a.number):
         paths = Paths(root, cfg.semester, term.id)
-        links = [f'<a href="{e(paths.document(kind, suffix).name)}">{e(label)}</a>'
-                 for kind, suffix, label in DOCUMENTS if paths.document(kind, suffix).is_file()]
+        links = [f'<a href="{e(paths.document(kind, suffix).name)}" aria-label="Activity {term.number} {e(label)}">'
+                 f'{e(label)}</a>' for kind, suffix, label in DOCUMENTS if paths.document(kind, suffix).is_file()]
         rows.append(f"<tr><th scope=\"row\">Activity {term.number}: {e(term.title)}</th>"
-                    f"<td>{e(date_text(term.date))}</td><td>{e(date_text(term.handout_release))}</td>"
-                    f"<td>{e(date_text(term.key_release))}</td><td>{' · '.join(links) or 'not built yet'}</td></tr>")
+                    f"<td class=\"when\">{e(term.date.strftime('%b %-d, %Y'))}</td><td class=\"when\">{e(when(term.due))}</td>"
+                    f"<td class=\"when\">{e(when(term.handout_release))}</td>"
+                    f"<td class=\"when\">{e(when(term.key_release))}</td>"
+                    f"<td>{'<br>'.join(links) or 'not built yet'}</td></tr>")
     title = f"{cfg.course.code} {cfg.course.name}, {cfg.course.term}"
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -38,13 +45,15 @@ body {{ font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; paddin
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid #bbb; }}
 thead th {{ border-bottom: 2px solid #333; }}
+.when, a {{ white-space: nowrap; }}
+caption {{ text-align: left; padding-bottom: 0.4rem; }}
 </style>
 </head>
 <body>
 <h1>{e(title)}</h1>
 <table>
-<caption>Activities of the term, with when students may open each handout and key</caption>
-<thead><tr><th scope="col">Activity</th><th scope="col">Held on</th><th scope="col">Handout opens</th>
+<caption>Activities of the term: when each is held and due, and when students may open its handout and key</caption>
+<thead><tr><th scope="col">Activity</th><th scope="col">Held on</th><th scope="col">Due</th><th scope="col">Handout opens</th>
 <th scope="col">Key opens</th><th scope="col">Documents</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}

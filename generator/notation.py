@@ -76,6 +76,22 @@ def unevaluated(head, *args):
 TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace)\b")  # makes a line taller
 
 
+NESTED = re.compile(r"\\(?:frac|dfrac|sum|prod|int)\b")  # what makes a fraction's numerator a fraction in a fraction
+
+
+BRACKET_SIZES = ("big", "Big", "bigg", "Bigg")
+_BRACKET = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl)\[|\\(?:right|bigr|Bigr|biggr|Biggr)\]")
+
+
+def _bracket_depth(latex: str) -> int:
+    """How deeply a function's brackets nest in ``latex`` (exp[x] is one, exp[sin[x]] two)."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(latex):
+        depth += 1 if match.group(0).endswith("[") else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def plain_brackets(latex: str) -> str:
     """``\\left( ... \\right)`` as plain brackets unless what they hold is tall (a fraction, a sum):
     \\left( makes its contents one inner atom, which TeX spaces as if an operator stood beside it
@@ -101,8 +117,18 @@ class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
 
     def _bracketed(self, name: str, expr, exp=None) -> str:
-        # \mathopen{} keeps \left[ from adding space after the name, as in sig[z]
-        text = rf"{name}\mathopen{{}}\left[{self._print(expr.args[0])}\right]\mathclose{{}}"
+        """name[argument]; the outer brackets of three or more nested ones a size larger, as the book
+        sets cos[b + w exp[b + w sin[x]]], so the pairs are seen to match (\\left sizes them all alike:
+        their contents are as tall). Only from three: a large bracket is a glyph that text extraction
+        puts on a line of its own. \\mathopen{} keeps the bracket from adding space."""
+        inner = self._print(expr.args[0])
+        depth = _bracket_depth(inner)
+        if NESTED.search(inner) or depth < 2:
+            opening, closing = r"\left[", r"\right]"
+        else:
+            size = BRACKET_SIZES[min(depth - 1, len(BRACKET_SIZES)) - 1]
+            opening, closing = rf"\{size}l[", rf"\{size}r]"
+        text = rf"{name}\mathopen{{}}{opening}{inner}{closing}\mathclose{{}}"
         return text if exp is None else rf"{text}^{{{exp}}}"
 
     def _print_exp(self, expr, exp=None):
@@ -122,6 +148,22 @@ class BookLatexPrinter(LatexPrinter):
 
     def _print_cos(self, expr, exp=None):
         return self._bracketed(r"\cos", expr, exp)
+
+    def _print_Mul(self, expr):
+        """A fraction whose numerator is itself tall (a fraction, a sum) and whose denominator is
+        not, as one over the denominator times the numerator: TeX sets a fraction inside a
+        fraction's numerator in the smaller text style, hard to read (D_h (2/D_h) s^2 over 2)."""
+        numer, denom = fraction(expr, exact=True)
+        if denom is not sp.S.One and numer is not sp.S.One:
+            top, bottom = self._print(numer), self._print(denom)
+            if NESTED.search(top) and not NESTED.search(bottom):
+                if isinstance(numer, sp.Add):
+                    top = rf"\left({top}\right)"
+                sign = ""
+                if top.startswith("- "):
+                    sign, top = "- ", top[2:]
+                return rf"{sign}\frac{{1}}{{{bottom}}} {top}"
+        return super()._print_Mul(expr)
 
     def _print_sign(self, expr, exp=None):
         return self._bracketed(r"\operatorname{sign}", expr, exp)
@@ -144,7 +186,9 @@ class BookLatexPrinter(LatexPrinter):
         return r"\left(" + ", ".join(self._print(e) for e in expr) + r"\right)"
 
     def doprint(self, expr):
-        return plain_brackets(super().doprint(expr))
+        # a thin space between a power and a large operator after it: (1/4)^K \prod_{k}^{K-1}, whose
+        # exponent and upper limit would otherwise touch
+        return re.sub(r"(\^\{[^{}]*\}) (\\(?:prod|sum)_)", r"\1 \\, \2", plain_brackets(super().doprint(expr)))
 
     def _print_Subs(self, subs):
         """f|_{x = -phi_0/phi_1}: the values in the subscript with a slash (a fraction there is tiny)."""

@@ -42,8 +42,10 @@ SIGMOID = Derivation(
     steps=(
         Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), "definition of the sigmoid"),
         Step(U(sp.Mul, sp.exp(-z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -2)), "chain rule"),
+        Step(U(sp.Mul, U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), U(sp.Mul, sp.exp(-z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1))),
+             "split the fraction in two"),
         Step(U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z))),
-             r"split the fraction into $\mathrm{sig}[z]$ and its complement"),
+             r"the first is $\mathrm{sig}[z]$, the second its complement"),
     ),
 )
 
@@ -54,6 +56,7 @@ LEAST_SQUARES = Derivation(
         Step(Partial(least_squares, f), "definition of the least-squares loss"),
         Step(U(sp.Mul, 2, U(sp.Add, y, -f), Partial(U(sp.Add, y, -f), f)), "chain rule"),
         Step(U(sp.Mul, -2, U(sp.Add, y, -f)), r"$\partial(y-f)/\partial f$ is minus one"),
+        Step(U(sp.Mul, 2, U(sp.Add, f, -y)), "twice the prediction minus the target"),
     ),
 )
 
