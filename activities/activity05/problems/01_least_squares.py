@@ -131,7 +131,8 @@ def compute(q: Questions) -> LeastSquaresResult:
                          "proven gradient against central finite differences, at the example's starting point only",
                          fd_error, FD_TOLERANCE),
             NumericCheck("least_squares.optimum_gradient", TITLE,
-                         "proven gradient vanishes at the least-squares optimum (found by NumPy's least-squares solver, not from the gradient)",
+                         "proven gradient vanishes at the least-squares optimum (found by NumPy's least-squares "
+                         "solver, not from the gradient)",
                          float(np.max(np.abs(at_optimum))), 1e-9),
         ),
     )
