@@ -32,7 +32,7 @@ RC = {
     "svg.hashsalt": "answer-key-figures",  # fixed ids instead of random ones
 }
 PDF_METADATA = {"CreationDate": None, "Producer": None, "ModDate": None}
-SVG_METADATA = {"Date": None}
+SVG_METADATA = {"Date": None, "Creator": None}  # no "Matplotlib v3..." a reader might take for the title
 METADATA = {"pdf": PDF_METADATA, "svg": SVG_METADATA}
 FORMATS = tuple(METADATA)  # PDF for LaTeX, SVG for the HTML twin; each drawn when first needed
 

@@ -45,6 +45,7 @@ h2 { font-size: 1.3rem; }
 h3 { font-size: 1.12rem; }
 a { color: #0b5394; }
 code { font-size: 0.88em; }
+ol.letters > li::marker { content: "(" counter(list-item, lower-alpha) ") "; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
 @media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }

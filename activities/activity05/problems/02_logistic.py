@@ -113,7 +113,7 @@ MIDPOINT = Derivation(
            Step(sp.Rational(1, 2), "the exponential of zero is one")),
     samplers=nonzero_phi1,
 )
-slope_symbol = sp.Symbol(r"\left.\frac{d\,\mathrm{Pr}}{dx}\right|_{x^*}")
+slope_symbol = sp.Symbol(r"\left.\frac{\partial\,\mathrm{Pr}}{\partial x}\right|_{x^*}")
 SLOPE_AT_MIDPOINT = Derivation(
     key="logistic.slope", problem=TITLE, title="slope at the midpoint",
     lhs=slope_symbol,

@@ -274,9 +274,10 @@ def compute(q: Questions) -> BackpropResult:
     checks = tuple(
         NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
                      rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference of "
-                     "the loss, at the key's point only, error relative to the larger of one and the derivative",
+                     + ("the loss, at the key's point only, error relative to the larger of one and the derivative"
+                        if n == 0 else "the loss, as the first"),
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
-        for s, p in parameter_of.items())
+        for n, (s, p) in enumerate(parameter_of.items()))
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
     forward_rows, backward_rows = rows(FORWARD), rows(BACKWARD)
     by_quantity = {row.name[len("dl_d"):]: row for row in backward_rows}  # dl_df2 beside f2
@@ -299,9 +300,10 @@ def compute(q: Questions) -> BackpropResult:
         formulas=FORMULAS,
         derivations=(CLOSED, *BY_BACKPROP, PAIR_COUNT, SEPARATE_COUNT, BACKWARD_COUNT),
         numeric_checks=(*checks, NumericCheck(
-            "backprop.direct", TITLE, "the eight derivatives as the key prints them, the backward pass's rules "
-            "evaluated in floating point at the key's point, against SymPy's derivatives of the written-out loss "
-            "evaluated there, largest error relative to the larger of one and the derivative",
+            "backprop.direct", TITLE, "the eight derivatives of the key's table, its backward pass's rules "
+            "evaluated in floating point at the key's point (before rounding to the places it prints), against "
+            "SymPy's derivatives of the written-out loss evaluated there, largest error relative to the larger of "
+            "one and the derivative",
             direct_error, DIRECT_TOLERANCE), NumericCheck(
             "backprop.counts", TITLE, _counts_description(depth, above), float(count_error), 0.0)),
     )
