@@ -93,19 +93,21 @@ def _bracket_depth(latex: str) -> int:
 
 
 def plain_brackets(latex: str) -> str:
-    """``\\left( ... \\right)`` as plain brackets unless what they hold is tall (a fraction, a sum):
-    \\left( makes its contents one inner atom, which TeX spaces as if an operator stood beside it
-    (the gap in "-\\,(1 - y)"), and around a line's height the brackets need not grow."""
-    out, opened = [], []  # opened: where each open \left( is in ``out``
-    for piece in re.split(r"(\\left\(|\\right\))", latex):
-        if piece == r"\left(":
-            opened.append(len(out))
+    """``\\left( ... \\right)`` and ``\\left| ... \\right|`` as plain ones unless what they hold is tall
+    (a fraction, a sum): \\left makes its contents one inner atom, which TeX spaces as if an operator
+    stood beside it (the gaps in "-\\,(1 - y)" and "|phi_1|\\,/4"), and around a line's height the
+    brackets need not grow."""
+    out, opened = [], []  # opened: (where each open \left( or \left| is in ``out``, its closing)
+    for piece in re.split(r"(\\left\(|\\right\)|\\left\||\\right\|)", latex):
+        if piece in (r"\left(", r"\left|"):
+            opened.append((len(out), r"\right)" if piece == r"\left(" else r"\right|"))
             out.append(piece)
-        elif piece == r"\right)" and opened:
-            start = opened.pop()
+        elif piece in (r"\right)", r"\right|") and opened and opened[-1][1] == piece:
+            start, _ = opened.pop()
             inside = "".join(out[start + 1:])
             if not TALL.search(inside):
-                out[start:] = ["(" + inside + ")"]
+                bracket = "()" if piece == r"\right)" else "||"
+                out[start:] = [bracket[0] + inside + bracket[1]]
             else:
                 out.append(piece)
         else:

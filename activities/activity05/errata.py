@@ -45,9 +45,10 @@ def _least_squares() -> tuple[Correction, ...]:
                 r"2x_i (\phi_0 + \phi_1 x_i - y_i) \end{split}")
     return (Correction(
         "problem:least_squares", solution, solution.replace(LOWER_LIMIT, r"\sum_{i=1}^{I}"),
-        r"The question asks for the derivatives of the loss $L$ but states those of one term $\ell_i$; the "
-        r"solution differentiates $L$, whose derivatives are the sums of the stated ones, and its sums have no "
-        r"lower limit.", corrected_words=r"every sum runs from $i = 1$: $\sum_{i=1}^{I}$ for $\sum_{i}^{I}$."),)
+        r"The solution differentiates the whole loss $L$, not the one term $\ell_i$ whose derivatives the "
+        r"question states (those of $L$ are their sums), and its sums do not say where $i$ starts.",
+        corrected_words=r"every sum runs from $i = 1$, $\sum_{i=1}^{I}$ for $\sum_{i}^{I}$; Problem 1 above "
+                        r"differentiates one term $\ell_i$, as the question asks."),)
 
 
 def _sigmoid_slips() -> tuple[Claim, ...]:
@@ -105,7 +106,7 @@ def _momentum() -> tuple[Correction, ...]:
         Correction("problem:momentum", m3_out % (B % (3, "t"), B % (2, "t"), B % (3, "t")),
                    m3_out % (B % (0, 0), B % (1, 1), B % (2, 2)),
                    r"The expansion does not follow from the lines above: its oldest gradient is taken on "
-                   r"$\mathcal{B}_3$, where the line for $\mathbf{m}_2$ has $\mathcal{B}_1$; with the off-by-one "
+                   r"$\mathcal{B}_3$, where the expansion of $\mathbf{m}_2$ above has $\mathcal{B}_1$; with the off-by-one "
                    r"repaired its batches are $\mathcal{B}_0$, $\mathcal{B}_1$, $\mathcal{B}_2$, at "
                    r"$\boldsymbol{\phi}_0$, $\boldsymbol{\phi}_1$, $\boldsymbol{\phi}_2$ for $\boldsymbol{\phi}_t$.",
                    counterexample=False),
@@ -170,9 +171,11 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
-                r"The question asks for the weights of the sum, and the solution never states them. The gradient "
+                r"The question asks for the weights of the sum; the solution never names them, nor gives their sum or "
+                r"its limit. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
-                r"$\mathbf{m}_0$ (usually zero) keeps the rest. Their sum tends to one as $t$ grows, "
+                r"$\mathbf{m}_0$ (usually zero) keeps the rest of the weight, $\beta^{t+1}$. Their sum tends "
+                r"to one as $t$ grows, "
                 r"for any $\beta$ that is not negative and less than one.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),

@@ -104,6 +104,7 @@ def alt(spec: LogisticSpec) -> str:
 def draw(spec: LogisticSpec, figure) -> None:
     """Sigmoid families side by side with a shared x range, midpoints marked on the 1/2 line."""
     axes = figure.subplots(1, len(spec.panels), sharex=True, sharey=True)
+    figure.get_layout_engine().set(wspace=0.06)  # the end ticks of neighbouring panels apart
     xs = np.linspace(-spec.x_limit, spec.x_limit, 401)
     for ax, panel in zip(axes, spec.panels):
         ax.axhline(0.5, color=GREY, lw=0.8, ls=(0, (4, 3)), zorder=1)

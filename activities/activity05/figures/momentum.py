@@ -98,6 +98,11 @@ def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
              "momentum's loss rises again within the last window of steps (it is still swinging)"),
             ("momentum_was_lower", min(heavy_losses) < heavy_losses[-1],
              "momentum's loss was lower earlier on its path than at its end"),
+            ("momentum_decays_slower", max(_problem.contraction(c, spec.learning_rate, spec.beta)
+                                           for c in curvatures(spec.x)) >
+             max(abs(1 - spec.learning_rate * c) for c in curvatures(spec.x)),
+             "momentum's error shrinks more slowly a step than plain gradient descent's, in the slowest direction "
+             "of each"),
             ("momentum_underdamped", all(underdamped(c, spec.learning_rate, spec.beta) for c in curvatures(spec.x)),
              "momentum oscillates along every eigenvector of the Hessian (its recursion's characteristic roots "
              "are complex)"))
@@ -132,6 +137,7 @@ def loss_levels(lowest: float, highest: float, count: int = 9) -> np.ndarray:
 def draw(spec: MomentumSpec, figure) -> None:
     """Left, the weights momentum gives past gradients; right, the two paths on the loss surface."""
     weights_ax, surface_ax = figure.subplots(1, 2, width_ratios=(1, 1.15))
+    figure.get_layout_engine().set(wspace=0.1)  # (a)'s right-hand label apart from (b)'s axis
     ks = [k for k, _, _ in spec.weights]
     # The weights on the left axis, at their own scale; their running sum on the right, from 0 to 1.
     # Edges only while bars are wide enough for them: at 60 bars they alias into stripes.
@@ -177,16 +183,16 @@ def draw(spec: MomentumSpec, figure) -> None:
     handles = {}
     for path, colour, width, alpha, marker, end_size, label, zorder in (
             (spec.with_momentum, BLUE, 1.8, 0.45, "s", 7, rf"with momentum, $\beta = {spec.beta_text}$", 2),
-            (spec.plain, ORANGE, 0.9, 1.0, "o", 7, "gradient descent", 3)):
+            (spec.plain, ORANGE, 0.9, 1.0, "o", 7, "plain gradient descent", 3)):
         (handles[label],) = surface_ax.plot(*np.array(path).T, color=colour, lw=width, alpha=alpha, marker=marker,
                                             ms=2.6, label=label, zorder=zorder)
         surface_ax.plot(*path[-1], ls="none", marker=marker, ms=end_size, color=colour, mec="black", mew=0.9,
                         zorder=zorder + 4)
     (start,) = surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
                                label="start", zorder=5)
-    # Below the ends and no larger than twice them: an end next to the optimum shows over its star.
-    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=12, mfc="white", mec="black", mew=0.8,
-                                 label="optimum", zorder=5.5)
+    # Over the ends and hollow: an end next to the optimum shows through its star, and the star stays whole.
+    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=14, mfc="none", mec="black", mew=1.0,
+                                 label="optimum", zorder=9)
     surface_ax.set_xlim(low[0] - pad, high[0] + pad)
     surface_ax.set_ylim(low[1] - pad, high[1] + pad)
     surface_ax.set_aspect("equal", adjustable="box")  # true angles: the zig-zag crosses the contours

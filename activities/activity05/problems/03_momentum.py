@@ -63,7 +63,7 @@ def _unroll(n: int) -> Derivation:
     steps = [Step(step_update(m[n - 1], n - 1), "the update rule")]
     if n > 1:
         previous = _unroll(n - 1).steps[-1].expr
-        steps.append(Step(step_update(previous, n - 1), "substitute the previous line"))
+        steps.append(Step(step_update(previous, n - 1), rf"substitute $\mathbf{{m}}_{{{n - 1}}}$"))
         steps.append(Step(U(sp.Add, *terms), "multiply out"))
     return Derivation(key=f"momentum.m{n}", problem=TITLE, title=rf"unrolling to $\mathbf{{m}}_{{{n}}}$",
                       lhs=m[n], steps=tuple(steps), samplers=beta_sampler, definitions=UPDATES)
@@ -73,8 +73,8 @@ UNROLLED = tuple(_unroll(n) for n in (1, 2, 3))
 
 INDUCTION_BASE = Derivation(
     key="momentum.induction_base", problem=TITLE, title="closed form, base case",
-    lhs=m[1], steps=(Step(closed_form(sp.Integer(0)), "the closed form at the first step"),
-                     Step(step_update(m[0], 0), "the sum has a single term")),
+    lhs=closed_form(sp.Integer(0)), steps=(Step(step_update(m[0], 0), "the sum has a single term"),
+                                           Step(m[1], "the update rule")),
     samplers=beta_sampler, definitions={m[1]: step_update(m[0], 0)})
 
 INDUCTION_STEP = Derivation(
@@ -201,6 +201,9 @@ class Comparison:
     momentum_rises: int  # steps on which the loss along the momentum path goes up
     momentum_best_step: int  # the step at which the momentum path's loss is lowest ...
     momentum_best_loss: float  # ... and that loss
+    plain_contraction: float  # the factor by which plain descent's error shrinks a step, in its slowest direction
+    momentum_contraction: float  # the same for momentum (sqrt(beta) where it is underdamped)
+    plain_at_minimum: bool  # plain descent's end loss prints as the minimum, to the caption's five digits
 
 
 def compare_descents(q: Questions, window: float) -> Comparison:
@@ -223,7 +226,15 @@ def compare_descents(q: Questions, window: float) -> Comparison:
                       points(plain), points(heavy), reversals(plain, steep), reversals(heavy, steep),
                       loss(plain[-1]) - loss(optimum) < 0.01 * (loss(plain[0]) - loss(optimum)), loss(plain[0]),
                       loss(plain[-1]), loss(heavy[-1]), loss(optimum), loss_rises(heavy_losses), best,
-                      heavy_losses[best])
+                      heavy_losses[best], max(abs(1 - rate * float(c)) for c in curvatures),
+                      max(contraction(float(c), rate, q.momentum_beta) for c in curvatures),
+                      f"{loss(plain[-1]):.5g}" == f"{loss(optimum):.5g}")
+
+
+def contraction(curvature: float, learning_rate: float, beta_value: float) -> float:
+    """How much momentum's error shrinks a step along an eigenvector (the largest characteristic root's size)."""
+    trace = 1 + beta_value - learning_rate * (1 - beta_value) * curvature
+    return float(max(abs(r) for r in np.roots([1.0, -trace, beta_value])))
 
 
 def loss_rises(losses) -> int:
