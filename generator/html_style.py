@@ -29,7 +29,7 @@ STYLES: dict[str, str] = {
     "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
     "text": "text-align: left",  # a cell of words or code names: after cell, so it wins
     "figure": "margin: 1rem 0",
-    "image": "max-width: 100%; height: auto; display: block",
+    "image": "width: 100%; max-width: 46rem; height: auto; display: block",
     "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",
     "erratum": "margin: 0.4rem 0 1rem 0",
     "verdict": "margin: 0.25rem 0",

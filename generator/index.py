@@ -20,6 +20,11 @@ def when(value) -> str:
     return value.strftime("%b %-d, %Y, %H:%M") + f" (UTC{offset[0].replace('-', chr(0x2212))}{offset[1:3]}:{offset[3:]})"
 
 
+def cell(value) -> str:
+    """A time in a table cell: its offset on a line of its own, so the table stays narrow."""
+    return html.escape(when(value)).replace(" (UTC", "<br>(UTC")
+
+
 def index_page(cfg, root: Path) -> str:
     """The page: one row per activity of the term whose table holds, in order of number."""
     e = html.escape
@@ -29,9 +34,9 @@ def index_page(cfg, root: Path) -> str:
         links = [f'<a href="{e(paths.document(kind, suffix).name)}" aria-label="Activity {term.number} {e(label)}">'
                  f'{e(label)}</a>' for kind, suffix, label in DOCUMENTS if paths.document(kind, suffix).is_file()]
         rows.append(f"<tr><th scope=\"row\">Activity {term.number}: {e(term.title)}</th>"
-                    f"<td class=\"when\">{e(term.date.strftime('%b %-d, %Y'))}</td><td class=\"when\">{e(when(term.due))}</td>"
-                    f"<td class=\"when\">{e(when(term.handout_release))}</td>"
-                    f"<td class=\"when\">{e(when(term.key_release))}</td>"
+                    f"<td class=\"when\">{e(term.date.strftime('%b %-d, %Y'))}</td><td class=\"when\">{cell(term.due)}</td>"
+                    f"<td class=\"when\">{cell(term.handout_release)}</td>"
+                    f"<td class=\"when\">{cell(term.key_release)}</td>"
                     f"<td>{'<br>'.join(links) or 'not built yet'}</td></tr>")
     title = f"{cfg.course.code} {cfg.course.name}, {cfg.course.term}"
     return f"""<!DOCTYPE html>
@@ -45,7 +50,7 @@ body {{ font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; paddin
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid #bbb; }}
 thead th {{ border-bottom: 2px solid #333; }}
-.when, a {{ white-space: nowrap; }}
+.when {{ white-space: nowrap; }}
 caption {{ text-align: left; padding-bottom: 0.4rem; }}
 </style>
 </head>

@@ -98,7 +98,7 @@ def _space_names(element: ET.Element) -> None:
     for index in range(len(children) - 1, 0, -1):
         child, before = children[index], children[index - 1]
         if (child.tag.split("}")[-1] == "mi" and re.fullmatch(r"[A-Za-z]{2,}", (child.text or "").strip())
-                and before.tag.split("}")[-1] not in ("mo", "mspace")):
+                and (before.tag.split("}")[-1] not in ("mo", "mspace") or (before.text or "").strip() in (")", "]"))):
             element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
     for child in element:
         _space_names(child)
@@ -124,11 +124,26 @@ def _space_as_tex(element: ET.Element) -> None:
             child.set("form", "prefix")
             child.set("lspace", "0")
             child.set("rspace", "0")
-        if tag == "mo" and (child.get("fence") == "true" or text == "/"):
+        if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}")):
             child.set("lspace", "0")
             child.set("rspace", "0")
         if tag == "mtd" and child.get("columnalign") in ("left", "right", "center"):
             child.set("style", f"text-align: {child.get('columnalign')}")
+    for index, child in enumerate(children):  # t' as t followed by a prime, not a tiny raised tick
+        if child.tag.split("}")[-1] == "msup" and len(child) == 2 and (child[1].text or "").strip() == "\u2032":
+            base = child[0]
+            if base.tag.split("}")[-1] == "mi" and len(base) == 0:
+                replacement = ET.Element(f"{{{MATHML_NS}}}mi")
+                replacement.text = (base.text or "") + "\u2032"
+            else:
+                replacement = ET.Element(f"{{{MATHML_NS}}}mrow")
+                prime = ET.Element(f"{{{MATHML_NS}}}mo", lspace="0", rspace="0")
+                prime.text = "\u2032"
+                replacement.extend([base, prime])
+            replacement.tail = child.tail
+            element.remove(child)
+            element.insert(index, replacement)
+    children = list(element)
     for index in range(len(children) - 1, 0, -1):
         if all(c.tag.split("}")[-1] == "mfrac" for c in children[index - 1:index + 1]):
             element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))

@@ -13,7 +13,7 @@ def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
     errata's counterexamples among them). The constants inside its formulas (the two of a square)
     are notation, not results: they stay in numbers.json, where the provenance audit counts them,
     and out of the instructor's list."""
-    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure")
+    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure", "quoted")
              or e["source"].startswith("checker counterexample") else None}
             for e in key_ledger.as_json() + list(model["figure_numbers"])
             if e["kind"] != "sympy" or e["source"].startswith("checker counterexample")]
@@ -25,7 +25,7 @@ def printed_number(text: str):
     fraction = re.fullmatch(r"(-?)(\d+)/(\d+)", text)
     match = re.fullmatch(r"(-?[\d.]+)(?: x 10\^(-?\d+))?|10\^(-?\d+)", text)
     if fraction is not None:
-        latex = rf"{fraction.group(1)}\frac{{{fraction.group(2)}}}{{{fraction.group(3)}}}"
+        latex = rf"{fraction.group(1)}{fraction.group(2)}/{fraction.group(3)}"  # as the key prints it in text
     elif match is None:
         return None
     else:

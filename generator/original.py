@@ -111,14 +111,17 @@ def find_errata(path: Path, corrections: tuple[Correction, ...], shown_as: str) 
         if not finding.failures and not changed:
             continue
         why = [x for x in corrections if _inside(x.original, d, text)]
-        steps, legends = (_on_its_own(text, kind, corrections, why, d, shown_as) if why and finding.failures
+        # a corrected display is read on its own too when it holds as the original reads it: it may
+        # agree with the original's own errors above it (the expansion of a wrongly indexed line)
+        steps, legends = (_on_its_own(text, kind, corrections, why, d, shown_as) if why
                           else (finding.failures, report.legend_latex))
+        isolated = bool(why and steps)
         failures = tuple(_failure(s) for s in steps)
         legend = tuple(v for label, v in legends.items()
                        if any(re.match(rf"\{{?{label}\}}?_", name) for f in failures for name, _ in f.point))
         out.append(FoundErratum(f"line-{d.line}", why[0].problem_label if why else "", d.line, d.environment,
                                 math_of(d), math_of(c) if changed else "",
-                                " ".join(x.why for x in why), failures, legend, bool(why and finding.failures),
+                                " ".join(x.why for x in why), failures, legend, isolated,
                                 tuple(corrections.index(x) for x in why)))
     unused = [c for c in corrections if not any(_inside(c.original, d, text) for d in before)]
     if unused:

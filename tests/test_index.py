@@ -24,7 +24,7 @@ def test_the_index_links_what_is_built_and_dates_each_release(tmp_path):
     assert "not built yet" in second
     for term, row in zip(cfg.activities, rows):
         for moment in (term.due, term.handout_release, term.key_release):
-            assert when(moment) in row
+            assert when(moment) in row.replace("<br>", " ")
     assert " AM" not in page and " PM" not in page  # 24-hour times: 00:00 is a day's start, not its end
 
 

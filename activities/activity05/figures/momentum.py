@@ -67,7 +67,7 @@ def spec(results) -> MomentumSpec:
     return MomentumSpec(
         name="momentum", height=3.0,
         beta=momentum.beta, beta_text=texts["beta"],
-        weights=drawn_weights(momentum.beta, run.steps),
+        weights=drawn_weights(momentum.beta, run.oldest_k),
         window=momentum.window, window_text=texts["window"], weight_limit=momentum.weight_limit,
         x=data.x, y=data.y, optimum=data.optimum,
         learning_rate=run.learning_rate, learning_rate_text=texts["rate"], steps=run.steps,

@@ -188,7 +188,8 @@ class Comparison:
     learning_rate: float  # COMPARISON_FRACTION of the limit, to three digits (the printed rate is the rate used)
     percent_of_limit: float  # 100 learning_rate / stability_limit
     steps: int
-    weight_sum_drawn: float  # w_0 + ... + w_steps = 1 - beta^(steps + 1): Figure 2(a) runs that far
+    oldest_k: int  # steps - 1: the oldest gradient a run of this many steps weighs (Figure 2(a) runs that far)
+    weight_sum_drawn: float  # w_0 + ... + w_oldest_k = 1 - beta^steps
     plain: tuple[tuple[float, float], ...]
     with_momentum: tuple[tuple[float, float], ...]
     plain_reversals: int  # across the valley: sign changes of the step along the steepest direction
@@ -222,7 +223,7 @@ def compare_descents(q: Questions, window: float) -> Comparison:
     heavy_losses = [loss(phi) for phi in heavy]
     best = int(np.argmin(heavy_losses))
     return Comparison((float(curvatures[0]), float(curvatures[-1])), limit, rate, 100 * rate / limit, steps,
-                      1 - q.momentum_beta ** (steps + 1),
+                      steps - 1, 1 - q.momentum_beta ** steps,
                       points(plain), points(heavy), reversals(plain, steep), reversals(heavy, steep),
                       loss(plain[-1]) - loss(optimum) < 0.01 * (loss(plain[0]) - loss(optimum)), loss(plain[0]),
                       loss(plain[-1]), loss(heavy[-1]), loss(optimum), loss_rises(heavy_losses), best,

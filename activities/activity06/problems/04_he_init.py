@@ -130,7 +130,7 @@ VARIANCE = Derivation(
     steps=(
         Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), ASSUMED + r"independent weights; the terms with $j \ne k$ vanish"),
         Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)), r"the weights have variance $\sigma_\Omega^2$"),
-        Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "by (a)"),
+        Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "the ReLU's share, from (a)"),
         Step(halved(D, U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), r"$D_h$ equal terms"),
     ),
 )
