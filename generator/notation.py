@@ -73,7 +73,8 @@ def unevaluated(head, *args):
     return head(*args, evaluate=False)
 
 
-TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace)\b")  # makes a line taller
+# what makes a line taller than its text
+TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace|bigl|Bigl|biggl|Biggl)\b")
 
 
 NESTED = re.compile(r"\\(?:frac|dfrac|sum|prod|int)\b")  # what makes a fraction's numerator a fraction in a fraction
@@ -165,6 +166,9 @@ class BookLatexPrinter(LatexPrinter):
                 if top.startswith("- "):
                     sign, top = "- ", top[2:]
                 return rf"{sign}\frac{{1}}{{{bottom}}} {top}"
+            if NESTED.search(bottom) and not NESTED.search(top) and type(self) is BookLatexPrinter:
+                # the same in the denominator: 2 over (D_h + D_h')/2, its inner fraction with a slash
+                return rf"\frac{{{top}}}{{{_INLINE._print(denom)}}}"
         return super()._print_Mul(expr)
 
     def _print_sign(self, expr, exp=None):

@@ -59,7 +59,8 @@ BOUND = Derivation(
 TAILS = Derivation(
     key="sigmoid.tails", problem=TITLE, title="the derivative in the tails",
     lhs=derivative,
-    steps=(Step(U(sp.Mul, e_minus, U(sp.Pow, U(sp.Add, 1, e_minus), -2)), "definition of the sigmoid"),
+    steps=(Step(U(sp.Mul, e_minus, U(sp.Pow, U(sp.Add, 1, e_minus), -2)),
+                r"the sigmoid and its complement in terms of $\exp[-f]$"),
            Step(U(sp.Pow, U(sp.Add, sp.exp(f), 2, e_minus), -1), r"divide above and below by $\exp[-f]$")),
 )
 

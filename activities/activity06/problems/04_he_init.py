@@ -128,7 +128,7 @@ VARIANCE = Derivation(
     lhs=var_out, definitions={var_out: sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)),
                               E_w2: U(sp.Pow, sigma_Omega, 2), E_h2: RELU_SQUARE.steps[-1].expr},
     steps=(
-        Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), ASSUMED + r"independent weights; the terms with $j \ne k$ vanish"),
+        Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), ASSUMED + r"independent weights; the terms with $j \ne j'$ vanish"),
         Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)), r"the weights have variance $\sigma_\Omega^2$"),
         Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "the ReLU's share, from (a)"),
         Step(halved(D, U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), r"$D_h$ equal terms"),
