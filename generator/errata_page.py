@@ -17,10 +17,11 @@ import sympy as sp
 
 from .errata import Claim, Erratum, counterexample_latex, quoted_in
 from .errors import ProofError
-from .notation import inline_tex, slashed_derivatives
+from .notation import inline_tex
 from .numbers import Counterexample, Latex, Quoted, SympyLatex
 from .original import Correction, FoundErratum, find_errata, original_file
 from .proofs import Verdict
+from .tex_shapes import slashed_derivatives
 
 
 def quoted_math(text: str, source: str) -> SympyLatex:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 # of it invalidates the model cache.
 MODEL_CODE = ("activities.py", "drawing.py", "errata.py", "errata_page.py", "figures.py", "lint", "notation.py", "symbolic.py",
               "numeric.py", "original.py",
-              "model.py", "numbers.py", "proof_memo.py", "proofs.py", "prove.py", "variants.py")
+              "model.py", "numbers.py", "proof_memo.py", "proofs.py", "prove.py", "tex_shapes.py", "variants.py")
 
 
 def code_digest(activity: Activity, paths: Paths) -> str:

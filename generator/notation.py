@@ -13,6 +13,7 @@ from sympy.printing.latex import LatexPrinter
 from sympy.simplify import fraction
 
 from .numbers import SympyLatex
+from .tex_shapes import BRACKET_SIZES, NESTED, bracket_depth, plain_brackets, slashed
 
 
 class sig(sp.Function):
@@ -73,49 +74,6 @@ def unevaluated(head, *args):
     return head(*args, evaluate=False)
 
 
-# what makes a line taller than its text
-TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace|bigl|Bigl|biggl|Biggl)\b")
-
-
-NESTED = re.compile(r"\\(?:frac|dfrac|sum|prod|int)\b")  # what makes a fraction's numerator a fraction in a fraction
-
-
-BRACKET_SIZES = ("big", "Big", "bigg", "Bigg")
-_BRACKET = re.compile(r"\\(?:left|bigl|Bigl|biggl|Biggl)\[|\\(?:right|bigr|Bigr|biggr|Biggr)\]")
-
-
-def _bracket_depth(latex: str) -> int:
-    """How deeply a function's brackets nest in ``latex`` (exp[x] is one, exp[sin[x]] two)."""
-    depth = deepest = 0
-    for match in _BRACKET.finditer(latex):
-        depth += 1 if match.group(0).endswith("[") else -1
-        deepest = max(deepest, depth)
-    return deepest
-
-
-def plain_brackets(latex: str) -> str:
-    """``\\left( ... \\right)`` and ``\\left| ... \\right|`` as plain ones unless what they hold is tall
-    (a fraction, a sum): \\left makes its contents one inner atom, which TeX spaces as if an operator
-    stood beside it (the gaps in "-\\,(1 - y)" and "|phi_1|\\,/4"), and around a line's height the
-    brackets need not grow."""
-    out, opened = [], []  # opened: (where each open \left( or \left| is in ``out``, its closing)
-    for piece in re.split(r"(\\left\(|\\right\)|\\left\||\\right\|)", latex):
-        if piece in (r"\left(", r"\left|"):
-            opened.append((len(out), r"\right)" if piece == r"\left(" else r"\right|"))
-            out.append(piece)
-        elif piece in (r"\right)", r"\right|") and opened and opened[-1][1] == piece:
-            start, _ = opened.pop()
-            inside = "".join(out[start + 1:])
-            if not TALL.search(inside):
-                bracket = "()" if piece == r"\right)" else "||"
-                out[start:] = [bracket[0] + inside + bracket[1]]
-            else:
-                out.append(piece)
-        else:
-            out.append(piece)
-    return "".join(out)
-
-
 class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
 
@@ -125,7 +83,7 @@ class BookLatexPrinter(LatexPrinter):
         their contents are as tall). Only from three: a large bracket is a glyph that text extraction
         puts on a line of its own. \\mathopen{} keeps the bracket from adding space."""
         inner = self._print(expr.args[0])
-        depth = _bracket_depth(inner)
+        depth = bracket_depth(inner)
         if NESTED.search(inner) or depth < 2:
             opening, closing = r"\left[", r"\right]"
         else:
@@ -221,42 +179,6 @@ class BookLatexPrinter(LatexPrinter):
 
 
 _PRINTER = BookLatexPrinter({"order": "none"})
-
-
-def _braced(text: str, start: int) -> int:
-    """The index just past the {...} group that opens at ``start``."""
-    depth = 0
-    for n in range(start, len(text)):
-        depth += {"{": 1, "}": -1}.get(text[n], 0)
-        if depth == 0:
-            return n + 1
-    raise ValueError(text)
-
-
-def slashed(text: str) -> str:
-    """A derivative printed as one \\frac{d a}{d b} as d a/d b; anything else unchanged."""
-    if not text.startswith(r"\frac{"):
-        return text
-    middle = _braced(text, len(r"\frac"))
-    if middle >= len(text) or text[middle] != "{" or _braced(text, middle) != len(text):
-        return text
-    top, bottom = text[len(r"\frac") + 1:middle - 1], text[middle + 1:-1]
-    if not re.match(r"(\\partial|d)\b ?\S", top) or not re.match(r"(\\partial|d)\b", bottom):
-        return text
-    return f"{top}/{bottom}"
-
-
-def slashed_derivatives(text: str) -> str:
-    """Every \\frac{d a}{d b} in ``text`` as d a/d b, for a line of text."""
-    out, start = [], 0
-    while (found := text.find(r"\frac{", start)) != -1:
-        try:
-            end = _braced(text, _braced(text, found + len(r"\frac")))
-        except ValueError:
-            break
-        out.append(text[start:found] + slashed(text[found:end]))
-        start = end
-    return "".join(out) + text[start:]
 
 
 class InlinePrinter(BookLatexPrinter):

@@ -161,7 +161,7 @@ def test_the_default_captions(key_text):
     assert f"Plain gradient descent zig-zags across the valley: its step across it changes sign {run.plain_reversals} " \
         "times." in caption
     assert f"Momentum swings across the valley more slowly, changing sign there {run.momentum_reversals} times." in caption
-    assert "plain gradient descent ends next to the optimum (star)" in caption  # its end marker is under the star
+    assert "plain gradient descent ends next to the optimum (cross)" in caption  # its end marker is under the cross
     oldest = f"and {run.weight_sum_drawn:.4f} at k = {run.oldest_k}, the oldest gradient of (b)’s {run.steps} steps"
     assert oldest in caption  # what panel (a) draws
 

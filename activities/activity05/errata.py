@@ -45,8 +45,9 @@ def _least_squares() -> tuple[Correction, ...]:
                 r"2x_i (\phi_0 + \phi_1 x_i - y_i) \end{split}")
     return (Correction(
         "problem:least_squares", solution, solution.replace(LOWER_LIMIT, r"\sum_{i=1}^{I}"),
-        r"The solution differentiates the whole loss $L$, not the one term $\ell_i$ whose derivatives the "
-        r"question states (those of $L$ are their sums), and its sums do not say where $i$ starts.",
+        r"The question asks for the derivatives of the loss $L$ but states those of one term $\ell_i$; the "
+        r"solution differentiates $L$ (whose derivatives are the sums of those), and its sums do not say where "
+        r"$i$ starts.",
         corrected_words=r"every sum runs from $i = 1$, $\sum_{i=1}^{I}$ for $\sum_{i}^{I}$; Problem 1 above "
                         r"differentiates one term $\ell_i$, as the question asks."),)
 
@@ -171,8 +172,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
-                r"The question asks for the weights of the sum; the solution never names them, nor gives their sum or "
-                r"its limit. The gradient "
+                r"The question asks for the weights of the sum; the solution leaves them implicit in its last formula "
+                r"and never states them, their sum or its limit. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
                 r"$\mathbf{m}_0$ (usually zero) keeps the rest of the weight, $\beta^{t+1}$. Their sum tends "
                 r"to one as $t$ grows, "

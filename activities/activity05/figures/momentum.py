@@ -87,7 +87,12 @@ def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
     plain, heavy = reversals(spec.plain, spec.steep), reversals(spec.with_momentum, spec.steep)
     heavy_losses = path_losses(spec, spec.with_momentum)
     recent = heavy_losses[-(round(spec.window) + 1):]  # the last window of steps
-    return (("plain_zigzags", plain > spec.steps // 2,
+    plain_losses, lowest = path_losses(spec, spec.plain), path_losses(spec, (spec.optimum,))[0]
+    return (("plain_near_optimum", plain_losses[-1] - lowest < 0.01 * (plain_losses[0] - lowest),
+             "plain gradient descent ends within a hundredth of its way from the optimum's loss"),
+            ("plain_at_minimum", f"{plain_losses[-1]:.5g}" == f"{lowest:.5g}",
+             "plain gradient descent's end loss equals the minimum to the caption's five digits"),
+            ("plain_zigzags", plain > spec.steps // 2,
              "plain gradient descent reverses its step across the valley on more than half of its steps"),
             ("momentum_swings_slower", 0 < heavy < plain,
              "momentum reverses across the valley, but fewer times than plain gradient descent"),
@@ -190,8 +195,8 @@ def draw(spec: MomentumSpec, figure) -> None:
                         zorder=zorder + 4)
     (start,) = surface_ax.plot(*spec.plain[0], ls="none", marker="o", ms=6.5, mfc="white", mec="black", mew=1.1,
                                label="start", zorder=5)
-    # Over the ends and hollow: an end next to the optimum shows through its star, and the star stays whole.
-    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="*", ms=14, mfc="none", mec="black", mew=1.0,
+    # A thin cross over the ends: an end next to the optimum shows around its strokes, and the cross stays whole.
+    (optimum,) = surface_ax.plot(*spec.optimum, ls="none", marker="+", ms=13, mec="black", mew=1.3,
                                  label="optimum", zorder=9)
     surface_ax.set_xlim(low[0] - pad, high[0] + pad)
     surface_ax.set_ylim(low[1] - pad, high[1] + pad)

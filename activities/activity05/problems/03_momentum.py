@@ -194,7 +194,6 @@ class Comparison:
     with_momentum: tuple[tuple[float, float], ...]
     plain_reversals: int  # across the valley: sign changes of the step along the steepest direction
     momentum_reversals: int
-    plain_near_optimum: bool  # plain descent ends within a hundredth of its way from the optimum
     start_loss: float
     plain_loss: float
     momentum_loss: float
@@ -204,7 +203,6 @@ class Comparison:
     momentum_best_loss: float  # ... and that loss
     plain_contraction: float  # the factor by which plain descent's error shrinks a step, in its slowest direction
     momentum_contraction: float  # the same for momentum (sqrt(beta) where it is underdamped)
-    plain_at_minimum: bool  # plain descent's end loss prints as the minimum, to the caption's five digits
 
 
 def compare_descents(q: Questions, window: float) -> Comparison:
@@ -225,11 +223,10 @@ def compare_descents(q: Questions, window: float) -> Comparison:
     return Comparison((float(curvatures[0]), float(curvatures[-1])), limit, rate, 100 * rate / limit, steps,
                       steps - 1, 1 - q.momentum_beta ** steps,
                       points(plain), points(heavy), reversals(plain, steep), reversals(heavy, steep),
-                      loss(plain[-1]) - loss(optimum) < 0.01 * (loss(plain[0]) - loss(optimum)), loss(plain[0]),
+                      loss(plain[0]),
                       loss(plain[-1]), loss(heavy[-1]), loss(optimum), loss_rises(heavy_losses), best,
                       heavy_losses[best], max(abs(1 - rate * float(c)) for c in curvatures),
-                      max(contraction(float(c), rate, q.momentum_beta) for c in curvatures),
-                      f"{loss(plain[-1]):.5g}" == f"{loss(optimum):.5g}")
+                      max(contraction(float(c), rate, q.momentum_beta) for c in curvatures))
 
 
 def contraction(curvature: float, learning_rate: float, beta_value: float) -> float:

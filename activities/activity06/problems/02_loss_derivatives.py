@@ -56,7 +56,7 @@ LEAST_SQUARES = Derivation(
         Step(Partial(least_squares, f), "definition of the least-squares loss"),
         Step(U(sp.Mul, 2, U(sp.Add, y, -f), Partial(U(sp.Add, y, -f), f)), "chain rule"),
         Step(U(sp.Mul, -2, U(sp.Add, y, -f)), r"$\partial(y-f)/\partial f$ is minus one"),
-        Step(U(sp.Mul, 2, U(sp.Add, f, -y)), "twice the prediction minus the target"),
+        Step(U(sp.Mul, 2, U(sp.Add, f, -y)), "twice the difference of the prediction and the target"),
     ),
 )
 
