@@ -57,7 +57,7 @@ def test_momentum_indices_are_consistent(key_text):
     body = _solutions(key_text)
     assert "m1 = βm0 + (1 − β)g0" in body
     # the closed form: its superscript is set above the line, where the text layer puts it on a line of its own
-    closed = re.search(r"mt\+1 = β\s+m0 \+ \(1 − β\)", body.replace("\n", " "))
+    closed = re.search(r"mt\+1 = β\s*(?:t\+1\s*)?m0 \+ \(1 − β\)", body.replace("\n", " "))
     assert closed and "t+1" in body[closed.start():closed.start() + 400].replace(" ", "")
     assert "B1" not in body and "B3" not in body  # the handout's wrong batches appear only in the errata
     assert "Bt′" in body and "g0" in body
