@@ -104,6 +104,7 @@ def _space_names(element: ET.Element) -> None:
         _space_names(child)
 
 
+_TALL_TAGS = {"mfrac", "munder", "munderover", "mover", "mtable", "msqrt", "mroot"}
 _CLOSERS = {")", "]", "}", "|", "\u2016", "\u232a", "\u27e9"}
 
 
@@ -118,7 +119,13 @@ def _space_as_tex(element: ET.Element) -> None:
         text = (child.text or "").strip()
         before = children[index - 1] if index else None
         before_tag = before.tag.split("}")[-1] if before is not None else None
-        if tag == "mo" and text in ("\u2212", "-", "+") and (
+        if tag == "mi" and text == "\u00b1":  # latex2mathml's \pm is a letter: make it the sign it is
+            child.tag = f"{{{MATHML_NS}}}mo"
+            tag = "mo"
+        if tag == "mo" and text == "\u221e":  # infinity is a quantity, not an operator: -infinity stays together
+            child.tag = f"{{{MATHML_NS}}}mi"
+            tag = "mi"
+        if tag == "mo" and text in ("\u2212", "-", "+", "\u00b1") and (
                 before is None or (before_tag == "mo" and before.get("form") != "postfix"
                                    and (before.text or "").strip() not in _CLOSERS)):
             child.set("form", "prefix")
@@ -127,19 +134,17 @@ def _space_as_tex(element: ET.Element) -> None:
         if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}")):
             child.set("lspace", "0")
             child.set("rspace", "0")
+            if child.get("stretchy") == "true" and not any(e.tag.split("}")[-1] in _TALL_TAGS for e in element.iter()):
+                child.set("stretchy", "false")  # around a line's height a stretched glyph only adds its own gaps
         if tag == "mtd" and child.get("columnalign") in ("left", "right", "center"):
             child.set("style", f"text-align: {child.get('columnalign')}")
     for index, child in enumerate(children):  # t' as t followed by a prime, not a tiny raised tick
         if child.tag.split("}")[-1] == "msup" and len(child) == 2 and (child[1].text or "").strip() == "\u2032":
             base = child[0]
-            if base.tag.split("}")[-1] == "mi" and len(base) == 0:
-                replacement = ET.Element(f"{{{MATHML_NS}}}mi")
-                replacement.text = (base.text or "") + "\u2032"
-            else:
-                replacement = ET.Element(f"{{{MATHML_NS}}}mrow")
-                prime = ET.Element(f"{{{MATHML_NS}}}mo", lspace="0", rspace="0")
-                prime.text = "\u2032"
-                replacement.extend([base, prime])
+            replacement = ET.Element(f"{{{MATHML_NS}}}mrow")  # the letter stays italic, the prime beside it
+            prime = ET.Element(f"{{{MATHML_NS}}}mo", lspace="0", rspace="0")
+            prime.text = "\u2032"
+            replacement.extend([base, prime])
             replacement.tail = child.tail
             element.remove(child)
             element.insert(index, replacement)
