@@ -80,8 +80,9 @@ def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
         # makes a sum inside a group into sub- and superscripts, which stay beside it everywhere
         element.tag = f"{{{MATHML_NS}}}{'munder' if tag == 'msub' else 'munderover'}"
     if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
-        element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim, as in the PDF's display
-        element[0].tag = f"{{{MATHML_NS}}}mi"
+        element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim in a display, beside it in a line (as in the PDF)
+        element[0].tag = f"{{{MATHML_NS}}}mo"
+        element[0].attrib.update({"movablelimits": "true", "form": "prefix"})
     for child in list(element):
         child_tag = child.tag.split("}")[-1]
         if child_tag == "mo" and not (child.text or "").strip() and len(child) <= 1 and \
@@ -122,16 +123,23 @@ def _space_as_tex(element: ET.Element) -> None:
         if tag == "mi" and text == "\u00b1":  # latex2mathml's \pm is a letter: make it the sign it is
             child.tag = f"{{{MATHML_NS}}}mo"
             tag = "mo"
+        if tag == "munder" and len(child) == 2 and (child[0].text or "").strip() == "lim":
+            child[0].tag = f"{{{MATHML_NS}}}mo"  # its limits under it in a display, beside it in a line
+            child[0].attrib.update({"movablelimits": "true", "form": "prefix"})
+        if tag == "mo" and text == "\u2202":  # the partial sign is a letter of the name it starts
+            child.tag = f"{{{MATHML_NS}}}mi"
+            tag = "mi"
         if tag == "mo" and text == "\u221e":  # infinity is a quantity, not an operator: -infinity stays together
             child.tag = f"{{{MATHML_NS}}}mi"
             tag = "mi"
         if tag == "mo" and text in ("\u2212", "-", "+", "\u00b1") and (
-                before is None or (before_tag == "mo" and before.get("form") != "postfix"
-                                   and (before.text or "").strip() not in _CLOSERS)):
+                before is None or before_tag in ("munder", "munderover")  # after a sum's sign
+                or (before_tag == "mo" and before.get("form") != "postfix"
+                    and (before.text or "").strip() not in _CLOSERS)):
             child.set("form", "prefix")
             child.set("lspace", "0")
             child.set("rspace", "0")
-        if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}")):
+        if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}", "|", ".")):
             child.set("lspace", "0")
             child.set("rspace", "0")
             if child.get("stretchy") == "true" and not any(e.tag.split("}")[-1] in _TALL_TAGS for e in element.iter()):
@@ -139,6 +147,18 @@ def _space_as_tex(element: ET.Element) -> None:
         if tag == "mtd" and child.get("columnalign") in ("left", "right", "center"):
             child.set("style", f"text-align: {child.get('columnalign')}")
     for index, child in enumerate(children):  # t' as t followed by a prime, not a tiny raised tick
+        if child.tag.split("}")[-1] == "msubsup" and len(child) == 3 and (child[2].text or "").strip() == "\u2032":
+            # f'_i: the prime on the letter, the index below both
+            primed = ET.Element(f"{{{MATHML_NS}}}mrow")
+            prime = ET.Element(f"{{{MATHML_NS}}}mo", lspace="0", rspace="0")
+            prime.text = "\u2032"
+            primed.extend([child[0], prime])
+            indexed = ET.Element(f"{{{MATHML_NS}}}msub")
+            indexed.extend([primed, child[1]])
+            indexed.tail = child.tail
+            element.remove(child)
+            element.insert(index, indexed)
+            continue
         if child.tag.split("}")[-1] == "msup" and len(child) == 2 and (child[1].text or "").strip() == "\u2032":
             base = child[0]
             replacement = ET.Element(f"{{{MATHML_NS}}}mrow")  # the letter stays italic, the prime beside it
