@@ -80,9 +80,7 @@ def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
         # makes a sum inside a group into sub- and superscripts, which stay beside it everywhere
         element.tag = f"{{{MATHML_NS}}}{'munder' if tag == 'msub' else 'munderover'}"
     if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
-        element.tag = f"{{{MATHML_NS}}}munder"  # limits under lim in a display, beside it in a line (as in the PDF)
-        element[0].tag = f"{{{MATHML_NS}}}mo"
-        element[0].attrib.update({"movablelimits": "true", "form": "prefix"})
+        element.tag = f"{{{MATHML_NS}}}munder"  # an munder, which _space_as_tex sets as lim (its limits movable)
     for child in list(element):
         child_tag = child.tag.split("}")[-1]
         if child_tag == "mo" and not (child.text or "").strip() and len(child) <= 1 and \

@@ -31,4 +31,6 @@ def test_the_index_links_what_is_built_and_dates_each_release(tmp_path):
 def test_a_time_is_printed_with_its_offset():
     cfg = load(REPO / "semesters" / "2024-fall.toml", REPO)
     due = cfg.activities[0].due
-    assert when(due) == due.strftime("%b %-d, %Y, %H:%M") + " (UTC\u221207:00)"
+    hours, rest = divmod(abs(int(due.utcoffset().total_seconds())) // 60, 60)
+    sign = "\u2212" if due.utcoffset().total_seconds() < 0 else "+"  # a true minus, as the page prints it
+    assert when(due) == due.strftime("%b %-d, %Y, %H:%M") + f" (UTC{sign}{hours:02d}:{rest:02d})"
