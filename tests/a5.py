@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -31,9 +32,10 @@ def results(questions: Questions | None = None) -> SimpleNamespace:
 # --- its figures, as the figure tests draw them -----------------------------------------------
 
 logistic_figure, momentum_figure = figure("logistic_family"), figure("momentum")
-_momentum = problem("momentum")
-descent_path, least_squares_gradient = _momentum.descent_path, _momentum.least_squares_gradient
-least_squares_loss, x_limit = _momentum.least_squares_loss, logistic_figure.x_limit
+descent = importlib.import_module("activities.activity05.problems.descent")
+descent_path, least_squares_gradient, least_squares_loss = (descent.descent_path, descent.least_squares_gradient,
+                                                            descent.least_squares_loss)
+x_limit = logistic_figure.x_limit
 
 
 def logistic_spec(result):

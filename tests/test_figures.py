@@ -276,7 +276,7 @@ def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
     alt = a5.momentum_figure.alt(spec)
     assert "$" not in alt and "\\" not in alt
     for text in ("β = 0.9", "1/(1 − β) = 10", f"α = {spec.learning_rate_text}", f"for {spec.steps} steps",
-                 f"turns back across the valley {momentum.reversals(spec.plain, spec.steep)} times",
+                 f"turns back across the valley {a5.descent.reversals(spec.plain, spec.steep)} times",
                  "ends at the lower loss"):
         assert text in alt
 
@@ -354,7 +354,7 @@ def test_the_caption_facts_are_what_the_drawn_paths_do(seed):
     spec = a5.momentum_spec(momentum.compute(q), least_squares.compute(q))
     facts = fact_values(a5.momentum_figure.facts(spec))
     assert spec.plain == run.plain and spec.with_momentum == run.with_momentum  # the figure draws the results
-    across = momentum.reversals(run.plain, spec.steep)  # the step's sign across the valley
+    across = a5.descent.reversals(run.plain, spec.steep)  # the step's sign across the valley
     assert across == run.plain_reversals
     assert facts["plain_zigzags"] == (across > run.steps // 2)
     assert facts["momentum_swings_slower"] == (0 < run.momentum_reversals < across)
@@ -363,8 +363,8 @@ def test_the_caption_facts_are_what_the_drawn_paths_do(seed):
 
 
 def test_reversals_count_steps_that_turn_back():
-    assert momentum.reversals([(0, 0), (1, 0), (0, 0), (1, 0)]) == 2
-    assert momentum.reversals([(0, 0), (1, 0), (2, 1), (3, 1)]) == 0
+    assert a5.descent.reversals([(0, 0), (1, 0), (0, 0), (1, 0)]) == 2
+    assert a5.descent.reversals([(0, 0), (1, 0), (2, 1), (3, 1)]) == 0
 
 
 def test_an_svg_drawn_alone_is_the_svg_drawn_with_its_pdf(rendered, tmp_path):

@@ -174,7 +174,7 @@ def test_the_html_shows_the_numbers_the_pdf_shows(model_and_config):
 def test_known_values_appear_as_printed(browser):
     """As a browser reads MathML out: one token (a number, an operator, a base or its exponent) a line."""
     text = browser["widths"]["1280"]["text"]
-    for shown in ("12.3669", "\u2212\n21.9040", "\u2212\n26.8404", "0.82595", "0.52223", "0.19987", "10\n12"):
+    for shown in ("12.36690", "\u2212\n21.90400", "\u2212\n26.84044", "0.82595", "0.52223", "0.19987", "10\n12"):
         assert f"\n{shown}\n" in text, shown
 
 

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
 import numpy as np
 
 from generator.figures import BLUE, GREY, LIGHT_GREY, ORANGE, SKY, VERMILLION, number_text, spoken, unique
 
-_problem = import_module("..problems.03_momentum", __package__)  # the paths are computed there
-least_squares_loss, reversals, loss_rises = _problem.least_squares_loss, _problem.reversals, _problem.loss_rises
-underdamped = _problem.underdamped
+from ..problems.descent import contraction, least_squares_loss, loss_rises, reversals, underdamped  # computed there
 
 
 def curvatures(xs) -> tuple[float, ...]:
@@ -90,8 +87,8 @@ def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
     plain_losses, lowest = path_losses(spec, spec.plain), path_losses(spec, (spec.optimum,))[0]
     return (("plain_near_optimum", plain_losses[-1] - lowest < 0.01 * (plain_losses[0] - lowest),
              "plain gradient descent ends within a hundredth of its way from the optimum's loss"),
-            ("plain_at_minimum", f"{plain_losses[-1]:.5g}" == f"{lowest:.5g}",
-             "plain gradient descent's end loss equals the minimum to the caption's five digits"),
+            ("plain_at_minimum", f"{plain_losses[-1]:.5f}" == f"{lowest:.5f}",
+             "plain gradient descent's end loss equals the minimum to the caption's five decimal places"),
             ("plain_zigzags", plain > spec.steps // 2,
              "plain gradient descent reverses its step across the valley on more than half of its steps"),
             ("momentum_swings_slower", 0 < heavy < plain,
@@ -103,7 +100,7 @@ def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
              "momentum's loss rises again within the last window of steps (it is still swinging)"),
             ("momentum_was_lower", min(heavy_losses) < heavy_losses[-1],
              "momentum's loss was lower earlier on its path than at its end"),
-            ("momentum_decays_slower", max(_problem.contraction(c, spec.learning_rate, spec.beta)
+            ("momentum_decays_slower", max(contraction(c, spec.learning_rate, spec.beta)
                                            for c in curvatures(spec.x)) >
              max(abs(1 - spec.learning_rate * c) for c in curvatures(spec.x)),
              "momentum's error shrinks more slowly a step than plain gradient descent's, in the slowest direction "

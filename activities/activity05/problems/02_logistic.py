@@ -88,7 +88,7 @@ def _gradient(param: sp.Symbol, factor: sp.Expr, key: str, title: str) -> Deriva
             Step(sp.Derivative(loss, param), "binary cross-entropy"),
             Step(sp.Sum(chain_factor(weight), (i, 1, n_points)), r"chain rule through $\mathrm{sig}[z_i]$"),
             Step(sp.Sum(times(U(sp.Mul, outer, U(sp.Mul, s, U(sp.Add, 1, -s)))), (i, 1, n_points)),
-                 "the sigmoid's derivative, from (a)"),
+                 "the sigmoid's derivative, found above"),
             Step(sp.Sum(times(U(sp.Add, U(sp.Mul, U(sp.Add, 1, -y[i]), s), -U(sp.Mul, y[i], U(sp.Add, 1, -s)))),
                         (i, 1, n_points)), "multiply out"),
             Step(sp.Sum(times(U(sp.Add, s, -y[i])), (i, 1, n_points)), r"the $y_i\,\mathrm{sig}[z_i]$ terms cancel"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -14,6 +13,7 @@ from generator.notation import unevaluated as U
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
+from .descent import Comparison, best_plain_error, compare_descents, floor_error
 
 TITLE = "Momentum"
 
@@ -110,6 +110,9 @@ alpha = sp.Symbol("alpha")
 w = sp.IndexedBase("w")
 design_matrix = sp.MatrixSymbol("A", n_points, 2)  # its rows are (1, x_i)
 lambda_max = sp.Symbol(r"\lambda_{\max}")
+lambda_min = sp.Symbol(r"\lambda_{\min}")
+kappa = sp.Symbol(r"\kappa")
+root_beta = U(sp.Pow, beta, sp.Rational(1, 2))
 batch_gradient = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\frac{\partial\ell_i[\boldsymbol{\phi}_t]}{\partial\boldsymbol{\phi}}")
 batch_gradient_inline = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\partial\ell_i[\boldsymbol{\phi}_t]/\partial\boldsymbol{\phi}")
 FORMULAS = {
@@ -131,125 +134,14 @@ FORMULAS = {
     "design_row": tex(sp.Tuple(1, x[i]), "momentum.design_row"),
     "lambda_max": tex(lambda_max, "momentum.lambda_max"),
     "stability_limit": inline_tex(U(sp.Mul, 2, U(sp.Pow, lambda_max, -1)), "momentum.stability_limit"),
+    # how narrow the valley must be for momentum to pay
+    "kappa": inline_tex(U(sp.Eq, kappa, U(sp.Mul, lambda_max, U(sp.Pow, lambda_min, -1))), "momentum.kappa"),
+    "best_rate": inline_tex(U(sp.Mul, 2, U(sp.Pow, U(sp.Add, lambda_min, lambda_max), -1)), "momentum.best_rate"),
+    "best_plain": inline_tex(U(sp.Mul, U(sp.Add, kappa, -1), U(sp.Pow, U(sp.Add, kappa, 1), -1)), "momentum.best_plain"),
+    "root_beta": tex(root_beta, "momentum.root_beta"),
+    "pays_above": inline_tex(U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)),
+                             "momentum.pays_above"),
 }
-
-
-# --- gradient descent with and without momentum on Problem 1's loss (drawn in Figure 2) -------
-
-COMPARISON_FRACTION = 0.9  # of the largest rate at which plain gradient descent converges
-COMPARISON_WINDOWS = 3  # steps, in windows 1/(1 - beta): by then m_0 = 0 weighs only about e^-3
-
-
-def descent_path(gradient: Callable[[np.ndarray], np.ndarray], start, learning_rate: float, beta_value: float,
-                 steps: int) -> np.ndarray:
-    """phi_0 .. phi_steps of gradient descent with momentum as in the book (eq. 6.11).
-
-    m_{t+1} = beta m_t + (1 - beta) g_t, phi_{t+1} = phi_t - alpha m_{t+1}, m_0 = 0: the
-    recursion this problem unrolls. With beta = 0 it is plain gradient descent.
-    """
-    phi = np.asarray(start, dtype=float)
-    velocity = np.zeros_like(phi)
-    path = [phi]
-    for _ in range(steps):
-        velocity = beta_value * velocity + (1 - beta_value) * gradient(phi)
-        phi = phi - learning_rate * velocity
-        path.append(phi)
-    return np.array(path)
-
-
-def least_squares_gradient(xs, ys) -> Callable[[np.ndarray], np.ndarray]:
-    """dL/dphi = sum_i 2 r_i (1, x_i), Problem 1's result, as one matrix product per step."""
-    design, target = np.column_stack([np.ones(len(xs)), xs]), np.asarray(ys, dtype=float)
-    return lambda phi: 2 * design.T @ (design @ phi - target)
-
-
-def least_squares_loss(xs, ys, phi0_value, phi1_value):
-    """L = sum_i (phi0 + phi1 x_i - y_i)^2, elementwise over arrays of phi0 and phi1."""
-    phi0_value, phi1_value = np.asarray(phi0_value, dtype=float), np.asarray(phi1_value, dtype=float)
-    return sum((phi0_value + phi1_value * xi - yi) ** 2 for xi, yi in zip(xs, ys))
-
-
-def reversals(path, direction=None) -> int:
-    """How often a step turns back: against the step before it, or, along ``direction`` (the valley's
-    steepest, across it), how often the step's component there changes sign."""
-    moves = np.diff(np.asarray(path), axis=0)
-    if direction is None:
-        return int(np.sum(np.einsum("ij,ij->i", moves[1:], moves[:-1]) < 0))
-    across = moves @ np.asarray(direction)
-    return int(np.sum(across[1:] * across[:-1] < 0))
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Plain gradient descent against momentum, from one start with one learning rate."""
-
-    curvatures: tuple[float, float]  # the eigenvalues of the constant Hessian 2 A^T A, smallest first
-    stability_limit: float  # 2 / lambda_max: plain gradient descent converges below it
-    learning_rate: float  # COMPARISON_FRACTION of the limit, to three digits (the printed rate is the rate used)
-    percent_of_limit: float  # 100 learning_rate / stability_limit
-    steps: int
-    oldest_k: int  # steps - 1: the oldest gradient a run of this many steps weighs (Figure 2(a) runs that far)
-    weight_sum_drawn: float  # w_0 + ... + w_oldest_k = 1 - beta^steps
-    plain: tuple[tuple[float, float], ...]
-    with_momentum: tuple[tuple[float, float], ...]
-    plain_reversals: int  # across the valley: sign changes of the step along the steepest direction
-    momentum_reversals: int
-    start_loss: float
-    plain_loss: float
-    momentum_loss: float
-    lowest_loss: float
-    momentum_rises: int  # steps on which the loss along the momentum path goes up
-    momentum_best_step: int  # the step at which the momentum path's loss is lowest ...
-    momentum_best_loss: float  # ... and that loss
-    plain_contraction: float  # the factor by which plain descent's error shrinks a step, in its slowest direction
-    momentum_contraction: float  # the same for momentum (sqrt(beta) where it is underdamped)
-
-
-def compare_descents(q: Questions, window: float) -> Comparison:
-    xs, ys = q.least_squares_x, q.least_squares_y
-    design = np.column_stack([np.ones(len(xs)), xs])
-    curvatures, directions = np.linalg.eigh(2 * design.T @ design)  # the loss is quadratic: its Hessian is constant
-    limit, steep = 2 / float(curvatures[-1]), directions[:, -1]
-    rate = float(f"{COMPARISON_FRACTION * limit:.3g}")
-    steps = int(round(COMPARISON_WINDOWS * window))
-    gradient = least_squares_gradient(xs, ys)
-    plain = descent_path(gradient, q.least_squares_start, rate, 0.0, steps)
-    heavy = descent_path(gradient, q.least_squares_start, rate, q.momentum_beta, steps)
-    optimum = np.linalg.lstsq(design, np.asarray(ys, dtype=float), rcond=None)[0]
-    loss = lambda phi: float(least_squares_loss(xs, ys, *phi))  # noqa: E731
-    points = lambda path: tuple((float(a), float(b)) for a, b in path)  # noqa: E731
-    heavy_losses = [loss(phi) for phi in heavy]
-    best = int(np.argmin(heavy_losses))
-    return Comparison((float(curvatures[0]), float(curvatures[-1])), limit, rate, 100 * rate / limit, steps,
-                      steps - 1, 1 - q.momentum_beta ** steps,
-                      points(plain), points(heavy), reversals(plain, steep), reversals(heavy, steep),
-                      loss(plain[0]),
-                      loss(plain[-1]), loss(heavy[-1]), loss(optimum), loss_rises(heavy_losses), best,
-                      heavy_losses[best], max(abs(1 - rate * float(c)) for c in curvatures),
-                      max(contraction(float(c), rate, q.momentum_beta) for c in curvatures))
-
-
-def contraction(curvature: float, learning_rate: float, beta_value: float) -> float:
-    """How much momentum's error shrinks a step along an eigenvector (the largest characteristic root's size)."""
-    trace = 1 + beta_value - learning_rate * (1 - beta_value) * curvature
-    return float(max(abs(r) for r in np.roots([1.0, -trace, beta_value])))
-
-
-def loss_rises(losses) -> int:
-    """On how many steps the loss goes up: a path that overshoots and swings back climbs again."""
-    return int(np.sum(np.diff(np.asarray(losses, dtype=float)) > 0))
-
-
-def underdamped(curvature: float, learning_rate: float, beta_value: float) -> bool:
-    """Does momentum oscillate along an eigenvector of the Hessian with this eigenvalue?
-
-    Along it the error e_t obeys m_{t+1} = beta m_t + (1 - beta) lambda e_t, e_{t+1} = e_t - alpha m_{t+1}:
-    e_{t+2} = (1 + beta - alpha (1 - beta) lambda) e_{t+1} - beta e_t, whose characteristic roots
-    are complex (an oscillation whose amplitude shrinks by sqrt(beta) a step) when the
-    discriminant is negative.
-    """
-    trace = 1 + beta_value - learning_rate * (1 - beta_value) * curvature
-    return trace**2 - 4 * beta_value < 0
 
 
 @dataclass(frozen=True)
@@ -306,6 +198,7 @@ def compute(q: Questions) -> MomentumResult:
     error = max(float(np.max(np.abs(simulated[u] - closed_form_value(q.momentum_beta, gradients, m0, u))))
                 for u in range(SIMULATION_STEPS))
     limit = sp.limit(1 - sp.Rational(b.numerator, b.denominator) ** (t + 1), t, sp.oo)
+    comparison = compare_descents(q, float(1 / (1 - b)))
     return MomentumResult(
         beta=q.momentum_beta,
         weights=tuple(weights),
@@ -315,12 +208,29 @@ def compute(q: Questions) -> MomentumResult:
         window_share=float(1 - b ** window_steps),
         window_weight=Weight(window_steps - 1, float((1 - b) * b ** (window_steps - 1)), float(1 - b ** window_steps)),
         window_beyond_table=window_steps > len(weights),
-        comparison=compare_descents(q, float(1 / (1 - b))),
+        comparison=comparison,
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)),
                                                   "momentum.window_share")},
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",
-                                     error, SIMULATION_TOLERANCE),),
+                                     error, SIMULATION_TOLERANCE), *rate_checks(comparison, q.momentum_beta)),
     )
+
+
+RATE_GRID = 2000, 20000  # learning rates tried for momentum's floor and for plain descent's best factor
+
+
+def rate_checks(run: Comparison, beta_value: float) -> tuple[NumericCheck, NumericCheck]:
+    """The text's claims on the two methods' best factors, tried over a grid of learning rates."""
+    momentum_limit = 2 * (1 + beta_value) / ((1 - beta_value) * run.curvatures[1])
+    return (NumericCheck("momentum.floor", TITLE, rf"momentum's factor along both eigenvectors at {RATE_GRID[0]} "
+                         r"learning rates up to its stability limit $2(1 + \beta)/((1 - \beta)\lambda_{\max})$, "
+                         r"against $\sqrt{\beta}$: the error is how far below it the factor falls",
+                         floor_error(run.curvatures, beta_value, momentum_limit, RATE_GRID[0]), 1e-12),
+            NumericCheck("momentum.best_plain", TITLE, r"plain descent's factor, the larger of $|1 - \alpha\lambda|$ "
+                         r"over both eigenvalues, at $\alpha = 2/(\lambda_{\min} + \lambda_{\max})$ against "
+                         r"$(\kappa - 1)/(\kappa + 1)$, and how far any of "
+                         rf"{RATE_GRID[1]} learning rates below $2/\lambda_{{\max}}$ beats it",
+                         best_plain_error(run.curvatures, RATE_GRID[1]), 1e-12))

@@ -151,10 +151,10 @@ def facts(spec: HeInitSpec) -> tuple[tuple[str, bool, str], ...]:
     close = lambda line: all(abs(math.log(v / t)) <= math.log(CLOSE) for v, t in zip(line.variances, line.theory))  # noqa: E731
     near_percent, level, close_factor = (number_text(v) for v in (100 * NEAR, LEVEL, CLOSE))
     return (
-        ("small_shrinks", small.variances[-1] == min(small.variances) and small.variances[-1] < small.variances[0],
-         "with the smallest weight variance, the last layer's variance is the smallest drawn and below the first's"),
-        ("large_grows", large.variances[-1] == max(large.variances) and large.variances[-1] > large.variances[0],
-         "with the largest weight variance, the last layer's variance is the largest drawn and above the first's"),
+        ("small_shrinks", all(b < a for a, b in zip(small.variances, small.variances[1:])),
+         "with the smallest weight variance, every layer's variance is below the one before it"),
+        ("large_grows", all(b > a for a, b in zip(large.variances, large.variances[1:])),
+         "with the largest weight variance, every layer's variance is above the one before it"),
         ("small_halves", near(small), f"with the smallest weight variance, the drawn per-layer factor (geometric "
                                       f"mean) is within {near_percent} % of the predicted one"),
         ("large_doubles", near(large), f"with the largest weight variance, the drawn per-layer factor is within "

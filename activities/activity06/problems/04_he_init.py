@@ -130,7 +130,7 @@ VARIANCE = Derivation(
     steps=(
         Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), ASSUMED + r"independent weights; the terms with $j \ne j'$ vanish"),
         Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)), r"the weights have variance $\sigma_\Omega^2$"),
-        Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "the ReLU's share, from (a)"),
+        Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "the ReLU's share, found above"),
         Step(halved(D, U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), r"$D_h$ equal terms"),
     ),
 )
@@ -249,6 +249,7 @@ class HeInitResult:
     half_log_variance_high: float
     scatter_low: float  # the smallest and largest of the runs' scatter_percent
     scatter_high: float
+    compounds: bool  # in every run the last layer is further, relatively, from its prediction than the factor from its own
     formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
@@ -304,8 +305,9 @@ def compute(q: Questions) -> HeInitResult:
             r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ against half the variance of the ratios' logarithms; relative "
             "error (half the variance is the gap to second order in the logarithms' spread: a loose tolerance)"
             + (". It confirms the key's account of why a geometric mean, such as the table's measured factor, falls "
-               "short of the arithmetic mean; no check compares the drawn network's measured factor with the "
-               "prediction (the key says it may lie on either side)" if scale == SCALES[0] else ""),
+               "short of the arithmetic mean; no numeric cross-check compares the drawn network's measured factor "
+               "with the prediction (the key says it may lie on either side; the caption's facts compare it, within "
+               "a margin, for the smallest and the largest weight variance)" if scale == SCALES[0] else ""),
             abs(math.log(pooled / geometric) / half_log_variance - 1), GAP_TOLERANCE))
     he = next(run for run in runs if run.scale == 2)
     half_mass, half_error = _mean_and_error(np.concatenate(kept_all))
@@ -323,6 +325,7 @@ def compute(q: Questions) -> HeInitResult:
         half_log_variance_low=min(run.half_log_variance for run in runs),
         half_log_variance_high=max(run.half_log_variance for run in runs),
         scatter_low=min(run.scatter_percent for run in runs), scatter_high=max(run.scatter_percent for run in runs),
+        compounds=all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1) for r in runs),
         formulas=FORMULAS,
         derivations=(RELU_SQUARE, RELU_STANDARD, MEAN, VARIANCE, FORWARD, HALF_POSITIVE, BACKWARD,
                      COMPROMISE, EQUAL_WIDTHS),
