@@ -101,6 +101,7 @@ def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()
               corrections: tuple[Correction, ...] = ()) -> SimpleNamespace:
     where = f"erratum quoting {name} line {found.line}"
     own = [corrections[n] for n in found.corrections]
+    shown = next((f for f in found.failures if not f.sides), None)
     return SimpleNamespace(
         show_counterexample=all(c.counterexample for c in own),
         corrected_words=(quoted_words(" ".join(c.corrected_words for c in own), f"erratum correcting {name} line "
@@ -110,12 +111,14 @@ def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()
         key=found.key, kind="found", line=found.line, problem_label=Latex(found.problem_label),
         summary=Latex(found.why or "This step does not follow from the lines before it."),
         quote=quoted_math(found.original, where), display=True,
-        counterexample=_failure_latex(found.key, found.failures[0], bold) if found.failures else None,
-        at_point=bool(found.failures and found.failures[0].point),
+        # the key's counterexample reads "the line as written gives ..., where the lines above it give ...":
+        # a failure whose sides lint names otherwise (an induction step) is the audit's only
+        counterexample=_failure_latex(found.key, shown, bold) if shown else None,
+        at_point=bool(shown and shown.point),
         legend=_legend(found, bold),
         corrected=quoted_math(found.corrected, f"erratum correcting {name} line {found.line}") if found.corrected else None,
         isolated=found.isolated,
-        checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line),
+        checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line), sides=f.sides,
                                      counterexample=_failure_latex(found.key, f, bold)) for f in found.failures))
 
 

@@ -89,7 +89,8 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
                                  "digest": f.digest, "facts": dict(f.facts), "meanings": dict(f.meanings),
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
-            "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
+            "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure",
+                                "where": "inside the figure"}
                                for f in figures for value, text in f.numbers],
         }
 

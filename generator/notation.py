@@ -221,12 +221,16 @@ def constant_text(number: sp.Number) -> str:
     return _PRINTER.doprint(number)
 
 
-def tex(expr, source: str = "sympy") -> SympyLatex:
+def tex(expr, source: str = "sympy", computed: dict[str, str] | None = None) -> SympyLatex:
     """LaTeX of a SymPy object in the book's notation, terms in the order they were built.
 
-    The result remembers the numeric constants it prints, so the ledger can list them too.
+    The result remembers the numeric constants it prints, so the ledger can list them too; those
+    in ``computed`` (printed text -> the result it comes from, the 10 of 1 - beta^10) are values,
+    listed with their source, the others notation (the two of a square).
     """
-    return _printed(_PRINTER, expr, source)
+    out = _printed(_PRINTER, expr, source)
+    out.computed = dict(computed or {})
+    return out
 
 
 def inline_tex(expr, source: str = "sympy") -> SympyLatex:

@@ -13,7 +13,7 @@ def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
     errata's counterexamples among them). The constants inside its formulas (the two of a square)
     are notation, not results: they stay in numbers.json, where the provenance audit counts them,
     and out of the instructor's list."""
-    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure")
+    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure", "computed")
              or e["source"].startswith("checker counterexample") or (e["kind"] == "quoted" and "^" in e["text"])
              else None}  # a quote's other numbers as the original typed them: 100000, not 100 000
             for e in key_ledger.as_json() + list(model["figure_numbers"])

@@ -73,17 +73,26 @@ class Entry:
     value: float | int | str
     text: str
     source: str
-    kind: str  # number (through the formatter), text or date (from the config), sympy (a constant in a formula)
+    kind: str  # number (through the formatter), text or date (from the config), sympy (a constant in a formula),
+    # computed (a value a formula prints from the results)
+    where: str = ""  # the part of the page it is printed in ("Problem 3, solution"), as the template names it
 
 
 class Ledger:
-    """Every number printed, in order, with where it came from."""
+    """Every number printed, in order, with where it came from and where on the page it is."""
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
+        self.where = ""
 
     def record(self, value, text: str, source: str, kind: str) -> None:
-        self.entries.append(Entry(value, text, source, kind))
+        self.entries.append(Entry(value, text, source, kind, self.where))
+
+    def place(self, name: str, number=None, part: str = "") -> str:
+        """Called by a template where a part of the page begins ("Problem", 3, "solution"): the numbers
+        after it are printed there."""
+        self.where = name + (f" {getattr(number, 'value', number)}" if number is not None else "") + (f", {part}" if part else "")
+        return ""
 
     def as_json(self) -> list[dict[str, Any]]:
         return [dataclasses.asdict(e) for e in self.entries]

@@ -48,6 +48,7 @@ class Failure:
     right_value: str  # ... and what the line writes
     hint: str  # lint's repair that is proven to make the step hold, or ""
     at: tuple[tuple[str, str], ...] = ()  # the index a general line was read at (t = 0), when it was
+    sides: tuple[str, ...] = ()  # lint's words for the right and the left side, when not the line and those above it
 
 
 @dataclass(frozen=True)
@@ -171,5 +172,5 @@ def _inside(fragment: str, display, text: str) -> bool:
 def _failure(step) -> Failure:
     point = tuple((name, value) for name, value in (step.point or {}).items())
     return Failure(step.line, step.claim, point, step.left_value or "", step.right_value or "", step.hint,
-                   tuple(step.at.items()))
+                   tuple(step.at.items()), tuple(step.sides))
 

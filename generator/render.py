@@ -125,8 +125,12 @@ class Gate:
         return self.trusted(AUDIT_CONFIG if self.audit else self.escape(text))
 
     def formula(self, latex: SympyLatex) -> str:
+        computed = getattr(latex, "computed", {})
         for constant in getattr(latex, "constants", ()):
-            self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
+            if str(constant) in computed:
+                self.ledger.record(str(constant), str(constant), computed[str(constant)], "computed")
+            else:
+                self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
         return AUDIT_SYMPY if self.audit else self.formula_markup(latex)
 
     def quoted(self, words: Quoted) -> str:
@@ -204,6 +208,7 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
         bytecode_cache=_bytecode_cache(cache),
     )
     env.filters["num"] = gate.number
+    env.globals["place"] = gate.ledger.place
     env.filters["date"] = gate.date
     env.filters["count"] = _count
     env.filters["macro"] = gate.macro

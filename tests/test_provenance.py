@@ -68,7 +68,7 @@ def test_numbers_json_lists_every_formatted_number_with_a_source(built):
     formatted = [e for e in ledger if e["kind"] == "number"]
     assert len(formatted) == len(re.findall(r"\\num\{", tex))
     assert all(e["source"] and e["text"] for e in ledger)
-    assert {e["kind"] for e in ledger} == {"number", "text", "date", "sympy", "figure", "quoted"}
+    assert {e["kind"] for e in ledger} == {"number", "text", "date", "sympy", "figure", "quoted", "computed"}
     assert all(e["source"].startswith("erratum ") for e in ledger if e["kind"] == "quoted")
     sources = {e["source"] for e in ledger}
     for expected in ("results.least_squares.loss_at_start", "config.activity.date",

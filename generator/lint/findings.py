@@ -34,6 +34,8 @@ class StepFinding:
     reason: str = ""  # why not understood / unproven, or a hint on a failure
     left_resolved: str = ""  # the sides with the definitions so far replaced, when that differs
     right_resolved: str = ""
+    sides: tuple[str, ...] = ()  # what the right and the left side are, in words, where "the line as
+    # written" and "the lines above it" would not say it (an induction step)
 
 
 @dataclass

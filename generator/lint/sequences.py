@@ -79,8 +79,9 @@ class Sequences:
                 (pattern,) = formula.head.indices
                 replaced[a] = formula.value.xreplace({t: sp.expand(index - (pattern - t))})
         claim = f"line {line} from {t} to {t} + 1 follows the rule of line {rule.line}"
+        sides = (f"line {line} at {t} + 1", f"the rule of line {rule.line} applied to line {line} at {t}")
         return self.judged(stepped.xreplace(replaced), formula.value.xreplace({t: t + 1}),
-                           StepFinding(line, "", claim, source=src))
+                           StepFinding(line, "", claim, source=src, sides=sides))
 
     # -- every other link ---------------------------------------------------------------------
 

@@ -58,8 +58,9 @@ def compute(q: Questions) -> HessianResult:
     n = q.hessian_parameters
     entries = n * n
     arithmetic = Derivation(
-        key="hessian.entries", problem=TITLE, title="number of entries",
-        steps=(Step(sp.Mul(power_of_ten(n), power_of_ten(n), evaluate=False), "rows times columns"),
+        key="hessian.entries", problem=TITLE, title="number of entries: rows times columns",
+        lhs=U(sp.Pow, N_SYMBOL, 2), definitions={N_SYMBOL: sp.Integer(n)},
+        steps=(Step(sp.Mul(power_of_ten(n), power_of_ten(n), evaluate=False), r"$N$ rows times $N$ columns, $N$ as given"),
                Step(power_of_ten(entries), "multiply")),
     )
     distinct = n * (n + 1) // 2
