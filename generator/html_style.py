@@ -40,6 +40,7 @@ body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; f
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
 .sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
+.sheet p.why { max-width: none; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
 h2 { font-size: 1.3rem; }
 h3 { font-size: 1.12rem; }

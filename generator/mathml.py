@@ -118,6 +118,8 @@ def _space_as_tex(element: ET.Element) -> None:
         text = (child.text or "").strip()
         before = children[index - 1] if index else None
         before_tag = before.tag.split("}")[-1] if before is not None else None
+        if tag == "mi" and len(text) == 1 and "\u0391" <= text <= "\u03a9":  # a Greek capital is upright, as in TeX
+            child.set("mathvariant", "normal")
         if tag == "mi" and text == "\u00b1":  # latex2mathml's \pm is a letter: make it the sign it is
             child.tag = f"{{{MATHML_NS}}}mo"
             tag = "mo"
