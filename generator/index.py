@@ -51,11 +51,14 @@ table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid #bbb; }}
 thead th {{ border-bottom: 2px solid #333; }}
 .when {{ white-space: nowrap; }}
-caption {{ text-align: left; padding-bottom: 0.4rem; }}
+caption {{ text-align: left; padding-bottom: 0.4rem; max-width: calc(100vw - 2rem); }}
+.scroll {{ overflow-x: auto; }}
+@media (max-width: 40rem) {{ .when {{ white-space: normal; }} th, td {{ padding: 0.3rem; }} }}
 </style>
 </head>
 <body>
 <h1>{e(title)}</h1>
+<div class="scroll" role="region" aria-label="the activities of the term" tabindex="0">
 <table>
 <caption>Activities of the term: when each is held and due, and when students may open its handout and key</caption>
 <thead><tr><th scope="col">Activity</th><th scope="col">Held on</th><th scope="col">Due</th><th scope="col">Handout opens</th>
@@ -64,6 +67,7 @@ caption {{ text-align: left; padding-bottom: 0.4rem; }}
 {chr(10).join(rows)}
 </tbody>
 </table>
+</div>
 </body>
 </html>
 """
