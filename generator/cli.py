@@ -105,9 +105,10 @@ def _check_activity(activity, term, compute, judge, check_derivation, require, P
         original = OriginalErrata.of(activity, term.questions, term.questions == defaults(activity.parameters))
         if original.path is None:
             return failures
-        for e in judge(original.encoded):
-            said = "claim rejected, " if e.original is not None else "an omission, "
-            print(f"  {'erratum ' + e.key:32s} {said}what the key supplies proven")
+        said = {"claim": "claim rejected, what the key supplies proven", "omission": "an omission, what the key "
+                "supplies proven", "wording": "a wrong word, corrected in words"}
+        for e, judged in zip(original.encoded, judge(original.encoded)):
+            print(f"  {'erratum ' + judged.key:32s} {said[e.kind]}")
         for found in original.jobs()[0]():
             failed = f"{len(found.failures)} step(s) fail" if found.failures else "no step fails as written"
             print(f"  {'erratum ' + found.key:32s} lint: {failed}; the corrected original holds")

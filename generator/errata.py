@@ -67,7 +67,8 @@ class Erratum:
 
     ``quote`` is the exact text of the original it concerns: the build stops when the original
     no longer contains it. A claim the original makes (``original``) must be refuted; without one
-    the erratum is an omission. What the key supplies instead (``corrected``) must be proven.
+    the erratum is a wrong word when the key says in words what it should have been
+    (``corrected_words``), else an omission. What the key supplies instead (``corrected``) must be proven.
     """
 
     key: str
@@ -77,6 +78,11 @@ class Erratum:
     original: Claim | None = None
     corrected: Claim | Claims | None = None
     corrected_words: str = ""  # what the original should have said, in words with $math$ (no claim to prove)
+
+    @property
+    def kind(self) -> str:
+        """"claim" (refuted at a counterexample), "wording" (corrected in words) or "omission"."""
+        return "claim" if self.original is not None else "wording" if self.corrected_words else "omission"
 
 
 @dataclass(frozen=True)

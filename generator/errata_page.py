@@ -126,7 +126,7 @@ def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: 
     line = text[:text.index(e.quote)].count("\n") + 1
     original_tex, corrected_tex = printed
     return SimpleNamespace(
-        key=e.key, kind="claim" if e.original is not None else "wording" if e.corrected_words else "omission", line=line,
+        key=e.key, kind=e.kind, line=line,
         problem_label=Latex(e.problem_label), summary=Latex(e.summary),
         quote=quoted_words(e.quote, f"erratum quoting {name} line {line}"), display=False,
         counterexample=counterexample_latex(e.key, refuted) if refuted is not None else None, legend=(),

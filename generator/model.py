@@ -84,9 +84,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
                 checks=len(results.numeric_checks), errata=len(errata) + len(found),
                 errata_found=len(found), errata_encoded=len(errata),
-                errata_claims=sum(e.original is not None for e in errata),
-                errata_omissions=sum(e.original is None and not e.corrected_words for e in errata),
-                errata_wordings=sum(e.original is None and bool(e.corrected_words) for e in errata)),
+                **{f"errata_{kind}s": sum(e.kind == kind for e in errata) for kind in ("claim", "wording", "omission")}),
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
                                  "digest": f.digest, "facts": dict(f.facts), "meanings": dict(f.meanings),
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw

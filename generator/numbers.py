@@ -91,7 +91,7 @@ class Ledger:
     def place(self, name: str, number=None, part: str = "") -> str:
         """Called by a template where a part of the page begins ("Problem", 3, "solution"): the numbers
         after it are printed there."""
-        self.where = name + (f" {getattr(number, 'value', number)}" if number is not None else "") + (f", {part}" if part else "")
+        self.where = name + (f" {number}" if number is not None else "") + (f", {part}" if part else "")
         return ""
 
     def as_json(self) -> list[dict[str, Any]]:

@@ -8,13 +8,12 @@ import numpy as np
 
 from generator.figures import BLUE, GREY, LIGHT_GREY, ORANGE, SKY, VERMILLION, number_text, spoken, unique
 
-from ..problems.descent import contraction, least_squares_loss, loss_rises, reversals, underdamped  # computed there
+from ..problems.descent import contraction, hessian_eigen, least_squares_loss, loss_rises, reversals, underdamped
 
 
 def curvatures(xs) -> tuple[float, ...]:
-    """The eigenvalues of the least-squares loss's Hessian 2 A^T A (constant: the loss is quadratic)."""
-    design = np.column_stack([np.ones(len(xs)), xs])
-    return tuple(float(v) for v in np.linalg.eigvalsh(2 * design.T @ design))
+    """The eigenvalues of the least-squares loss's Hessian, for the facts read from the drawn data."""
+    return tuple(float(v) for v in hessian_eigen(xs)[0])
 
 
 def steepest_direction(xs) -> tuple[float, float]:

@@ -85,10 +85,17 @@ class Comparison:
     # both eigenvectors: kappa up to its square), or "" (neither said)
 
 
+def hessian_eigen(xs) -> tuple[np.ndarray, np.ndarray]:
+    """The eigenvalues (smallest first) and eigenvectors of the least-squares loss's Hessian 2 A^T A,
+    constant because the loss is quadratic."""
+    design = np.column_stack([np.ones(len(xs)), xs])
+    return np.linalg.eigh(2 * design.T @ design)
+
+
 def compare_descents(q: Questions, window: float) -> Comparison:
     xs, ys = q.least_squares_x, q.least_squares_y
     design = np.column_stack([np.ones(len(xs)), xs])
-    curvatures, directions = np.linalg.eigh(2 * design.T @ design)  # the loss is quadratic: its Hessian is constant
+    curvatures, directions = hessian_eigen(xs)
     limit, steep = 2 / float(curvatures[-1]), directions[:, -1]
     rate = float(f"{COMPARISON_FRACTION * limit:.3g}")
     steps = int(round(COMPARISON_WINDOWS * window))
@@ -124,18 +131,21 @@ def narrowness(kappa: float, beta_value: float) -> tuple[float, float, float, fl
     return kappa, (kappa - 1) / (kappa + 1), floor, meet, faster
 
 
-def contraction(curvature: float, learning_rate: float, beta_value: float) -> float:
-    """How much momentum's error shrinks a step along an eigenvector (the largest characteristic root's size;
-    the roots of z^2 - trace z + beta multiply to beta, so it is never below sqrt(beta))."""
-    trace = 1 + beta_value - learning_rate * (1 - beta_value) * curvature
-    return float(max(abs(r) for r in np.roots([1.0, -trace, beta_value])))
+def contraction(curvature: float, learning_rate, beta_value: float):
+    """How much momentum's error shrinks a step along an eigenvector: the larger size of the roots of
+    z^2 - trace z + beta, by the quadratic formula (elementwise over an array of learning rates). The
+    roots multiply to beta, so it is never below sqrt(beta)."""
+    trace = 1 + beta_value - np.asarray(learning_rate, dtype=float) * (1 - beta_value) * curvature
+    root = np.sqrt(trace.astype(complex) ** 2 - 4 * beta_value)
+    size = np.maximum(np.abs(trace + root), np.abs(trace - root)) / 2
+    return float(size) if size.ndim == 0 else size
 
 
 def floor_error(curvatures: tuple[float, float], beta_value: float, limit: float, rates: int = 2000) -> float:
     """How far below sqrt(beta) momentum's factor falls, at the most, over learning rates from 0 to
     the limit of momentum's stability, 2 (1 + beta) / ((1 - beta) lambda_max): zero if never."""
     grid = np.linspace(0, limit, rates + 1)[1:]
-    return max(0.0, max(beta_value ** 0.5 - contraction(c, a, beta_value) for c in curvatures for a in grid))
+    return max(0.0, max(float(np.max(beta_value ** 0.5 - contraction(c, grid, beta_value))) for c in curvatures))
 
 
 def best_plain_error(curvatures: tuple[float, float], rates: int = 20000) -> float:
