@@ -72,6 +72,16 @@ def test_a_line_that_introduces_something_is_never_the_last_on_its_page(built):
                 assert not body[-1].endswith(":"), f"{semester} {activity}-{kind} p{number} ends with {body[-1]!r}"
 
 
+def test_a_list_starts_on_the_page_of_the_lines_that_lead_into_it(built):
+    for semester, activity in course():
+        for kind in KINDS:
+            found = pages(built / "output" / semester / f"{activity}-{kind}.pdf")
+            for number, page in enumerate(found[1:], start=2):
+                lines = [line.strip() for line in page.splitlines() if line.strip()][1:]  # below the running head
+                assert not (lines and re.match(r"1\.\s", lines[0])), \
+                    f"{semester} {activity}-{kind} p{number} starts a list whose lead-in is on the page before"
+
+
 def test_errata_belong_to_the_term_whose_students_had_the_original(built):
     from generator.activities import load_activity
     from generator.variants import defaults
