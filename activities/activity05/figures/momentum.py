@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from generator.figures import BLUE, GREY, LIGHT_GREY, ORANGE, SKY, VERMILLION, number_text, spoken, unique
+from generator.figures import BLUE, GREY, LABEL_GREY, LIGHT_GREY, ORANGE, SKY, VERMILLION, number_text, spoken, unique
 
 from ..problems.descent import contraction, hessian_eigen, least_squares_loss, loss_rises, reversals, underdamped
 
@@ -150,13 +150,13 @@ def draw(spec: MomentumSpec, figure) -> None:
     sum_ax.axhline(spec.weight_limit, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1)
     # Labelled at the right, where the running sum approaches it (and clear of the window's line).
     sum_ax.annotate("limit of the sum", xy=(1, spec.weight_limit), xycoords=("axes fraction", "data"),
-                    xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom", color=GREY)
+                    xytext=(-4, 2), textcoords="offset points", ha="right", va="bottom", color=LABEL_GREY)
     # The window's edge: its 1/(1 - beta) steps are k = 0 .. 1/(1 - beta) - 1, the bars left of the line.
     edge = round(spec.window) - 0.5
     weights_ax.axvline(edge, color=VERMILLION, lw=1.2, ls="--", zorder=1)
     weights_ax.annotate(rf"$1/(1-\beta) = {spec.window_text}$ steps", xy=(edge, 0.5),
                         xycoords=("data", "axes fraction"), xytext=(4, 0), textcoords="offset points", ha="left",
-                        va="center", color=VERMILLION)
+                        va="center")  # black: vermilion words would be under 4:1 on white
     weights_ax.set_xlim(-0.8, ks[-1] + 0.8)
     # Two scales that do not meet: w_0's bar tops out well below the line of the sum's limit.
     weights_ax.set_ylim(0, 1.5 * spec.weights[0][1])

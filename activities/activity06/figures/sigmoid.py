@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.figures import BLUE, GREY, VERMILLION, number_text, spoken, unique
+from generator.figures import BLUE, GREY, LABEL_GREY, VERMILLION, number_text, spoken, unique
 
 TAIL = 0.01  # "small in the tails": below this at both ends of the plotted range (4% of the peak)
 
@@ -50,7 +50,7 @@ def draw(spec: SigmoidSpec, figure) -> None:
     low, high = spec.grid[0], spec.grid[-1]
     ax.axhline(spec.maximum, color=GREY, lw=0.8, ls=(0, (1, 1.5)), zorder=1)
     ax.text(high - 0.02 * (high - low), spec.maximum + 0.015, r"largest value of $\partial h/\partial f$",
-            ha="right", va="bottom", color="0.3", fontsize="small")
+            ha="right", va="bottom", color=LABEL_GREY, fontsize="small")
     ax.plot(spec.grid, spec.sigmoid, color=BLUE, lw=3.0, label=r"$h = \mathrm{sig}[f]$", zorder=2,
             solid_capstyle="butt")
     ax.plot(spec.grid, spec.derivative, color=VERMILLION, lw=1.3, ls=(0, (3.5, 2.0)),
