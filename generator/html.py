@@ -92,6 +92,8 @@ class HtmlGate(Gate):
         self.numbers: list[NumberForms] = []
         self.formulas: list[str] = []
 
+    apostrophe = "\u2019"
+
     def escape(self, text: str) -> str:
         return escape_text(text)
 

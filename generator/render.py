@@ -98,6 +98,13 @@ class Gate:
                               hint="numbers go through the num filter")
         return self.trusted(self.escape(str(value)))
 
+    def words(self, value: Any) -> str:
+        """A sentence code wrote in plain words (what a figure's fact means): literal like ``plain``,
+        but an apostrophe is the typographic one a sentence has, not a typewriter's straight mark."""
+        return self.trusted(str(self.plain(value)).replace(self.escape("'"), self.apostrophe))
+
+    apostrophe = "'"  # LaTeX sets ' in text as a closing quote, the apostrophe
+
     def code(self, value: Any) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
         its dots and underscores, so a long one wraps in a narrow column instead of overrunning it."""
@@ -214,6 +221,7 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
     env.filters["macro"] = gate.macro
     env.filters["plain"] = gate.plain
     env.filters["code"] = gate.code
+    env.filters["words"] = gate.words
     env.filters.update(gate.filters())
     return env
 

@@ -78,3 +78,13 @@ def test_the_html_twins_follow_the_same_two_editions(built):
     ledger = json.loads((built / "activity05-key.numbers.json").read_text())["numbers"]
     assert all(html_module.escape(entry["source"], quote=False) in audit for entry in ledger if entry["kind"] != "sympy")
     assert "least_squares.dl_dphi0" in audit and "<math" in audit and "\\(" not in audit
+
+
+def test_a_fact_is_quoted_with_a_sentences_apostrophe_and_a_code_name_with_its_literal_mark():
+    from generator.html import HtmlGate
+    from generator.render import Gate
+
+    meaning = "every layer's variance is below 5% of the one before it"
+    assert Gate().words(meaning) == r"every layer's variance is below 5\% of the one before it"
+    assert HtmlGate().words(meaning) == "every layer\u2019s variance is below 5% of the one before it"
+    assert r"\textquotesingle" in Gate().plain("a_code'name")  # literal where literal matters

@@ -139,7 +139,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     # the size of the curve's slope at its midpoint, |phi_1|/4, and whether it grows with phi_1
     slope_size = sp.Abs(sp.Derivative(1 / (1 + sp.exp(-phi1_nz * z)), z).doit().subs(z, 0))
     steepness = sp.Symbol(r"\left|\frac{\partial\,\mathrm{Pr}}{\partial x}(x^*)\right|")
-    steeper = sp.Symbol(r"\mathrm{sign}\,\frac{\partial}{\partial\phi_1}\left|\frac{\partial\,\mathrm{Pr}}{\partial x}(x^*)\right|")
+    steeper = sp.Symbol(r"\mathrm{sign}\,\frac{\partial}{\partial\phi_1}" + steepness.name)
     dimension = rf"${tex(power_of_ten(n))} \times {tex(power_of_ten(n))}$"
     return (
         Erratum("hessian", "problem:hessian", r"It will be  $100000 \times 1000000$ . This contains a trillion",
