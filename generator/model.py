@@ -81,6 +81,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.
             "proof_summary": SimpleNamespace(
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
+                assumed=sum(s.assumed for d in results.derivations for s in d.steps),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
                 checks=len(results.numeric_checks), errata=len(errata) + len(found),
                 errata_found=len(found), errata_encoded=len(errata),

@@ -39,6 +39,16 @@ class Step:
     expr: sp.Expr
     why: str = ""
 
+    @property
+    def assumed(self) -> bool:
+        """Does this step rest on an assumption of the question (symmetry, independence, a
+        distribution) that its expressions encode? Then its reason begins with ``ASSUMED``, and
+        the checker proves the algebra, not the assumption."""
+        return self.why.startswith(ASSUMED)
+
+
+ASSUMED = "assumed: "  # the opening of a reason that states an assumption, printed on the key too
+
 
 @dataclass(frozen=True)
 class RenderedStep:

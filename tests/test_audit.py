@@ -88,3 +88,16 @@ def test_a_fact_is_quoted_with_a_sentences_apostrophe_and_a_code_name_with_its_l
     assert Gate().words(meaning) == r"every layer's variance is below 5\% of the one before it"
     assert HtmlGate().words(meaning) == "every layer\u2019s variance is below 5% of the one before it"
     assert r"\textquotesingle" in Gate().plain("a_code'name")  # literal where literal matters
+
+
+def test_the_intro_speaks_of_assumptions_only_for_an_activity_whose_steps_rest_on_one(built):
+    from generator.activities import compute
+    from generator.variants import defaults
+
+    from conftest import load_activity
+
+    text = " ".join(pdf_text(built / "activity05-audit.pdf").split())
+    assumed = {name: sum(s.assumed for d in compute(a, defaults(a.parameters)).derivations for s in d.steps)
+               for name, a in (("activity05", load_activity("activity05")), ("activity06", load_activity("activity06")))}
+    assert assumed["activity05"] == 0 and "justified by an assumption" not in text
+    assert assumed["activity06"] > 0  # the condition is not empty: Activity 6's expectations rest on some

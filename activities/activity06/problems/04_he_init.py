@@ -38,7 +38,7 @@ import sympy as sp
 from generator.notation import ReLU, inline_tex, tex
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
-from generator.proofs import Derivation, NumericCheck, Step
+from generator.proofs import ASSUMED, Derivation, NumericCheck, Step
 
 from ..deep_network import simulate
 from ..expectations import E, Ex, Expectation, Gate, Integral
@@ -70,10 +70,8 @@ f = sp.Symbol("f", real=True)
 f_j = sp.Symbol("f_{j}", real=True)
 density = U(sp.Mul, U(sp.Pow, U(sp.Pow, U(sp.Mul, 2, sp.pi), half), -1), sp.exp(-u**2 / 2))
 
-# A step whose reason begins with ASSUMED rests on an assumption of the question (symmetry,
-# independence, a distribution), which its expressions already encode: the checker proves the
-# algebra, not the assumption. The key prints the same words beside the step.
-ASSUMED = "assumed: "
+# A step whose reason begins with ASSUMED rests on an assumption of the question (Step.assumed);
+# the key prints the same words beside the step.
 SYMMETRIC = ASSUMED + "$f$ and $-f$ have the same distribution"
 RELU_SQUARE = Derivation(
     key="he_init.relu_square", problem=TITLE, title=r"half the second moment survives the $\operatorname{ReLU}$",
