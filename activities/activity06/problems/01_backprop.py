@@ -69,8 +69,9 @@ def _by_backprop(k: int, weight: bool) -> Derivation:
     # table's rules. So step 1 is the proof of those rules; step 2 only multiplies them out.
     return Derivation(
         key=f"backprop.dl_d{'omega' if weight else 'beta'}{k}", problem=TITLE,
-        title=rf"the backward pass's $\partial\ell/\partial{sp.latex(parameter)}$ against SymPy's derivative of the "
-              "written-out loss (the left side), for all parameters and data",
+        # short, for it heads eight derivations in a row: the left side is SymPy's derivative, the
+        # right the backward pass's, both for general parameters and data
+        title=rf"$\partial\ell/\partial{sp.latex(parameter)}$: the backward pass against the written-out loss",
         lhs=Partial(ell, parameter), definitions=EXPLICIT,
         steps=(Step(rule, slope),
                Step(factors[0] if len(factors) == 1 else U(sp.Mul, *factors), "the backward pass, written out")),
