@@ -121,7 +121,24 @@ class HtmlGate(Gate):
         return prose(words)
 
     def filters(self) -> dict[str, Any]:
-        return {"tabular": tabular}
+        return {"tabular": tabular, "lettered": lettered}
+
+
+_LIST_TAG = re.compile(r"<(/?)(li|ol|ul)\b[^>]*>")
+
+
+def lettered(items: str) -> jinja2.runtime.Markup:
+    """A lettered list's items, each opening with its letter as text, "(a)" as in the PDF: a
+    ``::marker`` style would say it only where stylesheets reach, and Canvas removes them."""
+    items, out, depth, letter, last = str(items), [], 0, 0, 0
+    for tag in _LIST_TAG.finditer(items):
+        closing, name = tag.group(1), tag.group(2)
+        if name == "li" and not closing and depth == 0:
+            out.append(items[last:tag.end()] + f'<span class="marker">({chr(ord("a") + letter)}) </span>')
+            letter, last = letter + 1, tag.end()
+        elif name != "li":
+            depth += -1 if closing else 1
+    return jinja2.runtime.Markup("".join(out) + items[last:])
 
 
 # --- the prose's LaTeX subset, in HTML -------------------------------------------------------
@@ -131,12 +148,16 @@ _CELL = re.compile(r"\s&\s")
 _EMPH = re.compile(r"\\emph\{([^{}\\]*)\}")
 
 
-def tabular(rows: str, header: bool = False) -> jinja2.runtime.Markup:
+def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtime.Markup:
     """A table body written as LaTeX's tabular rows (see templates/prose.j2), as HTML rows.
 
     With ``header`` the rows before the first \\midrule are the column headers; otherwise each
-    row's first cell names its row. \\midrule starts a new group of rows.
+    row's first cell names its row. \\midrule starts a new group of rows. ``columns`` is the
+    tabular's column spec: an ``l`` column is set flush left, head and cells, as in the PDF.
     """
+    def kind(base: str, j: int) -> str:
+        return base + (" text" if columns[j:j + 1] == "l" else "")
+
     groups: list[list[list[str]]] = [[]]
     for piece in _RULE.split(rows):
         if piece in ("toprule", "bottomrule"):
@@ -151,13 +172,15 @@ def tabular(rows: str, header: bool = False) -> jinja2.runtime.Markup:
     out = []
     if header and groups:
         head = groups.pop(0)
-        out.append("  <thead>" + "".join("<tr>" + "".join(f'<th scope="col" class="head">{c}</th>' for c in r)
+        out.append("  <thead>" + "".join("<tr>" + "".join(f'<th scope="col" class="{kind("head", j)}">{c}</th>' for j, c in enumerate(r))
                                           + "</tr>" for r in head) + "</thead>")
     for group in groups:
         lines = []
         for r in group:
-            first = f'<th scope="row" class="head">{r[0]}</th>' if not header else f'<td class="cell">{r[0]}</td>'
-            lines.append("    <tr>" + first + "".join(f'<td class="cell">{c}</td>' for c in r[1:]) + "</tr>")
+            first = (f'<th scope="row" class="{kind("head", 0)}">{r[0]}</th>' if not header
+                     else f'<td class="{kind("cell", 0)}">{r[0]}</td>')
+            lines.append("    <tr>" + first + "".join(f'<td class="{kind("cell", j)}">{c}</td>'
+                                                    for j, c in enumerate(r[1:], start=1)) + "</tr>")
         out.append("  <tbody>\n" + "\n".join(lines) + "\n  </tbody>")
     return jinja2.runtime.Markup("\n".join(out))
 

@@ -33,6 +33,8 @@ STYLES: dict[str, str] = {
     "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",
     "erratum": "margin: 0.4rem 0 1rem 0",
     "verdict": "margin: 0.25rem 0",
+    "letters": "list-style-type: none; padding-left: 2rem",  # the letters are text (html.lettered)
+    "marker": "display: inline-block; min-width: 2rem; margin-left: -2rem",
 }
 PAGE_CSS = """
 html { -webkit-text-size-adjust: 100%; }
@@ -46,7 +48,6 @@ h2 { font-size: 1.3rem; }
 h3 { font-size: 1.12rem; }
 a { color: #0b5394; }
 code { font-size: 0.88em; }
-ol.letters > li::marker { content: "(" counter(list-item, lower-alpha) ") "; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
 @media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }

@@ -299,3 +299,20 @@ def test_a_formula_in_pieces_still_breaks_between_them_before_its_punctuation():
 
     page = _Finisher(Gate())("<p>so \\( a = b,\\ \\allowbreak c = d \\).</p>")
     assert page.count("<math") == 2 and page.index('<span style="white-space: nowrap">') > page.index("</math>")
+
+
+def test_a_lettered_lists_letters_are_text_that_survives_without_a_stylesheet():
+    from generator.html import lettered
+
+    items = "<li>one<ul><li>inner</li></ul></li>\n<li>two</li>"
+    out = str(lettered(items))
+    assert out.count('class="marker"') == 2 and "(a) </span>one" in out and "(b) </span>two" in out
+    assert "<li>inner</li>" in out  # a list inside an item keeps its own marks
+
+
+def test_a_tables_flush_left_columns_are_flush_left_in_html_as_in_the_pdf():
+    from generator.html import tabular
+
+    out = str(tabular(r"a & b & 1 \\ \midrule c & d & 2 \\", header=True, columns="llr"))
+    assert '<th scope="col" class="head text">a</th>' in out and '<th scope="col" class="head">1</th>' in out
+    assert '<td class="cell text">d</td>' in out and '<td class="cell">2</td>' in out
