@@ -172,8 +172,8 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
     out = []
     if header and groups:
         head = groups.pop(0)
-        out.append("  <thead>" + "".join("<tr>" + "".join(f'<th scope="col" class="{kind("head", j)}">{c}</th>' for j, c in enumerate(r))
-                                          + "</tr>" for r in head) + "</thead>")
+        cells = ("".join(f'<th scope="col" class="{kind("head", j)}">{c}</th>' for j, c in enumerate(r)) for r in head)
+        out.append("  <thead>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</thead>")
     for group in groups:
         lines = []
         for r in group:
