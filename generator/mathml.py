@@ -7,6 +7,8 @@ mathematical letters, large operators), with numbers spliced in as the formatter
 
 from __future__ import annotations
 
+import copy
+
 import functools
 import re
 import xml.etree.ElementTree as ET
@@ -246,17 +248,19 @@ def number_forms(value: int | float, **options: Any) -> NumberForms:
     mantissa, exponent = match.group(1), match.group(2)
     negative = mantissa.startswith("-")
     mantissa = group_digits(mantissa.lstrip("-"), _NARROW_SPACE)
-    sign_html = _MINUS if negative else ""
     if exponent is None:
-        core_html = mantissa
         core = _mml("mn", mantissa)
     else:
-        power_html = f"10<sup>{exponent.replace('-', _MINUS)}</sup>"
         power = _mml("msup", None, _mml("mn", "10"), _exponent(exponent))
-        core_html = power_html if not mantissa else f"{mantissa}{_NARROW_SPACE}\u00d7{_NARROW_SPACE}{power_html}"
         core = power if not mantissa else _mml("mrow", None, _mml("mn", mantissa), _mml("mo", "\u00d7"), power)
     element = _mml("mrow", None, _mml("mo", _MINUS), core) if negative else core
-    return NumberForms(sign_html + core_html, element, formatted.text)
+    if exponent is None:
+        return NumberForms((_MINUS if negative else "") + mantissa, element, formatted.text)
+    # A power of ten is math in text and tables too: a screen reader says "10 to the power",
+    # where a <sup> reads as "10 minus 10"; and its digits are the formulas'.
+    math = _mml("math", None, copy.deepcopy(element))
+    math.set("display", "inline")
+    return NumberForms(ET.tostring(math, encoding="unicode", short_empty_elements=True), element, formatted.text)
 
 
 def _exponent(exponent: str) -> ET.Element:
