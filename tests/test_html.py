@@ -321,6 +321,6 @@ def test_a_tables_flush_left_columns_are_flush_left_in_html_as_in_the_pdf():
 def test_a_power_of_ten_in_text_is_math_that_a_screen_reader_reads_as_a_power():
     from generator.mathml import number_forms
 
-    small, plain = number_forms(1.7e-10, digits=2), number_forms(-2.5, places=1)
+    small, plain = number_forms(10**12, power=True), number_forms(-2.5, places=1)
     assert small.html.startswith("<math") and "<msup>" in small.html and "<sup>" not in small.html
     assert plain.html == "\u22122.5"  # a plain number stays text
