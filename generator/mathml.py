@@ -8,7 +8,6 @@ mathematical letters, large operators), with numbers spliced in as the formatter
 from __future__ import annotations
 
 import copy
-
 import functools
 import re
 import xml.etree.ElementTree as ET
