@@ -87,7 +87,7 @@ INDUCTION_STEP = Derivation(
         Step(U(sp.Add, U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 2)), m[0]),
                U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, U(sp.Add, t, 1, -tp)), g[tp]), (tp, 0, t))),
                U(sp.Mul, one_minus_beta, g[plus_one(t)])), "multiply out"),
-        Step(closed_form(plus_one(t)), "the last term joins the sum as its final term"),
+        Step(closed_form(plus_one(t)), "the last term joins the sum"),
     ),
     samplers=beta_sampler)
 
@@ -133,6 +133,7 @@ FORMULAS = {
     "hessian": tex(U(sp.Mul, 2, design_matrix.T, design_matrix), "momentum.hessian"),
     "design_row": tex(sp.Tuple(1, x[i]), "momentum.design_row"),
     "lambda_max": tex(lambda_max, "momentum.lambda_max"),
+    "lambda_min": tex(lambda_min, "momentum.lambda_min"),
     "stability_limit": inline_tex(U(sp.Mul, 2, U(sp.Pow, lambda_max, -1)), "momentum.stability_limit"),
     # how narrow the valley must be for momentum to pay
     "kappa": inline_tex(U(sp.Eq, kappa, U(sp.Mul, lambda_max, U(sp.Pow, lambda_min, -1))), "momentum.kappa"),

@@ -122,7 +122,7 @@ def narrowness(kappa: float, beta_value: float) -> tuple[float, float, float, fl
     and which method is the faster, each at its best learning rate.
 
     Momentum's two characteristic roots multiply to beta in every direction, at every learning
-    rate, so its error shrinks by at least sqrt(beta) a step; plain descent's best is
+    rate, so its factor a step is at least sqrt(beta); plain descent's best is
     (kappa - 1)/(kappa + 1). Momentum can be the faster only where the second is the larger.
     """
     floor = beta_value ** 0.5
