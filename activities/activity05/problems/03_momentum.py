@@ -187,9 +187,8 @@ def compute(q: Questions) -> MomentumResult:
     b = Fraction(repr(q.momentum_beta))
     weights, total = [], Fraction(0)
     window_steps = round(1 / (1 - b))
-    # the table's columns, and up to the window's last step when a gap would hide one column only
-    # (a gap is marked by a column of its own, so it would take the room of the column it hides)
-    for j in range(window_steps if 0 < window_steps - q.momentum_steps <= 2 else q.momentum_steps):
+    # the table's columns, and one more when that is the window's last step (no gap to mark)
+    for j in range(q.momentum_steps + (window_steps == q.momentum_steps + 1)):
         w = (1 - b) * b**j
         total += w
         weights.append(Weight(j, float(w), float(total)))
