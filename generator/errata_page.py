@@ -9,7 +9,6 @@ its numerals as the original's, not as numbers typed into the key.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -98,15 +97,8 @@ def slip(claim: Claim, key: str, number: int) -> SimpleNamespace:
                            counterexample=counterexample_latex(key, verdict))
 
 
-def as_written(problem_label: str, latex: str) -> str:
-    """The default of an activity's ``in_key_notation``: the original's notation is the key's."""
-    return latex
-
-
 def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset(),
-              corrections: tuple[Correction, ...] = (), notation=as_written) -> SimpleNamespace:
-    """One display lint found wrong or a correction changed. Its corrected line is printed as the key
-    writes it (``notation``: the activity's ``in_key_notation``); lint reads it in the original's."""
+              corrections: tuple[Correction, ...] = ()) -> SimpleNamespace:
     where = f"erratum quoting {name} line {found.line}"
     own = [corrections[n] for n in found.corrections]
     shown = next((f for f in found.failures if not f.sides), None)
@@ -124,8 +116,7 @@ def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()
         counterexample=_failure_latex(found.key, shown, bold) if shown else None,
         at_point=bool(shown and shown.point),
         legend=_legend(found, bold),
-        corrected=(quoted_math(notation(found.problem_label, found.corrected), f"erratum correcting {name} line "
-                               f"{found.line}") if found.corrected else None),
+        corrected=quoted_math(found.corrected, f"erratum correcting {name} line {found.line}") if found.corrected else None,
         isolated=found.isolated,
         checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line), sides=f.sides,
                                      counterexample=_failure_latex(found.key, f, bold)) for f in found.failures))
@@ -145,11 +136,10 @@ def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: 
 
 
 def page_errata(found: tuple[FoundErratum, ...], encoded: tuple[Erratum, ...], printed, refuted,
-                text: str, name: str, corrections: tuple[Correction, ...] = (),
-                notation=as_written) -> tuple[SimpleNamespace, ...]:
+                text: str, name: str, corrections: tuple[Correction, ...] = ()) -> tuple[SimpleNamespace, ...]:
     """Every erratum, in the order of the original (which is the order of its problems)."""
     bold = bold_letters(found, text)
-    items = [from_lint(f, name, bold, corrections, notation) for f in found]
+    items = [from_lint(f, name, bold, corrections) for f in found]
     items += [from_encoded(e, p, r, text, name) for e, p, r in zip(encoded, printed, refuted)]
     for item in items:  # one shape for the templates: the audit prints the claim of an encoded one
         item.__dict__.setdefault("claim", None)
@@ -176,7 +166,6 @@ class OriginalErrata:
     text: str
     corrections: tuple[Correction, ...]
     encoded: tuple[Erratum, ...]
-    notation: Callable[[str, str], str] = as_written  # the activity's in_key_notation(problem_label, latex)
 
     @classmethod
     def of(cls, activity, questions, original_questions: bool) -> OriginalErrata:
@@ -191,8 +180,7 @@ class OriginalErrata:
         text = path.read_text(encoding="utf-8")
         encoded = tuple(module.build(questions))
         quoted_in(encoded, text, name)
-        return cls(path, name, text, tuple(getattr(module, "CORRECTIONS", ())), encoded,
-                   getattr(module, "in_key_notation", as_written))
+        return cls(path, name, text, tuple(getattr(module, "CORRECTIONS", ())), encoded)
 
     def jobs(self) -> list:
         """Reading the original with lint: one job, run beside the proofs."""
@@ -202,5 +190,5 @@ class OriginalErrata:
         return [float("inf")] if self.path is not None else []  # the page waits for it: start it first
 
     def page(self, found, printed, refuted) -> tuple[SimpleNamespace, ...]:
-        return (page_errata(found, self.encoded, printed, refuted, self.text, self.name, self.corrections,
-                            self.notation) if self.path else ())
+        return (page_errata(found, self.encoded, printed, refuted, self.text, self.name, self.corrections)
+                if self.path else ())

@@ -92,25 +92,6 @@ def test_errata_quote_each_error_of_the_original_and_correct_it(key_text):
         assert process not in errata
 
 
-def test_a_corrected_line_writes_phi_as_the_solution_does(built):
-    """The original sets nothing of phi in bold; a corrected line is the key's, so its parameter
-    vector is bold as in the solution (L[phi] of the loss, d l_i[phi_t]/d phi of momentum), its
-    entries phi_0, phi_1 of Problem 2 not."""
-    tex = (built / "activity05-key.tex").read_text(encoding="utf-8")
-    solution, errata = tex.split("Errata of the original handout")
-    corrected = [line.split("Corrected:", 1)[1] for line in errata.splitlines() if "Corrected:" in line]
-    loss = next(line for line in corrected if r"\log" in line)
-    assert r"L[\boldsymbol{\phi}]" in loss and r"L[\boldsymbol{\phi}]" in solution
-    assert re.search(r"\\phi_\{?0", loss)  # the entries stay plain, as the solution writes them
-    momentum = [line for line in corrected if r"\mathcal{B}" in line]
-    assert len(momentum) == 6
-    for line in momentum:
-        assert not re.search(r"(?<!boldsymbol\{)\\phi(?![A-Za-z])", line), line
-        assert r"\partial \boldsymbol{\phi}}" in line
-    assert r"\partial\boldsymbol{\phi}}" in solution
-    assert "original's notation" not in errata
-
-
 def test_handout_has_the_questions_and_no_solution(handout_text):
     for question in ("Least-squares gradient", "Logistic regression", "Momentum", "Size of the Hessian",
                      "What is a suitable loss function", "parameters?"):

@@ -8,7 +8,6 @@ claim in words, and what the solution leaves out.
 
 from __future__ import annotations
 
-import re
 from importlib import import_module
 
 import sympy as sp
@@ -122,19 +121,6 @@ def _momentum() -> tuple[Correction, ...]:
 
 
 CORRECTIONS = _least_squares() + _logistic() + _momentum()
-
-# The corrections are written in the original's notation, which lint reads; the key prints each
-# corrected line as its solution writes it. The key sets the parameter vector in bold, the original
-# nowhere: in Problems 1 and 2 only the bare phi is that vector (phi_0 and phi_1 are its entries),
-# in Problem 3 every phi is one (phi_t is the vector at step t).
-_VECTOR = r"\boldsymbol{\phi}"
-_VECTOR_PHI = {"problem:momentum": re.compile(r"\\phi(?![A-Za-z])")}
-_BARE_PHI = re.compile(r"\\phi(?![A-Za-z_])")
-
-
-def in_key_notation(problem_label: str, latex: str) -> str:
-    """A corrected line of the original as the key writes it."""
-    return _VECTOR_PHI.get(problem_label, _BARE_PHI).sub(lambda m: _VECTOR, latex)
 
 
 def build(q: Questions) -> tuple[Erratum, ...]:
