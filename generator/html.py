@@ -86,13 +86,12 @@ class HtmlGate(Gate):
 
     format_name = "HTML"
     line_comment_prefix = None
+    apostrophe = "\u2019"
 
     def __init__(self, audit: bool = False):
         super().__init__(audit)
         self.numbers: list[NumberForms] = []
         self.formulas: list[str] = []
-
-    apostrophe = "\u2019"
 
     def escape(self, text: str) -> str:
         return escape_text(text)

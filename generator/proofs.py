@@ -27,6 +27,7 @@ PRECISION = 100  # digits; sampled exp[-z] can be 1e-35, so 1 - sig[z] loses tha
 CONSTANT_PRECISION = 50  # digits: ten beyond the tolerance of a comparison (1e-40)
 
 Sampler = Callable[[random.Random], sp.Expr]
+ASSUMED = "assumed: "  # the opening of a reason that states an assumption, printed on the key too
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,6 @@ class Step:
         distribution) that its expressions encode? Then its reason begins with ``ASSUMED``, and
         the checker proves the algebra, not the assumption."""
         return self.why.startswith(ASSUMED)
-
-
-ASSUMED = "assumed: "  # the opening of a reason that states an assumption, printed on the key too
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,7 @@ class Gate:
 
     format_name = "LaTeX"
     line_comment_prefix: str | None = "%%"
+    apostrophe = "'"  # LaTeX sets ' in text as a closing quote, the apostrophe
 
     def __init__(self, audit: bool = False):
         self.audit = audit
@@ -102,8 +103,6 @@ class Gate:
         """A sentence code wrote in plain words (what a figure's fact means): literal like ``plain``,
         but an apostrophe is the typographic one a sentence has, not a typewriter's straight mark."""
         return self.trusted(str(self.plain(value)).replace(self.escape("'"), self.apostrophe))
-
-    apostrophe = "'"  # LaTeX sets ' in text as a closing quote, the apostrophe
 
     def code(self, value: Any) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
