@@ -145,6 +145,10 @@ class BookLatexPrinter(LatexPrinter):
             body = rf"\left({body}\right)"
         return rf"\frac{{\partial}}{{\partial {self._print(var)}}}{body}"
 
+    def _print_Integral(self, expr):
+        """The limits beside the sign, as amsmath sets a displayed integral (SymPy stacks them)."""
+        return super()._print_Integral(expr).replace(r"\int\limits", r"\int")
+
     def _print_Tuple(self, expr):
         """(1, x_i): a comma and one space, as in the text (SymPy adds a second, ``\\ ``)."""
         return r"\left(" + ", ".join(self._print(e) for e in expr) + r"\right)"
