@@ -86,6 +86,9 @@ def test_hessian_sizes_take_the_unit_of_their_size_and_the_text_follows_the_size
     small = problem("hessian").compute(dataclasses.replace(Q, hessian_parameters=100_000))
     assert (small.size_float32, small.size_unit_float32) == (40.0, "GB")  # not 0.04 TB
     assert small.fits_accelerator
+    assert small.float64_fills_accelerator and not small.float64_exceeds_accelerator  # 80 GB of 80 GB, said so
+    smaller = problem("hessian").compute(dataclasses.replace(Q, hessian_parameters=50_000))
+    assert not (smaller.float64_fills_accelerator or smaller.float64_exceeds_accelerator)
     assert problem("hessian").in_units(999) == (999.0, "bytes") and problem("hessian").in_units(1500) == (1.5, "kB")
 
 

@@ -101,6 +101,14 @@ def alt(spec: LogisticSpec) -> str:
 
 
 
+def inner_ticks(limit: float) -> list[float]:
+    """Whole-number ticks inside (-limit, limit): none at a panel's edge, where its label would meet
+    the neighbouring panel's (the 5.0 and -5.0 of a range to five)."""
+    from matplotlib.ticker import MaxNLocator  # matplotlib only where a figure is drawn
+
+    return [t for t in MaxNLocator(nbins=5, integer=True).tick_values(-limit, limit) if -limit < t < limit]
+
+
 def draw(spec: LogisticSpec, figure) -> None:
     """Sigmoid families side by side with a shared x range, midpoints marked on the 1/2 line."""
     axes = figure.subplots(1, len(spec.panels), sharex=True, sharey=True)
@@ -118,6 +126,7 @@ def draw(spec: LogisticSpec, figure) -> None:
         ax.set_title(panel.title)
         ax.set_xlabel("$x$")
         ax.set_xlim(-spec.x_limit, spec.x_limit)
+        ax.set_xticks(inner_ticks(spec.x_limit))
         ax.set_ylim(-0.03, 1.03)
         columns = 1 if len(panel.curves) <= 3 else 2
         handles, labels = ax.get_legend_handles_labels()

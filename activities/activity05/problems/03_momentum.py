@@ -162,6 +162,7 @@ class MomentumResult:
     window_share: float  # ... carry this share of the weight, 1 - beta^window_steps
     window_weight: Weight  # the weight of the window's oldest step, k = window_steps - 1, and the sum to it
     window_beyond_table: bool  # is that step past the table's weights (a column of its own, after a gap)?
+    gap_weight: Weight | None  # the one step between the table's weights and that column, printed, not an ellipsis
     comparison: Comparison
     simulation_steps: int
     formulas: dict
@@ -209,6 +210,8 @@ def compute(q: Questions) -> MomentumResult:
         window_share=float(1 - b ** window_steps),
         window_weight=Weight(window_steps - 1, float((1 - b) * b ** (window_steps - 1)), float(1 - b ** window_steps)),
         window_beyond_table=window_steps > len(weights),
+        gap_weight=(Weight(len(weights), float((1 - b) * b ** len(weights)), float(1 - b ** (len(weights) + 1)))
+                    if window_steps == len(weights) + 2 else None),
         comparison=comparison,
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)), "momentum.window_share",

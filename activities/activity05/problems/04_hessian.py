@@ -48,6 +48,8 @@ class HessianResult:
     accelerator_memory: float  # in accelerator_unit
     accelerator_unit: str
     fits_accelerator: bool  # the single-precision Hessian fits in one accelerator's memory
+    float64_fills_accelerator: bool  # the double-precision Hessian takes exactly that memory
+    float64_exceeds_accelerator: bool  # ... or more than it
     inversion_cost_order: int  # N^3 operations to invert or eigen-decompose
     formulas: dict
     derivations: tuple[Derivation, ...]
@@ -71,6 +73,8 @@ def compute(q: Questions) -> HessianResult:
         **dict(zip(("size_float64", "size_unit_float64"), in_units(BYTES_FLOAT64 * entries))),
         **dict(zip(("accelerator_memory", "accelerator_unit"), in_units(ACCELERATOR_MEMORY))),
         fits_accelerator=BYTES_FLOAT32 * entries <= ACCELERATOR_MEMORY,
+        float64_fills_accelerator=BYTES_FLOAT64 * entries == ACCELERATOR_MEMORY,
+        float64_exceeds_accelerator=BYTES_FLOAT64 * entries > ACCELERATOR_MEMORY,
         inversion_cost_order=n**3,
         formulas=FORMULAS,
         derivations=(arithmetic,),
