@@ -23,7 +23,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from . import config as config_module
-from .activities import Activity, load_activity
+from .activities import Activity, float_order, load_activity
 from .config import ActivityTerm, Config
 from .errors import GeneratorError
 from .model_cache import load_model, model_for
@@ -59,11 +59,17 @@ def config_texts(cfg: Config, term: ActivityTerm) -> list[str]:
     return [v for part in (cfg.course, term) for v in vars(part).values() if isinstance(v, str)]
 
 
-def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str) -> dict[str, Any]:
+def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, activity: Activity) -> dict[str, Any]:
     from .latex import engine_for
     from .numbers import SIUNITX_GROUPING, Latex, trace
 
+    order = float_order(activity)  # from the prose, which the cached model does not depend on
+    # LaTeX numbers the floats by counters; these are the same counters, for the HTML's labels and
+    # the ledger's places
+    numbers = {kind: {name: Latex(str(n)) for n, name in enumerate(order[kind], start=1)} for kind in ("figure", "table")}
     return {
+        "figure_numbers": numbers["figure"],
+        "table_numbers": numbers["table"],
         "engine": engine_for(config_texts(cfg, term)),
         "siunitx_grouping": Latex(SIUNITX_GROUPING),
         "cfg": trace(SimpleNamespace(course=cfg.course, activity=term), "config", from_config=True),
@@ -88,7 +94,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
     directories = [activity.folder, TEMPLATES]
     documents = {}
     for kind in sorted(set(kinds) | ({"key"} if "audit" in kinds else set()), key=lambda k: k == "audit"):
-        ctx = context(cfg, term, model, kind)
+        ctx = context(cfg, term, model, kind, activity)
         if kind == "audit":
             ctx["ledger"] = audit_ledger(documents["key"].ledger, model)
         documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,

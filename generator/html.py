@@ -34,7 +34,6 @@ from typing import Any
 
 import jinja2
 
-from .activities import float_order
 from .build import context
 from .errors import RenderError
 from .html_build import build_html, figure_directory_name  # noqa: F401  (the module's public face)
@@ -268,16 +267,12 @@ class HtmlOutput:
 
 def html_context(cfg, term, model: dict[str, Any], activity, *, canvas: bool) -> dict[str, Any]:
     """``build.context`` plus what only the HTML needs: figure addresses, problem numbers."""
-    ctx = context(cfg, term, model, "key")
+    ctx = context(cfg, term, model, "key", activity)
     folder = figure_directory_name(term.id)
     ctx["figures"] = {name: {"src": f"{folder}/{Path(f['svg']).name}", "alt": f["alt"], "name": name,
                              "facts": f["facts"], "meanings": f["meanings"]} for name, f in model["figures"].items()}
-    # LaTeX numbers problems and floats by counters; these are the same counters, as labels.
+    # LaTeX numbers problems by a counter; this is the same counter, as labels.
     ctx["problem_numbers"] = {f"problem:{p.name}": Latex(str(p.number)) for p in model["problems"]}
-    order = float_order(activity)  # from the prose, which the cached model does not depend on
-    ctx["figure_numbers"], ctx["table_numbers"] = (
-        {name: Latex(str(n)) for n, name in enumerate(order[kind], start=1)}
-        for kind in ("figure", "table"))
     ctx["canvas"] = canvas
     ctx["stylesheet"] = jinja2.runtime.Markup(stylesheet())
     return ctx

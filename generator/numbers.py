@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -83,15 +84,32 @@ class Ledger:
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
-        self.where = ""
+        self.section = self.part = self.inset = ""
+
+    @property
+    def where(self) -> str:
+        """A float names itself alone ("Table 1"): its number is the page's only one."""
+        return self.inset or " ".join(p for p in (self.section, self.part) if p)
 
     def record(self, value, text: str, source: str, kind: str) -> None:
         self.entries.append(Entry(value, text, source, kind, self.where))
 
     def place(self, name: str, number=None, part: str = "") -> str:
-        """Called by a template where a part of the page begins ("Problem", 3, "solution"): the numbers
-        after it are printed there."""
-        self.where = name + (f" {number}" if number is not None else "") + (f", {part}" if part else "")
+        """Called by a template where a section of the page begins ("Problem", 3, "solution"): the
+        numbers after it are printed there."""
+        self.section = name + (f" {number}" if number is not None else "") + (f", {part}" if part else "")
+        self.part = self.inset = ""
+        return ""
+
+    def place_part(self, title: str) -> str:
+        """Where a part of the section begins: "(a) Meaning of the parameters." is part (a)."""
+        label = re.match(r"\(\w\)", str(title))
+        self.part, self.inset = (label.group(0) if label else f"({str(title).rstrip('.:')})"), ""
+        return ""
+
+    def place_inset(self, name: str = "") -> str:
+        """A figure's caption or a table ("Figure 2, caption"); "" where the text resumes."""
+        self.inset = str(name)
         return ""
 
     def as_json(self) -> list[dict[str, Any]]:

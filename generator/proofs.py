@@ -252,9 +252,10 @@ class NumericCheck:
 
     key: str
     problem: str
-    description: str
+    description: str  # what is compared, and how: one table row of the audit
     error: float
     tolerance: float
+    note: str = ""  # what the check shows and what it does not: a note below the audit's table
 
     @property
     def holds(self) -> bool:

@@ -214,7 +214,7 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
         bytecode_cache=_bytecode_cache(cache),
     )
     env.filters["num"] = gate.number
-    env.globals["place"] = gate.ledger.place
+    env.globals.update(place=gate.ledger.place, place_part=gate.ledger.place_part, place_inset=gate.ledger.place_inset)
     env.filters["date"] = gate.date
     env.filters["count"] = _count
     env.filters["macro"] = gate.macro

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 
 # what makes a line taller than its text; a command ends at a non-letter (\sum_ too: _ is no letter to TeX)
-TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace|bigl|Bigl|biggl|Biggl)(?![A-Za-z])")
+TALL = re.compile(r"\\(?:frac|dfrac|tfrac|sum|prod|int|iint|lim|begin|sqrt|binom|overline|underbrace"
+                  r"|bigl|Bigl|biggl|Biggl)(?![A-Za-z])")
 
 
 NESTED = re.compile(r"\\(?:frac|dfrac|sum|prod|int)(?![A-Za-z])")  # what makes a fraction's numerator a fraction in a fraction

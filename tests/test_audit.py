@@ -78,6 +78,16 @@ def test_the_html_twins_follow_the_same_two_editions(built):
     ledger = json.loads((built / "activity05-key.numbers.json").read_text())["numbers"]
     assert all(html_module.escape(entry["source"], quote=False) in audit for entry in ledger if entry["kind"] != "sympy")
     assert "least_squares.dl_dphi0" in audit and "<math" in audit and "\\(" not in audit
+    numbers = audit[audit.index('id="numbers"'):]
+    places = re.findall(r'<tr><td class="cell">.*?</td><td class="cell text">(.*?)</td>', numbers, re.S)
+    assert len(places) > 60 and all(place.strip() for place in places), "every number says where on the key it is"
+
+
+def test_a_number_is_placed_in_its_part_and_its_caption_or_table(built):
+    ledger = json.loads((built / "activity05-key.numbers.json").read_text())["numbers"]
+    where = {entry["where"] for entry in ledger}
+    assert {"Problem 2, solution (a)", "Table 1", "Problem 2, solution (c)"} <= where
+    assert {"Figure 1, caption", "Figure 2, caption"} <= where
 
 
 def test_a_fact_is_quoted_with_a_sentences_apostrophe_and_a_code_name_with_its_literal_mark():

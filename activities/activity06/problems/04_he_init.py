@@ -291,22 +291,23 @@ def compute(q: Questions) -> HeInitResult:
             f"he_init.growth_{scale}", TITLE,
             rf"per-layer growth for $\sigma_\Omega^2 = {scale}/D_h$: the arithmetic mean of the ratios "
             r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ (variances over the units and the batch) over "
-            rf"{POOL}, against $D_h\sigma_\Omega^2/2$; relative error, " + TOLERANCE
-            + ((f"; {GENERATOR}. It confirms the expected factor per layer, on average over layers and networks; "
-                f"not that one network follows the prediction over its {depth} layers, nor the table's measured "
-                "factor, a geometric mean (the gap checks account for the gap between the two means)")
-               if scale == SCALES[0] else "; as for the first"),
-            abs(pooled / theory_factor - 1), STANDARD_ERRORS * pooled_error / theory_factor))
+            rf"{POOL}, against $D_h\sigma_\Omega^2/2$; relative error, " + TOLERANCE,
+            abs(pooled / theory_factor - 1), STANDARD_ERRORS * pooled_error / theory_factor,
+            note=(f"{GENERATOR}. These checks confirm the expected factor per layer, on average over layers and "
+                  f"networks; not that one network follows the prediction over its {depth} layers, nor the table's "
+                  "measured factor, a geometric mean (the gap checks account for the gap between the two means)."
+                  if scale == SCALES[0] else "")))
         checks.append(NumericCheck(
             f"he_init.geometric_gap_{scale}", TITLE,
             rf"for $\sigma_\Omega^2 = {scale}/D_h$, over {POOL}: $\log$ of the arithmetic over the geometric mean of "
             r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ against half the variance of the ratios' logarithms; relative "
-            "error (half the variance is the gap to second order in the logarithms' spread: a loose tolerance)"
-            + (". It confirms the key's account of why a geometric mean, such as the table's measured factor, falls "
-               "short of the arithmetic mean; no numeric cross-check compares the drawn network's measured factor "
-               "with the prediction (the key says it may lie on either side; the caption's facts compare it, within "
-               "a margin, for the smallest and the largest weight variance)" if scale == SCALES[0] else ""),
-            abs(math.log(pooled / geometric) / half_log_variance - 1), GAP_TOLERANCE))
+            "error (half the variance is the gap to second order in the logarithms' spread: a loose tolerance)",
+            abs(math.log(pooled / geometric) / half_log_variance - 1), GAP_TOLERANCE,
+            note=("These checks confirm the key's account of why a geometric mean, such as the table's measured "
+                  "factor, falls short of the arithmetic mean; no numeric cross-check compares the drawn network's "
+                  "measured factor with the prediction (the key says it may lie on either side; the caption's facts "
+                  "compare it, within a margin, for the smallest and the largest weight variance)."
+                  if scale == SCALES[0] else "")))
     he = next(run for run in runs if run.scale == 2)
     half_mass, half_error = _mean_and_error(np.concatenate(kept_all))
     checks.append(NumericCheck(
