@@ -32,7 +32,8 @@ def plain(obj: Any) -> Any:
     """Dataclasses become namespaces, derivations their rendered steps, code strings LaTeX."""
     if isinstance(obj, Derivation):
         return SimpleNamespace(key=obj.key, title=Latex(obj.title), lhs_latex=obj.lhs_latex,
-                               rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered))
+                               rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered),
+                               checked_with=tuple(SimpleNamespace(name=n, value=v) for n, v in obj.checked_with))
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})
     if isinstance(obj, dict):  # a namespace, so a key like "update" never meets dict.update

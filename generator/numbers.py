@@ -161,7 +161,10 @@ def format_quantity(value: int | float, *, places: int | None = None, digits: in
     if power and value != 0:
         exponent = math.floor(math.log10(abs(value)))
         mantissa = Decimal(value) / Decimal(10) ** exponent
-        mantissa_text = _decimal_text(float(mantissa), places, digits or 7)
+        if isinstance(value, int) and places is None and digits is None:  # exact: every digit it has, no padding
+            mantissa_text = format(mantissa.normalize(), "f")
+        else:
+            mantissa_text = _decimal_text(float(mantissa), places, digits or 7)
         if mantissa_text == "1":
             return Formatted(rf"\num{{e{exponent}}}", f"10^{exponent}")
         return Formatted(rf"\num{{{mantissa_text}e{exponent}}}", f"{mantissa_text} x 10^{exponent}")

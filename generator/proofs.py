@@ -20,6 +20,7 @@ import sympy as sp
 
 from .errors import ProofError
 from .notation import tex
+from .numbers import SympyLatex
 from .symbolic import canonical, expand_finite_sums, same_sum_terms, symbolically_equal
 
 POINTS = 24
@@ -27,6 +28,7 @@ PRECISION = 100  # digits; sampled exp[-z] can be 1e-35, so 1 - sig[z] loses tha
 CONSTANT_PRECISION = 50  # digits: ten beyond the tolerance of a comparison (1e-40)
 
 Sampler = Callable[[random.Random], sp.Expr]
+CHECKED_WITH_WIDTH = 160  # characters of LaTeX: a longer definition is named in the audit, not printed
 ASSUMED = "assumed: "  # the opening of a reason that states an assumption, printed on the key too
 
 
@@ -75,6 +77,23 @@ class Derivation:
     @property
     def lhs_latex(self) -> str:
         return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
+
+    @property
+    def checked_with(self) -> tuple[tuple[SympyLatex, SympyLatex | None], ...]:
+        """What the check reads each defined name in the chain as, for the audit: (name, value) in
+        LaTeX, the value None where it is too long to print (written out in the question's symbols).
+        An assumption of the question is encoded here, so the audit shows what was proven."""
+        used, pending = [], [k for k in self.definitions if any(e.has(k) for e in self.chain)]
+        while pending:
+            name = pending.pop(0)
+            if name not in used:
+                used.append(name)
+                pending += [k for k in self.definitions if k not in used and self.definitions[name].has(k)]
+        printed = []
+        for name in used:
+            value = tex(self.definitions[name], f"{self.key} definition")
+            printed.append((tex(name, f"{self.key} definition"), value if len(value) <= CHECKED_WITH_WIDTH else None))
+        return tuple(printed)
 
     @property
     def rendered(self) -> tuple[RenderedStep, ...]:

@@ -13,7 +13,7 @@ from importlib import import_module
 import sympy as sp
 
 from generator.errata import Claim, Claims, Erratum
-from generator.notation import beta, phi0, power_of_ten, sig, t, tex
+from generator.notation import beta, phi0, phi1, power_of_ten, sig, t, tex
 from generator.notation import unevaluated as U
 from generator.original import Correction
 
@@ -62,6 +62,14 @@ def _sigmoid_slips() -> tuple[Claim, ...]:
                   U(sp.Mul, minus_exp, U(sp.Pow, U(sp.Pow, U(sp.Add, 1, minus_exp), 2), -1)), at_zero))
 
 
+def _free_x_slip() -> tuple[Claim, ...]:
+    """The loss's free x for the data point x_i, where a student checks it by hand: phi = (0, 1), x = 0, x_i = 1."""
+    x, x_i = sp.Symbol("x", real=True), sp.Symbol("x_i", real=True)
+    at = {phi0: lambda rng: sp.Integer(0), phi1: lambda rng: sp.Integer(1),
+          x: lambda rng: sp.Integer(0), x_i: lambda rng: sp.Integer(1)}
+    return (Claim(sig(U(sp.Add, phi0, U(sp.Mul, phi1, x))), sig(U(sp.Add, phi0, U(sp.Mul, phi1, x_i))), at),)
+
+
 def _logistic() -> tuple[Correction, ...]:
     loss = (r"\sum_{i=1}^{I} -(1 - y_i) \log \left[1 - " + SIG + r"\right] - y_i \log \left[" + SIG + r"\right]")
     fixed_loss = (r"\sum_{i=1}^{I} \left( -(1 - y_i) \log \left[1 - " + SIG_I + r"\right] - y_i \log \left["
@@ -69,7 +77,7 @@ def _logistic() -> tuple[Correction, ...]:
     return (
         Correction("problem:logistic", loss, fixed_loss,
                    r"The loss uses the model's free input $x$ where the data point $x_i$ of the sum is meant, and "
-                   r"its sum has no brackets, so it reads as covering the first term only."),
+                   r"its sum has no brackets, so it reads as covering the first term only.", slips=_free_x_slip()),
         Correction("problem:logistic", SIN_SQUARED % "", SIG_SQUARED % "",
                    r"The sine is written for the sigmoid, and the square sits on the exponential inside the "
                    r"parentheses instead of on the parentheses (write $z$ for $\phi_0 + \phi_1 x_i$).",
