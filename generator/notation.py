@@ -156,7 +156,9 @@ class BookLatexPrinter(LatexPrinter):
     def doprint(self, expr):
         # a thin space between a power and a large operator after it: (1/4)^K \prod_{k}^{K-1}, whose
         # exponent and upper limit would otherwise touch
-        return re.sub(r"(\^\{[^{}]*\}) (\\(?:prod|sum)_)", r"\1 \\, \2", plain_brackets(super().doprint(expr)))
+        text = re.sub(r"(\^\{[^{}]*\}) (\\(?:prod|sum)_)", r"\1 \\, \2", plain_brackets(super().doprint(expr)))
+        # and between a factor and a derivative written with a slash after it: h_3 \, \partial l/\partial f_3
+        return re.sub(r"(?<=[}\w]) (\\partial \S+/\\partial)", r" \\, \1", text)
 
     def _print_Subs(self, subs):
         """f|_{x = -phi_0/phi_1}: the values in the subscript with a slash (a fraction there is tiny)."""
