@@ -150,11 +150,13 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
     """A table body written as LaTeX's tabular rows (see templates/prose.j2), as HTML rows.
 
     With ``header`` the rows before the first \\midrule are the column headers; otherwise each
-    row's first cell names its row. \\midrule starts a new group of rows. ``columns`` is the
-    tabular's column spec: an ``l`` column is set flush left, head and cells, as in the PDF.
+    row's first cell names its row. \\midrule starts a new group of rows, and the PDF draws it:
+    so does the page, above each group's first row but the first group's (the header's rule is
+    the head's own). ``columns`` is the tabular's column spec: an ``l`` column is set flush left,
+    head and cells, as in the PDF.
     """
-    def kind(base: str, j: int) -> str:
-        return base + (" text" if columns[j:j + 1] == "l" else "")
+    def kind(base: str, j: int, rule: bool = False) -> str:
+        return base + (" text" if columns[j:j + 1] == "l" else "") + (" rule" if rule else "")
 
     groups: list[list[list[str]]] = [[]]
     for piece in _RULE.split(rows):
@@ -172,12 +174,13 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
         head = groups.pop(0)
         cells = ("".join(f'<th scope="col" class="{kind("head", j)}">{c}</th>' for j, c in enumerate(r)) for r in head)
         out.append("  <thead>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</thead>")
-    for group in groups:
+    for number, group in enumerate(groups):
         lines = []
-        for r in group:
-            first = (f'<th scope="row" class="{kind("head", 0)}">{r[0]}</th>' if not header
-                     else f'<td class="{kind("cell", 0)}">{r[0]}</td>')
-            lines.append("    <tr>" + first + "".join(f'<td class="{kind("cell", j)}">{c}</td>'
+        for i, r in enumerate(group):
+            rule = number > 0 and i == 0  # a \midrule above this row: on its cells, for Canvas keeps no stylesheet
+            first = (f'<th scope="row" class="{kind("head", 0, rule)}">{r[0]}</th>' if not header
+                     else f'<td class="{kind("cell", 0, rule)}">{r[0]}</td>')
+            lines.append("    <tr>" + first + "".join(f'<td class="{kind("cell", j, rule)}">{c}</td>'
                                                     for j, c in enumerate(r[1:], start=1)) + "</tr>")
         out.append("  <tbody>\n" + "\n".join(lines) + "\n  </tbody>")
     return jinja2.runtime.Markup("\n".join(out))

@@ -324,3 +324,31 @@ def test_a_power_of_ten_in_text_is_math_that_a_screen_reader_reads_as_a_power():
     small, plain = number_forms(10**12, power=True), number_forms(-2.5, places=1)
     assert small.html.startswith("<math") and "<msup>" in small.html and "<sup>" not in small.html
     assert plain.html == "\u22122.5"  # a plain number stays text
+
+
+# --- typography: apostrophes, ties, rules ------------------------------------------------------
+
+
+def test_a_midrule_between_groups_of_rows_is_drawn_as_in_the_pdf():
+    from generator.html import tabular
+
+    out = str(tabular(r"h & 1 \\ \midrule a & 2 \\ b & 3 \\ \midrule c & 4 \\ d & 5 \\ \bottomrule", header=True,
+                      columns="lr"))
+    rows = re.findall(r"<tr>(.*?)</tr>", out)
+    ruled = [row for row in rows if "rule" in row]
+    assert len(ruled) == 1 and '<td class="cell text rule">c</td><td class="cell rule">4</td>' in ruled[0]
+    # without a header, a rule under the first row (the row of column numbers, say) is drawn too
+    plain = str(tabular(r"k & 0 & 1 \\ \midrule w & 2 & 3 \\", columns="lcc"))
+    assert '<th scope="row" class="head text rule">w</th><td class="cell rule">2</td>' in plain
+
+
+def test_table_1s_three_families_are_parted_by_rules_in_the_page_and_on_canvas(html_root):
+    out = html_root / "output" / SEMESTER
+    for name in (f"{ACTIVITY}-key.html", f"{ACTIVITY}-key.canvas.html"):
+        page = (out / name).read_text()
+        table = page[page.index('id="table:curves"'):]
+        rows = re.findall(r"<tr>(.*?)</tr>", table[:table.index("</table>")])
+        ruled = [n for n, row in enumerate(rows) if 'class="cell rule"' in row or 'class="cell text rule"' in row]
+        assert len(rows) == 11 and ruled == [4, 7], (name, ruled)  # the head, then 3 + 3 + 4 curves
+        if name.endswith(".canvas.html"):
+            assert "border-top: 2px solid #808080" in rows[4]
