@@ -72,7 +72,7 @@ def prose(latex: Latex) -> str:
         if "\\" in part:
             raise RenderError(f"a LaTeX command outside math in {latex!r}",
                               hint="generator/html.py reads only $math$ in prose; write plain text around it")
-        out.append(html.escape(part, quote=False).replace("~", "\u00a0").replace("--", "\u2013"))
+        out.append(html.escape(part, quote=False).replace("--", "\u2013"))  # a ~ is the finisher's (prose_text)
     return "".join(out)
 
 
@@ -186,10 +186,54 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
     return jinja2.runtime.Markup("\n".join(out))
 
 
+# A tag (or comment) of the page; the elements whose text is verbatim: typewriter text, styles, math.
+_TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+_VERBATIM = re.compile(r"<(/?)(code|pre|kbd|samp|style|script|math)\b", re.I)
+# Words tied by ~ (or a no-break space, as a template writes &nbsp;): one unbreakable run.
+_TIE = "\u00a0|&nbsp;|&#160;|&#xa0;"
+_WORD = "(?:[^\\s<>~]|\u202f)+"  # a word, a number whose digits are grouped by narrow no-break spaces
+_TIED = re.compile(rf"{_WORD}(?:(?:~|{_TIE}){_WORD})+", re.I)
+_TIE_MARK = re.compile(rf"~|{_TIE}", re.I)
+_URL = re.compile(r"\b[a-z][a-z0-9+.-]*://[^\s<>]*", re.I)
+_APOSTROPHE = re.compile(r"'|&#x0*27;|&#0*39;|&apos;", re.I)
+NOWRAP = '<span style="white-space: nowrap">'
+
+
 def prose_text(text: str) -> str:
-    """Text outside math: \\emph, ~, --- and -- as HTML (the rest of LaTeX is refused by _check)."""
+    """Text outside math: \\emph, ~, --- and -- as HTML (the rest of LaTeX is refused by _check),
+    and ' as the apostrophe, as LaTeX sets it; only in text, never in a tag (an attribute, a URL)
+    or in code, a style or math."""
     text = _EMPH.sub(r"<em>\1</em>", text)
-    return text.replace("---", "\u2014").replace("--", "\u2013").replace("~", "\u00a0")
+    out, verbatim, last = [], 0, 0
+    for tag in _TAG.finditer(text):
+        piece = text[last:tag.start()]
+        out.append(piece if verbatim else _typeset(piece))
+        out.append(tag.group())
+        opening = _VERBATIM.match(tag.group())
+        if opening and not tag.group().endswith("/>"):
+            verbatim = max(0, verbatim + (-1 if opening.group(1) else 1))
+        last = tag.end()
+    piece = text[last:]
+    out.append(piece if verbatim else _typeset(piece))
+    return "".join(out)
+
+
+def _typeset(text: str) -> str:
+    """One run of text between tags: dashes, ties and apostrophes (a URL in it kept as it is)."""
+    out, last = [], 0
+    for url in _URL.finditer(text):
+        out.append(_typeset_words(text[last:url.start()]) + url.group())
+        last = url.end()
+    out.append(_typeset_words(text[last:]))
+    return "".join(out)
+
+
+def _typeset_words(text: str) -> str:
+    text = _APOSTROPHE.sub("\u2019", text.replace("---", "\u2014").replace("--", "\u2013"))
+    # Words tied by ~ never break apart, and stand a word space apart: Latin Modern's no-break
+    # space is half an em wide, half as wide again as its word space ("4 TB" would gape).
+    text = _TIED.sub(lambda m: NOWRAP + _TIE_MARK.sub(" ", m.group()) + "</span>", text)
+    return _TIE_MARK.sub("\u00a0", text)  # a tie beside a tag or a space: no run to hold together
 
 
 # --- after rendering: math to MathML, markers to numbers ------------------------------------
@@ -211,7 +255,7 @@ class _Finisher:
             after = _CLOSING.match(page, last) if block is None else None
             if after is not None:  # "K = 4)," never breaks before its ")," (TeX does not either)
                 at = math.rfind("<math")  # a formula in pieces may still break between them
-                math = f'{math[:at]}<span style="white-space: nowrap">{math[at:]}{after.group()}</span>'
+                math = f"{math[:at]}{NOWRAP}{math[at:]}{after.group()}</span>"
                 last = after.end()
             out.append(math)
         out.append(self._prose(page[last:]))
@@ -289,7 +333,7 @@ def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = Fa
     ctx = html_context(cfg, term, model, activity, canvas=canvas)
     if ledger is not None:
         ctx["ledger"] = ledger
-    page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES, SHARED_TEMPLATES], cache)
+    page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)
         if canvas:

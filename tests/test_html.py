@@ -329,6 +329,53 @@ def test_a_power_of_ten_in_text_is_math_that_a_screen_reader_reads_as_a_power():
 # --- typography: apostrophes, ties, rules ------------------------------------------------------
 
 
+def text_outside_code_and_math(page: str) -> str:
+    """What a reader reads as words: no tag, style, code or math (and entities read as characters)."""
+    import html as html_module
+
+    page = re.sub(r"<(style|code|math)\b.*?</\1>", " ", page, flags=re.S)
+    return html_module.unescape(re.sub(r"<[^>]*>", " ", page))
+
+
+def test_an_apostrophe_in_text_is_typographic_but_not_in_code_attributes_or_urls():
+    from generator.html import prose_text
+
+    out = prose_text("<p title=\"it's\">the sigmoid's slope, He's value, the weights' variance, (b)'s steps "
+                     "<code>f'(x)</code> <a href=\"https://x.org/it's\">https://x.org/it's</a> "
+                     "<style>q { quotes: '“' '”'; }</style>&#x27;s</p>")
+    assert out.startswith("<p title=\"it's\">the sigmoid\u2019s slope, He\u2019s value, the weights\u2019 variance, "
+                          "(b)\u2019s steps <code>f'(x)</code> <a href=\"https://x.org/it's\">https://x.org/it's</a>")
+    assert "<style>q { quotes: '“' '”'; }</style>\u2019s</p>" in out
+
+
+def test_the_key_its_audit_and_the_canvas_body_print_no_straight_apostrophe(html_root):
+    out = html_root / "output" / SEMESTER
+    for name in (f"{ACTIVITY}-key.html", f"{ACTIVITY}-audit.html", f"{ACTIVITY}-key.canvas.html"):
+        page = (out / name).read_text()
+        text = text_outside_code_and_math(page)
+        assert "'" not in text, f"{name}: ...{text[max(0, text.find(chr(39)) - 60):][:120]}..."
+        assert "sigmoid\u2019s derivative" in text, name
+
+
+def test_words_tied_by_a_tilde_stay_together_a_word_space_apart():
+    """~ (a no-break space in LaTeX) as an ordinary space in a run that does not break: Latin
+    Modern's no-break space is half an em, half as wide again as its word space."""
+    from generator.html import prose_text
+
+    assert prose_text("large, 80~GB, and") == 'large, <span style="white-space: nowrap">80 GB,</span> and'
+    assert prose_text("(note&nbsp;2)") == '<span style="white-space: nowrap">(note 2)</span>'
+    assert prose_text("a~b~c d") == '<span style="white-space: nowrap">a b c</span> d'
+    assert prose_text("<code>a~b</code> x~<em>y</em>") == "<code>a~b</code> x\u00a0<em>y</em>"  # no run to wrap
+
+
+def test_a_number_and_its_unit_never_part_and_print_no_wide_no_break_space(html_root):
+    page = (html_root / "output" / SEMESTER / f"{ACTIVITY}-key.html").read_text()
+    for size in re.findall(r"(\d+)\s+(?:TB|GB)", text_outside_code_and_math(page)):
+        assert f'<span style="white-space: nowrap">{size} ' in page, size
+    assert re.search(r'<span style="white-space: nowrap">4 TB,</span>', page)
+    assert "\u00a0" not in text_outside_code_and_math(page)
+
+
 def test_a_midrule_between_groups_of_rows_is_drawn_as_in_the_pdf():
     from generator.html import tabular
 
