@@ -1,5 +1,5 @@
 """The look of the HTML twin: one table of styles, used as a stylesheet and inlined for Canvas
-(which removes stylesheets)."""
+(which removes stylesheets, and of an inline style keeps only the properties it allows)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ STYLES: dict[str, str] = {
     "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
     "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0",
     "scroll": "overflow-x: auto",
-    "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant-numeric: tabular-nums",
+    "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant: tabular-nums",  # the shorthand: Canvas keeps it
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
     "text": "text-align: left",  # a cell of words or code names: after cell, so it wins
@@ -51,10 +51,41 @@ a { color: #0b5394; }
 code { font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
-@media (max-width: 40rem) { .derivation { grid-template-columns: max-content; row-gap: 0.2rem; }
+@media (max-width: 48rem) { .derivation { grid-template-columns: minmax(0, 1fr); row-gap: 0.2rem; }
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
   .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
 """
+# Narrower than 48rem, a derivation is one column: each step's reason on its own lines under
+# the step, wrapped to the width of the screen (a column as wide as its widest formula would
+# set a long reason beyond the screen's edge); a formula wider than the screen scrolls.
+
+# Canvas keeps the style attribute but of it only these properties (instructure/canvas-lms,
+# gems/canvas_sanitize: CanvasSanitize::SANITIZE, :style_properties and :style_expressions);
+# the rest it drops without a word. So the Canvas body is given only these.
+CANVAS_PROPERTIES = re.compile(
+    r"(?:background|border|clear|color|cursor|direction|display|float|font|height|left|line-height"
+    r"|list-style|margin|max-height|max-width|min-height|min-width|overflow|overflow-x|overflow-y"
+    r"|padding|position|right|text-align|table-layout|text-decoration|text-indent|top|vertical-align"
+    r"|visibility|white-space|width|z-index|zoom"
+    r"|background-(?:attachment|color|image|position|repeat)|background-position-(?:x|y)"
+    r"|border-(?:bottom|collapse|color|left|right|spacing|style|top|width)"
+    r"|border-(?:bottom|left|right|top)-(?:color|style|width)"
+    r"|font-(?:family|size|stretch|style|variant|weight)|list-style-(?:image|position|type)"
+    r"|margin-(?:bottom|left|right|top|offset)|padding-(?:bottom|left|right|top))")
+
+# What the Canvas body sets otherwise, with what Canvas keeps and without a media query: a
+# derivation's grid (Canvas drops grid-template-columns) becomes lines of text. Each step is
+# a block of two boxes, the formula and its reason, which stands beside it where the line has
+# room and wraps under it, indented, where it has not; a reason longer than the line wraps.
+CANVAS_STYLES: dict[str, str] = {
+    "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
+                   "overflow-x: auto; overflow-y: hidden"),
+    "lhs": "text-align: left",
+    "rhs": ("display: inline-block; min-width: 50%; margin: 0.15rem 0 0.15rem 1rem; text-align: left; "
+            "vertical-align: baseline"),
+    "why": ("display: inline-block; margin: 0 0 0.3rem 2rem; color: #4d4d4d; font-size: 0.92em; "
+            "text-align: left; vertical-align: baseline"),
+}
 
 
 def stylesheet() -> str:
@@ -62,10 +93,17 @@ def stylesheet() -> str:
     return "\n".join(rules) + "\n" + PAGE_CSS.strip()  # the page's rules last: its media query wins
 
 
+def canvas_css(css: str) -> str:
+    """An inline style as Canvas keeps it: the declarations of the properties it allows."""
+    declarations = (d.strip() for d in css.split(";"))
+    return "; ".join(d for d in declarations if d and CANVAS_PROPERTIES.fullmatch(d.split(":")[0].strip().lower()))
+
+
 def inline_styles(body: str) -> str:
-    """Canvas keeps ``style`` attributes but drops stylesheets: copy each class's style inline."""
+    """Canvas keeps ``style`` attributes but drops stylesheets: copy each class's style inline
+    (its Canvas form, where it has one), of each only what Canvas keeps."""
     def styled(match: re.Match) -> str:
         names = match.group(1).split()
-        css = "; ".join(STYLES[n] for n in names if n in STYLES)
+        css = canvas_css("; ".join(CANVAS_STYLES.get(n, STYLES.get(n, "")) for n in names))
         return f'class="{match.group(1)}" style="{css};"' if css else match.group(0)
     return re.sub(r'class="([^"]*)"', styled, body)

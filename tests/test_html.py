@@ -55,9 +55,8 @@ def model_and_config(html_root):
     return cfg, term, activity, model
 
 
-@pytest.fixture(scope="session")
-def browser(page_path, tmp_path_factory) -> dict:
-    """What Chromium saw: one report for widths 1280 and 390, screenshots in a scratch folder."""
+def browser_node() -> str:
+    """node, with Debian's Chromium and the checker's packages beside it; a failure saying what is missing."""
     node = shutil.which("node")
     problems = []
     if node is None:
@@ -68,6 +67,37 @@ def browser(page_path, tmp_path_factory) -> dict:
         problems.append("the checker's packages are missing: run 'npm ci --prefix tests/a11y'")
     if problems:
         pytest.fail("cannot run the accessibility checks: " + "; ".join(problems), pytrace=False)
+    return node
+
+
+def in_chromium(views: list[tuple[Path, int]], expression: str) -> list:
+    """The JSON value of a JavaScript expression in each page, opened in Chromium at its width
+    (one browser for all of them): what a reader's screen shows, measured."""
+    script = f"""
+import puppeteer from "puppeteer-core";
+const browser = await puppeteer.launch({{ executablePath: {json.dumps(str(CHROMIUM))}, headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--allow-file-access-from-files"] }});
+try {{
+  const tab = await browser.newPage(), out = [];
+  for (const [url, width] of {json.dumps([(page.as_uri(), width) for page, width in views])}) {{
+    await tab.setViewport({{ width, height: 900, deviceScaleFactor: 1 }});
+    await tab.goto(url, {{ waitUntil: "load" }});
+    out.push(await tab.evaluate(() => ({expression})));
+  }}
+  console.log(JSON.stringify(out));
+}} finally {{ await browser.close(); }}
+"""
+    done = subprocess.run([browser_node(), "--input-type=module", "-e", script], cwd=A11Y, capture_output=True,
+                          text=True, timeout=240)
+    if done.returncode != 0:
+        pytest.fail(f"the browser measurement failed ({done.returncode}): {done.stderr[-2000:]}", pytrace=False)
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="session")
+def browser(page_path, tmp_path_factory) -> dict:
+    """What Chromium saw: one report for widths 1280 and 390, screenshots in a scratch folder."""
+    node = browser_node()
     shots = tmp_path_factory.mktemp("screenshots")
     done = subprocess.run([node, str(A11Y / "check.mjs"), str(page_path), str(shots), "1280", "390"],
                           capture_output=True, text=True, timeout=240)
@@ -140,6 +170,53 @@ def test_a_phone_never_scrolls_the_page_sideways(browser):
     assert phone["scrollWidth"] <= phone["clientWidth"], "content wider than a 390px screen"
     desktop = browser["widths"]["1280"]
     assert desktop["scrollWidth"] <= desktop["clientWidth"]
+
+
+REASONS = """[...document.querySelectorAll(".derivation")].flatMap((d) => {
+  const box = d.getBoundingClientRect(), edge = Math.min(box.right, document.documentElement.clientWidth);
+  return [...d.querySelectorAll(".why")].map((why) => {
+    const r = why.getBoundingClientRect();
+    return { text: why.textContent.slice(0, 50), left: r.left, right: r.right, edge };
+  });
+})"""
+
+
+@pytest.mark.browser
+def test_a_derivations_reasons_are_on_the_screen_of_a_phone_without_scrolling(html_root):
+    """Each step's reason stands inside the screen and its derivation's visible box, wrapped if it
+    must be (the key, its audit, and the Canvas body, which has neither stylesheet nor media query)."""
+    out = html_root / "output" / SEMESTER
+    pages = [out / f"{ACTIVITY}-key.html", out / f"{ACTIVITY}-audit.html", out / f"{ACTIVITY}-key.canvas.html"]
+    views = [(page, width) for page in pages for width in (400, 1100)]
+    for (page, width), reasons in zip(views, in_chromium(views, REASONS)):
+        assert len(reasons) > 30, (page.name, width)
+        cut = [r for r in reasons if r["right"] > r["edge"] + 0.5 or r["left"] < 0]
+        assert not cut, f"{page.name} at {width}px: reasons past the edge: {cut[:3]}"
+
+
+def canvas_declarations(body: str) -> list[tuple[str, str]]:
+    """Every declaration of every inline style: (property, value)."""
+    return [(d.split(":")[0].strip().lower(), d.split(":", 1)[1].strip())
+            for style in re.findall(r'\sstyle="([^"]*)"', body) for d in style.split(";") if d.strip()]
+
+
+def test_the_canvas_body_sets_only_styles_canvas_keeps_and_no_grid(html_root):
+    """Canvas's sanitizer keeps a list of properties (CanvasSanitize's :style_properties): what it
+    would drop (a grid's columns, a gap) the body does without, so it reads as it was checked."""
+    from generator.html_style import CANVAS_PROPERTIES
+
+    body = (html_root / "output" / SEMESTER / f"{ACTIVITY}-key.canvas.html").read_text()
+    declarations = canvas_declarations(body)
+    assert len(declarations) > 1000
+    dropped = {p for p, _ in declarations if not CANVAS_PROPERTIES.fullmatch(p)}
+    assert dropped == set(), dropped
+    for kept in ("display", "margin-top", "border-bottom", "white-space", "font-size", "text-align"):
+        assert CANVAS_PROPERTIES.fullmatch(kept), kept
+    for lost in ("grid-template-columns", "column-gap", "row-gap", "align-items", "font-variant-numeric", "gap"):
+        assert not CANVAS_PROPERTIES.fullmatch(lost), lost
+    assert ("display", "grid") not in declarations  # a grid without its columns is one column as wide as the widest formula
+    derivation = re.search(r'<div class="derivation scroll" style="([^"]*)"', body).group(1)
+    assert "grid" not in derivation and "overflow-x: auto" in derivation
 
 
 def test_screenshots_were_taken(browser):
