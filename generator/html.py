@@ -333,7 +333,7 @@ def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = Fa
     ctx = html_context(cfg, term, model, activity, canvas=canvas)
     if ledger is not None:
         ctx["ledger"] = ledger
-    page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES], cache)
+    page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES, SHARED_TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)
         if canvas:
