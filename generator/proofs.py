@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,8 +92,10 @@ class Derivation:
                 pending += [k for k in self.definitions if k not in used and self.definitions[name].has(k)]
         printed = []
         for name in used:
-            value = tex(self.definitions[name], f"{self.key} definition")
-            printed.append((tex(name, f"{self.key} definition"), value if len(value) <= CHECKED_WITH_WIDTH else None))
+            shown, value = tex(name, f"{self.key} definition"), tex(self.definitions[name], f"{self.key} definition")
+            if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
+                continue
+            printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None))
         return tuple(printed)
 
     @property
@@ -100,6 +103,12 @@ class Derivation:
         """The LaTeX of each step, printed from the very objects the checker proved."""
         return tuple(RenderedStep(tex(s.expr, f"{self.key} step {n}"), s.why)
                      for n, s in enumerate(self.steps, start=1))
+
+
+def _looks_alike(a: str, b: str) -> bool:
+    """Do two LaTeX strings print the same symbols (spacing, sizing and font commands aside)?"""
+    strip = lambda t: re.sub(r"\\(?:mathopen|mathclose|left|right|mathrm|operatorname|,|;|!)|[{}\s]", "", t)  # noqa: E731
+    return strip(a) == strip(b)
 
 
 @dataclass(frozen=True)
