@@ -66,7 +66,8 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, a
     order = float_order(activity)  # from the prose, which the cached model does not depend on
     # LaTeX numbers the floats by counters; these are the same counters, for the HTML's labels and
     # the ledger's places
-    numbers = {kind: {name: Latex(str(n)) for n, name in enumerate(order[kind], start=1)} for kind in ("figure", "table")}
+    numbers = {float_kind: {name: Latex(str(n)) for n, name in enumerate(order[float_kind], start=1)}
+               for float_kind in ("figure", "table")}
     return {
         "figure_numbers": numbers["figure"],
         "table_numbers": numbers["table"],

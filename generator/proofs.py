@@ -20,7 +20,7 @@ import mpmath
 import sympy as sp
 
 from .errors import ProofError
-from .notation import tex
+from .notation import inline_tex, tex
 from .numbers import SympyLatex
 from .symbolic import canonical, expand_finite_sums, same_sum_terms, symbolically_equal
 
@@ -92,7 +92,8 @@ class Derivation:
                 pending += [k for k in self.definitions if k not in used and self.definitions[name].has(k)]
         printed = []
         for name in used:
-            shown, value = tex(name, f"{self.key} definition"), tex(self.definitions[name], f"{self.key} definition")
+            # in a line of text: fractions with a slash, as the key's running text writes them
+            shown, value = (inline_tex(e, f"{self.key} definition") for e in (name, self.definitions[name]))
             if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
                 continue
             printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None))

@@ -184,15 +184,16 @@ def closed_form_value(beta_value: float, gradients: np.ndarray, m0: np.ndarray, 
     return beta_value ** (upper + 1) * m0 + weights @ gradients[: upper + 1]
 
 
+def weight(b: Fraction, k: int) -> Weight:
+    """The weight of the gradient from k steps back, (1 - b) b^k, and the sum to it, 1 - b^(k+1) (exact)."""
+    return Weight(k, float((1 - b) * b**k), float(1 - b ** (k + 1)))
+
+
 def compute(q: Questions) -> MomentumResult:
     b = Fraction(repr(q.momentum_beta))
-    weights, total = [], Fraction(0)
     window_steps = round(1 / (1 - b))
     # the table's columns, and one more when that is the window's last step (no gap to mark)
-    for j in range(q.momentum_steps + (window_steps == q.momentum_steps + 1)):
-        w = (1 - b) * b**j
-        total += w
-        weights.append(Weight(j, float(w), float(total)))
+    weights = [weight(b, j) for j in range(q.momentum_steps + (window_steps == q.momentum_steps + 1))]
     rng = np.random.default_rng(0)
     gradients = rng.normal(size=(SIMULATION_STEPS, 2))
     m0 = rng.normal(size=2)
@@ -208,10 +209,9 @@ def compute(q: Questions) -> MomentumResult:
         weight_limit=int(limit),
         window_steps=window_steps,
         window_share=float(1 - b ** window_steps),
-        window_weight=Weight(window_steps - 1, float((1 - b) * b ** (window_steps - 1)), float(1 - b ** window_steps)),
+        window_weight=weight(b, window_steps - 1),
         window_beyond_table=window_steps > len(weights),
-        gap_weight=(Weight(len(weights), float((1 - b) * b ** len(weights)), float(1 - b ** (len(weights) + 1)))
-                    if window_steps == len(weights) + 2 else None),
+        gap_weight=weight(b, len(weights)) if window_steps == len(weights) + 2 else None,
         comparison=comparison,
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)), "momentum.window_share",
