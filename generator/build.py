@@ -80,6 +80,8 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, a
         "errata": trace(model["errata"], "errata"),
         "proof_summary": trace(model["proof_summary"], "proofs"),
         "problems": model["problems"],
+        # the facts that choose a solution's words, by problem, for the audit
+        "facts": {p.name: facts for p in model["problems"] if (facts := getattr(getattr(model["results"], p.name), "facts", ()))},
         "key": kind == "key",
         "original_exists": model["original_exists"],
     }

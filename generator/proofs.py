@@ -276,6 +276,16 @@ def check_derivation(derivation: Derivation) -> ProofRecord:
 
 
 @dataclass(frozen=True)
+class Fact:
+    """A yes-or-no reading of a computation that chooses the key's words (``fits``, ``does not fit``):
+    the audit lists each with its meaning, so a sentence's claim is as traceable as a number."""
+
+    name: str
+    value: bool
+    meaning: str
+
+
+@dataclass(frozen=True)
 class NumericCheck:
     """A numeric cross-check: a measured discrepancy against a stated tolerance."""
 

@@ -111,3 +111,18 @@ def test_the_intro_speaks_of_assumptions_only_for_an_activity_whose_steps_rest_o
                for name, a in (("activity05", load_activity("activity05")), ("activity06", load_activity("activity06")))}
     assert assumed["activity05"] == 0 and "justified by an assumption" not in text
     assert assumed["activity06"] > 0  # the condition is not empty: Activity 6's expectations rest on some
+
+
+def test_the_facts_that_choose_a_solutions_words_are_listed_with_their_values(built):
+    from a5 import results
+
+    text = " ".join(pdf_text(built / "activity05-audit.pdf").split())
+    computed = results()
+    assert not computed.hessian.fits_accelerator  # 10^6 parameters: the default's Hessian is 4 TB
+    listed = [fact for name in ("momentum", "hessian") for fact in getattr(computed, name).facts]
+    assert {"fits_accelerator", "plain_faster_at_best"} <= {fact.name for fact in listed}
+    squeezed = re.sub(r"\s+", "", text)
+    for fact in listed:
+        verdict = "true" if fact.value else "false"
+        quoted = fact.meaning.replace("'", "\u2019")  # a sentence's apostrophe
+        assert re.sub(r"\s+", "", f"{fact.name}: “{quoted}”: {verdict}.") in squeezed, fact.name

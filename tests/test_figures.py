@@ -205,7 +205,7 @@ def test_pdf_is_vector_with_text(rendered, name):
     assert page["/Resources"]["/Font"], "no fonts: the text is not text"
     width, height = float(page.mediabox.width) / 72, float(page.mediabox.height) / 72
     assert width == pytest.approx(figures.WIDTH), "the figure must keep its text width so 9 pt stays 9 pt"
-    assert 2 < height < 4
+    assert 2 < height < 5  # three panels in two rows at most: a figure, not a page
 
 
 def test_logistic_pdf_shows_every_legend_entry_and_panel_title(rendered, default_results):
@@ -226,7 +226,8 @@ def test_momentum_pdf_shows_its_parameters_and_legend(rendered):
     drawn = pdf_glyphs(figure.pdf)
     beta, window, rate, steps = (text for _, text in figure.numbers)
     for expected in (f"β={beta}", f"1/(1{MINUS}β)={window}", f"α={rate}", f"{steps}stepseach",
-                     "gradientdescent", f"withmomentum,β={beta}", "start", "optimum", "runningsum"):
+                     "gradientdescent", f"withmomentum,β={beta}", "start", "optimum", "runningsum",
+                     "(c)lossateachstep", "minimumoftheloss"):
         assert expected in drawn
 
 
@@ -279,6 +280,9 @@ def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
                  f"turns back across the valley {a5.descent.reversals(spec.plain, spec.steep)} times",
                  "ends at the lower loss"):
         assert text in alt
+    # the caption's losses are drawn in panel (c), and its alt text reads them from the same paths
+    start = float(a5.momentum_figure.least_squares_loss(spec.x, spec.y, *spec.plain[0]))
+    assert f"Bottom: the loss of each path at every step on a logarithmic scale, from {figures.number_text(start, 3)}" in alt
 
 
 def test_logistic_figure_marks_the_curves_own_midpoints_inside_the_range(default_results):

@@ -1,4 +1,5 @@
-"""Figure 2 of Activity 5: momentum's weights, and its path against plain gradient descent (Problem 3)."""
+"""Figure 2 of Activity 5: momentum's weights, its path against plain gradient descent, and both
+losses step by step (Problem 3)."""
 
 from __future__ import annotations
 
@@ -61,7 +62,7 @@ def spec(results) -> MomentumSpec:
     texts = {"beta": number_text(momentum.beta), "window": number_text(momentum.window, 3),
              "rate": number_text(run.learning_rate), "steps": number_text(run.steps)}
     return MomentumSpec(
-        name="momentum", height=3.0,
+        name="momentum", height=4.7,
         beta=momentum.beta, beta_text=texts["beta"],
         weights=drawn_weights(momentum.beta, run.oldest_k),
         window=momentum.window, window_text=texts["window"], weight_limit=momentum.weight_limit,
@@ -110,10 +111,10 @@ def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
 
 
 def alt(spec: MomentumSpec) -> str:
-    """Two sentences, one a panel, with the values drawn and what the paths do."""
+    """Three sentences, one a panel, with the values drawn and what the paths do."""
     final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
     weights = spec.weights
-    first = (f"Left: bars of the weight w_k = (1 − β)β^k of the gradient from k steps back for β = "
+    first = (f"Top left: bars of the weight w_k = (1 − β)β^k of the gradient from k steps back for β = "
              f"{spoken(spec.beta_text)}, k = {weights[0][0]} to {weights[-1][0]}, falling from "
              f"{number_text(weights[0][1], 3)} to {number_text(weights[-1][1], 3)}, with their running sum "
              f"rising to {number_text(weights[-1][2], 3)} (it tends to {spec.weight_limit}) and the effective "
@@ -121,13 +122,18 @@ def alt(spec: MomentumSpec) -> str:
     lower = "momentum" if final_loss(spec.with_momentum) < final_loss(spec.plain) else "plain gradient descent"
     told = {name: value for name, value, _ in facts(spec)}
     unsettled = ", momentum still swinging back and forth at the end" if told["momentum_unsettled"] else ""
-    second = (f"Right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
+    second = (f"Top right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "
               f"learning rate α = {spoken(spec.learning_rate_text)} for {spec.steps} steps; plain gradient "
               f"descent turns back across the valley {reversals(spec.plain, spec.steep)} times, momentum "
               f"{reversals(spec.with_momentum, spec.steep)} times, and {lower} ends at the lower loss"
               f"{unsettled}.")
-    return f"{first} {second}"
+    losses = {name: path_losses(spec, path) for name, path in (("plain", spec.plain), ("momentum", spec.with_momentum))}
+    third = (f"Bottom: the loss of each path at every step on a logarithmic scale, from "
+             f"{number_text(losses['plain'][0], 3)} to {number_text(losses['plain'][-1], 3)} for plain gradient "
+             f"descent and {number_text(losses['momentum'][-1], 3)} for momentum, with the minimum "
+             f"{number_text(path_losses(spec, (spec.optimum,))[0], 3)} dotted.")
+    return f"{first} {second} {third}"
 
 
 def loss_levels(lowest: float, highest: float, count: int = 9) -> np.ndarray:
@@ -136,8 +142,10 @@ def loss_levels(lowest: float, highest: float, count: int = 9) -> np.ndarray:
 
 
 def draw(spec: MomentumSpec, figure) -> None:
-    """Left, the weights momentum gives past gradients; right, the two paths on the loss surface."""
-    weights_ax, surface_ax = figure.subplots(1, 2, width_ratios=(1, 1.15))
+    """Left, the weights momentum gives past gradients; middle, the two paths on the loss surface;
+    right, their losses step by step, which the caption's loss figures read from."""
+    axes = figure.subplot_mosaic([["a", "b"], ["c", "c"]], width_ratios=(1, 1.15), height_ratios=(1, 0.5))
+    weights_ax, surface_ax, loss_ax = axes["a"], axes["b"], axes["c"]
     figure.get_layout_engine().set(wspace=0.1)  # (a)'s right-hand label apart from (b)'s axis
     ks = [k for k, _, _ in spec.weights]
     # The weights on the left axis, at their own scale; their running sum on the right, from 0 to 1.
@@ -167,6 +175,12 @@ def draw(spec: MomentumSpec, figure) -> None:
     weights_ax.set_title(rf"(a) weights of past gradients, $\beta = {spec.beta_text}$")
     weights_ax.legend(handles=[bars, running], loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
                       handlelength=2.0)
+    draw_paths(spec, surface_ax)
+    draw_losses(spec, loss_ax)
+
+
+def draw_paths(spec: MomentumSpec, surface_ax) -> None:
+    """Both paths on the contours of the loss, from one start, with their ends and the optimum."""
 
     points = np.array(spec.plain + spec.with_momentum + (spec.optimum,))
     low, high = points.min(axis=0), points.max(axis=0)
@@ -202,4 +216,23 @@ def draw(spec: MomentumSpec, figure) -> None:
     surface_ax.set_title(rf"(b) $\alpha = {spec.learning_rate_text}$, ${spec.steps}$ steps each")
     surface_ax.legend(handles=[*reversed(handles.values()), start, optimum], loc="upper center",
                       bbox_to_anchor=(0.5, -0.2), ncol=2, handlelength=2.0, columnspacing=1.2)
+
+
+def draw_losses(spec: MomentumSpec, loss_ax) -> None:
+    """Each path's loss at every step, on a log scale, with the minimum dotted: what the caption's
+    figures (start, ends, minimum, momentum's rises and its lowest step) are read from."""
+    steps = np.arange(spec.steps + 1)
+    for path, colour, width, alpha, marker, label in (
+            (spec.with_momentum, BLUE, 1.8, 0.45, "s", "with momentum"),
+            (spec.plain, ORANGE, 0.9, 1.0, "o", "plain gradient descent")):
+        loss_ax.plot(steps, path_losses(spec, path), color=colour, lw=width, alpha=alpha, marker=marker, ms=2.0,
+                     label=label, zorder=3 if marker == "o" else 2)
+    lowest = path_losses(spec, (spec.optimum,))[0]
+    loss_ax.axhline(lowest, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1, label="minimum of the loss")
+    loss_ax.set_yscale("log")
+    loss_ax.set_xlim(0, spec.steps)
+    loss_ax.set_xlabel("step")
+    loss_ax.set_ylabel("loss")
+    loss_ax.set_title("(c) loss at each step")
+    loss_ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncol=3, handlelength=2.0, columnspacing=1.5)
 

@@ -10,7 +10,7 @@ import sympy as sp
 
 from generator.notation import beta, g, i, inline_tex, m, n_points, t, tex, tp, x
 from generator.notation import unevaluated as U
-from generator.proofs import Derivation, NumericCheck, Step
+from generator.proofs import Derivation, Fact, NumericCheck, Step
 
 from ..parameters import Questions
 from .descent import Comparison, best_plain_error, compare_descents, floor_error
@@ -144,6 +144,20 @@ FORMULAS = {
                              "momentum.pays_above"),
 }
 
+kappa_sampler = {**beta_sampler, kappa: lambda rng: sp.Rational(rng.randint(101, 10000), 100)}
+PAYS_ABOVE = Derivation(
+    key="momentum.pays_above", problem=TITLE, title=r"when momentum's floor is below plain descent's best factor",
+    lhs=U(sp.Add, U(sp.Mul, U(sp.Add, kappa, -1), U(sp.Pow, U(sp.Add, kappa, 1), -1)), -root_beta),
+    steps=(
+        Step(U(sp.Mul, U(sp.Add, kappa, -1, -U(sp.Mul, root_beta, U(sp.Add, kappa, 1))), U(sp.Pow, U(sp.Add, kappa, 1), -1)),
+             "common denominator"),
+        Step(U(sp.Mul, U(sp.Add, U(sp.Mul, U(sp.Add, 1, -root_beta), kappa), -U(sp.Add, 1, root_beta)),
+               U(sp.Pow, U(sp.Add, kappa, 1), -1)), r"collect $\kappa$"),
+        Step(U(sp.Mul, U(sp.Mul, U(sp.Add, 1, -root_beta), U(sp.Pow, U(sp.Add, kappa, 1), -1)),
+               U(sp.Add, kappa, -U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)))), r"factor out $1 - \sqrt{\beta}$"),
+    ),
+    samplers=kappa_sampler)
+
 
 @dataclass(frozen=True)
 class Weight:
@@ -164,6 +178,7 @@ class MomentumResult:
     window_beyond_table: bool  # is that step past the table's weights (a column of its own, after a gap)?
     gap_weight: Weight | None  # the one step between the table's weights and that column, printed, not an ellipsis
     comparison: Comparison
+    facts: tuple[Fact, ...]  # what chooses the text's words on which method can be the faster
     simulation_steps: int
     formulas: dict
     derivations: tuple[Derivation, ...]
@@ -213,10 +228,17 @@ def compute(q: Questions) -> MomentumResult:
         window_beyond_table=window_steps > len(weights),
         gap_weight=weight(b, len(weights)) if window_steps == len(weights) + 2 else None,
         comparison=comparison,
+        facts=(Fact("plain_faster_at_best", comparison.faster_at_best == "plain",
+                    "the valley's ratio of curvatures is below the one at which plain gradient descent's best factor "
+                    "reaches momentum's floor, the square root of beta: no learning rate makes momentum the faster"),
+               Fact("momentum_faster_at_best", comparison.faster_at_best == "momentum",
+                    "that ratio is above the one where they meet, and at most its square: a learning rate makes "
+                    "momentum oscillate along both eigenvectors at its floor, below plain gradient descent's best "
+                    "factor")),
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)), "momentum.window_share",
                                                   computed={str(window_steps): "results.momentum.window_steps"})},
-        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM),
+        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM, PAYS_ABOVE),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",
                                      error, SIMULATION_TOLERANCE), *rate_checks(comparison, q.momentum_beta)),

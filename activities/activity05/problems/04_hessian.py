@@ -8,7 +8,7 @@ import sympy as sp
 
 from generator.notation import inline_tex, power_of_ten
 from generator.notation import unevaluated as U
-from generator.proofs import Derivation, NumericCheck, Step
+from generator.proofs import Derivation, Fact, NumericCheck, Step
 
 from ..parameters import Questions
 
@@ -51,32 +51,64 @@ class HessianResult:
     float64_fills_accelerator: bool  # the double-precision Hessian takes exactly that memory
     float64_exceeds_accelerator: bool  # ... or more than it
     inversion_cost_order: int  # N^3 operations to invert or eigen-decompose
+    facts: tuple[Fact, ...]  # what chooses the text's words on fitting in memory
     formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
 
 
+def exact(value: int) -> sp.Expr:
+    """An exact count as the key prints it: 10^12, 4 x 10^10, or all its digits (5000050000)."""
+    power = 10 ** (len(str(value)) - 1)
+    leading, rest = divmod(value, power)
+    return U(sp.Mul, leading, power_of_ten(power)) if rest == 0 and 1 < leading and power >= 10**4 \
+        else power_of_ten(value)
+
+
+def count(key: str, title: str, formula: sp.Expr, n: int, written: sp.Expr | None = None,
+          why: str = r"$N$ as given") -> Derivation:
+    """A count in N: ``written`` (the formula itself unless given) with N as given, then
+    multiplied out in exact integers."""
+    given = (formula if written is None else written).xreplace({N_SYMBOL: power_of_ten(n)})
+    return Derivation(key=key, problem=TITLE, title=title, lhs=formula, definitions={N_SYMBOL: sp.Integer(n)},
+                      steps=(Step(given, why), Step(exact(int(formula.subs(N_SYMBOL, n))), "multiply")))
+
+
 def compute(q: Questions) -> HessianResult:
     n = q.hessian_parameters
     entries = n * n
-    arithmetic = Derivation(
-        key="hessian.entries", problem=TITLE, title="number of entries: rows times columns",
-        lhs=U(sp.Pow, N_SYMBOL, 2), definitions={N_SYMBOL: sp.Integer(n)},
-        steps=(Step(sp.Mul(power_of_ten(n), power_of_ten(n), evaluate=False), r"$N$ rows times $N$ columns, $N$ as given"),
-               Step(power_of_ten(entries), "multiply")),
+    square = U(sp.Pow, N_SYMBOL, 2)
+    derivations = (
+        count("hessian.entries", "number of entries: rows times columns", square, n,
+              U(sp.Mul, N_SYMBOL, N_SYMBOL), r"$N$ rows times $N$ columns, $N$ as given"),
+        count("hessian.distinct", "independent entries: the diagonal and one side of it",
+              U(sp.Mul, N_SYMBOL, U(sp.Add, N_SYMBOL, 1), U(sp.Pow, 2, -1)), n),
+        count("hessian.bytes_float32", "bytes in single precision: four an entry",
+              U(sp.Mul, BYTES_FLOAT32, square), n),
+        count("hessian.bytes_float64", "bytes in double precision: eight an entry",
+              U(sp.Mul, BYTES_FLOAT64, square), n),
+        count("hessian.inversion_cost", "order of the operations to invert it", U(sp.Pow, N_SYMBOL, 3), n),
     )
     distinct = n * (n + 1) // 2
+    fits = BYTES_FLOAT32 * entries <= ACCELERATOR_MEMORY
+    fills = BYTES_FLOAT64 * entries == ACCELERATOR_MEMORY
+    exceeds = BYTES_FLOAT64 * entries > ACCELERATOR_MEMORY
+    memory = f"{in_units(ACCELERATOR_MEMORY)[0]:g} {in_units(ACCELERATOR_MEMORY)[1]}"
     return HessianResult(
         parameters=n, rows=n, columns=n, entries=entries, distinct_entries=distinct,
         bytes_float32=BYTES_FLOAT32 * entries, bytes_float64=BYTES_FLOAT64 * entries,
         **dict(zip(("size_float32", "size_unit_float32"), in_units(BYTES_FLOAT32 * entries))),
         **dict(zip(("size_float64", "size_unit_float64"), in_units(BYTES_FLOAT64 * entries))),
         **dict(zip(("accelerator_memory", "accelerator_unit"), in_units(ACCELERATOR_MEMORY))),
-        fits_accelerator=BYTES_FLOAT32 * entries <= ACCELERATOR_MEMORY,
-        float64_fills_accelerator=BYTES_FLOAT64 * entries == ACCELERATOR_MEMORY,
-        float64_exceeds_accelerator=BYTES_FLOAT64 * entries > ACCELERATOR_MEMORY,
+        fits_accelerator=fits, float64_fills_accelerator=fills, float64_exceeds_accelerator=exceeds,
         inversion_cost_order=n**3,
+        facts=(Fact("fits_accelerator", fits, f"the single-precision Hessian, four bytes an entry, fits in the memory of one "
+                                              f"large accelerator, {memory} (a stated input)"),
+               Fact("float64_fills_accelerator", fills, "the double-precision Hessian, eight bytes an entry, takes exactly "
+                                                        "that memory"),
+               Fact("float64_exceeds_accelerator", exceeds, "the double-precision Hessian takes more than that "
+                                                            "memory")),
         formulas=FORMULAS,
-        derivations=(arithmetic,),
+        derivations=derivations,
         numeric_checks=(),  # exact integer arithmetic: nothing to measure
     )
