@@ -100,6 +100,16 @@ class JudgedErratum:
         return counterexample_latex(self.key, self.original) if self.original is not None else None
 
 
+def readable(*values: sp.Expr) -> tuple[sp.Expr, ...]:
+    """Values as a person checks them: a decimal to four significant digits, or more while two
+    sides would print alike (an exact fraction stays exact)."""
+    for digits in range(4, 9):
+        shown = tuple(sp.Float(v, digits) if isinstance(v, sp.Float) else v for v in values)
+        if len({str(v) for v in shown}) == len(shown):
+            return shown
+    return values
+
+
 def counterexample_latex(key: str, original: Verdict) -> Counterexample:
     """The checker's counterexample: its point and the values of the two sides there."""
     source = f"checker counterexample for erratum {key}"
@@ -112,7 +122,7 @@ def counterexample_latex(key: str, original: Verdict) -> Counterexample:
     point = original.counterexample or {}
     values = [f"{name} = {inline_tex(sp.Rational(value))}" for name, value in point.items()]
     left, right = (inline_tex(power_of_ten(v) if isinstance(v, sp.Integer) else v)
-                   for v in (original.left_value, original.right_value))
+                   for v in readable(original.left_value, original.right_value))
     return Counterexample(latex(r",\ \allowbreak ".join(values), tuple(point.values())) if values else None,
                           latex(left, tuple(left.constants)), latex(right, tuple(right.constants)))
 

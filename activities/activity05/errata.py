@@ -30,9 +30,9 @@ SIN_SQUARED = (r"\left( \frac{1 - y_i}{1 - \sin[\phi_0 + \phi_1 x_i]} - \frac{y_
 SIG_SQUARED = (r"\left( \frac{1 - y_i}{1 - \text{sig}[\phi_0 + \phi_1 x_i]} - \frac{y_i}{\text{sig}[\phi_0 + \phi_1 x_i]} "
                r"\right) \frac{%s\exp[-\phi_0 - \phi_1 x_i]}{\left( 1 + \exp[-\phi_0 - \phi_1 x_i] \right)^2}")
 LOWER_LIMIT = r"\sum_{i}^{I}"
-OFF_BY_ONE = (r"The step to $\mathbf{m}_{t+1}$ uses the batch $\mathcal{B}_t$ at the parameters $\boldsymbol{\phi}_t$, so "
-              r"$\mathbf{m}_1$ uses $\mathcal{B}_0$ at $\boldsymbol{\phi}_0$, $\mathbf{m}_2$ uses $\mathcal{B}_1$ at "
-              r"$\boldsymbol{\phi}_1$, and so on.")
+OFF_BY_ONE = (r"The step to $\mathbf{m}_{t+1}$ uses the batch $\mathcal{B}_t$ at the parameters $\phi_t$, so "
+              r"$\mathbf{m}_1$ uses $\mathcal{B}_0$ at $\phi_0$, $\mathbf{m}_2$ uses $\mathcal{B}_1$ at "
+              r"$\phi_1$, and so on.")
 
 
 def _least_squares() -> tuple[Correction, ...]:
@@ -49,7 +49,8 @@ def _least_squares() -> tuple[Correction, ...]:
         r"solution differentiates $L$ (whose derivatives are the sums of those), and its sums do not say where "
         r"$i$ starts.",
         corrected_words=r"every sum runs from $i = 1$, $\sum_{i=1}^{I}$ for $\sum_{i}^{I}$; Problem 1 above "
-                        r"differentiates one term $\ell_i$, as the question asks."),)
+                        r"differentiates one term $\ell_i$, whose derivatives the question states; those of $L$ are "
+                        r"their sums."),)
 
 
 def _sigmoid_slips() -> tuple[Claim, ...]:
@@ -100,30 +101,30 @@ def _momentum() -> tuple[Correction, ...]:
     return (
         Correction("problem:momentum", m1 + B % (1, "t"), m1 + B % (0, 0),
                    r"The batches and parameters are off by one from the first step on. " + OFF_BY_ONE
-                   + r" The original uses $\mathcal{B}_1$ here, and $\boldsymbol{\phi}_t$ in every line, never "
+                   + r" The original uses $\mathcal{B}_1$ here, and $\phi_t$ in every line, never "
                    r"replaced by the step's own index.", counterexample=False),
         Correction("problem:momentum", m2 + B % (2, "t"), m2 + B % (1, 1),
-                   r"The second step repeats the slip: $\mathcal{B}_2$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_1$ "
-                   r"at $\boldsymbol{\phi}_1$.", counterexample=False),
+                   r"The second step repeats the slip: $\mathcal{B}_2$ at $\phi_t$ for $\mathcal{B}_1$ "
+                   r"at $\phi_1$.", counterexample=False),
         Correction("problem:momentum", m2_out % (B % (1, "t"), B % (2, "t")), m2_out % (B % (0, 0), B % (1, 1)),
                    r"The expansion follows from the two lines above, so it carries their indices: $\mathcal{B}_1$ "
-                   r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$, and $\boldsymbol{\phi}_t$ for "
-                   r"$\boldsymbol{\phi}_0$ and $\boldsymbol{\phi}_1$.", counterexample=False),
+                   r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$, and $\phi_t$ for "
+                   r"$\phi_0$ and $\phi_1$.", counterexample=False),
         Correction("problem:momentum", m3 + B % (3, "t"), m3 + B % (2, 2),
-                   r"The third step: $\mathcal{B}_3$ at $\boldsymbol{\phi}_t$ for $\mathcal{B}_2$ at "
-                   r"$\boldsymbol{\phi}_2$.", counterexample=False),
+                   r"The third step: $\mathcal{B}_3$ at $\phi_t$ for $\mathcal{B}_2$ at "
+                   r"$\phi_2$.", counterexample=False),
         Correction("problem:momentum", m3_out % (B % (3, "t"), B % (2, "t"), B % (3, "t")),
                    m3_out % (B % (0, 0), B % (1, 1), B % (2, 2)),
                    r"The expansion does not follow from the lines above: its oldest gradient is taken on "
                    r"$\mathcal{B}_3$, where the expansion of $\mathbf{m}_2$ above has $\mathcal{B}_1$; with the off-by-one "
                    r"repaired its batches are $\mathcal{B}_0$, $\mathcal{B}_1$, $\mathcal{B}_2$, at "
-                   r"$\boldsymbol{\phi}_0$, $\boldsymbol{\phi}_1$, $\boldsymbol{\phi}_2$ for $\boldsymbol{\phi}_t$.",
+                   r"$\phi_0$, $\phi_1$, $\phi_2$ for $\phi_t$.",
                    counterexample=False),
         Correction("problem:momentum", general, fixed_general,
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum starts "
-                   r"one step late; and every term uses $\mathcal{B}_t$ at $\boldsymbol{\phi}_t$ instead of its own "
-                   r"step's $\mathcal{B}_{t'}$ at $\boldsymbol{\phi}_{t'}$. It does not even give the original's own "
+                   r"one step late; and every term uses $\mathcal{B}_t$ at $\phi_t$ instead of its own "
+                   r"step's $\mathcal{B}_{t'}$ at $\phi_{t'}$. It does not even give the original's own "
                    r"$\mathbf{m}_3$, which weights $\mathbf{m}_0$ by $\beta^3$."),
     )
 
@@ -143,13 +144,19 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     phi1_nz = sp.Symbol("phi_1", real=True, nonzero=True)
     simple_slopes = {phi1_nz: lambda rng: sp.Integer(rng.choice((1, -1, 2, -2)))}
     x_star = U(sp.Mul, -1, phi0, U(sp.Pow, phi1_nz, -1))
-    shift = sp.Symbol(r"\mathrm{sign}\,\frac{\partial x^*}{\partial\phi_0}")
+    shift = sp.Symbol(r"\mathrm{sign}\left[\frac{\partial x^*}{\partial\phi_0}\right]")
     # the size of the curve's slope at its midpoint, |phi_1|/4, and whether it grows with phi_1
     slope_size = sp.Abs(sp.Derivative(1 / (1 + sp.exp(-phi1_nz * z)), z).doit().subs(z, 0))
     steepness = sp.Symbol(r"\left|\frac{\partial\,\mathrm{Pr}}{\partial x}(x^*)\right|")
-    steeper = sp.Symbol(r"\mathrm{sign}\,\frac{\partial}{\partial\phi_1}" + steepness.name)
+    steeper = sp.Symbol(r"\mathrm{sign}\left[\frac{\partial}{\partial\phi_1}" + steepness.name + r"\right]")
     dimension = rf"${tex(power_of_ten(n))} \times {tex(power_of_ten(n))}$"
     return (
+        Erratum("course_code", "", "CS/CS 316/365", "The course code in the title repeats its prefix.",
+                corrected_words="CS 316/365"),
+        Erratum("momentum_symbols", "problem:momentum", "Show that the momentum term  $m_t$  (given in equation below)",
+                r"The question never says what $\alpha$, $\beta$ and $\mathcal{B}_t$ are: the learning rate, the "
+                r"momentum coefficient (at least zero and less than one), and the batch of training examples used "
+                r"at iteration $t$."),
         Erratum("hessian", "problem:hessian", r"It will be  $100000 \times 1000000$ . This contains a trillion",
                 "One side of the Hessian's dimensions was typed with a zero missing, which contradicts the "
                 "original's own count of a trillion entries.",

@@ -113,6 +113,11 @@ lambda_max = sp.Symbol(r"\lambda_{\max}")
 lambda_min = sp.Symbol(r"\lambda_{\min}")
 kappa = sp.Symbol(r"\kappa")
 root_beta = U(sp.Pow, beta, sp.Rational(1, 2))
+# Along an eigenvector of the Hessian (eigenvalue lambda): e_t, mu_t the components of phi_t - phi* and m_t
+error = sp.IndexedBase("e")
+mu = sp.IndexedBase(r"\mu")
+curvature = sp.Symbol(r"\lambda", positive=True)
+t_plus_two = U(sp.Add, t, 2)
 batch_gradient = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\frac{\partial\ell_i[\boldsymbol{\phi}_t]}{\partial\boldsymbol{\phi}}")
 batch_gradient_inline = sp.Symbol(r"\sum_{i\in\mathcal{B}_t}\partial\ell_i[\boldsymbol{\phi}_t]/\partial\boldsymbol{\phi}")
 FORMULAS = {
@@ -140,9 +145,32 @@ FORMULAS = {
     "best_rate": inline_tex(U(sp.Mul, 2, U(sp.Pow, U(sp.Add, lambda_min, lambda_max), -1)), "momentum.best_rate"),
     "best_plain": inline_tex(U(sp.Mul, U(sp.Add, kappa, -1), U(sp.Pow, U(sp.Add, kappa, 1), -1)), "momentum.best_plain"),
     "root_beta": tex(root_beta, "momentum.root_beta"),
+    "error_components": inline_tex(sp.Tuple(error[t], mu[t]), "momentum.error_components"),
+    "one_minus_root_beta": inline_tex(U(sp.Add, 1, -root_beta), "momentum.one_minus_root_beta"),
+    "kappa_plus_one": inline_tex(U(sp.Add, kappa, 1), "momentum.kappa_plus_one"),
     "pays_above": inline_tex(U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)),
                              "momentum.pays_above"),
 }
+
+ERROR_RECURSION = Derivation(
+    key="momentum.error_recursion", problem=TITLE, title="momentum's error along an eigenvector",
+    lhs=error[t_plus_two],
+    definitions={error[t_plus_two]: U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, mu[t_plus_two])),
+                 mu[t_plus_two]: U(sp.Add, U(sp.Mul, beta, mu[plus_one(t)]),
+                                   U(sp.Mul, one_minus_beta, curvature, error[plus_one(t)])),
+                 mu[plus_one(t)]: U(sp.Mul, U(sp.Add, error[t], -error[plus_one(t)]), U(sp.Pow, alpha, -1))},
+    steps=(
+        Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, mu[t_plus_two])), "the step, along the eigenvector"),
+        Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, U(sp.Add, U(sp.Mul, beta, mu[plus_one(t)]),
+                                                             U(sp.Mul, one_minus_beta, curvature, error[plus_one(t)])))),
+             r"the update; the gradient along it is $\lambda e_{t+1}$"),
+        Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, beta, U(sp.Add, error[t], -error[plus_one(t)])),
+               -U(sp.Mul, alpha, one_minus_beta, curvature, error[plus_one(t)])),
+             r"the step before: $\alpha \mu_{t+1} = e_t - e_{t+1}$"),
+        Step(U(sp.Add, U(sp.Mul, U(sp.Add, 1, beta, -U(sp.Mul, alpha, one_minus_beta, curvature)), error[plus_one(t)]),
+               -U(sp.Mul, beta, error[t])), r"collect $e_{t+1}$"),
+    ),
+    samplers=beta_sampler)
 
 kappa_sampler = {**beta_sampler, kappa: lambda rng: sp.Rational(rng.randint(101, 10000), 100)}
 PAYS_ABOVE = Derivation(
@@ -154,7 +182,8 @@ PAYS_ABOVE = Derivation(
         Step(U(sp.Mul, U(sp.Add, U(sp.Mul, U(sp.Add, 1, -root_beta), kappa), -U(sp.Add, 1, root_beta)),
                U(sp.Pow, U(sp.Add, kappa, 1), -1)), r"collect $\kappa$"),
         Step(U(sp.Mul, U(sp.Mul, U(sp.Add, 1, -root_beta), U(sp.Pow, U(sp.Add, kappa, 1), -1)),
-               U(sp.Add, kappa, -U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)))), r"factor out $1 - \sqrt{\beta}$"),
+               U(sp.Add, kappa, -U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)))),
+             r"take out the coefficient of $\kappa$"),
     ),
     samplers=kappa_sampler)
 
@@ -230,15 +259,16 @@ def compute(q: Questions) -> MomentumResult:
         comparison=comparison,
         facts=(Fact("plain_faster_at_best", comparison.faster_at_best == "plain",
                     "the valley's ratio of curvatures is below the one at which plain gradient descent's best factor "
-                    "reaches momentum's floor, the square root of beta: no learning rate makes momentum the faster"),
+                    "reaches momentum's floor, the square root of beta: at every learning rate momentum is slower, "
+                    "in the long run, than plain gradient descent at its best one"),
                Fact("momentum_faster_at_best", comparison.faster_at_best == "momentum",
                     "that ratio is above the one where they meet, and at most its square: a learning rate makes "
                     "momentum oscillate along both eigenvectors at its floor, below plain gradient descent's best "
-                    "factor")),
+                    "factor, so it is the faster there")),
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)), "momentum.window_share",
                                                   computed={str(window_steps): "results.momentum.window_steps"})},
-        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM, PAYS_ABOVE),
+        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM, ERROR_RECURSION, PAYS_ABOVE),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",
                                      error, SIMULATION_TOLERANCE), *rate_checks(comparison, q.momentum_beta)),

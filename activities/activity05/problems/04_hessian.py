@@ -61,7 +61,7 @@ def exact(value: int) -> sp.Expr:
     """An exact count as the key prints it: 10^12, 4 x 10^10, or all its digits (5000050000)."""
     power = 10 ** (len(str(value)) - 1)
     leading, rest = divmod(value, power)
-    return U(sp.Mul, leading, power_of_ten(power)) if rest == 0 and 1 < leading and power >= 10**4 \
+    return U(sp.Mul, leading, power_of_ten(power)) if rest == 0 and leading > 1 and power >= 10**4 \
         else power_of_ten(value)
 
 
