@@ -50,6 +50,7 @@ h3 { font-size: 1.12rem; }
 a { color: #0b5394; }
 code { font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
+.scroll caption { position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
 @media (max-width: 48rem) { .derivation { grid-template-columns: minmax(0, 1fr); row-gap: 0.2rem; }
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }

@@ -54,6 +54,10 @@ def index_page(cfg, root: Path) -> str:
                     + "</tr>")
     head = "".join(f'<th scope="col" role="columnheader">{e(name)}</th>' for name in COLUMNS)
     title = f"{cfg.course.code} {cfg.course.name}, {cfg.course.term}"
+    # Where the table would not fit (some 51rem, more in a wider font), each activity is a block
+    # of lines (a label, then "Feb 17, 2027, 23:59 (UTC-08:00)"), nothing to scroll sideways on a
+    # phone. The roles keep it a table to a screen reader (a table shown as blocks may lose them);
+    # the head row is there for it, hidden from the eye, and the labels the other way round.
     return f"""<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -70,11 +74,6 @@ thead th {{ border-bottom: 2px solid #333; }}
 .label {{ display: none; }}
 caption {{ text-align: left; padding-bottom: 0.4rem; max-width: calc(100vw - 2rem); }}
 .scroll {{ overflow-x: auto; }}
-/* Where the table would not fit (it needs some 51rem, more in a font wider than the serif that
-   stands in for Georgia here): each activity a block of lines, "Due  Feb 17, 2027, 23:59
-   (UTC-08:00)", nothing to scroll sideways on a phone. The roles keep it a table to a screen
-   reader (a table shown as blocks may lose them); the head row is there for it, hidden from the
-   eye, and the labels the other way round. */
 @media (max-width: 58rem) {{
   body {{ margin-top: 1rem; }}
   table, tbody, tr, th, td, caption {{ display: block; }}

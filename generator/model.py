@@ -22,7 +22,7 @@ from .errata_page import OriginalErrata
 from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
-from .proofs import POINTS, Derivation, require
+from .proofs import POINTS, PRECISION, Derivation, require
 from .prove import ProofReport, correction_jobs, derivation_jobs, proof_costs
 from .prove import report as proof_report
 from .variants import defaults
@@ -33,7 +33,8 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, Derivation):
         return SimpleNamespace(key=obj.key, title=Latex(obj.title), lhs_latex=obj.lhs_latex,
                                rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered),
-                               checked_with=tuple(SimpleNamespace(name=n, value=v) for n, v in obj.checked_with))
+                               checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a)
+                                                  for n, v, a in obj.checked_with))
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})
     if isinstance(obj, dict):  # a namespace, so a key like "update" never meets dict.update
@@ -84,6 +85,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 assumed=sum(s.assumed for d in results.derivations for s in d.steps),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
+                points_per_step=POINTS, digits=PRECISION,
                 checks=len(results.numeric_checks), errata=len(errata) + len(found),
                 errata_found=len(found), errata_encoded=len(errata),
                 **{f"errata_{kind}s": sum(e.kind == kind for e in errata) for kind in ("claim", "wording", "omission")}),

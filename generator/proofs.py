@@ -80,10 +80,12 @@ class Derivation:
         return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
 
     @property
-    def checked_with(self) -> tuple[tuple[SympyLatex, SympyLatex | None], ...]:
-        """What the check reads each defined name in the chain as, for the audit: (name, value) in
-        LaTeX, the value None where it is too long to print (written out in the question's symbols).
-        An assumption of the question is encoded here, so the audit shows what was proven."""
+    def checked_with(self) -> tuple[tuple[SympyLatex, SympyLatex | None, bool], ...]:
+        """What the check reads each defined name in the chain as, for the audit: (name, value,
+        assumed) in LaTeX, the value None where it is too long to print (written out in the
+        question's symbols), ``assumed`` when the value is an assumed step's expression: that step
+        is then taken as given, not proven, and the audit says so."""
+        assumed = [s.expr for s in self.steps if s.assumed]
         used, pending = [], [k for k in self.definitions if any(e.has(k) for e in self.chain)]
         while pending:
             name = pending.pop(0)
@@ -96,7 +98,8 @@ class Derivation:
             shown, value = (inline_tex(e, f"{self.key} definition") for e in (name, self.definitions[name]))
             if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
                 continue
-            printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None))
+            printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None,
+                            any(self.definitions[name] == expr for expr in assumed)))
         return tuple(printed)
 
     @property

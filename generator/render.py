@@ -72,7 +72,7 @@ class Gate:
         return Latex(text)
 
     def break_point(self) -> str:
-        """Where a long code name may break (after a dot or an underscore), in this format."""
+        """Where a long code name may break (after a dot, before an index), in this format."""
         return r"\allowbreak{}"
 
     def formatted(self, value, **style):
@@ -106,9 +106,10 @@ class Gate:
 
     def code(self, value: Any) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
-        its dots and underscores, so a long one wraps in a narrow column instead of overrunning it."""
+        its dots and before an index, so a long one wraps in a narrow column between its parts,
+        never inside a name (``slope_at_`` / ``midpoint`` would read as two)."""
         text = str(self.plain(value))
-        return self.trusted(re.sub(r"(\.|_|\\_|\[)(?=[^\s])", lambda m: m.group(0) + self.break_point(), text))
+        return self.trusted(re.sub(r"(\.)(?=[^\s])|(?=\[)", lambda m: m.group(0) + self.break_point(), text))
 
     # --- the shared rules -----------------------------------------------------------------
     def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:

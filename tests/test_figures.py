@@ -282,7 +282,7 @@ def test_momentum_alt_text_reports_the_drawn_comparison(default_results):
         assert text in alt
     # the caption's losses are drawn in panel (c), and its alt text reads them from the same paths
     start = float(a5.momentum_figure.least_squares_loss(spec.x, spec.y, *spec.plain[0]))
-    assert f"Bottom: the loss of each path at every step on a logarithmic scale, from {figures.number_text(start, 3)}" in alt
+    assert f"(c), below: the loss of each path at every step on a logarithmic scale, from {figures.number_text(start, 3)}" in alt
 
 
 def test_logistic_figure_marks_the_curves_own_midpoints_inside_the_range(default_results):

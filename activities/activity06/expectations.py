@@ -89,7 +89,7 @@ class Expectation(sp.Function):
         return sp.Add(*(c * rest if not rest.has(v) else c * cls(rest, v) for c, rest in parts))
 
     def _latex(self, printer):
-        return rf"\mathbb{{E}}\mathopen{{}}\left[{printer._print(self.args[0])}\right]\mathclose{{}}"
+        return E(printer._print(self.args[0])).name  # sized as a named expectation of the same body is
 
 
 class Gate(sp.Function):

@@ -114,7 +114,7 @@ def alt(spec: MomentumSpec) -> str:
     """Three sentences, one a panel, with the values drawn and what the paths do."""
     final_loss = lambda path: float(least_squares_loss(spec.x, spec.y, *path[-1]))  # noqa: E731
     weights = spec.weights
-    first = (f"Top left: bars of the weight w_k = (1 − β)β^k of the gradient from k steps back for β = "
+    first = (f"(a), top left: bars of the weight w_k = (1 − β)β^k of the gradient from k steps back for β = "
              f"{spoken(spec.beta_text)}, k = {weights[0][0]} to {weights[-1][0]}, falling from "
              f"{number_text(weights[0][1], 3)} to {number_text(weights[-1][1], 3)}, with their running sum "
              f"rising to {number_text(weights[-1][2], 3)} (it tends to {spec.weight_limit}) and the effective "
@@ -122,14 +122,14 @@ def alt(spec: MomentumSpec) -> str:
     lower = "momentum" if final_loss(spec.with_momentum) < final_loss(spec.plain) else "plain gradient descent"
     told = {name: value for name, value, _ in facts(spec)}
     unsettled = ", momentum still swinging back and forth at the end" if told["momentum_unsettled"] else ""
-    second = (f"Top right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
+    second = (f"(b), top right: on the contours of the least-squares loss of the {len(spec.x)} data points, plain "
               f"gradient descent and gradient descent with momentum start from the same point, both with "
               f"learning rate α = {spoken(spec.learning_rate_text)} for {spec.steps} steps; plain gradient "
               f"descent turns back across the valley {reversals(spec.plain, spec.steep)} times, momentum "
               f"{reversals(spec.with_momentum, spec.steep)} times, and {lower} ends at the lower loss"
               f"{unsettled}.")
     losses = {name: path_losses(spec, path) for name, path in (("plain", spec.plain), ("momentum", spec.with_momentum))}
-    third = (f"Bottom: the loss of each path at every step on a logarithmic scale, from "
+    third = (f"(c), below: the loss of each path at every step on a logarithmic scale, from "
              f"{number_text(losses['plain'][0], 3)} to {number_text(losses['plain'][-1], 3)} for plain gradient "
              f"descent and {number_text(losses['momentum'][-1], 3)} for momentum, with the minimum "
              f"{number_text(path_losses(spec, (spec.optimum,))[0], 3)} dotted.")

@@ -65,29 +65,30 @@ def exact(value: int) -> sp.Expr:
         else power_of_ten(value)
 
 
-def count(key: str, title: str, formula: sp.Expr, n: int, written: sp.Expr | None = None,
-          why: str = r"$N$ as given") -> Derivation:
-    """A count in N: ``written`` (the formula itself unless given) with N as given, then
-    multiplied out in exact integers."""
-    given = (formula if written is None else written).xreplace({N_SYMBOL: power_of_ten(n)})
-    return Derivation(key=key, problem=TITLE, title=title, lhs=formula, definitions={N_SYMBOL: sp.Integer(n)},
-                      steps=(Step(given, why), Step(exact(int(formula.subs(N_SYMBOL, n))), "multiply")))
+def count(key: str, title: str, formula, n: int, written=None, why: str = r"$N$ as given") -> Derivation:
+    """A count in N, ``formula(N)``: written out (``written(N)``, the formula itself unless given)
+    with N as given, then multiplied out in exact integers."""
+    return Derivation(key=key, problem=TITLE, title=title, lhs=formula(N_SYMBOL), definitions={N_SYMBOL: sp.Integer(n)},
+                      steps=(Step((written or formula)(power_of_ten(n)), why),
+                             Step(exact(int(formula(N_SYMBOL).subs(N_SYMBOL, n))), "multiply")))
 
 
 def compute(q: Questions) -> HessianResult:
     n = q.hessian_parameters
     entries = n * n
-    square = U(sp.Pow, N_SYMBOL, 2)
+    def square(size):
+        return U(sp.Pow, size, 2)
+
     derivations = (
         count("hessian.entries", "number of entries: rows times columns", square, n,
-              U(sp.Mul, N_SYMBOL, N_SYMBOL), r"$N$ rows times $N$ columns, $N$ as given"),
+              lambda size: U(sp.Mul, size, size), r"$N$ rows times $N$ columns, $N$ as given"),
         count("hessian.distinct", "independent entries: the diagonal and one side of it",
-              U(sp.Mul, N_SYMBOL, U(sp.Add, N_SYMBOL, 1), U(sp.Pow, 2, -1)), n),
+              lambda size: U(sp.Mul, size, U(sp.Add, size, 1), U(sp.Pow, 2, -1)), n),
         count("hessian.bytes_float32", "bytes in single precision: four an entry",
-              U(sp.Mul, BYTES_FLOAT32, square), n),
+              lambda size: U(sp.Mul, BYTES_FLOAT32, square(size)), n),
         count("hessian.bytes_float64", "bytes in double precision: eight an entry",
-              U(sp.Mul, BYTES_FLOAT64, square), n),
-        count("hessian.inversion_cost", "order of the operations to invert it", U(sp.Pow, N_SYMBOL, 3), n),
+              lambda size: U(sp.Mul, BYTES_FLOAT64, square(size)), n),
+        count("hessian.inversion_cost", "order of the operations to invert it", lambda size: U(sp.Pow, size, 3), n),
     )
     distinct = n * (n + 1) // 2
     fits = BYTES_FLOAT32 * entries <= ACCELERATOR_MEMORY

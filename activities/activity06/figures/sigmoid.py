@@ -69,14 +69,19 @@ def draw(spec: SigmoidSpec, figure) -> None:
     ax.legend(loc="upper left", handlelength=2.4)  # the upper left holds no data: sig is near zero there
 
 
+def ends(left: str, right: str) -> str:
+    """Where the derivative falls to, said once when both ends print alike."""
+    return f"{left} at both ends" if left == right else f"{left} at the left end and {right} at the right end"
+
+
 def alt(spec: SigmoidSpec) -> str:
     low, high = spec.grid[0], spec.grid[-1]
     return (f"The sigmoid h = sig[f] and its derivative sig[f](1 − sig[f]) for f from "
             f"{spoken(number_text(low))} to {spoken(number_text(high))}. The sigmoid rises from "
             f"{number_text(spec.sigmoid[0], 2)} to {number_text(spec.sigmoid[-1], 3)}; the derivative is a "
             f"bump with its maximum {spec.maximum_text} at f = {spec.argmax_text}, marked, and falls to "
-            f"{number_text(spec.derivative[0], 2)} at the left end and {number_text(spec.derivative[-1], 2)} "
-            f"at the right end. A dotted line marks the largest value. On the left the two curves nearly "
+            f"{ends(number_text(spec.derivative[0], 2), number_text(spec.derivative[-1], 2))}. "
+            f"A dotted line marks the largest value. On the left the two curves nearly "
             f"coincide, since there the derivative is the sigmoid times 1 − sig[f], which is close to one.")
 
 

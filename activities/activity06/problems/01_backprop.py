@@ -120,6 +120,10 @@ FORMULAS = {
     "beta_factors": tex(U(sp.Add, 2, U(sp.Mul, 2, m_)), "backprop.counts"),
     "omega_factors": tex(U(sp.Add, 3, U(sp.Mul, 2, m_)), "backprop.counts"),
     "pair": tex(U(sp.Eq, PAIR_COUNT.lhs, PAIR_COUNT.steps[-1].expr), "backprop.pair_count"),
+    # the parameter vectors in order, and the loss's derivative with its constant factor
+    "beta_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\beta}"), sp.Tuple(*beta)), "backprop.beta_vector"),
+    "omega_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\omega}"), sp.Tuple(*omega)), "backprop.omega_vector"),
+    "loss_derivative": inline_tex(U(sp.Mul, 2, U(sp.Add, f[-1], -y)), "backprop.loss_derivative"),
 }
 
 
