@@ -119,7 +119,23 @@ class HtmlGate(Gate):
         return prose(words)
 
     def filters(self) -> dict[str, Any]:
-        return {"tabular": tabular, "lettered": lettered}
+        return {"tabular": tabular, "lettered": lettered, "display_parts": display_parts}
+
+
+def display_parts(content: str) -> jinja2.runtime.Markup:
+    """A display's formulas set apart by \\qquad (as the PDF sets them side by side), each a
+    block of its own that wraps under the one before it where the screen is too narrow for both;
+    a display of one formula stays one."""
+    content, parts, depth, start = str(content), [], 0, 0
+    for at, char in enumerate(content):
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        if depth == 0 and content.startswith("\\qquad", at):
+            parts.append(content[start:at])
+            start = at + len("\\qquad")
+    parts.append(content[start:])
+    if len(parts) == 1:
+        return jinja2.runtime.Markup(f"\\[ {content} \\]")
+    return jinja2.runtime.Markup(" ".join(f'<span class="display-part">\\[ {part.strip()} \\]</span>' for part in parts))
 
 
 _LIST_TAG = re.compile(r"<(/?)(li|ol|ul)\b[^>]*>")

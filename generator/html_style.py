@@ -22,7 +22,9 @@ STYLES: dict[str, str] = {
     "lhs": "text-align: right",
     "rhs": "text-align: left",
     "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
-    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0",
+    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0; text-align: center",
+    # one of a display's formulas set side by side: on a narrow screen the next wraps under it
+    "display-part": "display: inline-block; margin: 0.1rem 1rem; vertical-align: middle",
     "scroll": "overflow-x: auto",
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant: tabular-nums",  # the shorthand: Canvas keeps it
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",

@@ -86,7 +86,8 @@ def facts(spec: MomentumSpec) -> tuple[tuple[str, bool, str], ...]:
     recent = heavy_losses[-(round(spec.window) + 1):]  # the last window of steps
     plain_losses, lowest = path_losses(spec, spec.plain), path_losses(spec, (spec.optimum,))[0]
     return (("plain_near_optimum", plain_losses[-1] - lowest < 0.01 * (plain_losses[0] - lowest),
-             "plain gradient descent ends within a hundredth of its way from the optimum's loss"),
+             "plain gradient descent has come all but a hundredth of the way from its start's loss down to "
+             "the minimum"),
             ("plain_at_minimum", f"{plain_losses[-1]:.5f}" == f"{lowest:.5f}",
              "plain gradient descent's end loss equals the minimum to the caption's five decimal places"),
             ("plain_zigzags", plain > spec.steps // 2,

@@ -11,6 +11,7 @@ operations of the two passes against those of the eight derivatives each written
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -279,8 +280,9 @@ def compute(q: Questions) -> BackpropResult:
     checks = tuple(
         NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
                      rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference of "
-                     + ("the loss, at the key's point only, error relative to the larger of one and the derivative"
-                        if n == 0 else "the loss, as the first"),
+                     + (rf"the loss with step $10^{{{round(math.log10(FD_STEP))}}}$"
+                        + (", at the key's point only, error relative to the larger of one and the derivative"
+                           if n == 0 else ", as in the first row")),
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
         for n, (s, p) in enumerate(parameter_of.items()))
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))

@@ -38,7 +38,7 @@ import sympy as sp
 from generator.notation import ReLU, inline_tex, tex
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
-from generator.proofs import ASSUMED, Derivation, NumericCheck, Step
+from generator.proofs import ASSUMED, Derivation, Fact, NumericCheck, Step
 
 from ..deep_network import simulate
 from ..expectations import E, Ex, Expectation, Gate, Integral
@@ -248,6 +248,7 @@ class HeInitResult:
     scatter_low: float  # the smallest and largest of the runs' scatter_percent
     scatter_high: float
     compounds: bool  # in every run the last layer is further, relatively, from its prediction than the factor from its own
+    facts: tuple[Fact, ...]  # what chooses the text's words (the compounding difference)
     formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
@@ -324,7 +325,10 @@ def compute(q: Questions) -> HeInitResult:
         half_log_variance_low=min(run.half_log_variance for run in runs),
         half_log_variance_high=max(run.half_log_variance for run in runs),
         scatter_low=min(run.scatter_percent for run in runs), scatter_high=max(run.scatter_percent for run in runs),
-        compounds=all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1) for r in runs),
+        compounds=(compounds := all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1)
+                                    for r in runs)),
+        facts=(Fact("compounds", compounds, "for every weight variance, the last layer's variance is further, "
+                                            "relatively, from its prediction than the measured factor is from its own"),),
         formulas=FORMULAS,
         derivations=(RELU_SQUARE, RELU_STANDARD, MEAN, VARIANCE, FORWARD, HALF_POSITIVE, BACKWARD,
                      COMPROMISE, EQUAL_WIDTHS),
