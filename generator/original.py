@@ -97,9 +97,12 @@ def find_errata(path: Path, corrections: tuple[Correction, ...], shown_as: str) 
         raise ProofError(f"{shown_as}: the corrections change the number of displays "
                          f"({len(before)} before, {len(corrected)} after)",
                          hint="a correction must repair a display's math, not add or remove displays")
-    report, after = lint_text(text, kind, shown_as), lint_text(fixed, kind, f"{shown_as} (corrected)")
+    report = lint_text(text, kind, shown_as, repairs=False)
+    after = lint_text(fixed, kind, f"{shown_as} (corrected)", repairs=False)
     # A false display no correction touches stays an erratum without one; anything else must hold.
     uncorrected = {d.number for d, c, f in zip(before, corrected, report.displays) if f.failures and d.text == c.text}
+    if uncorrected:  # such an erratum shows lint's repair, which only it needs: read again for them
+        report = lint_text(text, kind, shown_as)
     still = [s for d in after.displays if d.number not in uncorrected for s in d.failures]
     if still:
         s = still[0]
@@ -140,7 +143,7 @@ def _on_its_own(text: str, kind: str, corrections, own, display, shown_as: str):
     others = tuple(c for c in corrections if c not in own)
     lines = corrected_text(text, others, shown_as).split("\n")
     shift = len(lines) - len(text.split("\n"))  # a correction may change the number of lines
-    report = lint_text("\n".join(lines[:display.end_line + shift]), kind, shown_as)
+    report = lint_text("\n".join(lines[:display.end_line + shift]), kind, shown_as, repairs=False)
     return report.displays[display.number - 1].failures, report.legend_latex
 
 

@@ -58,9 +58,15 @@ def test_each_failure_has_a_point_of_simple_numbers_and_exact_sides_where_ration
     assert "/" in m1.right_value or sp.Rational(m1.right_value).q == 1
 
 
-def test_the_hint_names_both_slips_of_the_logistic_derivative(found):
-    hint = found[_line_of(r"\frac{\partial L}{\partial \phi_0} =")].failures[0].hint
+def test_lint_repairs_both_slips_of_the_logistic_derivative_and_errata_do_not_look_for_shown_corrections(found):
+    from generator.lint import lint_text
+
+    line = _line_of(r"\frac{\partial L}{\partial \phi_0} =")
+    report = lint_text(ORIGINAL.read_text(encoding="utf-8"), "markdown")
+    hint = next(d for d in report.displays if d.line == line).failures[0].hint
     assert "sin is read as sig" in hint and "^2" in hint
+    # the errata show a repair only for a display no correction touches; this one has corrections
+    assert found[line].corrected and not found[line].failures[0].hint
 
 
 def test_the_general_formula_is_checked_against_the_rule_and_each_instance(found):

@@ -3,7 +3,7 @@
 Public API (what the CLI and the errata of an activity use)::
 
     report = lint_file(path)            # LintError when the file cannot be read
-    report = lint_text(text, kind="markdown" | "latex", path="<text>")
+    report = lint_text(text, kind="markdown" | "latex", path="<text>", repairs=True)
     for display in report.displays:     # one DisplayFinding per display, in file order
         for step in display.steps:      # StepFinding: line, status, claim, counterexample ...
             ...
@@ -22,11 +22,13 @@ from pathlib import Path
 from .findings import DisplayFinding, Report, StepFinding  # light: SymPy is imported on first use
 
 
-def lint_text(text: str, kind: str = "markdown", path: str = "<text>") -> Report:
-    """Findings for every display of ``text``."""
+def lint_text(text: str, kind: str = "markdown", path: str = "<text>", repairs: bool = True) -> Report:
+    """Findings for every display of ``text``; without ``repairs``, a failing step's verdict
+    and counterexample only, not the search for the repair that would make it hold (the
+    dearest part of reading a wrong line, wasted where no one reads the repair)."""
     from .check import Linter
 
-    return Linter(text, kind, path).run()
+    return Linter(text, kind, path, repairs).run()
 
 
 def lint_file(path: str | Path, shown_as: str | None = None) -> Report:

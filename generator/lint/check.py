@@ -44,8 +44,8 @@ class _Open:
 
 
 class Linter(Sequences):
-    def __init__(self, text: str, kind: str, path: str = "<text>"):
-        self.text, self.kind, self.path = text, kind, path
+    def __init__(self, text: str, kind: str, path: str = "<text>", repairs: bool = True):
+        self.text, self.kind, self.path, self.repairs = text, kind, path, repairs
         self.lines = source.Lines(text)
         self.found = source.displays(text, kind)
         self.ctx = FileContext([d.text for d in self.found])
@@ -261,7 +261,7 @@ class Linter(Sequences):
             if used:
                 step.claim += " (with " + ", ".join(f"{name} from line {n}" for name, n in used[:6]) + \
                     (", ..." if len(used) > 6 else "") + ")"
-            hint = explain(left, right, self.defs)
+            hint = explain(left, right, self.defs) if self.repairs else None
             if hint:
                 step.hint = hint
                 step.reason = f"{step.reason}; {hint}" if step.reason else hint
