@@ -229,7 +229,8 @@ def draw_losses(spec: MomentumSpec, loss_ax) -> None:
         loss_ax.plot(steps, path_losses(spec, path), color=colour, lw=width, alpha=alpha, marker=marker, ms=2.0,
                      label=label, zorder=3 if marker == "o" else 2)
     lowest = path_losses(spec, (spec.optimum,))[0]
-    loss_ax.axhline(lowest, color=GREY, lw=0.9, ls=(0, (1, 1.5)), zorder=1, label="minimum of the loss")
+    # over the curves: a path that reaches the minimum runs along the line, which stays visible on it
+    loss_ax.axhline(lowest, color="black", lw=0.9, ls=(0, (1, 2)), zorder=4, label="minimum of the loss")
     loss_ax.set_yscale("log")
     loss_ax.set_xlim(0, spec.steps)
     loss_ax.set_xlabel("step")
