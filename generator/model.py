@@ -84,6 +84,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "proof_summary": SimpleNamespace(
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 assumed=sum(s.assumed for d in results.derivations for s in d.steps),
+                given=sum(assumed for d in results.derivations for _, _, assumed in d.checked_with),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
                 points_per_step=POINTS, digits=PRECISION,
                 checks=len(results.numeric_checks), errata=len(errata) + len(found),

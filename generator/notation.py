@@ -12,7 +12,7 @@ import sympy as sp
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify import fraction
 
-from .numbers import SympyLatex
+from .numbers import SympyLatex, group_digits
 from .tex_shapes import BRACKET_SIZES, NESTED, bracket_depth, plain_brackets, slashed
 
 
@@ -91,6 +91,10 @@ class BookLatexPrinter(LatexPrinter):
             opening, closing = rf"\{size}l[", rf"\{size}r]"
         text = rf"{name}\mathopen{{}}{opening}{inner}{closing}\mathclose{{}}"
         return text if exp is None else rf"{text}^{{{exp}}}"
+
+    def _print_Integer(self, expr):
+        """Grouped in threes with thin spaces, as the key's other numbers are: 500\,000\,500\,000."""
+        return ("-" if expr.p < 0 else "") + group_digits(str(abs(expr.p)), r"\,")
 
     def _print_exp(self, expr, exp=None):
         return self._bracketed(r"\exp", expr, exp)
