@@ -93,7 +93,7 @@ class BookLatexPrinter(LatexPrinter):
         return text if exp is None else rf"{text}^{{{exp}}}"
 
     def _print_Integer(self, expr):
-        """Grouped in threes with thin spaces, as the key's other numbers are: 500\,000\,500\,000."""
+        r"""Grouped in threes with thin spaces, as the key's other numbers are: 500\,000\,500\,000."""
         return ("-" if expr.p < 0 else "") + group_digits(str(abs(expr.p)), r"\,")
 
     def _print_exp(self, expr, exp=None):
