@@ -224,8 +224,8 @@ def draw_losses(spec: MomentumSpec, loss_ax) -> None:
     figures (start, ends, minimum, momentum's rises and its lowest step) are read from."""
     steps = np.arange(spec.steps + 1)
     for path, colour, width, alpha, marker, label in (
-            (spec.with_momentum, BLUE, 1.8, 0.45, "s", "with momentum"),
-            (spec.plain, ORANGE, 0.9, 1.0, "o", "plain gradient descent")):
+            (spec.plain, ORANGE, 0.9, 1.0, "o", "plain gradient descent"),  # the legend's order, as in (b)
+            (spec.with_momentum, BLUE, 1.8, 0.45, "s", "with momentum")):
         loss_ax.plot(steps, path_losses(spec, path), color=colour, lw=width, alpha=alpha, marker=marker, ms=2.0,
                      label=label, zorder=3 if marker == "o" else 2)
     lowest = path_losses(spec, (spec.optimum,))[0]
