@@ -79,7 +79,7 @@ class Derivation:
     def lhs_latex(self) -> str:
         return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
 
-    @property
+    @functools.cached_property  # read by the render model and by its proof summary: rendered once
     def checked_with(self) -> tuple[tuple[SympyLatex, SympyLatex | None, bool], ...]:
         """What the check reads each defined name in the chain as, for the audit: (name, value,
         assumed) in LaTeX, the value None where it is too long to print (written out in the
