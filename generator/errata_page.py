@@ -143,6 +143,9 @@ def page_errata(found: tuple[FoundErratum, ...], encoded: tuple[Erratum, ...], p
     items += [from_encoded(e, p, r, text, name) for e, p, r in zip(encoded, printed, refuted)]
     for item in items:  # one shape for the templates: the audit prints the claim of an encoded one
         item.__dict__.setdefault("claim", None)
+        # a counterexample that gives a vector (bold) a number is one for a model with one parameter
+        point = str(getattr(item.counterexample, "point", "") or "")
+        item.one_parameter = bool(re.search(r"\\mathbf|\\boldsymbol", point))
     items.sort(key=lambda item: item.line)
     said: set[str] = set()
     for item in items:  # a name is explained where it first appears on the key, and only there

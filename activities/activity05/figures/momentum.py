@@ -232,7 +232,7 @@ def draw_losses(spec: MomentumSpec, loss_ax) -> None:
     # over the curves: a path that reaches the minimum runs along the line, which stays visible on it
     loss_ax.axhline(lowest, color="black", lw=0.9, ls=(0, (1, 2)), zorder=4, label="minimum of the loss")
     loss_ax.set_yscale("log")
-    loss_ax.set_xlim(0, spec.steps)
+    loss_ax.set_xlim(-0.01 * spec.steps, 1.01 * spec.steps)  # the first and last markers whole, not cut by the axes
     loss_ax.set_xlabel("step")
     loss_ax.set_ylabel("loss")
     loss_ax.set_title("(c) loss at each step")
