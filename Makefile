@@ -64,10 +64,15 @@ html: $(STAMP)
 check: $(STAMP)
 	@$(PY) -m generator check $(ARGS)
 
-# One target per semester (each builds all of its activities), so `make -j2 all` builds semesters side by side.
-# A term's last good build recorded what it read and wrote (.cache/make/<semester>.done.d): while
-# none of it is newer and all of it is there, make has nothing to do and starts no Python.
-all: $(addprefix all-,$(SEMESTERS))
+# `make all`: every semester's activities side by side in one process, which starts Python, SymPy
+# and matplotlib once for the course. `make all-<semester>` builds one term the same way.
+# A good build records what it read and wrote (.cache/make/<name>.done.d): while none of it is
+# newer and all of it is there, make has nothing to do and starts no Python.
+all: .cache/make/course.done
+
+.cache/make/course.done: $(TEX_STAMP) $(wildcard semesters/*.toml)
+	@mkdir -p $(@D)
+	@$(PY) -m generator build --course --all-outputs --make-record $@
 
 $(addprefix all-,$(SEMESTERS)): all-%: .cache/make/%.done
 

@@ -32,7 +32,8 @@ from .paths import ROOT, TEMPLATES, Paths
 from .stamps import document_outputs, inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
 
-__all__ = ["KINDS", "BuildReport", "build", "build_activity", "context", "load_model", "render_documents", "remove_stale"]
+__all__ = ["KINDS", "BuildReport", "build", "build_activity", "build_course", "context", "load_model",
+           "render_documents", "remove_stale"]
 
 if TYPE_CHECKING:
     from .drawing import Drawing
@@ -150,30 +151,77 @@ def build(semester: str | None = None, activity_id: str | None = None, *, kinds=
     the mistakes are raised after them. ``figure_formats`` adds formats beyond the PDF the
     documents need (SVG, for the HTML twin), so a cold build draws every figure file in one pass.
     """
-    semester = semester or config_module.newest_semester(root)
-    config_file = config_module.config_path(root, semester)
-    try:  # read before loading: if the file changes meanwhile, the stamp is the older, and stale
-        config_text = config_file.read_bytes()
-    except OSError:
-        config_text = b""  # load() explains what is wrong with the file
-    cfg = config_module.load(config_file, root)
-    for warning in cfg.warnings(activity_id):
+    term = _Term.read(root, semester or config_module.newest_semester(root))
+    for warning in term.cfg.warnings(activity_id):
         log(warning)
-    terms = cfg.select(activity_id) if activity_id is not None else cfg.activities
-    units = {term.id: functools.partial(_build_with_twin, cfg, config_text, term, kinds, root, log, figure_formats,
-                                        html) for term in terms}
-    stale = [term.id for term in terms if not _up_to_date(cfg, config_text, term, kinds, root, html)]
+    terms = term.cfg.select(activity_id) if activity_id is not None else term.cfg.activities
+    units = [(term, activity, functools.partial(_build_with_twin, term.cfg, term.text, activity, kinds, root, log,
+                                                figure_formats, html)) for activity in terms]
+    reports = _run_units(units, kinds, root, html)
+    if activity_id is None:
+        term.cfg.select()  # the mistakes of the tables not built, now that the others are
+    return reports
+
+
+def build_course(*, kinds=KINDS, root: Path = ROOT, log: Callable[[str], None] = lambda m: print(m, file=sys.stderr),
+                 figure_formats: tuple[str, ...] = ("pdf",), html: bool = False) -> dict[str, list[BuildReport]]:
+    """Every activity of every semester (``make all``), side by side in one process: Python, SymPy
+    and matplotlib start once for the course, not once per term. A term whose file or tables have
+    mistakes does not stop the others; its mistakes are raised once they are built."""
+    terms, failures = [], []
+    found = config_module.find_semesters(root) or [config_module.config_path(root, config_module.newest_semester(root))]
+    for semester in (path.stem for path in found):
+        try:
+            terms.append(_Term.read(root, semester))
+        except GeneratorError as exc:
+            failures.append(exc)
+    units = [(term, activity, functools.partial(_build_with_twin, term.cfg, term.text, activity, kinds, root, log,
+                                                figure_formats, html))
+             for term in terms for activity in term.cfg.activities]
+    reports: dict[str, list[BuildReport]] = {term.cfg.semester: [] for term in terms}
+    for (term, _, _), report in zip(units, _run_units(units, kinds, root, html)):
+        reports[term.cfg.semester].append(report)
+    for term in terms:
+        try:
+            term.cfg.select()
+        except GeneratorError as exc:
+            failures.append(exc)
+    for failure in failures[:-1]:  # each names its file; the last is raised, for the exit code
+        log(failure.render())
+    if failures:
+        raise failures[-1]
+    return reports
+
+
+@dataclass(frozen=True)
+class _Term:
+    """A semester's file as read (its bytes, for the stamps) and as loaded."""
+
+    cfg: Config
+    text: bytes
+
+    @classmethod
+    def read(cls, root: Path, semester: str) -> _Term:
+        config_file = config_module.config_path(root, semester)
+        try:  # read before loading: if the file changes meanwhile, the stamp is the older, and stale
+            text = config_file.read_bytes()
+        except OSError:
+            text = b""  # load() explains what is wrong with the file
+        return cls(config_module.load(config_file, root), text)
+
+
+def _run_units(units, kinds, root: Path, html: bool) -> list[BuildReport]:
+    """Each (term, activity, build) unit's report, in order: the stale ones side by side when
+    there are several, from one process that has imported and warmed up what they all need."""
+    stale = [n for n, (term, activity, _) in enumerate(units)
+             if not _up_to_date(term.cfg, term.text, activity, kinds, root, html)]
+    built = {}
     if len(stale) > 1:
         from .parallel import side_by_side
 
         _import_once_for_all()
-        built = dict(zip(stale, side_by_side([units[name] for name in stale])))
-    else:
-        built = {}
-    reports = [built[term.id] if term.id in built else units[term.id]() for term in terms]
-    if activity_id is None:
-        cfg.select()  # the mistakes of the tables not built, now that the others are
-    return reports
+        built = dict(zip(stale, side_by_side([units[n][2] for n in stale])))
+    return [built[n] if n in built else build_unit() for n, (_, _, build_unit) in enumerate(units)]
 
 
 def _import_once_for_all() -> None:

@@ -22,17 +22,35 @@ def _root(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
-    from .build import build
+    from .build import build, build_course
+    from .index import build_index
 
     root = _root(args)
     started = time.time()
     all_outputs = getattr(args, "all_outputs", False)
-    reports = build(args.semester, args.activity, kinds=kinds, root=root, log=_say,
-                    figure_formats=("pdf", "svg") if all_outputs else ("pdf",), html=all_outputs)
-    semester = reports[0].semester if reports else args.semester
-    from .index import build_index
+    options = {"kinds": kinds, "root": root, "log": _say, "html": all_outputs,
+               "figure_formats": ("pdf", "svg") if all_outputs else ("pdf",)}
+    if getattr(args, "course", False):
+        by_semester = build_course(**options)
+    else:
+        reports = build(args.semester, args.activity, **options)
+        by_semester = {reports[0].semester if reports else args.semester: reports}
+    for semester, reports in by_semester.items():
+        build_index(semester, root=root)
+        _print_reports(reports, root)
+    if getattr(args, "make_record", None):
+        from . import make_record
+        from .activities import activities_folder
+        from .config import config_path
 
-    build_index(semester, root=root)
+        read = make_record.inputs([config_path(root, semester) for semester in by_semester],
+                                  [activities_folder(root) / r.activity for rs in by_semester.values() for r in rs])
+        written = [path for semester in by_semester for path in make_record.outputs(root, semester)]
+        make_record.record(Path(args.make_record), started, read, written)
+    return 0
+
+
+def _print_reports(reports, root: Path) -> None:
     for report in reports:
         for path in report.written:
             if path.suffix != ".stamp":
@@ -42,15 +60,6 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
             print(f"{where}: up to date")
         _say(f"{where}: done in {report.timings['total']:.1f} s"
              + (" (computations and proofs from cache)" if report.model_cached else ""))
-    if getattr(args, "make_record", None):
-        from . import make_record
-        from .activities import activities_folder
-        from .config import config_path
-
-        read = make_record.inputs(config_path(root, semester),
-                                  [activities_folder(root) / r.activity for r in reports])
-        make_record.record(Path(args.make_record), started, read, make_record.outputs(root, semester))
-    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -225,6 +234,7 @@ def parser() -> argparse.ArgumentParser:
     add("audit", "build each activity's audit report for the instructor: every check, every number's source")
     p = add("build", "build the keys and the handouts")
     p.add_argument("--all-outputs", action="store_true", help="also the HTML twin, when available")
+    p.add_argument("--course", action="store_true", help="every semester's activities, in one process (make all)")
     p.add_argument("--make-record", metavar="FILE", help="after a good build, FILE and FILE.d: what it read "
                                                          "and wrote, for make (the Makefile's 'all')")
     add("check", "run every proof and numeric cross-check without LaTeX; one line each")

@@ -1,10 +1,11 @@
-"""What a term's build read and wrote, as a dependency file for make (like a compiler's ``-MD``).
+"""What a build of the course or of a term read and wrote, as a dependency file for make (like a
+compiler's ``-MD``).
 
-``make all`` asks this of each term's last good build: if no file it read (or folder it listed)
+``make all`` (and ``make all-<semester>``) asks this of its last good build: if no file it read (or folder it listed)
 is newer than the build's start and every file it wrote is still there, there is nothing to do
 and Python is not started at all. Otherwise the build runs, and its content hashes (``stamps``)
 decide what is really stale. Every input also gets a rule of its own with nothing in it, so a
-deleted one makes the term stale instead of stopping make; a deleted output makes it depend on
+deleted one makes the build stale instead of stopping make; a deleted output makes it depend on
 ``FORCE`` (which the Makefile declares phony).
 """
 
@@ -28,10 +29,10 @@ def _tree(folder: Path) -> list[Path]:
     return [folder, *(p for p in folder.rglob("*") if "__pycache__" not in p.parts)]
 
 
-def inputs(config_file: Path, activity_folders: Iterable[Path]) -> list[Path]:
-    """What a term's documents are made from: its semester file, its activities' folders, the
-    shared templates and the pipeline's code (this checkout's) and the TeX programs."""
-    found = [config_file, *_tree(TEMPLATES), *_tree(ROOT / "generator")]
+def inputs(config_files: Iterable[Path], activity_folders: Iterable[Path]) -> list[Path]:
+    """What the terms' documents are made from: their semester files, their activities' folders,
+    the shared templates and the pipeline's code (this checkout's) and the TeX programs."""
+    found = [*config_files, *_tree(TEMPLATES), *_tree(ROOT / "generator")]
     for folder in activity_folders:
         found += _tree(folder)
     found += [Path(os.path.realpath(p)) for p in map(shutil.which, TOOLS) if p is not None]

@@ -101,11 +101,12 @@ def run_all(jobs: Sequence[Callable[[], T]], workers: int | None = None,
 
 
 def side_by_side(jobs: Sequence[Callable[[], T]]) -> list[T]:
-    """Whole builds that share nothing (a term's activities), one process each and up to a core
-    each, even under make -jN: each runs its stages in turn with no workers of its own, and the
-    kernel shares the cores between them, so no core idles while one term's last activity
-    finishes alone. Results in job order; the first exception (in job order) as raised."""
-    return run_all(jobs, workers=min(len(jobs), os.cpu_count() or 1))
+    """Whole builds that share nothing (activities, of one term or of the course), one process
+    each, even under make -jN: each runs its stages in turn with no workers of its own. One more
+    process than cores runs at a time and the kernel shares the cores between them, so no core
+    idles while a build waits for TeX, or while the last one finishes alone. Results in job order;
+    the first exception (in job order) as raised."""
+    return run_all(jobs, workers=min(len(jobs), (os.cpu_count() or 1) + 1))
 
 
 def _serve(connection, callers_end, prepare: Callable[[], None] | None) -> None:

@@ -367,3 +367,18 @@ def test_every_message_is_file_line_what_then_how_to_fix(root, good_text):
     first, fix = message.rstrip("\n").split("\n")
     assert re.fullmatch(rf"config error: {re.escape(FILE)}:\d+: .+", first)
     assert fix.startswith("  how to fix: ")
+
+
+def test_the_course_build_reports_the_mistakes_of_every_semester_file_and_writes_nothing(tmp_path):
+    """`make all` builds every term in one process: each broken file is named, none stops the
+    reading of the others, and the exit is a config error's, with no traceback."""
+    project = make_root(tmp_path)
+    for name in ("2024-fall", "2027-spring"):
+        path = project / "semesters" / f"{name}.toml"
+        path.write_text(path.read_text().replace("[course]", "[course]\nunknown_key = 1", 1))
+    done = run_cli(project, "build", "--course", "--all-outputs")
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    for name in ("2024-fall", "2027-spring"):
+        assert f"semesters/{name}.toml" in done.stderr, done.stderr
+    assert not (project / "output").exists()
