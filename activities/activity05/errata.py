@@ -123,7 +123,7 @@ def _momentum() -> tuple[Correction, ...]:
         Correction("problem:momentum", general, fixed_general,
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum misses "
-                   r"its first term, $t' = 0$; and every term uses $\mathcal{B}_t$ at $\phi_t$ instead of its own "
+                   r"its first term; and every term uses $\mathcal{B}_t$ at $\phi_t$ instead of its own "
                    r"step's $\mathcal{B}_{t'}$ at $\phi_{t'}$. It does not even give the original's own "
                    r"$\mathbf{m}_3$, which weights $\mathbf{m}_0$ by $\beta^3$."),
     )
@@ -156,7 +156,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("momentum_symbols", "problem:momentum", "Show that the momentum term  $m_t$  (given in equation below)",
                 r"The question never says what $\alpha$, $\beta$ and $\mathcal{B}_t$ are: the learning rate, the "
                 r"momentum coefficient (at least zero and less than one), and the batch of training examples used "
-                r"at iteration~$t$."),
+                r"at iteration $t$ to compute the gradient."),
         Erratum("hessian", "problem:hessian", r"It will be  $100000 \times 1000000$ . This contains a trillion",
                 "One side of the Hessian's dimensions was typed with a zero missing, which contradicts the "
                 "original's own count of a trillion entries.",
@@ -175,7 +175,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("parameter_steepness", "problem:logistic", r"gets steeper as we increase  $\phi_1$",
                 r"The curve gets steeper as $|\phi_1|$ grows, not as $\phi_1$ grows: the size of its slope at "
                 r"the midpoint is a quarter of $|\phi_1|$, so for a negative $\phi_1$ a larger $\phi_1$ "
-                r"flattens it ($\phi_1 \neq 0$ throughout).",
+                r"flattens it (for every nonzero $\phi_1$).",
                 Claim(steeper, 1, simple_slopes, {steeper: sp.sign(sp.Derivative(slope_size, phi1_nz))}),
                 Claims((Claim(steepness, U(sp.Mul, sp.Abs(phi1_nz), U(sp.Pow, 4, -1)), simple_slopes,
                               {steepness: slope_size}),
