@@ -104,7 +104,7 @@ HALF_POSITIVE = Derivation(
         Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
              ASSUMED + "$f_j$ and $-f_j$ have the same distribution"),
         Step(U(sp.Mul, half, Ex(U(sp.Add, Gate(f_j), Gate(-f_j)), f_j)), "the expectation is linear"),
-        Step(half, ASSUMED + r"$f_j$ is zero with probability zero, so one term is one"),
+        Step(half, ASSUMED + r"$f_j$ is zero with probability zero, so the sum is one"),
     ),
 )
 
