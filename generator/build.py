@@ -155,9 +155,8 @@ def build(semester: str | None = None, activity_id: str | None = None, *, kinds=
     for warning in term.cfg.warnings(activity_id):
         log(warning)
     terms = term.cfg.select(activity_id) if activity_id is not None else term.cfg.activities
-    units = [(term, activity, functools.partial(_build_with_twin, term.cfg, term.text, activity, kinds, root, log,
-                                                figure_formats, html)) for activity in terms]
-    reports = _run_units(units, kinds, root, html)
+    units = [(term, activity) for activity in terms]
+    reports = _run_units(units, kinds, root, log, figure_formats, html)
     if activity_id is None:
         term.cfg.select()  # the mistakes of the tables not built, now that the others are
     return reports
@@ -168,18 +167,18 @@ def build_course(*, kinds=KINDS, root: Path = ROOT, log: Callable[[str], None] =
     """Every activity of every semester (``make all``), side by side in one process: Python, SymPy
     and matplotlib start once for the course, not once per term. A term whose file or tables have
     mistakes does not stop the others; its mistakes are raised once they are built."""
+    found = config_module.find_semesters(root)
+    if not found:
+        config_module.newest_semester(root)  # raises: there is no semester file
     terms, failures = [], []
-    found = config_module.find_semesters(root) or [config_module.config_path(root, config_module.newest_semester(root))]
-    for semester in (path.stem for path in found):
+    for path in found:
         try:
-            terms.append(_Term.read(root, semester))
+            terms.append(_Term.read(root, path.stem))
         except GeneratorError as exc:
             failures.append(exc)
-    units = [(term, activity, functools.partial(_build_with_twin, term.cfg, term.text, activity, kinds, root, log,
-                                                figure_formats, html))
-             for term in terms for activity in term.cfg.activities]
+    units = [(term, activity) for term in terms for activity in term.cfg.activities]
     reports: dict[str, list[BuildReport]] = {term.cfg.semester: [] for term in terms}
-    for (term, _, _), report in zip(units, _run_units(units, kinds, root, html)):
+    for (term, _), report in zip(units, _run_units(units, kinds, root, log, figure_formats, html)):
         reports[term.cfg.semester].append(report)
     for term in terms:
         try:
@@ -210,18 +209,21 @@ class _Term:
         return cls(config_module.load(config_file, root), text)
 
 
-def _run_units(units, kinds, root: Path, html: bool) -> list[BuildReport]:
-    """Each (term, activity, build) unit's report, in order: the stale ones side by side when
-    there are several, from one process that has imported and warmed up what they all need."""
-    stale = [n for n, (term, activity, _) in enumerate(units)
+def _run_units(units: list[tuple[_Term, ActivityTerm]], kinds, root: Path, log: Callable[[str], None],
+               figure_formats: tuple[str, ...], html: bool) -> list[BuildReport]:
+    """Each (term, activity) unit's report, in order: the stale ones side by side when there are
+    several, from one process that has imported and warmed up what they all need."""
+    builds = [functools.partial(_build_with_twin, term.cfg, term.text, activity, kinds, root, log, figure_formats, html)
+              for term, activity in units]
+    stale = [n for n, (term, activity) in enumerate(units)
              if not _up_to_date(term.cfg, term.text, activity, kinds, root, html)]
     built = {}
     if len(stale) > 1:
         from .parallel import side_by_side
 
         _import_once_for_all()
-        built = dict(zip(stale, side_by_side([units[n][2] for n in stale])))
-    return [built[n] if n in built else build_unit() for n, (_, _, build_unit) in enumerate(units)]
+        built = dict(zip(stale, side_by_side([builds[n] for n in stale])))
+    return [built[n] if n in built else builds[n]() for n in range(len(units))]
 
 
 def _import_once_for_all() -> None:

@@ -31,6 +31,9 @@ def cmd_build(args: argparse.Namespace, kinds: tuple[str, ...]) -> int:
     options = {"kinds": kinds, "root": root, "log": _say, "html": all_outputs,
                "figure_formats": ("pdf", "svg") if all_outputs else ("pdf",)}
     if getattr(args, "course", False):
+        if args.semester or args.activity:
+            raise ConfigError("--course builds every semester's activities: it takes no --semester or --activity",
+                              hint="leave out --course to build one semester (or one activity of it)")
         by_semester = build_course(**options)
     else:
         reports = build(args.semester, args.activity, **options)

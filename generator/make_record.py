@@ -1,9 +1,9 @@
 """What a build of the course or of a term read and wrote, as a dependency file for make (like a
 compiler's ``-MD``).
 
-``make all`` (and ``make all-<semester>``) asks this of its last good build: if no file it read (or folder it listed)
-is newer than the build's start and every file it wrote is still there, there is nothing to do
-and Python is not started at all. Otherwise the build runs, and its content hashes (``stamps``)
+``make all`` (and ``make all-<semester>``) asks this of its last good build: if no file it read
+(or folder it listed) is newer than the build's start and every file it wrote is still there,
+there is nothing to do and Python is not started at all. Otherwise the build runs, and its content hashes (``stamps``)
 decide what is really stale. Every input also gets a rule of its own with nothing in it, so a
 deleted one makes the build stale instead of stopping make; a deleted output makes it depend on
 ``FORCE`` (which the Makefile declares phony).
