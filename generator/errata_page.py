@@ -161,7 +161,7 @@ class OriginalErrata:
     """An activity's hand-written original and its errata, for one term.
 
     Errata describe the original handout, so only a term whose questions are the original's
-    (the activity's defaults) prints them: a seeded variant's students never saw that handout.
+    (the activity's defaults) prints them: a seeded variant's handout asks with other parameters.
     """
 
     path: Path | None
