@@ -84,7 +84,7 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, a
         # the facts that choose a solution's words, by problem, for the audit
         "facts": {p.name: facts for p in model["problems"] if (facts := getattr(getattr(model["results"], p.name), "facts", ()))},
         "key": kind == "key",
-        "original_exists": model["original_exists"],
+        "original_exists": model["original_exists"], "original_file": model["original_file"],
     }
 
 
@@ -100,7 +100,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
     for kind in sorted(set(kinds) | ({"key"} if "audit" in kinds else set()), key=lambda k: k == "audit"):
         ctx = context(cfg, term, model, kind, activity)
         if kind == "audit":
-            ctx["ledger"] = audit_ledger(documents["key"].ledger, model)
+            ctx["ledger"] = audit_ledger(documents["key"].ledger, model, float_order(activity)["figure"])
         documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,
                                  cache=cache)
     return {kind: documents[kind] for kind in kinds}

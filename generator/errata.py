@@ -116,7 +116,7 @@ def counterexample_latex(key: str, original: Verdict) -> Counterexample:
 
     def latex(text: str, constants: tuple) -> SympyLatex:
         out = SympyLatex(text)
-        out.source, out.constants = source, constants
+        out.source, out.constants, out.kind = source, constants, "counterexample"
         return out
 
     point = original.counterexample or {}
@@ -154,8 +154,10 @@ def prove_correction(e: Erratum, number: int) -> Verdict | None:
 
 def statements(e: Erratum) -> tuple[SympyLatex | None, SympyLatex | None]:
     """The original and the corrected statement, as the page prints them."""
-    return (e.original.latex(f"erratum {e.key} original") if e.original is not None else None,
-            e.corrected.latex(f"erratum {e.key} corrected") if e.corrected is not None else None)
+    claim = e.original.latex(f"erratum {e.key} original") if e.original is not None else None
+    if claim is not None:
+        claim.kind = "claimed"  # the claim's numbers are the original's, not notation
+    return claim, e.corrected.latex(f"erratum {e.key} corrected") if e.corrected is not None else None
 
 
 def judged(e: Erratum, printed, original: Verdict | None, corrected: Verdict | None) -> JudgedErratum:

@@ -46,8 +46,8 @@ _QUOTED_NUMBER = re.compile(r"(?<![_^{\\A-Za-z\d.])(?:10\^\{?(-?\d+)\}?|\d+(?:\.
 
 
 def quoted_numbers(text: str) -> tuple[str, ...]:
-    """The numbers a quoted passage of the original prints, each once, in order."""
-    return tuple(dict.fromkeys(f"10^{m.group(1)}" if m.group(1) else m.group(0) for m in _QUOTED_NUMBER.finditer(text)))
+    """The numbers a quoted passage of the original prints, in order, each time it prints them."""
+    return tuple(f"10^{m.group(1)}" if m.group(1) else m.group(0) for m in _QUOTED_NUMBER.finditer(text))
 
 
 def _bold_names(latex: str, bold: frozenset[str]) -> str:

@@ -19,6 +19,7 @@ import hashlib
 import io
 import json
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -73,6 +74,17 @@ def number_text(value: float, digits: int | None = None) -> str:
 def spoken(text: str) -> str:
     """A true minus sign for alt text: screen readers say "minus", not "dash"."""
     return text.replace("-", "\u2212")
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789-\u2212k", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁻ᵏ")
+_SUBSCRIPTS = str.maketrans("0123456789hkijt", "₀₁₂₃₄₅₆₇₈₉ₕₖᵢⱼₜ")
+
+
+def unicode_scripts(text: str) -> str:
+    """Alt text is plain text: an exponent or index written with a caret or an underscore (10^−13,
+    β^k, D_h) is set in the raised or lowered characters Unicode has for it, as the eye reads it."""
+    text = re.sub(r"\^([\-\u2212]?\d+|k)\b", lambda m: m.group(1).translate(_SUPERSCRIPTS), text)
+    return re.sub(r"_([\dhkijt])\b", lambda m: m.group(1).translate(_SUBSCRIPTS), text)
 
 
 def unique(pairs: list[tuple[float, str]]) -> tuple[tuple[float, str], ...]:
@@ -176,7 +188,7 @@ def describe(spec, directory: Path) -> Figure:
     if any(len(fact) != 3 or not fact[2] for fact in facts):
         raise AssertionError(f"{module.__name__}.facts: each fact is (name, value, what it means in words), "
                              "so the audit report can say what a caption relied on")
-    return Figure(spec.name, paths["pdf"], paths["svg"], module.alt(spec), spec.numbers, key,
+    return Figure(spec.name, paths["pdf"], paths["svg"], unicode_scripts(module.alt(spec)), spec.numbers, key,
                   tuple((name, bool(value)) for name, value, _ in facts),
                   tuple((name, meaning) for name, _, meaning in facts), spec)
 

@@ -86,6 +86,7 @@ class HtmlGate(Gate):
     format_name = "HTML"
     line_comment_prefix = None
     apostrophe = "\u2019"
+    no_break_space = "\u00a0"
 
     def __init__(self, audit: bool = False):
         super().__init__(audit)
@@ -100,6 +101,9 @@ class HtmlGate(Gate):
 
     def break_point(self) -> str:
         return "<wbr>"
+
+    def math_source(self, latex: str) -> str:
+        return html.escape(latex, quote=False)  # the finisher reads \( ... \) as MathML
 
     def formatted(self, value, **style):
         return number_forms(value, **style)

@@ -22,7 +22,16 @@ from .errata_page import OriginalErrata
 from .figures import describe, figure_specs, start_drawing
 from .numbers import Latex
 from .parallel import Batch, Server
-from .proofs import POINTS, PRECISION, Derivation, require
+from .proofs import (
+    LARGEST_INTEGER,
+    POINTS,
+    POSITIVE_DENOMINATOR,
+    PRECISION,
+    SIGNED_DENOMINATORS,
+    SIGNED_NUMERATOR,
+    Derivation,
+    require,
+)
 from .prove import ProofReport, correction_jobs, derivation_jobs, proof_costs
 from .prove import report as proof_report
 from .variants import defaults
@@ -78,6 +87,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "results": plain(results.by_problem),
             "errata": original.page(found, printed, refuted),
             "original_exists": activity.has_errata,
+            "original_file": original.name,  # as the ledger's sources name it
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
                                               fragment=f"prose/{p.name}.j2") for p in activity.problems),
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.
@@ -86,7 +96,10 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 assumed=sum(s.assumed for d in results.derivations for s in d.steps),
                 given=sum(assumed for d in results.derivations for _, _, assumed in d.checked_with),
                 points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
-                points_per_step=POINTS, digits=PRECISION,
+                points_per_step=POINTS, digits=PRECISION, largest_integer=LARGEST_INTEGER,
+                positive_denominator=POSITIVE_DENOMINATOR, positive_numerator=POSITIVE_DENOMINATOR - 1,
+                signed_numerator=SIGNED_NUMERATOR,
+                signed_denominators=SIGNED_DENOMINATORS,
                 checks=len(results.numeric_checks), errata=len(errata) + len(found),
                 errata_found=len(found), errata_encoded=len(errata),
                 **{f"errata_{kind}s": sum(e.kind == kind for e in errata) for kind in ("claim", "wording", "omission")}),

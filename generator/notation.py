@@ -263,7 +263,19 @@ def printed_constants(expr: sp.Basic) -> tuple[str, ...]:
         return (str(expr) if expr.is_Rational else constant_text(expr),)
     if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer:
         return (f"10^{expr.exp}",)
-    return tuple(sorted({constant_text(a) for a in expr.atoms(sp.Number)}))
+    return tuple(dict.fromkeys(_constants_in_order(expr)))
+
+
+def _constants_in_order(expr: sp.Basic):
+    """The constants of ``expr`` in the order of its tree, a power of ten as one number."""
+    if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer:
+        yield f"10^{expr.exp}"
+    elif isinstance(expr, sp.Number):
+        yield constant_text(expr)
+    else:
+        for arg in expr.args:
+            if isinstance(arg, sp.Basic):
+                yield from _constants_in_order(arg)
 
 
 def power_of_ten(n: int) -> sp.Expr:

@@ -8,16 +8,24 @@ from typing import Any
 from .numbers import SympyLatex, group_digits
 
 
-def audit_ledger(key_ledger, model: dict[str, Any]) -> list[dict[str, Any]]:
+def audit_ledger(key_ledger, model: dict[str, Any], figure_order: tuple[str, ...]) -> list[dict[str, Any]]:
     """The numbers the key computes or is given, with their sources, for the audit report (the
-    errata's counterexamples among them). The constants inside its formulas (the two of a square)
-    are notation, not results: they stay in numbers.json, where the provenance audit counts them,
-    and out of the instructor's list."""
-    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure", "computed")
-             or e["source"].startswith("checker counterexample") or (e["kind"] == "quoted" and "^" in e["text"])
+    errata's counterexamples and the numbers of the claims they refute among them). The constants
+    inside its other formulas (the two of a square) are notation, not results: they stay in
+    numbers.json, where the provenance audit counts them, and out of the instructor's list."""
+    return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure", "computed", "counterexample", "claimed")
+             or (e["kind"] == "quoted" and "^" in e["text"])
              else None}  # a quote's other numbers as the original typed them: 100000, not 100 000
-            for e in key_ledger.as_json() + list(model["figure_numbers"])
-            if e["kind"] != "sympy" or e["source"].startswith("checker counterexample")]
+            for e in key_ledger.as_json() + _in_figure_order(model["figure_numbers"], figure_order)
+            if e["kind"] != "sympy"]
+
+
+def _in_figure_order(entries, order: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The numbers inside the figures, Figure 1's first, each placed in its figure by number."""
+    def name(e) -> str:
+        return e["source"].removeprefix("figure ")
+    return [{**e, "where": f"inside Figure {order.index(name(e)) + 1}"}
+            for e in sorted(entries, key=lambda e: order.index(name(e)))]
 
 
 def printed_number(text: str):

@@ -26,7 +26,9 @@ class Latex(str):
 
 
 class SympyLatex(Latex):
-    """LaTeX printed by SymPy from a checked expression; its numerals are SymPy's, not typed."""
+    """LaTeX printed by SymPy from a checked expression; its numerals are SymPy's, not typed. Their
+    ledger kind is ``sympy`` (notation) unless the object says otherwise (``kind``): the values of a
+    counterexample, the numbers of a claim of the original."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ class Entry:
     text: str
     source: str
     kind: str  # number (through the formatter), text or date (from the config), sympy (a constant in a formula),
-    # computed (a value a formula prints from the results)
+    # computed (a value a formula prints from the results), counterexample (the checker's point and values for an
+    # erratum), claimed (a number of the original's claim, written as an equation), quoted (the original's words)
     where: str = ""  # the part of the page it is printed in ("Problem 3, solution"), as the template names it
 
 

@@ -85,7 +85,8 @@ class Derivation:
         assumed) in LaTeX, the value None where it is too long to print (written out in the
         question's symbols), ``assumed`` when the value is an assumed step's expression: that step
         is then taken as given, not proven, and the audit says so."""
-        assumed = [s.expr for s in self.steps if s.assumed]
+        before = (self.lhs, *(s.expr for s in self.steps[:-1]))  # the line each step follows (None: none)
+        assumed = [(b, s.expr) for b, s in zip(before, self.steps) if s.assumed]
         used, pending = [], [k for k in self.definitions if any(e.has(k) for e in self.chain)]
         while pending:
             name = pending.pop(0)
@@ -99,7 +100,7 @@ class Derivation:
             if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
                 continue
             printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None,
-                            any(self.definitions[name] == expr for expr in assumed)))
+                            any(_states(name, self.definitions[name], before, expr) for before, expr in assumed)))
         return tuple(printed)
 
     @property
@@ -107,6 +108,13 @@ class Derivation:
         """The LaTeX of each step, printed from the very objects the checker proved."""
         return tuple(RenderedStep(tex(s.expr, f"{self.key} step {n}"), s.why)
                      for n, s in enumerate(self.steps, start=1))
+
+
+def _states(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, step: sp.Expr) -> bool:
+    """Does the definition of ``name`` state an assumed step, so that checking the step reads the
+    assumption back? It does when it is the step, or when writing it out in the line before gives
+    the step (E[h] := sum, and the step replaces E[h] by that sum)."""
+    return value == step or (before is not None and before.has(name) and before.xreplace({name: value}) == step)
 
 
 def _looks_alike(a: str, b: str) -> bool:
@@ -144,13 +152,19 @@ class ProofRecord:
     seconds: float
 
 
+LARGEST_INTEGER = 4  # a count (I, t, K, D_h) is drawn from 1 (or 0) to this: sums expand to a few terms
+POSITIVE_DENOMINATOR = 30  # a positive quantity is drawn as n/30, n = 1 .. 29
+SIGNED_NUMERATOR, SIGNED_DENOMINATORS = 60, (7, 20)  # any other, n/d with |n| <= 60, 7 <= d <= 20
+
+
 def _default_sampler(symbol: sp.Symbol) -> Sampler:
+    """The random exact points of a symbol without a sampler of its own (the audit says these ranges)."""
     if symbol.is_integer:
         lowest = 1 if symbol.is_positive else 0
-        return lambda rng: sp.Integer(rng.randint(lowest, 4))
+        return lambda rng: sp.Integer(rng.randint(lowest, LARGEST_INTEGER))
     if symbol.is_positive:
-        return lambda rng: sp.Rational(rng.randint(1, 29), 30)
-    return lambda rng: sp.Rational(rng.randint(-60, 60), rng.randint(7, 20))
+        return lambda rng: sp.Rational(rng.randint(1, POSITIVE_DENOMINATOR - 1), POSITIVE_DENOMINATOR)
+    return lambda rng: sp.Rational(rng.randint(-SIGNED_NUMERATOR, SIGNED_NUMERATOR), rng.randint(*SIGNED_DENOMINATORS))
 
 
 def _evaluator(exprs: tuple[sp.Expr, ...], integers: tuple):

@@ -58,6 +58,7 @@ class Gate:
     format_name = "LaTeX"
     line_comment_prefix: str | None = "%%"
     apostrophe = "'"  # LaTeX sets ' in text as a closing quote, the apostrophe
+    no_break_space = "~"
 
     def __init__(self, audit: bool = False):
         self.audit = audit
@@ -74,6 +75,10 @@ class Gate:
     def break_point(self) -> str:
         """Where a long code name may break (after a dot, before an index), in this format."""
         return r"\allowbreak{}"
+
+    def math_source(self, latex: str) -> str:
+        """Code-written LaTeX math, as this format's page carries it to its math typesetter."""
+        return latex
 
     def formatted(self, value, **style):
         return format_quantity(value, **style)
@@ -101,14 +106,21 @@ class Gate:
 
     def words(self, value: Any) -> str:
         """A sentence code wrote in plain words (what a figure's fact means): literal like ``plain``,
-        but an apostrophe is the typographic one a sentence has, not a typewriter's straight mark."""
-        return self.trusted(str(self.plain(value)).replace(self.escape("'"), self.apostrophe))
+        but an apostrophe is the typographic one a sentence has, not a typewriter's straight mark,
+        and a symbol between dollars ($f = 0$) is set as math, as the key sets it."""
+        parts = str(value).split("$")
+        if len(parts) % 2 == 0:
+            raise RenderError(f"unbalanced $ in {value!r}", hint="put each symbol between two dollars")
+        return self.trusted("".join(rf"\({self.math_source(part)}\)" if odd else
+                                    str(self.plain(part)).replace(self.escape("'"), self.apostrophe)
+                                    for odd, part in ((n % 2 == 1, p) for n, p in enumerate(parts))))
 
     def code(self, value: Any) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
         its dots and before an index, so a long one wraps in a narrow column between its parts,
-        never inside a name (``slope_at_`` / ``midpoint`` would read as two)."""
-        text = str(self.plain(value))
+        never inside a name (``slope_at_`` / ``midpoint`` would read as two), nor between "line" and
+        its number."""
+        text = re.sub(r"\bline (?=\d)", "line" + self.no_break_space, str(self.plain(value)))
         return self.trusted(re.sub(r"(\.)(?=[^\s])|(?=\[)", lambda m: m.group(0) + self.break_point(), text))
 
     # --- the shared rules -----------------------------------------------------------------
@@ -137,7 +149,8 @@ class Gate:
             if str(constant) in computed:
                 self.ledger.record(str(constant), str(constant), computed[str(constant)], "computed")
             else:
-                self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"), "sympy")
+                self.ledger.record(str(constant), str(constant), getattr(latex, "source", "sympy"),
+                                   getattr(latex, "kind", "sympy"))
         return AUDIT_SYMPY if self.audit else self.formula_markup(latex)
 
     def quoted(self, words: Quoted) -> str:

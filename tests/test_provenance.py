@@ -68,8 +68,14 @@ def test_numbers_json_lists_every_formatted_number_with_a_source(built):
     formatted = [e for e in ledger if e["kind"] == "number"]
     assert len(formatted) == len(re.findall(r"\\num\{", tex))
     assert all(e["source"] and e["text"] for e in ledger)
-    assert {e["kind"] for e in ledger} == {"number", "text", "date", "sympy", "figure", "quoted", "computed"}
+    assert {e["kind"] for e in ledger} == {"number", "text", "date", "sympy", "figure", "quoted", "computed",
+                                           "counterexample", "claimed"}
     assert all(e["source"].startswith("erratum ") for e in ledger if e["kind"] == "quoted")
+    assert all(e["source"].startswith("checker counterexample for erratum ") for e in ledger
+               if e["kind"] == "counterexample")
+    claimed = [e for e in ledger if e["kind"] == "claimed"]  # the hessian's claim: 100000 * 1000000 = 10^12
+    assert all(re.fullmatch(r"erratum \S+ original", e["source"]) for e in claimed)
+    assert {"100000", "1000000", "10^12"} <= {e["text"] for e in claimed}
     sources = {e["source"] for e in ledger}
     for expected in ("results.least_squares.loss_at_start", "config.activity.date",
                      "results.hessian.entries", "results.momentum.weights[3].weight"):

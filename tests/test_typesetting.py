@@ -82,6 +82,15 @@ def test_a_list_starts_on_the_page_of_the_lines_that_lead_into_it(built):
                     f"{semester} {activity}-{kind} p{number} starts a list whose lead-in is on the page before"
 
 
+def test_a_derivations_checked_with_line_stays_on_the_page_of_its_chain(built):
+    for semester, activity in course():
+        found = pages(built / "output" / semester / f"{activity}-audit.pdf")
+        for number, page in enumerate(found[1:], start=2):
+            lines = [line.strip() for line in page.splitlines() if line.strip()][1:]  # below the running head
+            assert not (lines and lines[0].startswith("Checked with")), \
+                f"{semester} {activity}-audit p{number} starts with the Checked-with line of a chain on the page before"
+
+
 def test_errata_belong_to_the_term_whose_students_had_the_original(built):
     from generator.activities import load_activity
     from generator.variants import defaults

@@ -107,7 +107,7 @@ def _momentum() -> tuple[Correction, ...]:
                    r"The second step repeats the slip: $\mathcal{B}_2$ at $\phi_t$ for $\mathcal{B}_1$ "
                    r"at $\phi_1$.", counterexample=False),
         Correction("problem:momentum", m2_out % (B % (1, "t"), B % (2, "t")), m2_out % (B % (0, 0), B % (1, 1)),
-                   r"The expansion follows from the two lines above, so it carries their indices: $\mathcal{B}_1$ "
+                   r"The expansion agrees with the two wrong lines above it, and so carries their indices: $\mathcal{B}_1$ "
                    r"and $\mathcal{B}_2$ for $\mathcal{B}_0$ and $\mathcal{B}_1$, and $\phi_t$ for "
                    r"$\phi_0$ and $\phi_1$.", counterexample=False),
         Correction("problem:momentum", m3 + B % (3, "t"), m3 + B % (2, 2),

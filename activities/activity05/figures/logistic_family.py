@@ -139,6 +139,6 @@ def draw(spec: LogisticSpec, figure) -> None:
 
 def facts(spec: LogisticSpec) -> tuple[tuple[str, bool, str], ...]:
     return (("shift_left", spec.panels[0].fixed_value > 0,
-             "the slope held fixed in panel (a) is positive, so a larger intercept moves the curve left, "
-             "and the slope of panel (b), its negative, moves it right"),)
+             r"the $\phi_1$ held fixed in panel (a) is positive, so a larger $\phi_0$ moves the curve left, "
+             r"and the $\phi_1$ of panel (b), its negative, moves it right"),)
 

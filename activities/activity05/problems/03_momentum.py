@@ -262,12 +262,12 @@ def compute(q: Questions) -> MomentumResult:
         comparison=comparison,
         facts=(Fact("plain_faster_at_best", comparison.faster_at_best == "plain",
                     "the valley's ratio of curvatures is below the one at which plain gradient descent's best factor "
-                    "reaches momentum's floor, the square root of beta: at every learning rate momentum is slower, "
+                    r"reaches momentum's floor, $\sqrt{\beta}$: at every learning rate momentum is slower, "
                     "in the long run, than plain gradient descent at its best one"),
                Fact("momentum_faster_at_best", comparison.faster_at_best == "momentum",
-                    "that ratio is above the one where they meet, and at most its square: a learning rate makes "
-                    "momentum oscillate along both eigenvectors at its floor, below plain gradient descent's best "
-                    "factor, so it is the faster there")),
+                    "that ratio is above the one where they meet, and at most the square of that meeting ratio: a "
+                    "learning rate makes momentum oscillate along both eigenvectors at its floor, below plain "
+                    "gradient descent's best factor, so it is the faster there")),
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)), "momentum.window_share",
                                                   computed={str(window_steps): "results.momentum.window_steps"})},

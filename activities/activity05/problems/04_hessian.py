@@ -104,7 +104,8 @@ def compute(q: Questions) -> HessianResult:
         fits_accelerator=fits, float64_fills_accelerator=fills, float64_exceeds_accelerator=exceeds,
         inversion_cost_order=n**3,
         facts=(Fact("fits_accelerator", fits, f"the single-precision Hessian, four bytes an entry, fits in the memory of one "
-                                              f"large accelerator, {memory} (a stated input)"),
+                                              f"large accelerator, {memory} (a stated input; the key's units are "
+                                              f"decimal, a GB a billion bytes)"),
                Fact("float64_fills_accelerator", fills, "the double-precision Hessian, eight bytes an entry, takes exactly "
                                                         "that memory"),
                Fact("float64_exceeds_accelerator", exceeds, "the double-precision Hessian takes more than that "

@@ -89,7 +89,7 @@ def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool, str], ...]:
     """Claims a caption may make, each computed from the drawn samples."""
     peak = max(range(len(spec.derivative)), key=spec.derivative.__getitem__)
     return (
-        ("max_at_zero", spec.grid[peak] == 0.0, "the drawn derivative is largest at f = 0"),
+        ("max_at_zero", spec.grid[peak] == 0.0, "the drawn derivative is largest at $f = 0$"),
         ("max_quarter", abs(spec.derivative[peak] - 0.25) < 1e-12, "its largest drawn value is one quarter"),
         ("tails_small", spec.derivative[0] < TAIL and spec.derivative[-1] < TAIL,
          f"at both ends of the plotted range the derivative is below {number_text(TAIL)}"),
@@ -98,7 +98,7 @@ def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool, str], ...]:
         ("symmetric_range", spec.grid[0] == -spec.grid[-1], "the plotted range is symmetric about zero"),
         ("ends_equal", number_text(spec.derivative[0], 2) == number_text(spec.derivative[-1], 2),
          "the derivative's values at the two ends print the same to two digits"),
-        ("near_left", _near_left(spec), f"left of f = {spoken(number_text(spec.near_below, 2))} the derivative is more than "
+        ("near_left", _near_left(spec), f"left of $f = {number_text(spec.near_below, 2)}$ the derivative is more than "
                                         f"{number_text(spec.near_share)} of the sigmoid, and right of it (up to the "
                                         f"peak) it is not"),
     )

@@ -150,7 +150,7 @@ BACKWARD = Derivation(
     key="he_init.backward", problem=TITLE, title="the backward pass",
     lhs=E_back, definitions={E_back: U(sp.Mul, Pr_positive, E_hback),
                              E_hback: sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next)),
-                             E_w2: U(sp.Pow, sigma_Omega, 2)},
+                             E_w2: U(sp.Pow, sigma_Omega, 2), Pr_positive: half},  # the gate's, found above
     steps=(
         Step(U(sp.Mul, Pr_positive, E_hback), ASSUMED + r"the gate is independent; $\mathbb{I}^2 = \mathbb{I}$"),
         Step(U(sp.Mul, Pr_positive, sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next))),
@@ -261,7 +261,8 @@ def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), float(values.std(ddof=1) / math.sqrt(len(values)))
 
 
-POOL = rf"all layers of {REPLICAS} networks, seeds $s = {SEED}, \dots, {SEED + REPLICAS - 1}$ (the first plotted)"
+POOL = (rf"all layers of {REPLICAS} networks, seeds $s = {SEED}, \dots, {SEED + REPLICAS - 1}$ "
+        r"(the first is the network the figure draws)")
 GENERATOR = r"NumPy's default generator, the inputs seeded with $s$ and the weights with $(s, D_h\sigma_\Omega^2)$"
 FALSE_ALARM = round(1 / math.erfc(STANDARD_ERRORS / math.sqrt(2)), -3)  # runs per false alarm, |z| > STANDARD_ERRORS
 FALSE_ALARM_TEX = f"{FALSE_ALARM:,.0f}".replace(",", r"\,")  # 16\,000: digits grouped as the page groups them
