@@ -27,7 +27,7 @@ from .activities import Activity, float_order, load_activity
 from .config import ActivityTerm, Config
 from .errors import GeneratorError
 from .model_cache import load_model, model_for
-from .number_list import audit_ledger
+from .number_list import audit_ledger, figures_in_order
 from .paths import ROOT, TEMPLATES, Paths
 from .stamps import document_outputs, inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
@@ -88,6 +88,11 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, a
     }
 
 
+def figure_numbers(model: dict[str, Any], activity: Activity) -> list[dict[str, Any]]:
+    """The numbers the figures print, in the figures' order, for numbers.json and the audit."""
+    return figures_in_order(model["figure_numbers"], float_order(activity)["figure"])
+
+
 def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], activity: Activity, kinds=KINDS,
                      audit: bool = False, cache: Path | None = None):
     """The .tex of each kind: the shared sheet filled with the activity's own prose (the key and
@@ -100,7 +105,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
     for kind in sorted(set(kinds) | ({"key"} if "audit" in kinds else set()), key=lambda k: k == "audit"):
         ctx = context(cfg, term, model, kind, activity)
         if kind == "audit":
-            ctx["ledger"] = audit_ledger(documents["key"].ledger, model, float_order(activity)["figure"])
+            ctx["ledger"] = audit_ledger(documents["key"].ledger, figure_numbers(model, activity))
         documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,
                                  cache=cache)
     return {kind: documents[kind] for kind in kinds}
@@ -137,7 +142,8 @@ def _render_and_compile(cfg: Config, term: ActivityTerm, activity: Activity, mod
         engine = engine_for(config_texts(cfg, term))
         head_starts = {kind: LastPass(source, paths.last_pass(kind, engine)) for kind, source in sources.items()}
         drawing.wait()
-        return compile_stale(model, documents, engine, sources, head_starts, paths, report, started)
+        return compile_stale(model, documents, engine, sources, head_starts, paths, report, started,
+                             figure_numbers(model, activity))
 
 
 def build(semester: str | None = None, activity_id: str | None = None, *, kinds=KINDS, root: Path = ROOT,

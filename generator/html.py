@@ -175,8 +175,8 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
     the head's own). ``columns`` is the tabular's column spec: an ``l`` column is set flush left,
     head and cells, as in the PDF.
     """
-    def kind(base: str, j: int, rule: bool = False) -> str:
-        return base + (" text" if columns[j:j + 1] == "l" else "") + (" rule" if rule else "")
+    def kind(base: str, j: int, rule: bool = False, end: bool = False) -> str:
+        return base + (" text" if columns[j:j + 1] == "l" else "") + (" rule" if rule else "") + (" end" if end else "")
 
     groups: list[list[list[str]]] = [[]]
     for piece in _RULE.split(rows):
@@ -198,9 +198,10 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
         lines = []
         for i, r in enumerate(group):
             rule = number > 0 and i == 0  # a \midrule above this row: on its cells, for Canvas keeps no stylesheet
-            first = (f'<th scope="row" class="{kind("head", 0, rule)}">{r[0]}</th>' if not header
-                     else f'<td class="{kind("cell", 0, rule)}">{r[0]}</td>')
-            lines.append("    <tr>" + first + "".join(f'<td class="{kind("cell", j, rule)}">{c}</td>'
+            end = number == len(groups) - 1 and i == len(group) - 1  # the \bottomrule below the last row
+            first = (f'<th scope="row" class="{kind("rowhead", 0, rule, end)}">{r[0]}</th>' if not header
+                     else f'<td class="{kind("cell", 0, rule, end)}">{r[0]}</td>')
+            lines.append("    <tr>" + first + "".join(f'<td class="{kind("cell", j, rule, end)}">{c}</td>'
                                                     for j, c in enumerate(r[1:], start=1)) + "</tr>")
         out.append("  <tbody>\n" + "\n".join(lines) + "\n  </tbody>")
     return jinja2.runtime.Markup("\n".join(out))

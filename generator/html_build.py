@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import config as config_module
-from .activities import float_order, load_activity
-from .build import BuildReport
+from .activities import load_activity
+from .build import BuildReport, figure_numbers
 from .errors import RenderError
 from .model_cache import load_model
 from .number_list import audit_ledger
@@ -63,7 +63,7 @@ def build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     rendered = render_html(cfg, term, model, activity, cache=paths.jinja_cache)
     page = rendered.html
     body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
-    ledger = audit_ledger(rendered.ledger, model, float_order(activity)["figure"])
+    ledger = audit_ledger(rendered.ledger, figure_numbers(model, activity))
     audit = render_html(cfg, term, model, activity, cache=paths.jinja_cache, ledger=ledger).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name(term.id)

@@ -29,8 +29,11 @@ STYLES: dict[str, str] = {
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant: tabular-nums",  # the shorthand: Canvas keeps it
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
+    # a row's name: ruled like the row's other cells, not like the column heads
+    "rowhead": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "text": "text-align: left",  # a cell of words or code names: after cell, so it wins
     "rule": "border-top: 2px solid #808080",  # a \\midrule between groups of rows, as wide as the head's
+    "end": "border-bottom: 2px solid #808080",  # the \\bottomrule: the last row's, as dark as the head's
     "figure": "margin: 1rem 0",
     "image": "width: 100%; max-width: 46rem; height: auto; display: block",
     "caption": "font-size: 0.95em; color: #333333; margin-top: 0.3rem",

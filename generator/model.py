@@ -95,7 +95,8 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 assumed=sum(s.assumed for d in results.derivations for s in d.steps),
                 given=sum(assumed for d in results.derivations for _, _, assumed in d.checked_with),
-                points=POINTS * sum(len(d.chain) - 1 for d in results.derivations),
+                points=sum(d.points for d in results.derivations),
+                constant_steps=sum(d.constant_steps for d in results.derivations),
                 points_per_step=POINTS, digits=PRECISION, largest_integer=LARGEST_INTEGER,
                 positive_denominator=POSITIVE_DENOMINATOR, positive_numerator=POSITIVE_DENOMINATOR - 1,
                 signed_numerator=SIGNED_NUMERATOR,
@@ -106,8 +107,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "figures": {f.name: {"file": Latex(f.pdf.name), "pdf": str(f.pdf), "svg": str(f.svg), "alt": f.alt,
                                  "digest": f.digest, "facts": dict(f.facts), "meanings": dict(f.meanings),
                                  "spec": pickle.dumps(f.spec)} for f in figures},  # unpickled only to draw
-            "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure",
-                                "where": "inside the figure"}
+            "figure_numbers": [{"value": value, "text": text, "source": f"figure {f.name}", "kind": "figure"}
                                for f in figures for value, text in f.numbers],
         }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
+from sympy.core.relational import Relational
 from sympy.printing.latex import LatexPrinter
 from sympy.simplify import fraction
 
@@ -267,11 +268,15 @@ def printed_constants(expr: sp.Basic) -> tuple[str, ...]:
 
 
 def _constants_in_order(expr: sp.Basic):
-    """The constants of ``expr`` in the order of its tree, a power of ten as one number."""
+    """The constants of ``expr`` in the order of its tree, a power of ten as one number, and a
+    number that is a whole side of an equation with its sign, as it reads there (= -1)."""
     if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer:
         yield f"10^{expr.exp}"
     elif isinstance(expr, sp.Number):
         yield constant_text(expr)
+    elif isinstance(expr, Relational):
+        for side in expr.args:
+            yield from ((str(side),) if isinstance(side, sp.Integer) else _constants_in_order(side))
     else:
         for arg in expr.args:
             if isinstance(arg, sp.Basic):

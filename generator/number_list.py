@@ -8,7 +8,7 @@ from typing import Any
 from .numbers import SympyLatex, group_digits
 
 
-def audit_ledger(key_ledger, model: dict[str, Any], figure_order: tuple[str, ...]) -> list[dict[str, Any]]:
+def audit_ledger(key_ledger, figure_numbers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The numbers the key computes or is given, with their sources, for the audit report (the
     errata's counterexamples and the numbers of the claims they refute among them). The constants
     inside its other formulas (the two of a square) are notation, not results: they stay in
@@ -16,12 +16,13 @@ def audit_ledger(key_ledger, model: dict[str, Any], figure_order: tuple[str, ...
     return [{**e, "math": printed_number(e["text"]) if e["kind"] in ("number", "figure", "computed", "counterexample", "claimed")
              or (e["kind"] == "quoted" and "^" in e["text"])
              else None}  # a quote's other numbers as the original typed them: 100000, not 100 000
-            for e in key_ledger.as_json() + _in_figure_order(model["figure_numbers"], figure_order)
+            for e in key_ledger.as_json() + figure_numbers
             if e["kind"] != "sympy"]
 
 
-def _in_figure_order(entries, order: tuple[str, ...]) -> list[dict[str, Any]]:
-    """The numbers inside the figures, Figure 1's first, each placed in its figure by number."""
+def figures_in_order(entries, order: tuple[str, ...]) -> list[dict[str, Any]]:
+    """The numbers inside the figures (the model's, which knows no figure's number), Figure 1's
+    first, each placed in its figure by the number the prose gives it."""
     def name(e) -> str:
         return e["source"].removeprefix("figure ")
     return [{**e, "where": f"inside Figure {order.index(name(e)) + 1}"}

@@ -75,6 +75,27 @@ class Derivation:
         head = (self.lhs,) if self.lhs is not None else ()
         return head + tuple(s.expr for s in self.steps)
 
+    @functools.cached_property
+    def constant(self) -> tuple[bool, ...]:
+        """For each step, do its two sides, the defined names written out, have no variable left
+        (the values all given)? Then one point is the check: any other would compare the same two
+        numbers again. The checker and the audit's count both read this."""
+        def written_out(expr: sp.Expr) -> sp.Expr:
+            for _ in range(len(self.definitions) + 1):
+                expr = expr.xreplace(dict(self.definitions))
+            return expr
+        chain = [written_out(e) for e in self.chain]
+        return tuple(not (a.free_symbols | b.free_symbols) for a, b in zip(chain, chain[1:]))
+
+    @property
+    def points(self) -> int:
+        """The points the checker evaluates for the whole chain: POINTS a step, one a constant step."""
+        return sum(1 if constant else POINTS for constant in self.constant)
+
+    @property
+    def constant_steps(self) -> int:
+        return sum(self.constant)
+
     @property
     def lhs_latex(self) -> str:
         return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
@@ -275,7 +296,8 @@ def check_derivation(derivation: Derivation) -> ProofRecord:
     offset = 1 if derivation.lhs is not None else 0  # chain[n] is steps[n - offset]
     for number in range(1, len(chain)):
         before, after = chain[number - 1], chain[number]
-        verdict = compare(before, after, derivation.samplers, seed=number, definitions=derivation.definitions)
+        verdict = compare(before, after, derivation.samplers, seed=number, definitions=derivation.definitions,
+                          points=1 if derivation.constant[number - 1] else POINTS)
         if not verdict.holds:
             step = derivation.steps[number - offset]
             previous = "the left-hand side" if number - offset == 0 else f"step {number - offset}"

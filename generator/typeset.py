@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[str, Path],
                    head_starts: dict[str, LastPass], paths: Paths, report: BuildReport,
-                   started: float) -> dict[Path, bytes]:
+                   started: float, figure_numbers: list[dict[str, Any]]) -> dict[Path, bytes]:
     from .latex import tex_version
 
     # A PDF is stale when its .tex, a figure, or the TeX engine that made it has changed.
@@ -44,7 +44,7 @@ def compile_stale(model: dict[str, Any], documents, engine: str, sources: dict[s
             stale[kind] = (tex, stamp)
         staged[paths.document(kind, ".tex")] = tex
         if kind == "key":
-            ledger = document.ledger.as_json() + model["figure_numbers"]
+            ledger = document.ledger.as_json() + figure_numbers
             staged[paths.document(kind, ".numbers.json")] = (json.dumps(
                 {"semester": paths.semester, "activity": paths.activity, "numbers": ledger},
                 indent=1, ensure_ascii=False) + "\n").encode()

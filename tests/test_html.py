@@ -390,9 +390,11 @@ def test_a_lettered_lists_letters_are_text_that_survives_without_a_stylesheet():
 def test_a_tables_flush_left_columns_are_flush_left_in_html_as_in_the_pdf():
     from generator.html import tabular
 
-    out = str(tabular(r"a & b & 1 \\ \midrule c & d & 2 \\", header=True, columns="llr"))
+    out = str(tabular(r"a & b & 1 \\ \midrule c & d & 2 \\ e & f & 3 \\", header=True, columns="llr"))
     assert '<th scope="col" class="head text">a</th>' in out and '<th scope="col" class="head">1</th>' in out
     assert '<td class="cell text">d</td>' in out and '<td class="cell">2</td>' in out
+    # the last row carries the \bottomrule, as dark as the head's rule
+    assert '<td class="cell text end">e</td><td class="cell text end">f</td><td class="cell end">3</td>' in out
 
 
 def test_a_power_of_ten_in_text_is_math_that_a_screen_reader_reads_as_a_power():
@@ -462,8 +464,8 @@ def test_a_midrule_between_groups_of_rows_is_drawn_as_in_the_pdf():
     ruled = [row for row in rows if "rule" in row]
     assert len(ruled) == 1 and '<td class="cell text rule">c</td><td class="cell rule">4</td>' in ruled[0]
     # without a header, a rule under the first row (the row of column numbers, say) is drawn too
-    plain = str(tabular(r"k & 0 & 1 \\ \midrule w & 2 & 3 \\", columns="lcc"))
-    assert '<th scope="row" class="head text rule">w</th><td class="cell rule">2</td>' in plain
+    plain = str(tabular(r"k & 0 & 1 \\ \midrule w & 2 & 3 \\ v & 4 & 5 \\", columns="lcc"))
+    assert '<th scope="row" class="rowhead text rule">w</th><td class="cell rule">2</td>' in plain
 
 
 def test_table_1s_three_families_are_parted_by_rules_in_the_page_and_on_canvas(html_root):

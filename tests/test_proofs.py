@@ -21,7 +21,8 @@ def test_every_derivation_of_the_key_is_proven():
     assert len(R.derivations) >= 12
     for d in R.derivations:
         record = check_derivation(d)
-        assert record.points >= 20 * max(1, record.steps - 1) or record.steps == 1
+        assert record.points == d.points  # what the audit says is what the checker did
+        assert d.points >= 20 * (len(d.chain) - 1 - d.constant_steps) + d.constant_steps
 
 
 def _replace_step(derivation, number, expr):
@@ -71,3 +72,20 @@ def test_sums_up_to_a_symbolic_bound_are_proven_by_induction_and_off_by_one_is_n
     assert not symbolically_equal(weights, 2 - beta ** (t + 1))  # likewise, shifted by a constant
     assert not symbolically_equal(sp.Sum(k, (k, 0, t)), t**2 / 2)  # the base holds, the step does not
     assert symbolically_equal(sp.Sum(k, (k, 0, t)), t * (t + 1) / 2)
+
+
+def test_a_step_with_every_value_given_is_one_exact_comparison_and_still_fails_when_wrong():
+    from generator.proofs import POINTS, Derivation
+
+    n = sp.Symbol("N", integer=True, positive=True)
+    given = Derivation(key="t.given", problem="t", title="t", lhs=U(sp.Mul, 8, U(sp.Pow, n, 2)),
+                       steps=(Step(U(sp.Mul, 8, U(sp.Pow, 1000, 2)), "N as given"),
+                              Step(sp.Integer(8 * 10**6), "multiply")), definitions={n: sp.Integer(1000)})
+    assert given.constant == (True, True) and check_derivation(given).points == 2
+    symbolic = dataclasses.replace(given, definitions={})  # N free: the first step is false, the check must see it
+    with pytest.raises(ProofError):
+        check_derivation(symbolic)
+    wrong = dataclasses.replace(given, steps=(given.steps[0], Step(sp.Integer(8 * 10**6 + 1), "multiply")))
+    with pytest.raises(ProofError):
+        check_derivation(wrong)
+    assert POINTS > 1

@@ -174,8 +174,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 Claim(shift, -sp.sign(phi1_nz), simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))})),
         Erratum("parameter_steepness", "problem:logistic", r"gets steeper as we increase  $\phi_1$",
                 r"The curve gets steeper as $|\phi_1|$ grows, not as $\phi_1$ grows: the size of its slope at "
-                r"the midpoint is a quarter of $|\phi_1|$, so for a negative $\phi_1$ a larger $\phi_1$ "
-                r"flattens it (for every nonzero $\phi_1$).",
+                r"the midpoint is a quarter of $|\phi_1|$ (for every nonzero $\phi_1$), so for a negative $\phi_1$ "
+                r"a larger $\phi_1$ flattens it.",
                 Claim(steeper, 1, simple_slopes, {steeper: sp.sign(sp.Derivative(slope_size, phi1_nz))}),
                 Claims((Claim(steepness, U(sp.Mul, sp.Abs(phi1_nz), U(sp.Pow, 4, -1)), simple_slopes,
                               {steepness: slope_size}),
@@ -187,8 +187,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
-                r"The question asks for the weights of the sum; the solution leaves them implicit in its last formula "
-                r"and never states them, their sum or its limit. The gradient "
+                r"The question asks for the weights of the sum; the solution shows them only inside its last formula, "
+                r"mis-indexed, and never names them as the weights, nor gives their sum or its limit. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
                 r"$\mathbf{m}_0$ (usually zero) keeps the rest of the weight, $\beta^{t+1}$. Their sum tends "
                 r"to one as $t$ grows, "

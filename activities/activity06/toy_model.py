@@ -50,6 +50,9 @@ BACKWARD = (
     (dl_dh[1], U(sp.Mul, omega[1], dl_df[1])),
     (dl_df[0], U(sp.Mul, sp.cos(f[0]), dl_dh[1])),
 )
+# One link past the table: the input's derivative, which the question asks for (every h_k) and no
+# parameter's derivative needs, so the backward pass and its counts leave it out.
+INPUT = (derivative_by("h_{0}"), U(sp.Mul, omega[0], dl_df[0]))
 # dl/dbeta_k = dl/df_k (df_k/dbeta_k = 1); dl/domega_k = h_k dl/df_k (df_k/domega_k = h_k).
 GRADIENT = tuple(pair for k in (3, 2, 1, 0)
                  for pair in ((dl_dbeta[k], dl_df[k]), (dl_domega[k], U(sp.Mul, h[k], dl_df[k]))))

@@ -131,7 +131,7 @@ def alt(spec: HeInitSpec) -> str:
     parts = []
     for line in spec.lines:
         v = line.variances
-        parts.append(f"for σ_Ω² = {line.scale}/D_h the variance goes from {_sci(v[0])} at the first layer to "
+        parts.append(f"for the weight variance {line.scale}/D_h the variance goes from {_sci(v[0])} at the first layer to "
                      f"{_sci(v[-1])} at the last, between {_sci(min(v))} and {_sci(max(v))}, about "
                      f"{number_text(measured_factor(line), 2)} times per layer against the predicted "
                      f"{number_text(line.theory_factor, 2)}")
@@ -140,7 +140,7 @@ def alt(spec: HeInitSpec) -> str:
     return (f"Two log-scale plots of the variance of the pre-activations at each of the {spec.depth} layers of a "
             f"ReLU network with D_h = {spec.hidden} units a layer and a batch of {spec.batch} standard-normal inputs, "
             f"simulated, with the predictions dashed. Above, all three weight variances: " + "; ".join(parts)
-            + f". Below, σ_Ω² = {he.scale}/D_h alone on a scale from {_sci(low)} to {_sci(high)}, where its line "
+            + f". Below, the weight variance {he.scale}/D_h alone on a scale from {_sci(low)} to {_sci(high)}, where its line "
             f"wanders above and below the level prediction {_sci(he.theory[0])}.")
 
 

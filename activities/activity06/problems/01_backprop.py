@@ -29,6 +29,7 @@ from ..toy_model import (
     EXPLICIT,
     FORWARD,
     GRADIENT,
+    INPUT,
     PARAMETERS,
     beta,
     derivative_by,
@@ -116,6 +117,7 @@ FORMULAS = {
     "dl_domega": tex(U(sp.Eq, derivative_by(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), derivative_by("f_{k}"))),
                      "backprop.dl_domega"),
     "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
+    "input": tex(U(sp.Eq, *INPUT), "backprop.input"),
     "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
     "above": tex(U(sp.Eq, m_, U(sp.Add, K, -1, -k_)), "backprop.counts"),
     "beta_factors": tex(U(sp.Add, 2, U(sp.Mul, 2, m_)), "backprop.counts"),
@@ -160,6 +162,7 @@ class BackpropResult:
     dl_df1: float
     dl_dh1: float
     dl_df0: float
+    dl_dh0: float  # one link past the table: the input's derivative
     dl_dbeta0: float
     dl_dbeta1: float
     dl_dbeta2: float
@@ -194,7 +197,7 @@ def _name(symbol: sp.Symbol) -> str:
     return text.replace("_", "")
 
 
-_RULES = FORWARD + BACKWARD + GRADIENT
+_RULES = FORWARD + BACKWARD + (INPUT,) + GRADIENT
 _COMPILED = tuple((s, tuple(sorted(r.free_symbols, key=str)), r) for s, r in _RULES)
 _NUMERIC = tuple((s, args, sp.lambdify(args, r.doit(), "math")) for s, args, r in _COMPILED)
 _DIRECT = sp.lambdify((*PARAMETERS, x, y), [sp.diff(EXPLICIT[ell], p) for p in PARAMETERS], "math")
@@ -215,7 +218,10 @@ def loss_at(params: tuple[float, ...], xv: float, yv: float) -> float:
     return env[ell]
 
 
-def central_difference(params: tuple[float, ...], index: int, xv: float, yv: float, step: float = FD_STEP) -> float:
+def central_difference(params: tuple[float, ...], index: int | None, xv: float, yv: float, step: float = FD_STEP) -> float:
+    """The loss's central difference by parameter ``index``, or by the input x when it is None."""
+    if index is None:
+        return (loss_at(params, xv + step, yv) - loss_at(params, xv - step, yv)) / (2 * step)
     up, down = list(params), list(params)
     up[index] += step
     down[index] -= step
@@ -284,7 +290,11 @@ def compute(q: Questions) -> BackpropResult:
                         + (", at the key's point only, error relative to the larger of one and the derivative"
                            if n == 0 else ", as in the first row")),
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
-        for n, (s, p) in enumerate(parameter_of.items()))
+        for n, (s, p) in enumerate(parameter_of.items())) + (
+        NumericCheck("backprop.fd_input", TITLE, r"$\partial\ell/\partial h_0$, one link past the backward pass, against "
+                     r"a central difference of the loss in $x$, as in the first row",
+                     abs(central_difference(params, None, q.toy_x, q.toy_y) - env[INPUT[0]]) / max(1.0, abs(env[INPUT[0]])),
+                     FD_TOLERANCE),)
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
     forward_rows, backward_rows = rows(FORWARD), rows(BACKWARD)
     by_quantity = {row.name[len("dl_d"):]: row for row in backward_rows}  # dl_df2 beside f2
