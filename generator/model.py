@@ -97,6 +97,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
                 given=sum(assumed for d in results.derivations for _, _, assumed in d.checked_with),
                 points=sum(d.points for d in results.derivations),
                 constant_steps=sum(d.constant_steps for d in results.derivations),
+                restating=sum(d.restating_steps for d in results.derivations),
                 points_per_step=POINTS, digits=PRECISION, largest_integer=LARGEST_INTEGER,
                 positive_denominator=POSITIVE_DENOMINATOR, positive_numerator=POSITIVE_DENOMINATOR - 1,
                 signed_numerator=SIGNED_NUMERATOR,

@@ -7,6 +7,19 @@ import numpy as np
 FD_STEP = 1e-6  # central differences: error ~ h^2 f''' / 6, rounding ~ eps / h; 1e-6 balances both
 
 
+def gradient_check(key: str, problem: str, f, gradient: np.ndarray, at: np.ndarray, tolerance: float):
+    """A proven ``gradient`` of ``f`` at ``at`` against central differences, its error relative
+    to the larger of one and the gradient's largest entry (as its description says)."""
+    from .proofs import NumericCheck
+
+    numeric = finite_difference(f, at)
+    error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
+    exponent = round(float(np.log10(FD_STEP)))
+    return NumericCheck(key, problem, rf"proven gradient against central finite differences with step $10^{{{exponent}}}$, "
+                        "at the example's starting point only, error relative to the larger of one and the "
+                        "gradient's largest entry", error, tolerance)
+
+
 def finite_difference(f, params: np.ndarray, h: float = FD_STEP) -> np.ndarray:
     """The gradient of ``f`` at ``params`` by central differences, one coordinate at a time."""
     grad = np.zeros_like(params, dtype=float)

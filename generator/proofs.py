@@ -97,6 +97,14 @@ class Derivation:
         return sum(self.constant)
 
     @property
+    def restating_steps(self) -> int:
+        """Steps that only write out a defined name of the line before (the check reads the
+        definition back, and confirms no more than that): the audit says how many."""
+        before = (self.lhs, *(s.expr for s in self.steps[:-1]))
+        return sum(1 for b, s in zip(before, self.steps) if b is not None
+                   and any(_states(name, value, b, s.expr) for name, value in self.definitions.items()))
+
+    @property
     def lhs_latex(self) -> str:
         return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
 

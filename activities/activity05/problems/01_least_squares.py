@@ -10,7 +10,7 @@ import sympy as sp
 from generator.notation import i, inline_tex, n_points, phi0, phi1, tex, x, y
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
-from generator.numeric import FD_STEP, finite_difference
+from generator.numeric import FD_STEP, gradient_check
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -109,8 +109,6 @@ def compute(q: Questions) -> LeastSquaresResult:
     xs, ys = np.array(q.least_squares_x), np.array(q.least_squares_y)
     start = np.array(q.least_squares_start, dtype=float)
     gradient = proven_gradient(start, xs, ys)
-    numeric = finite_difference(lambda p: loss_value(p, xs, ys), start)
-    fd_error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
     design = np.column_stack([np.ones_like(xs), xs])
     optimum = np.linalg.lstsq(design, ys, rcond=None)[0]
     at_optimum = proven_gradient(optimum, xs, ys)
@@ -127,9 +125,8 @@ def compute(q: Questions) -> LeastSquaresResult:
         formulas=FORMULAS,
         derivations=DERIVATIONS,
         numeric_checks=(
-            NumericCheck("least_squares.finite_difference", TITLE,
-                         "proven gradient against central finite differences, at the example's starting point only",
-                         fd_error, FD_TOLERANCE),
+            gradient_check("least_squares.finite_difference", TITLE, lambda p: loss_value(p, xs, ys), gradient, start,
+                           FD_TOLERANCE),
             NumericCheck("least_squares.optimum_gradient", TITLE,
                          "proven gradient vanishes at the least-squares optimum (found by NumPy's least-squares "
                          "solver, not from the gradient)",

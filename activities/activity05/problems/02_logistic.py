@@ -9,7 +9,7 @@ import sympy as sp
 
 from generator.notation import i, inline_tex, n_points, phi0, phi1, sig, tex, x, y, z
 from generator.notation import unevaluated as U
-from generator.numeric import FD_STEP, finite_difference
+from generator.numeric import FD_STEP, finite_difference, gradient_check
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -237,8 +237,6 @@ def compute(q: Questions) -> LogisticResult:
     xs, ys = np.array(q.logistic_x, dtype=float), np.array(q.logistic_y, dtype=float)
     start = np.array(q.logistic_start, dtype=float)
     gradient = proven_gradient(start, xs, ys)
-    numeric = finite_difference(lambda p: bce(p, xs, ys), start)
-    fd_error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
     mirrored = -q.logistic_phi1_fixed + 0.0
     families = (tuple(curve(p0, q.logistic_phi1_fixed) for p0 in q.logistic_phi0_values),
                 tuple(curve(p0, mirrored) for p0 in q.logistic_phi0_values),
@@ -257,9 +255,7 @@ def compute(q: Questions) -> LogisticResult:
         derivations=(SIGMOID_DERIVATIVE, SIGMOID_DERIVATIVE_MAXIMUM, *GRADIENTS, MIDPOINT, SLOPE_AT_MIDPOINT,
                      MIDPOINT_SHIFT, MIDPOINT_SHIFT_PHI1),
         numeric_checks=(
-            NumericCheck("logistic.finite_difference", TITLE,
-                         "proven gradient against central finite differences, at the example's starting point only",
-                         fd_error, FD_TOLERANCE),
+            gradient_check("logistic.finite_difference", TITLE, lambda p: bce(p, xs, ys), gradient, start, FD_TOLERANCE),
             NumericCheck("logistic.slopes", TITLE, "slope at the midpoint against finite differences",
                          slope_error, 1e-8),
         ),
