@@ -76,15 +76,22 @@ class Derivation:
         return head + tuple(s.expr for s in self.steps)
 
     @functools.cached_property
+    def written_out(self) -> tuple[sp.Expr, ...]:
+        """The chain with every defined name replaced by what it stands for, as often as it takes,
+        and nothing computed (N = 10^6 in 4 N^2 gives 4 (10^6)^2, not 4 10^12)."""
+        def out(expr: sp.Expr) -> sp.Expr:
+            with sp.evaluate(False):
+                for _ in range(len(self.definitions) + 1):
+                    expr = expr.xreplace(dict(self.definitions))
+            return expr
+        return tuple(out(e) for e in self.chain)
+
+    @property
     def constant(self) -> tuple[bool, ...]:
         """For each step, do its two sides, the defined names written out, have no variable left
         (the values all given)? Then one point is the check: any other would compare the same two
         numbers again. The checker and the audit's count both read this."""
-        def written_out(expr: sp.Expr) -> sp.Expr:
-            for _ in range(len(self.definitions) + 1):
-                expr = expr.xreplace(dict(self.definitions))
-            return expr
-        chain = [written_out(e) for e in self.chain]
+        chain = self.written_out
         return tuple(not (a.free_symbols | b.free_symbols) for a, b in zip(chain, chain[1:]))
 
     @property
@@ -98,11 +105,15 @@ class Derivation:
 
     @property
     def restating_steps(self) -> int:
-        """Steps that only write out a defined name of the line before (the check reads the
-        definition back, and confirms no more than that): the audit says how many."""
+        """Steps that only write out defined names (the check reads the definitions back, and
+        confirms no more than that): the two lines are the same once every name is written out,
+        or the step is a definition itself. The audit says how many."""
+        chain = self.written_out
         before = (self.lhs, *(s.expr for s in self.steps[:-1]))
-        return sum(1 for b, s in zip(before, self.steps) if b is not None
-                   and any(_states(name, value, b, s.expr) for name, value in self.definitions.items()))
+        start = len(chain) - len(self.steps)  # chain[start + n] is steps[n]
+        return sum(1 for n, (b, s) in enumerate(zip(before, self.steps)) if b is not None and (
+            _shape(chain[start + n - 1]) == _shape(chain[start + n])
+            or any(_states(name, value, b, s.expr) for name, value in self.definitions.items())))
 
     @property
     def lhs_latex(self) -> str:
@@ -137,6 +148,21 @@ class Derivation:
         """The LaTeX of each step, printed from the very objects the checker proved."""
         return tuple(RenderedStep(tex(s.expr, f"{self.key} step {n}"), s.why)
                      for n, s in enumerate(self.steps, start=1))
+
+
+def _shape(expr: sp.Basic) -> sp.Basic:
+    """An expression as written, up to how its products and sums are grouped and ordered and how
+    a power of ten is printed (10^6 or 1000000): nothing is computed, so 4 (10^6)^2 and 4 10^12
+    keep different shapes."""
+    if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer and expr.exp >= 0:
+        return sp.Integer(10) ** expr.exp
+    if not expr.args or isinstance(expr, sp.Number):
+        return expr
+    args = [_shape(a) if isinstance(a, sp.Basic) else a for a in expr.args]
+    if isinstance(expr, (sp.Mul, sp.Add)):
+        flat = [b for a in args for b in (a.args if type(a) is type(expr) else (a,))]
+        return type(expr)(*sorted(flat, key=sp.default_sort_key), evaluate=False)
+    return expr.func(*args, evaluate=False) if isinstance(expr, (sp.Pow,)) else expr.func(*args)
 
 
 def _states(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, step: sp.Expr) -> bool:

@@ -82,6 +82,7 @@ def test_a_step_with_every_value_given_is_one_exact_comparison_and_still_fails_w
                        steps=(Step(U(sp.Mul, 8, U(sp.Pow, 1000, 2)), "N as given"),
                               Step(sp.Integer(8 * 10**6), "multiply")), definitions={n: sp.Integer(1000)})
     assert given.constant == (True, True) and check_derivation(given).points == 2
+    assert given.restating_steps == 1  # writing N out restates its definition; multiplying is a step of its own
     symbolic = dataclasses.replace(given, definitions={})  # N free: the first step is false, the check must see it
     with pytest.raises(ProofError):
         check_derivation(symbolic)

@@ -78,7 +78,7 @@ def _logistic() -> tuple[Correction, ...]:
     return (
         Correction("problem:logistic", loss, fixed_loss,
                    r"The loss uses the model's free input $x$ where the data point $x_i$ of the sum is meant, and "
-                   r"its sum has no brackets, so it reads as covering the first term only.", slips=_free_x_slip()),
+                   r"its sum, written without brackets, can be read as covering the first term only.", slips=_free_x_slip()),
         Correction("problem:logistic", SIN_SQUARED % "", SIG_SQUARED % "",
                    r"The sine is written for the sigmoid, and the square sits on the exponential inside the "
                    r"parentheses instead of on the parentheses (write $z$ for $\phi_0 + \phi_1 x_i$).",
