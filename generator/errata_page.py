@@ -41,8 +41,9 @@ def quoted_words(text: str, source: str) -> Quoted:
 
 
 # A number of the original as a reader reads it: a power of ten whole (10^{12}); not a subscript,
-# exponent or the digit of a command's name (phi_0, x^2: notation).
-_QUOTED_NUMBER = re.compile(r"(?<![_^{\\A-Za-z\d.])(?:10\^\{?(-?\d+)\}?|\d+(?:\.\d+)?)")
+# exponent or the digit of a command's name (phi_0, x^2: notation), nor a label (Problem 1).
+_QUOTED_NUMBER = re.compile(r"(?<![_^{\\A-Za-z\d.])(?<!Problem )(?<!Figure )(?<!Table )"
+                            r"(?:10\^\{?(-?\d+)\}?|\d+(?:\.\d+)?)")
 
 
 def quoted_numbers(text: str) -> tuple[str, ...]:

@@ -186,6 +186,12 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"gives, and what can be plotted for each choice of the parameters, is the probability that the "
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
+        Erratum("infinite_sum", "problem:momentum", "is an infinite weighted sum of the gradients at the previous "
+                "iterations", r"At every finite $t$ the sum is finite: $\mathbf{m}_{t+1}$ weighs the gradients of "
+                r"the steps so far and the initial value $\mathbf{m}_0$; it becomes an infinite sum only in the "
+                r"limit, as the weight of $\mathbf{m}_0$ vanishes.",
+                corrected_words=r"is a weighted sum of the gradients at the previous iterations (and of the initial "
+                                r"value $\mathbf{m}_0$), infinite in the limit"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
                 r"The question asks for the weights of the sum; the solution shows them only inside its last formula, "
                 r"mis-indexed, and never names them as the weights, nor gives their sum or its limit. The gradient "

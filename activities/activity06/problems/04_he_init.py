@@ -248,6 +248,7 @@ class HeInitResult:
     scatter_low: float  # the smallest and largest of the runs' scatter_percent
     scatter_high: float
     compounds: bool  # in every run the last layer is further, relatively, from its prediction than the factor from its own
+    typical_below: bool  # for every weight variance the pooled geometric mean of the ratios is below the predicted factor
     facts: tuple[Fact, ...]  # what chooses the text's words (the compounding difference)
     formulas: dict
     derivations: tuple[Derivation, ...]
@@ -328,8 +329,11 @@ def compute(q: Questions) -> HeInitResult:
         scatter_low=min(run.scatter_percent for run in runs), scatter_high=max(run.scatter_percent for run in runs),
         compounds=(compounds := all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1)
                                     for r in runs)),
+        typical_below=(below := all(r.pooled_geometric < r.theory_factor for r in runs)),
         facts=(Fact("compounds", compounds, "for every weight variance, the last layer's variance is further, "
-                                            "relatively, from its prediction than the measured factor is from its own"),),
+                                            "relatively, from its prediction than the measured factor is from its own"),
+               Fact("typical_below", below, "for every weight variance, the pooled geometric mean of the ratios, the "
+                                            "typical ratio, is below the predicted factor")),
         formulas=FORMULAS,
         derivations=(RELU_SQUARE, RELU_STANDARD, MEAN, VARIANCE, FORWARD, HALF_POSITIVE, BACKWARD,
                      COMPROMISE, EQUAL_WIDTHS),
