@@ -85,6 +85,7 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, a
         "facts": {p.name: facts for p in model["problems"] if (facts := getattr(getattr(model["results"], p.name), "facts", ()))},
         "key": kind == "key",
         "original_exists": model["original_exists"], "original_file": model["original_file"],
+        "restating_only": model["restating_only"],
     }
 
 

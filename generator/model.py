@@ -88,6 +88,8 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "errata": original.page(found, printed, refuted),
             "original_exists": activity.has_errata,
             "original_file": original.name,  # as the ledger's sources name it
+            # derivations all of whose steps only write out names: they confirm nothing else (code names)
+            "restating_only": tuple(d.key for d in results.derivations if d.restating_steps == len(d.steps)),
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
                                               fragment=f"prose/{p.name}.j2") for p in activity.problems),
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.

@@ -131,3 +131,18 @@ def test_the_facts_that_choose_a_solutions_words_are_listed_with_their_values(bu
         assert re.sub(r"\s+", "", f"{fact.name}: “{words[0]}") in squeezed, fact.name
         assert re.sub(r"\s+", "", f"{words[-1]}”: {verdict}.") in squeezed, fact.name
         assert all(re.sub(r"\s+", "", w) in squeezed for w in words), fact.name
+
+
+def test_the_audit_names_the_derivations_that_only_write_out_their_definitions(built):
+    from generator.activities import compute
+    from generator.variants import defaults
+
+    from conftest import load_activity
+
+    activity = load_activity("activity05")
+    derivations = compute(activity, defaults(activity.parameters)).derivations
+    only = [d.key for d in derivations if d.restating_steps == len(d.steps)]
+    assert "momentum.m1" in only and "least_squares.dl_dphi0" not in only  # a one-step restatement; a real chain
+    text = re.sub(r"\s+", "", pdf_text(built / "activity05-audit.pdf"))
+    named = text[text.index("everystepof"):text.index("confirmnomore")]
+    assert all(key in named for key in only)
