@@ -262,8 +262,6 @@ def printed_constants(expr: sp.Basic) -> tuple[str, ...]:
     it, a power of ten one number), else each constant inside it (see ``constant_text``)."""
     if isinstance(expr, sp.Number):
         return (str(expr) if expr.is_Rational else constant_text(expr),)
-    if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer:
-        return (f"10^{expr.exp}",)
     return tuple(dict.fromkeys(_constants_in_order(expr)))
 
 

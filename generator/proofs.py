@@ -104,16 +104,19 @@ class Derivation:
         return sum(self.constant)
 
     @property
+    def previous_lines(self) -> tuple[sp.Expr | None, ...]:
+        """The line each step follows: the left-hand side for the first (None when there is none)."""
+        return (self.lhs, *(s.expr for s in self.steps[:-1]))
+
+    @property
     def restating_steps(self) -> int:
         """Steps that only write out defined names (the check reads the definitions back, and
         confirms no more than that): the two lines are the same once every name is written out,
         or the step is a definition itself. The audit says how many."""
-        chain = self.written_out
-        before = (self.lhs, *(s.expr for s in self.steps[:-1]))
-        start = len(chain) - len(self.steps)  # chain[start + n] is steps[n]
-        return sum(1 for n, (b, s) in enumerate(zip(before, self.steps)) if b is not None and (
-            _shape(chain[start + n - 1]) == _shape(chain[start + n])
-            or any(_states(name, value, b, s.expr) for name, value in self.definitions.items())))
+        out = dict(zip(self.chain, self.written_out))
+        return sum(1 for before, s in zip(self.previous_lines, self.steps) if before is not None and (
+            _shape(out[before]) == _shape(out[s.expr])
+            or any(_states(name, value, before, s.expr) for name, value in self.definitions.items())))
 
     @property
     def lhs_latex(self) -> str:
@@ -125,8 +128,7 @@ class Derivation:
         assumed) in LaTeX, the value None where it is too long to print (written out in the
         question's symbols), ``assumed`` when the value is an assumed step's expression: that step
         is then taken as given, not proven, and the audit says so."""
-        before = (self.lhs, *(s.expr for s in self.steps[:-1]))  # the line each step follows (None: none)
-        assumed = [(b, s.expr) for b, s in zip(before, self.steps) if s.assumed]
+        assumed = [(b, s.expr) for b, s in zip(self.previous_lines, self.steps) if s.assumed]
         used, pending = [], [k for k in self.definitions if any(e.has(k) for e in self.chain)]
         while pending:
             name = pending.pop(0)
@@ -155,14 +157,14 @@ def _shape(expr: sp.Basic) -> sp.Basic:
     a power of ten is printed (10^6 or 1000000): nothing is computed, so 4 (10^6)^2 and 4 10^12
     keep different shapes."""
     if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer and expr.exp >= 0:
-        return sp.Integer(10) ** expr.exp
+        return sp.Integer(10 ** int(expr.exp))
     if not expr.args or isinstance(expr, sp.Number):
         return expr
-    args = [_shape(a) if isinstance(a, sp.Basic) else a for a in expr.args]
+    args = [_shape(a) for a in expr.args]
     if isinstance(expr, (sp.Mul, sp.Add)):
-        flat = [b for a in args for b in (a.args if type(a) is type(expr) else (a,))]
-        return type(expr)(*sorted(flat, key=sp.default_sort_key), evaluate=False)
-    return expr.func(*args, evaluate=False) if isinstance(expr, (sp.Pow,)) else expr.func(*args)
+        args = sorted((b for a in args for b in (a.args if type(a) is type(expr) else (a,))), key=sp.default_sort_key)
+    with sp.evaluate(False):
+        return expr.func(*args)
 
 
 def _states(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, step: sp.Expr) -> bool:

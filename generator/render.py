@@ -111,9 +111,9 @@ class Gate:
         parts = str(value).split("$")
         if len(parts) % 2 == 0:
             raise RenderError(f"unbalanced $ in {value!r}", hint="put each symbol between two dollars")
-        return self.trusted("".join(rf"\({self.math_source(part)}\)" if odd else
+        return self.trusted("".join(rf"\({self.math_source(part)}\)" if n % 2 else
                                     str(self.plain(part)).replace(self.escape("'"), self.apostrophe)
-                                    for odd, part in ((n % 2 == 1, p) for n, p in enumerate(parts))))
+                                    for n, part in enumerate(parts)))
 
     def code(self, value: Any) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after

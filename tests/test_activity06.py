@@ -24,7 +24,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from generator.errors import ProofError  # noqa: E402
-from generator.proofs import NumericCheck, Step, check_derivation, require  # noqa: E402
+from generator.proofs import POINTS, NumericCheck, Step, check_derivation, require  # noqa: E402
 
 PACKAGE = "activities.activity06"
 PROBLEM_FILES = ("01_backprop", "02_loss_derivatives", "03_sigmoid", "04_he_init")
@@ -99,7 +99,7 @@ def test_every_derivation_is_proven(key):
     record = check_derivation(derivation)
     comparisons = len(derivation.steps) - (0 if derivation.lhs is not None else 1)
     # a step with no variable left (all values given) is one exact comparison; every other gets its points
-    assert record.points == derivation.points == sum(1 if c else 24 for c in derivation.constant)
+    assert record.points == derivation.points == sum(1 if c else POINTS for c in derivation.constant)
     assert len(derivation.constant) == comparisons
     assert all(r.latex for r in derivation.rendered)
 
