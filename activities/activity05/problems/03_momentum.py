@@ -13,7 +13,7 @@ from generator.notation import unevaluated as U
 from generator.proofs import Derivation, Fact, NumericCheck, Step
 
 from ..parameters import Questions
-from .descent import Comparison, best_plain_error, compare_descents, floor_error
+from .descent import Comparison, best_plain_error, compare_descents, floor_error, tuned_error
 
 TITLE = "Momentum"
 
@@ -151,6 +151,14 @@ FORMULAS = {
     "error_components": inline_tex(sp.Tuple(error[t], mu[t]), "momentum.error_components"),
     "one_minus_root_beta": inline_tex(U(sp.Add, 1, -root_beta), "momentum.one_minus_root_beta"),
     "kappa_plus_one": inline_tex(U(sp.Add, kappa, 1), "momentum.kappa_plus_one"),
+    "tuned_beta": inline_tex(U(sp.Pow, U(sp.Mul, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), -1),
+                                         U(sp.Pow, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), 1), -1)), 2),
+                             "momentum.tuned_beta"),
+    "tuned_rate": inline_tex(U(sp.Mul, 4, U(sp.Pow, U(sp.Mul, U(sp.Add, 1, -beta), U(sp.Pow, U(sp.Add, U(sp.Pow, lambda_min, sp.Rational(1, 2)),
+                                                                               U(sp.Pow, lambda_max, sp.Rational(1, 2))), 2)), -1)),
+                             "momentum.tuned_rate"),
+    "tuned_factor": inline_tex(U(sp.Mul, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), -1),
+                                 U(sp.Pow, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), 1), -1)), "momentum.tuned_factor"),
     "pays_above": inline_tex(U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)),
                              "momentum.pays_above"),
 }
@@ -279,9 +287,13 @@ def compute(q: Questions) -> MomentumResult:
 
 
 RATE_GRID = 2000, 20000  # learning rates tried for momentum's floor and for plain descent's best factor
+TUNED_EIGENVALUES = 200  # eigenvalues spread over [lambda_min, lambda_max] for the tuned momentum
+# At both ends the tuned roots are double: a rounding error of 1e-16 in the discriminant moves them
+# by its square root, 1e-8, so the tolerance is 1e-7 (a wrong beta or rate is off by far more).
+TUNED_TOLERANCE = 1e-7
 
 
-def rate_checks(run: Comparison, beta_value: float) -> tuple[NumericCheck, NumericCheck]:
+def rate_checks(run: Comparison, beta_value: float) -> tuple[NumericCheck, ...]:
     """The text's claims on the two methods' best factors, tried over a grid of learning rates."""
     momentum_limit = 2 * (1 + beta_value) / ((1 - beta_value) * run.curvatures[1])
     return (NumericCheck("momentum.floor", TITLE, rf"momentum's factor along both eigenvectors at {RATE_GRID[0]} "
@@ -292,4 +304,9 @@ def rate_checks(run: Comparison, beta_value: float) -> tuple[NumericCheck, Numer
                          r"over both eigenvalues, at $\alpha = 2/(\lambda_{\min} + \lambda_{\max})$ against "
                          r"$(\kappa - 1)/(\kappa + 1)$, and how far any of "
                          rf"{RATE_GRID[1]} learning rates below $2/\lambda_{{\max}}$ beats it",
-                         best_plain_error(run.curvatures, RATE_GRID[1]), 1e-12))
+                         best_plain_error(run.curvatures, RATE_GRID[1]), 1e-12),
+            NumericCheck("momentum.tuned", TITLE, r"momentum's factor at the tuned $\beta$ and $\alpha$, along "
+                         rf"{TUNED_EIGENVALUES} eigenvalues from $\lambda_{{\min}}$ to $\lambda_{{\max}}$, against "
+                         r"$(\sqrt{\kappa} - 1)/(\sqrt{\kappa} + 1)$; loose, as the roots are double at both ends, "
+                         r"where rounding in the discriminant moves them by up to its square root",
+                         tuned_error(run.curvatures, run.tuned, TUNED_EIGENVALUES), TUNED_TOLERANCE))

@@ -83,6 +83,33 @@ class Comparison:
     momentum_pays_above: float  # (1 + sqrt(beta))/(1 - sqrt(beta)): the kappa above which momentum can be faster
     faster_at_best: str  # "plain" (kappa below that), "momentum" (above it, and a rate makes it oscillate along
     # both eigenvectors: kappa up to its square), or "" (neither said)
+    tuned: Tuned  # momentum with the beta and the rate chosen for this valley
+
+
+@dataclass(frozen=True)
+class Tuned:
+    """Momentum with beta and alpha chosen for the valley (Polyak's choice, in the book's update
+    with 1 - beta): beta = ((sqrt(kappa) - 1)/(sqrt(kappa) + 1))^2 and
+    alpha (1 - beta) = 4/(sqrt(l_min) + sqrt(l_max))^2. Its roots along both extreme eigenvectors
+    are then double, of size sqrt(beta) = (sqrt(kappa) - 1)/(sqrt(kappa) + 1), and complex of that
+    size in between: the factor a step, in every direction."""
+
+    beta: float
+    learning_rate: float
+    contraction: float  # (sqrt(kappa) - 1)/(sqrt(kappa) + 1)
+
+
+def tuned_momentum(curvatures: tuple[float, float]) -> Tuned:
+    low, high = curvatures
+    factor = (high**0.5 - low**0.5) / (high**0.5 + low**0.5)
+    return Tuned(factor**2, 4 / ((1 - factor**2) * (low**0.5 + high**0.5) ** 2), factor)
+
+
+def tuned_error(curvatures: tuple[float, float], tuned: Tuned, rates: int = 200) -> float:
+    """How far momentum's factor at the tuned beta and rate, along eigenvalues spread over
+    [l_min, l_max], departs from the tuned contraction."""
+    spread = np.linspace(curvatures[0], curvatures[1], rates + 1)
+    return max(abs(contraction(float(c), tuned.learning_rate, tuned.beta) - tuned.contraction) for c in spread)
 
 
 def hessian_eigen(xs) -> tuple[np.ndarray, np.ndarray]:
@@ -114,7 +141,8 @@ def compare_descents(q: Questions, window: float) -> Comparison:
                       loss(plain[-1]), loss(heavy[-1]), loss(optimum), loss_rises(heavy_losses), best,
                       heavy_losses[best], max(abs(1 - rate * float(c)) for c in curvatures),
                       max(contraction(float(c), rate, q.momentum_beta) for c in curvatures),
-                      *narrowness(float(curvatures[-1] / curvatures[0]), q.momentum_beta))
+                      *narrowness(float(curvatures[-1] / curvatures[0]), q.momentum_beta),
+                      tuned_momentum((float(curvatures[0]), float(curvatures[-1]))))
 
 
 def narrowness(kappa: float, beta_value: float) -> tuple[float, float, float, float, str]:
