@@ -7,6 +7,17 @@ import re
 
 # --- the look: one table of styles, used as a stylesheet and inlined for Canvas -------------
 
+# A box that scrolls sideways shows a shadow at an edge where more of it lies beyond, so a reader
+# on a narrow screen sees that a table, a formula or a figure goes on (Lea Verou's scroll shadows:
+# the white covers move with the content, the shadows stay at the box's edges).
+SCROLL_CUE = ("background-image: linear-gradient(to right, #ffffff 30%, rgba(255, 255, 255, 0)), "
+              "linear-gradient(to left, #ffffff 30%, rgba(255, 255, 255, 0)), "
+              "radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)), "
+              "radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)); "
+              "background-position: 0 0, 100% 0, 0 0, 100% 0; background-repeat: no-repeat; "
+              "background-size: 2.5rem 100%, 2.5rem 100%, 0.9rem 100%, 0.9rem 100%; "
+              "background-attachment: local, local, scroll, scroll; background-color: #ffffff")
+
 STYLES: dict[str, str] = {
     "sheet": "max-width: 60rem; margin: 0 auto; padding: 0 1rem; line-height: 1.55; color: #1a1a1a",
     "course": "margin: 0.2rem 0; color: #404040",
@@ -18,14 +29,17 @@ STYLES: dict[str, str] = {
     "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
                    "overflow-x: auto; overflow-y: hidden; display: grid; "
                    "grid-template-columns: max-content max-content minmax(9rem, 1fr); "
-                   "column-gap: 0.4rem; row-gap: 0.45rem; align-items: baseline"),
+                   "column-gap: 0; row-gap: 0.45rem; align-items: baseline; " + SCROLL_CUE),  # "=" spaces itself
     "lhs": "text-align: right",
     "rhs": "text-align: left",
-    "why": "margin: 0; color: #4d4d4d; font-size: 0.92em; text-align: right",
-    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0; text-align: center",
+    "why": "margin: 0; padding-left: 0.8rem; color: #4d4d4d; font-size: 0.92em; text-align: right",
+    "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0; text-align: center; "
+               + SCROLL_CUE,
     # one of a display's formulas set side by side: on a narrow screen the next wraps under it
     "display-part": "display: inline-block; margin: 0.1rem 1rem; vertical-align: middle",
-    "scroll": "overflow-x: auto",
+    "scroll": "overflow-x: auto; " + SCROLL_CUE,
+    # a figure's image, which on a narrow screen keeps a legible size and scrolls (figure-frame)
+    "figure-frame": "display: block; overflow-x: auto; " + SCROLL_CUE,
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant: tabular-nums",  # the shorthand: Canvas keeps it
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
@@ -57,10 +71,12 @@ code { font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 .scroll caption { position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
+@media (max-width: 36rem) { .figure .image { width: 34rem; max-width: none; } }
 @media (max-width: 48rem) { .derivation { grid-template-columns: minmax(0, 1fr); row-gap: 0.2rem; }
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
   .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
 """
+# Narrower than 36rem, a figure keeps the width at which its text is legible and scrolls sideways.
 # Narrower than 48rem, a derivation is one column: each step's reason on its own lines under
 # the step, wrapped to the width of the screen (a column as wide as its widest formula would
 # set a long reason beyond the screen's edge); a formula wider than the screen scrolls.
@@ -85,7 +101,7 @@ CANVAS_PROPERTIES = re.compile(
 # room and wraps under it, indented, where it has not; a reason longer than the line wraps.
 CANVAS_STYLES: dict[str, str] = {
     "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
-                   "overflow-x: auto; overflow-y: hidden"),
+                   "overflow-x: auto; overflow-y: hidden; " + SCROLL_CUE),
     "lhs": "text-align: left",
     "rhs": ("display: inline-block; min-width: 50%; margin: 0.15rem 0 0.15rem 1rem; text-align: left; "
             "vertical-align: baseline"),

@@ -104,7 +104,7 @@ def _space_names(element: ET.Element) -> None:
         _space_names(child)
 
 
-_TALL_TAGS = {"mfrac", "munder", "munderover", "mover", "mtable", "msqrt", "mroot"}
+_TALL_TAGS = {"mfrac", "munder", "munderover", "mover", "mtable", "mroot"}  # a square root is a line's height
 _CLOSERS = {")", "]", "}", "|", "\u2016", "\u232a", "\u27e9"}
 
 
@@ -149,16 +149,14 @@ def _space_as_tex(element: ET.Element) -> None:
             child.set("style", f"text-align: {child.get('columnalign')}")
     for index, child in enumerate(children):  # t' as t followed by a prime, not a tiny raised tick
         if child.tag.split("}")[-1] == "msubsup" and len(child) == 3 and (child[2].text or "").strip() == "\u2032":
-            # f'_i: the prime on the letter, the index below both
-            primed = ET.Element(f"{{{MATHML_NS}}}mrow")
-            prime = ET.Element(f"{{{MATHML_NS}}}mo", lspace="0", rspace="0")
+            # f'_i as TeX sets it, the prime over the index: the prime at the letter's own size (its
+            # glyph is a raised one already) and lowered by about what the superscript raised it
+            lowered = ET.Element(f"{{{MATHML_NS}}}mpadded", voffset="-0.3em")
+            prime = ET.SubElement(lowered, f"{{{MATHML_NS}}}mo", lspace="0", rspace="0", scriptlevel="0")
             prime.text = "\u2032"
-            primed.extend([child[0], prime])
-            indexed = ET.Element(f"{{{MATHML_NS}}}msub")
-            indexed.extend([primed, child[1]])
-            indexed.tail = child.tail
-            element.remove(child)
-            element.insert(index, indexed)
+            lowered.tail = child[2].tail
+            child.remove(child[2])
+            child.append(lowered)
             continue
         if child.tag.split("}")[-1] == "msup" and len(child) == 2 and (child[1].text or "").strip() == "\u2032":
             base = child[0]
