@@ -115,12 +115,15 @@ class Gate:
                                     str(self.plain(part)).replace(self.escape("'"), self.apostrophe)
                                     for n, part in enumerate(parts)))
 
-    def code(self, value: Any) -> str:
+    def code(self, value: Any, breaks: bool = True) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
         its dots and before an index, so a long one wraps in a narrow column between its parts,
         never inside a name (``slope_at_`` / ``midpoint`` would read as two), nor between "line" and
-        its number."""
+        its number or an "=" and its value. In running text (``breaks=False``) a name, short there, does not break at all."""
         text = re.sub(r"\bline (?=\d)", "line" + self.no_break_space, str(self.plain(value)))
+        text = re.sub(r"(?<=\S) = (?=\S)", " =" + self.no_break_space, text)  # "t = 2" never leaves the 2 alone
+        if not breaks:
+            return self.trusted(text)
         return self.trusted(re.sub(r"(\.)(?=[^\s])|(?=\[)", lambda m: m.group(0) + self.break_point(), text))
 
     # --- the shared rules -----------------------------------------------------------------

@@ -17,7 +17,8 @@ from ..parameters import Questions
 
 TITLE = "Least-squares gradient"
 
-FD_TOLERANCE = 1e-6  # relative to the gradient's size; central differences are O(h^2)
+FD_TOLERANCE = 1e-8  # relative to the gradient's size: the loss is quadratic, so only rounding, eps |L| / h ~ 1e-10
+OPTIMUM_TOLERANCE = 1e-12  # absolute: rounding in the gradient's sums of a dozen terms of size ten, ~ 1e-14
 
 residual = U(sp.Add, phi0, U(sp.Mul, phi1, x[i]), -y[i])
 loss = sp.Sum(residual**2, (i, 1, n_points))
@@ -130,6 +131,6 @@ def compute(q: Questions) -> LeastSquaresResult:
             NumericCheck("least_squares.optimum_gradient", TITLE,
                          "proven gradient vanishes at the least-squares optimum (found by NumPy's least-squares "
                          "solver, not from the gradient)",
-                         float(np.max(np.abs(at_optimum))), 1e-9),
+                         float(np.max(np.abs(at_optimum))), OPTIMUM_TOLERANCE),
         ),
     )

@@ -48,7 +48,7 @@ from ..toy_model import (
 TITLE = "Backpropagation in the toy model"
 
 FD_STEP = 1e-6
-FD_TOLERANCE = 1e-6  # error relative to max(1, |derivative|): truncation O(h^2) ~ 1e-10, rounding eps/h ~ 1e-10
+FD_TOLERANCE = 1e-8  # error relative to max(1, |derivative|): truncation O(h^2) ~ 1e-10, rounding eps/h ~ 1e-10
 DIRECT_TOLERANCE = 1e-12  # the same derivative by two exact routes: only rounding separates them
 
 def tex(expr, source: str) -> SympyLatex:

@@ -70,6 +70,11 @@ f_k, h_K, h_0 = sp.Symbol("f_k", real=True), sp.Symbol("h_K", real=True), sp.Sym
 omega_k = sp.Symbol(r"\omega_{k}", real=True)
 k0 = sp.Symbol("k", integer=True, nonnegative=True)
 layers = (k0, 0, U(sp.Add, K, -1))  # Problem 1's indexing: f_k = beta_k + omega_k h_k, h_{k+1} = sig[f_k]
+# A layer j's parameters: the derivative reaching f_j has passed the sigmoids of layers j to K - 1
+j0 = sp.Symbol("j", integer=True, nonnegative=True)
+f_j, h_j, beta_j, omega_j = (sp.Symbol(name, real=True) for name in ("f_j", "h_j", r"\beta_j", r"\omega_j"))
+ell = sp.Symbol(r"\ell", real=True)
+above_j = (k0, U(sp.Add, j0, 1), U(sp.Add, K, -1))
 FORMULAS = {
     "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h"),
     "s": tex(U(sp.Eq, s, sig(f)), "sigmoid.bound"),
@@ -85,6 +90,12 @@ FORMULAS = {
     "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
                          U(sp.Mul, U(sp.Pow, quarter, K), sp.Product(sp.Abs(omega_k), layers))), "sigmoid.chain"),
     "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
+    "layer_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, f_j)),
+                         U(sp.Mul, U(sp.Pow, quarter, U(sp.Add, K, -j0)), sp.Product(sp.Abs(omega_k), above_j))),
+                       "sigmoid.layer_bound"),
+    "bias_rule": inline_tex(U(sp.Eq, Partial(ell, beta_j), U(sp.Mul, Partial(ell, h_K), Partial(h_K, f_j))),
+                            "sigmoid.parameters"),
+    "weight_rule": inline_tex(U(sp.Eq, Partial(ell, omega_j), U(sp.Mul, h_j, Partial(ell, beta_j))), "sigmoid.parameters"),
     "complement": tex(complement, "sigmoid.coincide"),
 }
 

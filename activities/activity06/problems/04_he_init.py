@@ -249,6 +249,9 @@ class HeInitResult:
     scatter_high: float
     compounds: bool  # in every run the last layer is further, relatively, from its prediction than the factor from its own
     typical_below: bool  # for every weight variance the pooled geometric mean of the ratios is below the predicted factor
+    error_low: float  # the smallest and largest standard error of the pooled arithmetic means, in percent of the factor
+    error_high: float
+    within_error: bool  # every pooled arithmetic mean is within one standard error of its predicted factor
     facts: tuple[Fact, ...]  # what chooses the text's words (the compounding difference)
     formulas: dict
     derivations: tuple[Derivation, ...]
@@ -330,8 +333,13 @@ def compute(q: Questions) -> HeInitResult:
         compounds=(compounds := all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1)
                                     for r in runs)),
         typical_below=(below := all(r.pooled_geometric < r.theory_factor for r in runs)),
+        error_low=min(100 * r.pooled_error / r.theory_factor for r in runs),
+        error_high=max(100 * r.pooled_error / r.theory_factor for r in runs),
+        within_error=(within := all(abs(r.pooled_factor - r.theory_factor) <= r.pooled_error for r in runs)),
         facts=(Fact("compounds", compounds, "for every weight variance, the last layer's variance is further, "
                                             "relatively, from its prediction than the measured factor is from its own"),
+               Fact("within_error", within, "for every weight variance, the pooled arithmetic mean of the ratios is "
+                                            "within one standard error of the predicted factor"),
                Fact("typical_below", below, "for every weight variance, the pooled geometric mean of the ratios, the "
                                             "typical ratio, is below the predicted factor")),
         formulas=FORMULAS,
