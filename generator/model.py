@@ -96,8 +96,10 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "proof_summary": SimpleNamespace(
                 derivations=len(results.derivations), steps=sum(len(d.steps) for d in results.derivations),
                 assumed=sum(s.assumed for d in results.derivations for s in d.steps),
-                given=sum(assumed for d in results.derivations for _, _, assumed in d.checked_with),
+                given=sum(sum(d.given_steps) for d in results.derivations),
                 points=sum(d.points for d in results.derivations),
+                given_points=sum(1 if constant else POINTS for d in results.derivations
+                                 for constant, given in zip(d.constant, d.given_steps) if given),
                 constant_steps=sum(d.constant_steps for d in results.derivations),
                 restating=sum(d.restating_steps for d in results.derivations),
                 points_per_step=POINTS, digits=PRECISION, largest_integer=LARGEST_INTEGER,

@@ -112,11 +112,18 @@ class Derivation:
     def restating_steps(self) -> int:
         """Steps that only write out defined names (the check reads the definitions back, and
         confirms no more than that): the two lines are the same once every name is written out,
-        or the step is a definition itself. The audit says how many."""
+        or the step is the line before with a name written out. The audit says how many."""
         out = dict(zip(self.chain, self.written_out))
         return sum(1 for before, s in zip(self.previous_lines, self.steps) if before is not None and (
             _shape(out[before]) == _shape(out[s.expr])
-            or any(_states(name, value, before, s.expr) for name, value in self.definitions.items())))
+            or any(_written_out_before(name, value, before, s.expr) for name, value in self.definitions.items())))
+
+    @property
+    def given_steps(self) -> tuple[bool, ...]:
+        """For each step: assumed, and stated by a definition the check reads, so that checking it
+        reads the assumption back (the step is taken as given; its points compare it with itself)."""
+        return tuple(s.assumed and any(_states(name, value, before, s.expr) for name, value in self.definitions.items())
+                     for before, s in zip(self.previous_lines, self.steps))
 
     @property
     def lhs_latex(self) -> str:
@@ -171,7 +178,14 @@ def _states(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, step: sp.Exp
     """Does the definition of ``name`` state an assumed step, so that checking the step reads the
     assumption back? It does when it is the step, or when writing it out in the line before gives
     the step (E[h] := sum, and the step replaces E[h] by that sum)."""
-    return value == step or (before is not None and before.has(name) and before.xreplace({name: value}) == step)
+    return value == step or _written_out_before(name, value, before, step)
+
+
+def _written_out_before(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, step: sp.Expr) -> bool:
+    """Is the step the line before with ``name`` written out as defined? (A step that only computes
+    what a name is defined as, a sum of one term, say, is checked against the line before, which
+    does not read the definition.)"""
+    return before is not None and before.has(name) and before.xreplace({name: value}) == step
 
 
 def _looks_alike(a: str, b: str) -> bool:

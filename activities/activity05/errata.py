@@ -187,7 +187,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("infinite_sum", "problem:momentum", "is an infinite weighted sum of the gradients at the previous "
-                "iterations", r"At every finite $t$ the sum is finite: $\mathbf{m}_{t+1}$ weighs the gradients of "
+                "iterations", r"Imprecise: at every finite $t$ the sum is finite, for $\mathbf{m}_{t+1}$ weighs the gradients of "
                 r"the steps so far and the initial value $\mathbf{m}_0$; it becomes an infinite sum only in the "
                 r"limit, as the weight of $\mathbf{m}_0$ vanishes.",
                 corrected_words=r"is a weighted sum of the gradients at the previous iterations (and of the initial "

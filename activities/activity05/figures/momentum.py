@@ -150,9 +150,9 @@ def draw(spec: MomentumSpec, figure) -> None:
     figure.get_layout_engine().set(wspace=0.1)  # (a)'s right-hand label apart from (b)'s axis
     ks = [k for k, _, _ in spec.weights]
     # The weights on the left axis, at their own scale; their running sum on the right, from 0 to 1.
-    # Edges only while bars are wide enough for them: at 60 bars they alias into stripes.
-    bars = weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.8, color=SKY, edgecolor="black",
-                          linewidth=0.3 if len(ks) <= 40 else 0, label=r"$w_k = (1-\beta)\,\beta^k$ (left axis)", zorder=2)
+    # No edges, in every term: at 60 bars they would alias into stripes, and the terms' figures look alike.
+    bars = weights_ax.bar(ks, [w for _, w, _ in spec.weights], width=0.8, color=SKY, linewidth=0,
+                          label=r"$w_k = (1-\beta)\,\beta^k$ (left axis)", zorder=2)
     sum_ax = weights_ax.twinx()
     (running,) = sum_ax.plot(ks, [c for _, _, c in spec.weights], color="black", lw=1.3,
                              label=r"running sum $w_0 + \cdots + w_k$ (right axis)", zorder=3)

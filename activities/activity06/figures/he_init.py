@@ -114,10 +114,10 @@ def draw(spec: HeInitSpec, figure) -> None:
 
 
 def _sci(value: float) -> str:
-    """A value as a reader hears it: 3.9, 0.0012, or 1.2 × 10^−15."""
+    """A value as a reader hears it, to three digits as the text prints it: 3.95, 0.00123, or 1.23 × 10^−15."""
     if 1e-3 <= abs(value) < 1e4:
-        return number_text(value, 2)
-    mantissa, exponent = f"{value:.1e}".split("e")
+        return number_text(value, 3)
+    mantissa, exponent = f"{value:.2e}".split("e")
     return spoken(f"{mantissa} × 10^{int(exponent)}")
 
 
@@ -133,8 +133,8 @@ def alt(spec: HeInitSpec) -> str:
         v = line.variances
         parts.append(f"for the weight variance {line.scale}/D_h the variance goes from {_sci(v[0])} at the first layer to "
                      f"{_sci(v[-1])} at the last, between {_sci(min(v))} and {_sci(max(v))}, about "
-                     f"{number_text(measured_factor(line), 2)} times per layer against the predicted "
-                     f"{number_text(line.theory_factor, 2)}")
+                     f"{number_text(measured_factor(line), 3)} times per layer against the predicted "
+                     f"{number_text(line.theory_factor, 3)}")
     he = he_line(spec)
     low, high = narrow_limits(he)
     return (f"Two log-scale plots of the variance of the pre-activations at each of the {spec.depth} layers of a "
