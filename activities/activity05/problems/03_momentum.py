@@ -113,6 +113,7 @@ lambda_max = sp.Symbol(r"\lambda_{\max}")
 lambda_min = sp.Symbol(r"\lambda_{\min}")
 kappa = sp.Symbol(r"\kappa")
 root_beta = U(sp.Pow, beta, sp.Rational(1, 2))
+root_sum = U(sp.Add, U(sp.Pow, lambda_min, sp.Rational(1, 2)), U(sp.Pow, lambda_max, sp.Rational(1, 2)))
 # Along an eigenvector of the Hessian (eigenvalue lambda): e_t, mu_t the components of phi_t - phi* and m_t
 error = sp.IndexedBase("e")
 mu = sp.IndexedBase(r"\mu")
@@ -154,8 +155,7 @@ FORMULAS = {
     "tuned_beta": inline_tex(U(sp.Pow, U(sp.Mul, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), -1),
                                          U(sp.Pow, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), 1), -1)), 2),
                              "momentum.tuned_beta"),
-    "tuned_rate": inline_tex(U(sp.Mul, 4, U(sp.Pow, U(sp.Mul, U(sp.Add, 1, -beta), U(sp.Pow, U(sp.Add, U(sp.Pow, lambda_min, sp.Rational(1, 2)),
-                                                                               U(sp.Pow, lambda_max, sp.Rational(1, 2))), 2)), -1)),
+    "tuned_rate": inline_tex(U(sp.Mul, 4, U(sp.Pow, U(sp.Mul, U(sp.Add, 1, -beta), U(sp.Pow, root_sum, 2)), -1)),
                              "momentum.tuned_rate"),
     "tuned_factor": inline_tex(U(sp.Mul, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), -1),
                                  U(sp.Pow, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), 1), -1)), "momentum.tuned_factor"),
