@@ -101,6 +101,6 @@ def test_errata_belong_to_the_term_whose_students_had_the_original(built):
     original = "".join(pages(built / "output" / "2024-fall" / "activity05-key.pdf"))
     assert "Errata" not in variant and "Errata of the original handout" in original
     audit = " ".join("".join(pages(built / "output" / "2027-spring" / "activity05-audit.pdf")).split())
-    assert "with other parameters, so the original" in audit and "it has none" in audit
+    assert "corrected, with other parameters" in audit and "not in this one" in audit
     activity = load_activity(built, "activity05")
     assert activity.has_errata and defaults(activity.parameters) is not None
