@@ -491,3 +491,25 @@ def test_a_figure_comes_after_the_text_that_first_mentions_it_never_between_a_le
     assert moved.count("<figure") == 1 and moved.replace(figure, "") == page.replace(figure, "")
     mentioned_first = '<p>See <a href="#figure:f">Figure 1</a>.</p>\n' + figure + "<p>More.</p>\n"
     assert figures_after_mention(mentioned_first) == mentioned_first
+
+
+def test_brackets_around_a_square_root_keep_their_size():
+    # a root of a letter is a line's height: a stretched bracket beside it only adds gaps
+    out = latex_to_mathml(r"\left(1 + \sqrt{\beta}\right)")
+    assert 'stretchy="true"' not in out and out.count('stretchy="false"') == 2
+    assert 'stretchy="false"' not in latex_to_mathml(r"\left(\frac{1}{2}\right)")  # a fraction is tall
+
+
+def test_a_primed_and_indexed_letter_stacks_its_prime_over_the_index():
+    for source in (r"f'_{i}", r"f_{i}'"):
+        out = latex_to_mathml(source)
+        assert re.search(r"<msubsup><mi>f</mi><mrow><mi>i</mi></mrow><mpadded [^>]*><mo [^>]*>\u2032</mo></mpadded>"
+                         r"</msubsup>", out), out
+
+
+def test_a_box_that_scrolls_sideways_shows_that_it_does():
+    from generator.html_style import SCROLL_CUE, STYLES
+
+    for name in ("scroll", "display", "derivation", "figure-frame"):
+        assert SCROLL_CUE in STYLES[name] and "overflow-x: auto" in STYLES[name]
+    assert "background-attachment: local, local, scroll, scroll" in SCROLL_CUE

@@ -104,3 +104,21 @@ def test_errata_belong_to_the_term_whose_students_had_the_original(built):
     assert "corrected, with other parameters" in audit and "not in this one" in audit
     activity = load_activity(built, "activity05")
     assert activity.has_errata and defaults(activity.parameters) is not None
+
+
+def test_a_figure_is_set_between_paragraphs_never_floated(built):
+    # a float put at the top of the next page would cut the sentence running across the break
+    for semester, activity in course():
+        tex = (built / "output" / semester / f"{activity}-key.tex").read_text(encoding="utf-8")
+        assert "\\captionof{figure}" in tex and "\\begin{figure}" not in tex, f"{semester} {activity}"
+
+
+def test_a_long_derivation_may_break_but_never_leaves_one_row_alone(built):
+    for semester, activity in course():
+        tex = (built / "output" / semester / f"{activity}-key.tex").read_text(encoding="utf-8")
+        blocks = re.findall(r"\\begin\{align\*\}(.*?)\\end\{align\*\}", tex, re.S)
+        assert any("\\derivationbreak" in block for block in blocks), f"{semester} {activity}: no breakable derivation"
+        for block in blocks:
+            rows = [row for row in re.split(r"(?<=\\\\)\*?(?:\[1ex\])?\n", block.strip()) if row.strip()]
+            assert "\\derivationbreak" not in rows[0] and (len(rows) < 2 or "\\derivationbreak" not in rows[-2]), \
+                f"{semester} {activity}: a break after a block's first row or before its last"
