@@ -86,7 +86,7 @@ class Derivation:
             return expr
         return tuple(out(e) for e in self.chain)
 
-    @property
+    @functools.cached_property
     def constant(self) -> tuple[bool, ...]:
         """For each step, do its two sides, the defined names written out, have no variable left
         (the values all given)? Then one point is the check: any other would compare the same two
@@ -108,7 +108,7 @@ class Derivation:
         """The line each step follows: the left-hand side for the first (None when there is none)."""
         return (self.lhs, *(s.expr for s in self.steps[:-1]))
 
-    @property
+    @functools.cached_property  # read by the render model twice (its count, and the derivations all of it)
     def restating_steps(self) -> int:
         """Steps that only write out defined names (the check reads the definitions back, and
         confirms no more than that): the two lines are the same once every name is written out,
@@ -118,7 +118,7 @@ class Derivation:
             _shape(out[before]) == _shape(out[s.expr])
             or any(_written_out_before(name, value, before, s.expr) for name, value in self.definitions.items())))
 
-    @property
+    @functools.cached_property
     def given_steps(self) -> tuple[bool, ...]:
         """For each step: assumed, and stated by a definition the check reads, so that checking it
         reads the assumption back (the step is taken as given; its points compare it with itself)."""
