@@ -38,8 +38,8 @@ STYLES: dict[str, str] = {
     # one of a display's formulas set side by side: on a narrow screen the next wraps under it
     "display-part": "display: inline-block; margin: 0.1rem 1rem; vertical-align: middle",
     "scroll": "overflow-x: auto; " + SCROLL_CUE,
-    # a figure's image, which on a narrow screen keeps a legible size and scrolls (figure-frame)
-    "figure-frame": "display: block; overflow-x: auto; " + SCROLL_CUE,
+    # a figure's image, a link to it at full size (said under it on a narrow screen)
+    "figure-frame": "display: block",
     "data": "border-collapse: collapse; margin: 0.5rem 0; font-variant: tabular-nums",  # the shorthand: Canvas keeps it
     "cell": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "head": "border-bottom: 2px solid #808080; padding: 0.2rem 0.7rem; text-align: right",
@@ -71,12 +71,14 @@ code { font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 .scroll caption { position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
-@media (max-width: 36rem) { .figure .image { width: 34rem; max-width: none; } }
+@media (max-width: 36rem) { a.figure-frame::after { content: "Tap the figure to see it at full size."; display: block;
+  font-size: 0.85em; color: #4d4d4d; margin-top: 0.2rem; } }
 @media (max-width: 48rem) { .derivation { grid-template-columns: minmax(0, 1fr); row-gap: 0.2rem; }
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
   .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
 """
-# Narrower than 36rem, a figure keeps the width at which its text is legible and scrolls sideways.
+# Narrower than 36rem, a figure fits the screen, its text small: a line under it (not part of the page's
+# text, which the PDF shares) says that the figure opens at full size, where it can be zoomed.
 # Narrower than 48rem, a derivation is one column: each step's reason on its own lines under
 # the step, wrapped to the width of the screen (a column as wide as its widest formula would
 # set a long reason beyond the screen's edge); a formula wider than the screen scrolls.

@@ -175,6 +175,29 @@ def _space_as_tex(element: ET.Element) -> None:
         _space_as_tex(child)
 
 
+def _scripts_as_tex(root: ET.Element) -> None:
+    """Scripts placed as TeX places them on a letter. MathML Core lowers an index below the base's
+    descender (TeX does not, for a letter): phi_0 and mu_t would drop their index far below the line;
+    a letter's descender is not counted (``mpadded depth="0"``). A star in a superscript is TeX's
+    asterisk operator, on the math axis, not the raised text asterisk that floats above x^*."""
+    for element in root.iter():
+        tag = element.tag.split("}")[-1]
+        if tag in ("msub", "msubsup") and len(element) >= 2:
+            base = element[0]
+            letter = base[0] if base.tag.split("}")[-1] == "mrow" and len(base) == 1 else base  # {\phi}_t
+            if letter.tag.split("}")[-1] == "mi" and len((letter.text or "").strip()) == 1:
+                lifted = ET.Element(f"{{{MATHML_NS}}}mpadded", depth="0")
+                element.remove(base)
+                lifted.append(base)
+                lifted.tail, base.tail = base.tail, None
+                element.insert(0, lifted)
+        if tag in ("msup", "msubsup"):
+            script = element[-1]
+            script = script[0] if script.tag.split("}")[-1] == "mrow" and len(script) == 1 else script  # x^{*}
+            if script.tag.split("}")[-1] == "mo" and (script.text or "").strip() == "*":
+                script.text = "\u2217"
+
+
 def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.Element] | None = None) -> str:
     """MathML for one formula. ``numbers`` maps placeholder text in ``\\text{}`` to MathML to put there."""
     source = latex
@@ -188,6 +211,7 @@ def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.
     _tidy(root)
     _space_names(root)
     _space_as_tex(root)
+    _scripts_as_tex(root)
     if numbers:
         _splice_numbers(root, numbers)
     for element in root.iter():

@@ -161,15 +161,20 @@ class Derivation:
 
 def _shape(expr: sp.Basic) -> sp.Basic:
     """An expression as written, up to how its products and sums are grouped and ordered and how
-    a power of ten is printed (10^6 or 1000000): nothing is computed, so 4 (10^6)^2 and 4 10^12
-    keep different shapes."""
-    if isinstance(expr, sp.Pow) and expr.base == 10 and expr.exp.is_Integer and expr.exp >= 0:
-        return sp.Integer(10 ** int(expr.exp))
+    a number is printed (10^6 or 1000000, 1/2 or 2^-1, a factor one or none): nothing is computed,
+    so 4 (10^6)^2 and 4 10^12 keep different shapes."""
+    if isinstance(expr, sp.Pow) and expr.base.is_Integer and expr.exp.is_Integer and (
+            (expr.base == 10 and expr.exp >= 0) or expr.exp == -1):
+        return sp.Integer(10 ** int(expr.exp)) if expr.exp >= 0 else sp.Rational(1, int(expr.base))
     if not expr.args or isinstance(expr, sp.Number):
         return expr
     args = [_shape(a) for a in expr.args]
     if isinstance(expr, (sp.Mul, sp.Add)):
         args = sorted((b for a in args for b in (a.args if type(a) is type(expr) else (a,))), key=sp.default_sort_key)
+        if isinstance(expr, sp.Mul):
+            args = [a for a in args if a != 1] or [sp.Integer(1)]
+            if len(args) == 1:
+                return args[0]
     with sp.evaluate(False):
         return expr.func(*args)
 

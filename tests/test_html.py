@@ -503,13 +503,19 @@ def test_brackets_around_a_square_root_keep_their_size():
 def test_a_primed_and_indexed_letter_stacks_its_prime_over_the_index():
     for source in (r"f'_{i}", r"f_{i}'"):
         out = latex_to_mathml(source)
-        assert re.search(r"<msubsup><mi>f</mi><mrow><mi>i</mi></mrow><mpadded [^>]*><mo [^>]*>\u2032</mo></mpadded>"
-                         r"</msubsup>", out), out
+        assert re.search(r"<msubsup><mpadded depth=\"0\"><mi>f</mi></mpadded><mrow><mi>i</mi></mrow><mpadded [^>]*>"
+                         r"<mo [^>]*>\u2032</mo></mpadded></msubsup>", out), out
+
+
+def test_an_index_and_a_star_sit_as_tex_sets_them():
+    # a letter's descender does not push its index down; a star is the asterisk operator, on the axis
+    out = latex_to_mathml(r"\phi_0 + \boldsymbol{\phi}_t + x^{*}")
+    assert out.count('<mpadded depth="0">') == 2 and "\u2217" in out and "*" not in out
 
 
 def test_a_box_that_scrolls_sideways_shows_that_it_does():
     from generator.html_style import SCROLL_CUE, STYLES
 
-    for name in ("scroll", "display", "derivation", "figure-frame"):
+    for name in ("scroll", "display", "derivation"):
         assert SCROLL_CUE in STYLES[name] and "overflow-x: auto" in STYLES[name]
     assert "background-attachment: local, local, scroll, scroll" in SCROLL_CUE

@@ -115,7 +115,7 @@ def draw(spec: LogisticSpec, figure) -> None:
     figure.get_layout_engine().set(wspace=0.06)  # the end ticks of neighbouring panels apart
     xs = np.linspace(-spec.x_limit, spec.x_limit, 401)
     for ax, panel in zip(axes, spec.panels):
-        ax.axhline(0.5, color=GREY, lw=0.8, ls=(0, (4, 3)), zorder=1)
+        ax.axhline(0.5, color=GREY, lw=0.8, ls=(0, (1, 1.5)), zorder=1)  # dotted: the curves use the dashes
         for curve, (colour, dash, marker) in zip(panel.curves, STYLES):
             ax.plot(xs, 1 / (1 + np.exp(-(curve.phi0 + curve.phi1 * xs))), color=colour, ls=dash, lw=1.5,
                     label=curve.label, zorder=2)

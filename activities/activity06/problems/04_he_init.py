@@ -232,6 +232,7 @@ class Run:
 class HeInitResult:
     hidden: int
     depth: int
+    steps: int  # depth - 1: the ratios from the first layer to the last
     batch: int
     seed: int
     replicas: int
@@ -323,7 +324,7 @@ def compute(q: Questions) -> HeInitResult:
         + TOLERANCE,
         abs(half_mass - 0.5), STANDARD_ERRORS * half_error))
     return HeInitResult(
-        hidden=width, depth=depth, batch=batch, seed=SEED, replicas=REPLICAS,
+        hidden=width, depth=depth, steps=depth - 1, batch=batch, seed=SEED, replicas=REPLICAS,
         he_forward=float(HE_FORWARD.subs(at)), he_backward=float(HE_BACKWARD.subs(at)),
         compromise=float(COMPROMISE.steps[-1].expr.doit().subs(at)),
         runs=tuple(runs), he_low=he.low, he_high=he.high, half_mass=half_mass, half_mass_error=half_error,
