@@ -37,45 +37,11 @@ METADATA = {"pdf": PDF_METADATA, "svg": SVG_METADATA}
 FORMATS = tuple(METADATA)  # PDF for LaTeX, SVG for the HTML twin; each drawn when first needed
 
 
-def share_mathtext_parses() -> None:
-    """Parse each mathtext label once per process, not once per renderer.
-
-    matplotlib caches a parse per parser object (``MathTextParser._parse_cached``, an lru_cache whose
-    key includes ``self``), and every renderer makes its own parser (``RendererBase.__init__``: a new
-    ``TextToPath``). So each label is parsed again by the PDF layout pass, the PDF drawing and the
-    SVG drawing, and on every savefig. Their parses are the same (a vector parse at 72 dpi, the same
-    font properties): one cache keyed by the output type instead of the parser serves them all.
-    Patching this private method pays for itself only as ``make bench`` shows (see the note in
-    ``prepare_drawing``)."""
-    import functools
-
-    from matplotlib.mathtext import MathTextParser
-
-    if getattr(MathTextParser._parse_cached, "shared", False):
-        return
-    parse = MathTextParser._parse_cached.__wrapped__
-    parsers = {"vector": MathTextParser("path"), "raster": MathTextParser("agg")}
-
-    @functools.lru_cache(maxsize=4096)
-    def shared(output_type, s, dpi, prop, antialiased, load_glyph_flags):
-        return parse(parsers[output_type], s, dpi, prop, antialiased, load_glyph_flags)
-
-    def _parse_cached(self, s, dpi, prop, antialiased, load_glyph_flags):
-        return shared(self._output_type, s, dpi, prop, antialiased, load_glyph_flags)
-
-    _parse_cached.shared = True
-    MathTextParser._parse_cached = _parse_cached
-
-
 def prepare_drawing() -> None:
     """Import matplotlib with the Agg backend; run once per drawing process."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import os
-
-    if os.environ.get("ANSWER_KEY_NO_SHARED_MATHTEXT") != "1":  # for measuring what the sharing saves
-        share_mathtext_parses()
     import logging
 
     # fontTools, subsetting the TrueType fonts, warns that matplotlib's fixed font dates are old

@@ -8,8 +8,6 @@ files as they are in the working tree) that uses this checkout's virtual environ
 - prose edit: one sentence more in one activity's prose, then ``make pdf`` of that activity;
 - floor: bare ``latexmk`` from a clean folder of every PDF the cold build made, one after the
   other (the sum), and of the edited document alone.
-- without a mechanism: a cold build with one speed mechanism turned off (``MECHANISMS``), for
-  what it saves.
 
 Each figure is the median of several runs; peak memory is the largest resident set of any one
 process of a run (Python, a worker, or TeX).
@@ -41,10 +39,7 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).
 sys.stderr.buffer.write(run.stderr if run.returncode else b"")
 """
 GOALS = {"cold/floor": 1.0, "prose edit/floor": 1.0}
-# Each speed mechanism the build keeps, with the switch that turns it off: a cold build without it
-# is timed beside each cold build, and the mechanism stays only while it saves 5% or more.
-MECHANISMS = {"shared mathtext parses": "ANSWER_KEY_NO_SHARED_MATHTEXT"}
-MECHANISM_GOAL = 0.05
+
 NO_OP_GOAL, MEMORY_GOAL = 0.15, 300  # seconds, MiB
 EDITED = ("2027-spring", "activity05")  # the document the prose edit changes
 
@@ -105,17 +100,12 @@ def edit_prose(root: Path, activity: str, n: int) -> None:
 
 
 def bench(runs: int) -> dict[str, list[Run]]:
-    results: dict[str, list[Run]] = {"cold": [], "no-op": [], "prose edit": [], "floor (sum)": [], "floor (edited)": [],
-                                     **{f"without {name}": [] for name in MECHANISMS}}
+    results: dict[str, list[Run]] = {"cold": [], "no-op": [], "prose edit": [], "floor (sum)": [], "floor (edited)": []}
     semester, activity = EDITED
     with tempfile.TemporaryDirectory(prefix="answer-key-bench-") as scratch:
         base = Path(scratch)
         for n in range(runs):
             root = scratch_project(base, f"run{n}")
-            for name, switch in MECHANISMS.items():  # first: the same minutes as this run's cold build
-                without = scratch_project(base, f"run{n}-without-{switch.lower()}")
-                results[f"without {name}"].append(measure(make(without, "-j2", "all"), without,
-                                                          {**os.environ, switch: "1"}))
             results["cold"].append(measure(make(root, "-j2", "all"), root))
             results["no-op"].append(measure(make(root, "-j2", "all"), root))
             documents = floors(root, base, f"run{n}")  # the same minute as this run's builds: see report()
@@ -150,10 +140,6 @@ def report(results: dict[str, list[Run]]) -> str:
         verdict = "meets" if paired <= GOALS[name] else "misses"
         lines.append(f"{name:<17} {paired:>10.2f} {median[top] / median[bottom]:>11.2f}   "
                      f"<= {GOALS[name]:.2f}: {verdict}")
-    for name in MECHANISMS:
-        saved = statistics.median(1 - a.seconds / b.seconds for a, b in zip(results["cold"], results[f"without {name}"]))
-        lines.append(f"{name:<26} saves {100 * saved:5.1f}% of a cold build   goal >= {100 * MECHANISM_GOAL:.0f}%: "
-                     f"{'keep' if saved >= MECHANISM_GOAL else 'remove'}")
     lines.append(f"{'no-op':<17} {median['no-op']:>8.2f} s   goal < {NO_OP_GOAL} s: "
                  f"{'meets' if median['no-op'] < NO_OP_GOAL else 'misses'}")
     peak = max(r.peak_kib for name in ("cold", "no-op", "prose edit") for r in results[name]) / 1024
