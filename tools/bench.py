@@ -39,7 +39,6 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).
 sys.stderr.buffer.write(run.stderr if run.returncode else b"")
 """
 GOALS = {"cold/floor": 1.0, "prose edit/floor": 1.0}
-
 NO_OP_GOAL, MEMORY_GOAL = 0.15, 300  # seconds, MiB
 EDITED = ("2027-spring", "activity05")  # the document the prose edit changes
 
