@@ -97,11 +97,19 @@ def _space_names(element: ET.Element) -> None:
     children = list(element)
     for index in range(len(children) - 1, 0, -1):
         child, before = children[index], children[index - 1]
-        if (child.tag.split("}")[-1] == "mi" and re.fullmatch(r"[A-Za-z]{2,}", (child.text or "").strip())
+        if (_leading_name(child)
                 and (before.tag.split("}")[-1] not in ("mo", "mspace") or (before.text or "").strip() in (")", "]"))):
             element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
     for child in element:
         _space_names(child)
+
+
+def _leading_name(element: ET.Element) -> bool:
+    """Does ``element`` begin with a function's name (sig, or sig' as a script's base)?"""
+    tag = element.tag.split("}")[-1]
+    if tag == "mi":
+        return re.fullmatch(r"[A-Za-z]{2,}", (element.text or "").strip()) is not None
+    return tag in ("mrow", "msub", "msup", "msubsup") and len(element) > 0 and _leading_name(element[0])
 
 
 _TALL_TAGS = {"mfrac", "munder", "munderover", "mover", "mtable", "mroot"}  # a square root is a line's height
@@ -191,6 +199,11 @@ def _scripts_as_tex(root: ET.Element) -> None:
                 lifted.append(base)
                 lifted.tail, base.tail = base.tail, None
                 element.insert(0, lifted)
+        if tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
+            for script in list(element)[1:]:  # TeX sets a script's operators without space: t+1, i=1
+                for operator in script.iter(f"{{{MATHML_NS}}}mo"):
+                    operator.attrib.setdefault("lspace", "0")
+                    operator.attrib.setdefault("rspace", "0")
         if tag in ("msup", "msubsup"):
             script = element[-1]
             script = script[0] if script.tag.split("}")[-1] == "mrow" and len(script) == 1 else script  # x^{*}

@@ -124,7 +124,7 @@ def _momentum() -> tuple[Correction, ...]:
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum misses "
                    r"its first term; and every term uses $\mathcal{B}_t$ at $\phi_t$ instead of its own "
-                   r"step's $\mathcal{B}_{t'}$ at $\phi_{t'}$. It does not even give the original's own "
+                   r"step's $\mathcal{B}_{t'}$ at $\phi_{t'}$. Nor does it give the original's own "
                    r"$\mathbf{m}_3$, which weights $\mathbf{m}_0$ by $\beta^3$."),
     )
 
@@ -193,8 +193,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 corrected_words=r"is a weighted sum of the gradients at the previous iterations (and of the initial "
                                 r"value $\mathbf{m}_0$), infinite in the limit"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
-                r"The question asks for the weights of the sum; the solution shows them only inside its last formula, "
-                r"mis-indexed, and never names them as the weights, nor gives their sum or its limit. The gradient "
+                r"The question asks for the weights of the sum; the solution writes them only as coefficients inside its "
+                r"expansions and its last formula, never names them as the weights, nor gives their sum or its limit. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
                 r"$\mathbf{m}_0$ (usually zero) keeps the rest of the weight, $\beta^{t+1}$. Their sum tends "
                 r"to one as $t$ grows, "

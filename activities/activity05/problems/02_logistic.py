@@ -256,8 +256,9 @@ def compute(q: Questions) -> LogisticResult:
                      MIDPOINT_SHIFT, MIDPOINT_SHIFT_PHI1),
         numeric_checks=(
             gradient_check("logistic.finite_difference", TITLE, lambda p: bce(p, xs, ys), gradient, start, FD_TOLERANCE),
-            NumericCheck("logistic.slopes", TITLE, "slope at the midpoint against finite differences",
-                         slope_error, 1e-8),
+            NumericCheck("logistic.slopes", TITLE, r"slope $\phi_1/4$ at the midpoint of every plotted curve with "
+                         rf"$\phi_1 \ne 0$ against a central difference in $x$ of step $10^{{{int(np.log10(FD_STEP))}}}$; "
+                         "absolute error", slope_error, 1e-8),
         ),
     )
 

@@ -98,9 +98,9 @@ def facts(spec: SigmoidSpec) -> tuple[tuple[str, bool, str], ...]:
         ("symmetric_range", spec.grid[0] == -spec.grid[-1], "the plotted range is symmetric about zero"),
         ("ends_equal", number_text(spec.derivative[0], 2) == number_text(spec.derivative[-1], 2),
          "the derivative's values at the two ends print the same to two digits"),
-        ("near_left", _near_left(spec), f"left of $f = {number_text(spec.near_below, 2)}$ the derivative is more than "
-                                        f"{number_text(spec.near_share)} of the sigmoid, and right of it (up to the "
-                                        f"peak) it is not"),
+        ("near_left", _near_left(spec), f"at the plotted samples left of $f = {number_text(spec.near_below, 2)}$ the "
+                                        f"derivative is more than {number_text(spec.near_share)} of the sigmoid, and at "
+                                        f"those right of it (up to the peak) it is not"),
     )
 
 

@@ -70,11 +70,12 @@ f_k, h_K, h_0 = sp.Symbol("f_k", real=True), sp.Symbol("h_K", real=True), sp.Sym
 omega_k = sp.Symbol(r"\omega_{k}", real=True)
 k0 = sp.Symbol("k", integer=True, nonnegative=True)
 layers = (k0, 0, U(sp.Add, K, -1))  # Problem 1's indexing: f_k = beta_k + omega_k h_k, h_{k+1} = sig[f_k]
-# A layer j's parameters: the derivative reaching f_j has passed the sigmoids of layers j to K - 1
-j0 = sp.Symbol("j", integer=True, nonnegative=True)
-f_j, h_j, beta_j, omega_j = (sp.Symbol(name, real=True) for name in ("f_j", "h_j", r"\beta_j", r"\omega_j"))
+# The first and the last layer's biases: their derivatives share the factors of the layers between
+# (d f_k / d f_{k-1} = omega_k sig'[f_{k-1}] for k = 1 .. K - 1)
+beta_first, beta_last = sp.Symbol(r"\beta_0", real=True), sp.Symbol(r"\beta_{K-1}", real=True)
+f_below = sp.Symbol("f_{k-1}", real=True)
 ell = sp.Symbol(r"\ell", real=True)
-above_j = (k0, U(sp.Add, j0, 1), U(sp.Add, K, -1))
+above_first = (k0, 1, U(sp.Add, K, -1))
 FORMULAS = {
     "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h"),
     "s": tex(U(sp.Eq, s, sig(f)), "sigmoid.bound"),
@@ -90,12 +91,13 @@ FORMULAS = {
     "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
                          U(sp.Mul, U(sp.Pow, quarter, K), sp.Product(sp.Abs(omega_k), layers))), "sigmoid.chain"),
     "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
-    "layer_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, f_j)),
-                         U(sp.Mul, U(sp.Pow, quarter, U(sp.Add, K, -j0)), sp.Product(sp.Abs(omega_k), above_j))),
-                       "sigmoid.layer_bound"),
-    "bias_rule": inline_tex(U(sp.Eq, Partial(ell, beta_j), U(sp.Mul, Partial(ell, h_K), Partial(h_K, f_j))),
-                            "sigmoid.parameters"),
-    "weight_rule": inline_tex(U(sp.Eq, Partial(ell, omega_j), U(sp.Mul, h_j, Partial(ell, beta_j))), "sigmoid.parameters"),
+    "first_share": inline_tex(U(sp.Pow, quarter, U(sp.Add, K, -1)), "sigmoid.bias_ratio"),
+    "bias_ratio": tex(U(sp.Eq, Partial(ell, beta_first), U(sp.Mul, Partial(ell, beta_last),
+                                                          sp.Product(U(sp.Mul, omega_k, sig(f_below), U(sp.Add, 1, -sig(f_below))),
+                                                                     above_first))), "sigmoid.bias_ratio"),
+    "bias_bound": tex(U(sp.Le, sp.Abs(Partial(ell, beta_first)),
+                        U(sp.Mul, U(sp.Pow, quarter, U(sp.Add, K, -1)), sp.Product(sp.Abs(omega_k), above_first),
+                          sp.Abs(Partial(ell, beta_last)))), "sigmoid.bias_ratio"),
     "complement": tex(complement, "sigmoid.coincide"),
 }
 
@@ -152,7 +154,7 @@ def compute(q: Questions) -> SigmoidResult:
         numeric_checks=(
             NumericCheck("sigmoid.fd", TITLE,
                          r"largest absolute error of $\mathrm{sig}[f](1 - \mathrm{sig}[f])$ against central differences "
-                         "of the sigmoid at the plotted samples",
+                         rf"of the sigmoid, of step $10^{{{int(np.log10(FD_STEP))}}}$, at the {SAMPLES} plotted samples",
                          float(np.max(np.abs(numeric - slope))), FD_TOLERANCE),
             NumericCheck("sigmoid.sampled_maximum", TITLE,
                          "the sampled derivative peaks at $f = 0$ with the value one quarter: the absolute errors of "
