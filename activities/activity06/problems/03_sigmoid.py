@@ -92,9 +92,8 @@ FORMULAS = {
                          U(sp.Mul, U(sp.Pow, quarter, K), sp.Product(sp.Abs(omega_k), layers))), "sigmoid.chain"),
     "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
     "first_share": inline_tex(U(sp.Pow, quarter, U(sp.Add, K, -1)), "sigmoid.bias_ratio"),
-    "bias_ratio": tex(U(sp.Eq, Partial(ell, beta_first), U(sp.Mul, Partial(ell, beta_last),
-                                                          sp.Product(U(sp.Mul, omega_k, sig(f_below), U(sp.Add, 1, -sig(f_below))),
-                                                                     above_first))), "sigmoid.bias_ratio"),
+    "bias_ratio": tex(U(sp.Eq, Partial(ell, beta_first), U(sp.Mul, Partial(ell, beta_last), sp.Product(
+        U(sp.Mul, omega_k, sig(f_below), U(sp.Add, 1, -sig(f_below))), above_first))), "sigmoid.bias_ratio"),
     "bias_bound": tex(U(sp.Le, sp.Abs(Partial(ell, beta_first)),
                         U(sp.Mul, U(sp.Pow, quarter, U(sp.Add, K, -1)), sp.Product(sp.Abs(omega_k), above_first),
                           sp.Abs(Partial(ell, beta_last)))), "sigmoid.bias_ratio"),
