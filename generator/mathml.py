@@ -94,7 +94,7 @@ def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
 def _space_names(element: ET.Element) -> None:
     """A function's name (sin, log, sig) after a letter or a number, with TeX's thin space before it:
     MathML Core sets two identifiers side by side with none, so "x sin" would read "xsin"."""
-    children = list(element)
+    children = list(element) if element.tag.split("}")[-1] in _ROWS else []  # never between a fraction's parts
     for index in range(len(children) - 1, 0, -1):
         child, before = children[index], children[index - 1]
         if (_leading_name(child)
@@ -102,6 +102,11 @@ def _space_names(element: ET.Element) -> None:
             element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
     for child in element:
         _space_names(child)
+
+
+# The elements whose children are a row, one after another; in any other (mfrac, msub, munderover,
+# mroot ...) each child has its place, and a space between two of them would break the element.
+_ROWS = {"math", "mrow", "mstyle", "mpadded", "mphantom", "msqrt", "mtd", "menclose", "merror"}
 
 
 def _leading_name(element: ET.Element) -> bool:
@@ -175,7 +180,7 @@ def _space_as_tex(element: ET.Element) -> None:
             replacement.tail = child.tail
             element.remove(child)
             element.insert(index, replacement)
-    children = list(element)
+    children = list(element) if element.tag.split("}")[-1] in _ROWS else []
     for index in range(len(children) - 1, 0, -1):
         if all(c.tag.split("}")[-1] == "mfrac" for c in children[index - 1:index + 1]):
             element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
