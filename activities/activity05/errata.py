@@ -194,7 +194,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                                 r"value $\mathbf{m}_0$), infinite in the limit"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
                 r"The question asks for the weights of the sum; the solution writes them only as coefficients inside its "
-                r"expansions and its last formula, never names them as the weights, nor gives their sum or its limit. "
+                r"expansions and its last formula, and never names them as the weights. "
                 r"The gradient of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
                 r"$\mathbf{m}_0$ (usually zero) keeps the rest of the weight, $\beta^{t+1}$. Their sum tends "
                 r"to one as $t$ grows, "

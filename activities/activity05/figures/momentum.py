@@ -232,11 +232,11 @@ def draw_losses(spec: MomentumSpec, loss_ax) -> None:
     # over the curves: a path that reaches the minimum runs along the line, which stays visible on it
     loss_ax.axhline(lowest, color="black", lw=0.9, ls=(0, (1, 2)), zorder=4, label="minimum of the loss")
     loss_ax.set_yscale("log")
-    # ticks at 1, 2 and 5 of every decade, as plain numbers: the losses the caption names lie between
-    # powers of ten
+    # ticks at 1 and 3 of every decade, as plain numbers: the losses the caption names lie between
+    # powers of ten (1, 2 and 5 crowd the labels of a panel this low)
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
-    loss_ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    loss_ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 3.0)))
     loss_ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     loss_ax.yaxis.set_minor_formatter(NullFormatter())
     loss_ax.set_xlim(-0.01 * spec.steps, 1.01 * spec.steps)  # the first and last markers whole, not cut by the axes
