@@ -9,6 +9,7 @@ output, where least squares must give Problem 1's dl/df_3).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import sympy as sp
@@ -22,6 +23,7 @@ from ..parameters import Questions, toy_output
 TITLE = "The loss's derivative with respect to the output"
 
 FD_STEP = 1e-6
+STEP_TEX = f"$10^{{{round(math.log10(FD_STEP))}}}$"  # the step as the audit prints it
 FD_TOLERANCE = 1e-8  # the losses are smooth and O(1) here: central differences err by ~1e-10
 RELATIVE = "relative to the larger of one and the derivative"
 POINTS = ((-2.0, 0.0), (-0.5, 1.0), (0.3, 0.0), (1.7, 1.0), (0.8, 0.3))  # (f, y); BCE takes y in [0, 1]
@@ -155,10 +157,12 @@ def compute(q: Questions) -> LossDerivativesResult:
         derivations=(SIGMOID, LEAST_SQUARES, BCE, SQUARED_SIGMOID),
         numeric_checks=(
             NumericCheck("loss_derivatives.fd_least_squares", TITLE,
-                         f"the proven $-2(y - f)$ against central differences at {AT_POINTS}, largest error {RELATIVE}",
+                         f"the proven $-2(y - f)$ against central differences of step {STEP_TEX} at {AT_POINTS}, "
+                         f"largest error {RELATIVE}",
                          ls_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.fd_bce", TITLE,
-                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of the cross-entropy at "
+                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of step {STEP_TEX} of the "
+                         "cross-entropy at "
                          f"{AT_POINTS}, largest error {RELATIVE}", bce_error, FD_TOLERANCE),
         ),
     )
