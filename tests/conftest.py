@@ -140,6 +140,10 @@ def set_questions(path: Path, body: str, activity: str = ACTIVITY) -> None:
     path.write_text(with_questions(path.read_text(), body, activity))
 
 
+# MathML elements whose children each have a place (numerator, base, script ...): how many they hold
+ARITY = {"mfrac": 2, "msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2, "munderover": 3, "mroot": 2}
+
+
 # --- builds --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BUILDS, REPO, make_root
+from conftest import ARITY, BUILDS, REPO, make_root
 
 pytestmark = BUILDS
 KINDS = ("key", "handout", "audit")
@@ -36,7 +36,7 @@ def built(tmp_path_factory) -> Path:
 
     root = make_root(tmp_path_factory.mktemp("course"))
     for semester, activity in course():
-        build(semester, activity, kinds=KINDS, root=root, log=lambda m: None)
+        build(semester, activity, kinds=KINDS, root=root, log=lambda m: None, html=True, figure_formats=("pdf", "svg"))
     return root
 
 
@@ -122,3 +122,16 @@ def test_a_long_derivation_may_break_but_never_leaves_one_row_alone(built):
             rows = [row for row in re.split(r"(?<=\\\\)\*?(?:\[1ex\])?\n", block.strip()) if row.strip()]
             assert "\\derivationbreak" not in rows[0] and (len(rows) < 2 or "\\derivationbreak" not in rows[-2]), \
                 f"{semester} {activity}: a break after a block's first row or before its last"
+
+
+def test_every_formula_of_every_page_is_well_formed_mathml(built):
+    # a space or an extra child inside a fraction or a script makes the browser drop the bar or the script
+    import xml.etree.ElementTree as ET
+
+    pages = sorted((built / "output").glob("*/*.html"))
+    assert {p.name for p in pages} >= {f"{activity}-{kind}.html" for _, activity in course() for kind in ("key", "audit")}
+    for page in pages:
+        for formula in re.findall(r"<math\b.*?</math>", page.read_text(encoding="utf-8"), re.S):
+            for element in ET.fromstring(formula).iter():
+                tag = element.tag.split("}")[-1]
+                assert tag not in ARITY or len(element) == ARITY[tag], (page.name, tag, formula[:300])
