@@ -61,6 +61,7 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
+msqrt { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root's bar; TeX sets what follows close */
 .sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
 .sheet p.why { max-width: none; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
