@@ -169,7 +169,7 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("parameter_meaning", "problem:logistic", r"shifts to the left as we increase  $\phi_0$",
                 r"The solution draws no plot, and its reading of $\phi_0$ holds only for a positive $\phi_1$: "
                 r"the midpoint $x^* = -\phi_0/\phi_1$ moves left as $\phi_0$ grows only when $\phi_1$ is "
-                r"positive, and changing $\phi_1$ moves the midpoint too, unless $\phi_0$ is zero.",
+                r"positive.",
                 Claim(shift, -1, simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))}),
                 Claim(shift, -sp.sign(phi1_nz), simple_slopes, {shift: sp.sign(sp.Derivative(x_star, phi0))})),
         Erratum("parameter_steepness", "problem:logistic", r"gets steeper as we increase  $\phi_1$",
@@ -187,7 +187,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("infinite_sum", "problem:momentum", "is an infinite weighted sum of the gradients at the previous "
-                "iterations", r"Imprecise: at every finite $t$ the sum is finite, for $\mathbf{m}_{t+1}$ weighs the gradients of "
+                "iterations", r"Stated more precisely: at every finite $t$ the sum is finite, for $\mathbf{m}_{t+1}$ weighs "
+                r"the gradients of "
                 r"the steps so far and the initial value $\mathbf{m}_0$; it becomes an infinite sum only in the "
                 r"limit, as the weight of $\mathbf{m}_0$ vanishes.",
                 corrected_words=r"is a weighted sum of the gradients at the previous iterations (and of the initial "
