@@ -37,7 +37,6 @@ import jinja2
 from .build import context
 from .errors import RenderError
 from .html_build import build_html, figure_directory_name  # noqa: F401  (the module's public face)
-from .html_figures import figures_after_mention
 from .html_style import inline_styles, stylesheet
 from .mathml import MARKER_CLOSE, MARKER_OPEN, NumberForms, _top_level_split, latex_to_mathml, number_forms
 from .numbers import Latex, Ledger, SympyLatex
@@ -357,7 +356,7 @@ def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = Fa
         ctx["ledger"] = ledger
     page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES, SHARED_TEMPLATES], cache)
     if not audit:
-        page = figures_after_mention(str(_Finisher(gate)(page)))
+        page = _Finisher(gate)(page)
         if canvas:
             page = inline_styles(page)
     return HtmlOutput(page, gate.ledger)

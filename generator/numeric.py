@@ -7,6 +7,11 @@ import numpy as np
 FD_STEP = 1e-6  # central differences: error ~ h^2 f''' / 6, rounding ~ eps / h; 1e-6 balances both
 
 
+def step_tex(h: float = FD_STEP) -> str:
+    """A finite difference's step as the audit prints it, a power of ten: $10^{-6}$."""
+    return f"$10^{{{round(float(np.log10(h)))}}}$"
+
+
 def gradient_check(key: str, problem: str, f, gradient: np.ndarray, at: np.ndarray, tolerance: float):
     """A proven ``gradient`` of ``f`` at ``at`` against central differences, its error relative
     to the larger of one and the gradient's largest entry (as its description says)."""
@@ -14,8 +19,7 @@ def gradient_check(key: str, problem: str, f, gradient: np.ndarray, at: np.ndarr
 
     numeric = finite_difference(f, at)
     error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
-    exponent = round(float(np.log10(FD_STEP)))
-    return NumericCheck(key, problem, rf"proven gradient against central finite differences with step $10^{{{exponent}}}$, "
+    return NumericCheck(key, problem, f"proven gradient against central finite differences with step {step_tex()}, "
                         "at the example's starting point only, error relative to the larger of one and the "
                         "gradient's largest entry", error, tolerance)
 

@@ -480,19 +480,6 @@ def test_table_1s_three_families_are_parted_by_rules_in_the_page_and_on_canvas(h
             assert "border-top: 2px solid #808080" in rows[4]
 
 
-def test_a_figure_comes_after_the_text_that_first_mentions_it_never_between_a_lead_in_and_its_display():
-    from generator.html_figures import figures_after_mention
-
-    figure = '<figure class="figure" id="figure:f"><img alt="x"></figure>\n'
-    page = (f'<p>Intro.</p>\n{figure}<p>See <a href="#figure:f">Figure 1</a>; it follows:</p>\n'
-            '<div class="derivation"><p class="why">Reason</p></div>\n<p>so it holds.</p>\n<p>Next sentence.</p>\n')
-    moved = figures_after_mention(page)
-    assert moved.index("Next sentence") > moved.index("<figure") > moved.index("so it holds")
-    assert moved.count("<figure") == 1 and moved.replace(figure, "") == page.replace(figure, "")
-    mentioned_first = '<p>See <a href="#figure:f">Figure 1</a>.</p>\n' + figure + "<p>More.</p>\n"
-    assert figures_after_mention(mentioned_first) == mentioned_first
-
-
 def test_brackets_around_a_square_root_keep_their_size():
     # a root of a letter is a line's height: a stretched bracket beside it only adds gaps
     out = latex_to_mathml(r"\left(1 + \sqrt{\beta}\right)")

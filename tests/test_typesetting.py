@@ -113,6 +113,20 @@ def test_a_figure_is_set_between_paragraphs_never_floated(built):
         assert "\\captionof{figure}" in tex and "\\begin{figure}" not in tex, f"{semester} {activity}"
 
 
+def test_a_figure_comes_after_the_text_that_first_mentions_it_in_both_formats(built):
+    # figures are set where the prose calls them (never floated, never moved), so the prose calls
+    # each after the paragraphs that introduce it, and the PDF and the web page read alike
+    for semester, activity in course():
+        folder = built / "output" / semester
+        tex = (folder / f"{activity}-key.tex").read_text(encoding="utf-8")
+        page = (folder / f"{activity}-key.html").read_text(encoding="utf-8")
+        names = re.findall(r"\\label\{fig:([^}]+)\}", tex)
+        assert names, f"{semester} {activity}: no figure"
+        for name in names:
+            assert -1 < tex.find(f"\\ref{{fig:{name}}}") < tex.index(f"\\label{{fig:{name}}}"), (semester, name)
+            assert -1 < page.find(f'href="#figure:{name}"') < page.index(f'id="figure:{name}"'), (semester, name)
+
+
 def test_a_long_derivation_may_break_but_never_leaves_one_row_alone(built):
     for semester, activity in course():
         tex = (built / "output" / semester / f"{activity}-key.tex").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import sympy as sp
 
 from generator.notation import i, inline_tex, n_points, phi0, phi1, sig, tex, x, y, z
 from generator.notation import unevaluated as U
-from generator.numeric import FD_STEP, finite_difference, gradient_check
+from generator.numeric import FD_STEP, finite_difference, gradient_check, step_tex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -257,7 +257,7 @@ def compute(q: Questions) -> LogisticResult:
         numeric_checks=(
             gradient_check("logistic.finite_difference", TITLE, lambda p: bce(p, xs, ys), gradient, start, FD_TOLERANCE),
             NumericCheck("logistic.slopes", TITLE, r"slope $\phi_1/4$ at the midpoint of every plotted curve with "
-                         rf"$\phi_1 \ne 0$ against a central difference in $x$ of step $10^{{{int(np.log10(FD_STEP))}}}$; "
+                         rf"$\phi_1 \ne 0$ against a central difference in $x$ of step {step_tex()}; "
                          "absolute error", slope_error, 1e-8),
         ),
     )

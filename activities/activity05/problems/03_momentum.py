@@ -114,6 +114,8 @@ lambda_min = sp.Symbol(r"\lambda_{\min}")
 kappa = sp.Symbol(r"\kappa")
 root_beta = U(sp.Pow, beta, sp.Rational(1, 2))
 root_sum = U(sp.Add, U(sp.Pow, lambda_min, sp.Rational(1, 2)), U(sp.Pow, lambda_max, sp.Rational(1, 2)))
+root_kappa = U(sp.Pow, kappa, sp.Rational(1, 2))
+tuned_factor = U(sp.Mul, U(sp.Add, root_kappa, -1), U(sp.Pow, U(sp.Add, root_kappa, 1), -1))  # (sqrt k - 1)/(sqrt k + 1)
 # Along an eigenvector of the Hessian (eigenvalue lambda): e_t, mu_t the components of phi_t - phi* and m_t
 error = sp.IndexedBase("e")
 mu = sp.IndexedBase(r"\mu")
@@ -152,13 +154,10 @@ FORMULAS = {
     "error_components": inline_tex(sp.Tuple(error[t], mu[t]), "momentum.error_components"),
     "one_minus_root_beta": inline_tex(U(sp.Add, 1, -root_beta), "momentum.one_minus_root_beta"),
     "kappa_plus_one": inline_tex(U(sp.Add, kappa, 1), "momentum.kappa_plus_one"),
-    "tuned_beta": inline_tex(U(sp.Pow, U(sp.Mul, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), -1),
-                                         U(sp.Pow, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), 1), -1)), 2),
-                             "momentum.tuned_beta"),
+    "tuned_beta": inline_tex(U(sp.Pow, tuned_factor, 2), "momentum.tuned_beta"),
     "tuned_rate": inline_tex(U(sp.Mul, 4, U(sp.Pow, U(sp.Mul, U(sp.Add, 1, -beta), U(sp.Pow, root_sum, 2)), -1)),
                              "momentum.tuned_rate"),
-    "tuned_factor": inline_tex(U(sp.Mul, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), -1),
-                                 U(sp.Pow, U(sp.Add, U(sp.Pow, kappa, sp.Rational(1, 2)), 1), -1)), "momentum.tuned_factor"),
+    "tuned_factor": inline_tex(tuned_factor, "momentum.tuned_factor"),
     "pays_above": inline_tex(U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)),
                              "momentum.pays_above"),
 }

@@ -105,10 +105,10 @@ def tuned_momentum(curvatures: tuple[float, float]) -> Tuned:
     return Tuned(factor**2, 4 / ((1 - factor**2) * (low**0.5 + high**0.5) ** 2), factor)
 
 
-def tuned_error(curvatures: tuple[float, float], tuned: Tuned, rates: int = 200) -> float:
-    """How far momentum's factor at the tuned beta and rate, along eigenvalues spread over
-    [l_min, l_max], departs from the tuned contraction."""
-    spread = np.linspace(curvatures[0], curvatures[1], rates + 1)
+def tuned_error(curvatures: tuple[float, float], tuned: Tuned, eigenvalues: int) -> float:
+    """How far momentum's factor at the tuned beta and rate, along ``eigenvalues`` + 1 eigenvalues
+    spread over [l_min, l_max], departs from the tuned contraction."""
+    spread = np.linspace(curvatures[0], curvatures[1], eigenvalues + 1)
     return max(abs(contraction(float(c), tuned.learning_rate, tuned.beta) - tuned.contraction) for c in spread)
 
 

@@ -9,13 +9,13 @@ output, where least squares must give Problem 1's dl/df_3).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import sympy as sp
 
 from generator.notation import Partial, inline_tex, sig, tex
 from generator.notation import unevaluated as U
+from generator.numeric import step_tex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions, toy_output
@@ -23,7 +23,6 @@ from ..parameters import Questions, toy_output
 TITLE = "The loss's derivative with respect to the output"
 
 FD_STEP = 1e-6
-STEP_TEX = f"$10^{{{round(math.log10(FD_STEP))}}}$"  # the step as the audit prints it
 FD_TOLERANCE = 1e-8  # the losses are smooth and O(1) here: central differences err by ~1e-10
 RELATIVE = "relative to the larger of one and the derivative"
 POINTS = ((-2.0, 0.0), (-0.5, 1.0), (0.3, 0.0), (1.7, 1.0), (0.8, 0.3))  # (f, y); BCE takes y in [0, 1]
@@ -157,11 +156,11 @@ def compute(q: Questions) -> LossDerivativesResult:
         derivations=(SIGMOID, LEAST_SQUARES, BCE, SQUARED_SIGMOID),
         numeric_checks=(
             NumericCheck("loss_derivatives.fd_least_squares", TITLE,
-                         f"the proven $-2(y - f)$ against central differences of step {STEP_TEX} at {AT_POINTS}, "
+                         f"the proven $-2(y - f)$ against central differences of step {step_tex(FD_STEP)} at {AT_POINTS}, "
                          f"largest error {RELATIVE}",
                          ls_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.fd_bce", TITLE,
-                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of step {STEP_TEX} of the "
+                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of step {step_tex(FD_STEP)} of the "
                          "cross-entropy at "
                          f"{AT_POINTS}, largest error {RELATIVE}", bce_error, FD_TOLERANCE),
         ),

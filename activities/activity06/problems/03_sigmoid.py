@@ -17,6 +17,7 @@ import sympy as sp
 
 from generator.notation import Partial, inline_tex, sig, tex
 from generator.notation import unevaluated as U
+from generator.numeric import step_tex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -153,7 +154,7 @@ def compute(q: Questions) -> SigmoidResult:
         numeric_checks=(
             NumericCheck("sigmoid.fd", TITLE,
                          r"largest absolute error of $\mathrm{sig}[f](1 - \mathrm{sig}[f])$ against central differences "
-                         rf"of the sigmoid, of step $10^{{{int(np.log10(FD_STEP))}}}$, at the {SAMPLES} plotted samples",
+                         f"of the sigmoid, of step {step_tex(FD_STEP)}, at the {SAMPLES} plotted samples",
                          float(np.max(np.abs(numeric - slope))), FD_TOLERANCE),
             NumericCheck("sigmoid.sampled_maximum", TITLE,
                          "the sampled derivative peaks at $f = 0$ with the value one quarter: the absolute errors of "
