@@ -45,7 +45,8 @@ class HessianResult:
     size_unit_float32: str
     size_float64: float
     size_unit_float64: str
-    accelerator_memory: float  # in accelerator_unit
+    accelerator_bytes: int
+    accelerator_memory: float  # accelerator_bytes in accelerator_unit
     accelerator_unit: str
     fits_accelerator: bool  # the single-precision Hessian fits in one accelerator's memory
     float64_fills_accelerator: bool  # the double-precision Hessian takes exactly that memory
@@ -100,6 +101,7 @@ def compute(q: Questions) -> HessianResult:
         bytes_float32=BYTES_FLOAT32 * entries, bytes_float64=BYTES_FLOAT64 * entries,
         **dict(zip(("size_float32", "size_unit_float32"), in_units(BYTES_FLOAT32 * entries))),
         **dict(zip(("size_float64", "size_unit_float64"), in_units(BYTES_FLOAT64 * entries))),
+        accelerator_bytes=ACCELERATOR_MEMORY,
         **dict(zip(("accelerator_memory", "accelerator_unit"), in_units(ACCELERATOR_MEMORY))),
         fits_accelerator=fits, float64_fills_accelerator=fills, float64_exceeds_accelerator=exceeds,
         inversion_cost_order=n**3,
