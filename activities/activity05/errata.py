@@ -101,8 +101,8 @@ def _momentum() -> tuple[Correction, ...]:
     return (
         Correction("problem:momentum", m1 + B % (1, "t"), m1 + B % (0, 0),
                    r"The batches and parameters are off by one from the first step on. " + OFF_BY_ONE
-                   + r" The original uses $\mathcal{B}_1$ here, and $\phi_t$ in every line, never "
-                   r"replaced by the step's own index.", counterexample=False),
+                   + r" The original uses $\mathcal{B}_1$ here, and $\phi_t$ in every step it "
+                   r"writes out, never replaced by the step's own index.", counterexample=False),
         Correction("problem:momentum", m2 + B % (2, "t"), m2 + B % (1, 1),
                    r"The second step repeats the slip: $\mathcal{B}_2$ at $\phi_t$ for $\mathcal{B}_1$ "
                    r"at $\phi_1$.", counterexample=False),

@@ -83,6 +83,7 @@ class Comparison:
     momentum_pays_above: float  # (1 + sqrt(beta))/(1 - sqrt(beta)): the kappa above which momentum can be faster
     faster_at_best: str  # "plain" (kappa below that), "momentum" (above it, and a rate makes it oscillate along
     # both eigenvectors: kappa up to its square), or "" (neither said)
+    best_rate: float  # 2/(lambda_min + lambda_max): plain descent's best learning rate
     tuned: Tuned  # momentum with the beta and the rate chosen for this valley
 
 
@@ -142,7 +143,7 @@ def compare_descents(q: Questions, window: float) -> Comparison:
                       heavy_losses[best], max(abs(1 - rate * float(c)) for c in curvatures),
                       max(contraction(float(c), rate, q.momentum_beta) for c in curvatures),
                       *narrowness(float(curvatures[-1] / curvatures[0]), q.momentum_beta),
-                      tuned_momentum((float(curvatures[0]), float(curvatures[-1]))))
+                      2 / float(curvatures[0] + curvatures[-1]), tuned_momentum((float(curvatures[0]), float(curvatures[-1]))))
 
 
 def narrowness(kappa: float, beta_value: float) -> tuple[float, float, float, float, str]:
