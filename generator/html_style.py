@@ -62,6 +62,7 @@ body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; f
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
 msqrt { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root's bar; TeX sets what follows close */
+msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 .sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
 .sheet p.why { max-width: none; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
@@ -73,7 +74,9 @@ caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom
 .scroll caption { position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
 @media (max-width: 36rem) { a.figure-frame::after { content: "Tap the figure to see it at full size."; display: block;
-  font-size: 0.85em; color: #4d4d4d; margin-top: 0.2rem; } }
+  font-size: 0.85em; color: #4d4d4d; margin-top: 0.2rem; }
+  .sheet { padding: 0 0.6rem; } math { font-size: 0.95em; } .data th, .data td { padding: 0.2rem 0.4rem; }
+  .derivation { padding-left: 0.4rem; } .derivation .rhs { padding-left: 0.6rem; } }
 @media (max-width: 48rem) { .derivation { grid-template-columns: minmax(0, 1fr); row-gap: 0.2rem; }
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
   .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }

@@ -37,13 +37,20 @@ from .prove import report as proof_report
 from .variants import defaults
 
 
+# a step of a derivation as the audit names it (the word, not a number the ledger would list)
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+            "eleventh", "twelfth")
+
+
 def plain(obj: Any) -> Any:
     """Dataclasses become namespaces, derivations their rendered steps, code strings LaTeX."""
     if isinstance(obj, Derivation):
         return SimpleNamespace(key=obj.key, title=Latex(obj.title), lhs_latex=obj.lhs_latex,
                                rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered),
                                checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a)
-                                                  for n, v, a in obj.checked_with))
+                                                  for n, v, a in obj.checked_with),
+                               restating=tuple(ORDINALS[n] for n, r in enumerate(obj.restating) if r),
+                               restating_all=all(obj.restating), reading=obj.reading)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})
     if isinstance(obj, dict):  # a namespace, so a key like "update" never meets dict.update

@@ -68,6 +68,7 @@ class Derivation:
     lhs: sp.Expr | None = None
     samplers: Mapping[sp.Symbol, Sampler] = field(default_factory=dict)
     definitions: Mapping[sp.Basic, sp.Expr] = field(default_factory=dict)
+    reading: str = ""  # how the check reads a notation, where that is a convention: the audit says so
 
     @property
     def chain(self) -> tuple[sp.Expr, ...]:
@@ -108,15 +109,20 @@ class Derivation:
         """The line each step follows: the left-hand side for the first (None when there is none)."""
         return (self.lhs, *(s.expr for s in self.steps[:-1]))
 
-    @functools.cached_property  # read by the render model twice (its count, and the derivations all of it)
-    def restating_steps(self) -> int:
-        """Steps that only write out defined names (the check reads the definitions back, and
-        confirms no more than that): the two lines are the same once every name is written out,
-        or the step is the line before with a name written out. The audit says how many."""
+    @functools.cached_property  # read by the render model: its count, its derivations, each step's flag
+    def restating(self) -> tuple[bool, ...]:
+        """For each step: does it only write out defined names (the check reads the definitions
+        back, and confirms no more than that)? The two lines are the same once every name is
+        written out, or the step is the line before with a name written out. The audit names them."""
         out = dict(zip(self.chain, self.written_out))
-        return sum(1 for before, s in zip(self.previous_lines, self.steps) if before is not None and (
+        return tuple(before is not None and (
             _shape(out[before]) == _shape(out[s.expr])
-            or any(_written_out_before(name, value, before, s.expr) for name, value in self.definitions.items())))
+            or any(_written_out_before(name, value, before, s.expr) for name, value in self.definitions.items()))
+            for before, s in zip(self.previous_lines, self.steps))
+
+    @property
+    def restating_steps(self) -> int:
+        return sum(self.restating)
 
     @functools.cached_property
     def given_steps(self) -> tuple[bool, ...]:

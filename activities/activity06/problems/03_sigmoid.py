@@ -135,6 +135,50 @@ def logistic(v: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-v))
 
 
+CHAIN_LAYERS = range(1, 7)  # K of the seeded networks the chain-rule products are checked on
+CHAIN_SEED = 7
+CHAIN_STEP = 1e-5  # h_K is about one half, its derivatives down to 1e-4: rounding ~1e-11 / step, truncation ~step^2
+CHAIN_TOLERANCE = 1e-6  # relative: the differences agree to about 2e-8
+
+
+def _network(depth: int, rng: np.random.Generator):
+    """Weights and biases of a chain of ``depth`` sigmoid units, and its input: moderate values, so
+    that no unit saturates and every product stays well above rounding."""
+    return rng.uniform(0.5, 2.0, depth) * rng.choice((-1.0, 1.0), depth), rng.uniform(-1.0, 1.0, depth), \
+        float(rng.uniform(-1.0, 1.0))
+
+
+def _forward(omega, beta, h0: float) -> tuple[float, np.ndarray]:
+    """h_K and the pre-activations f_0 .. f_{K-1} of Problem 1's indexing, with h_{k+1} = sig[f_k]."""
+    h, fs = h0, []
+    for w, b in zip(omega, beta):
+        fs.append(b + w * h)
+        h = float(logistic(np.array(fs[-1])))
+    return h, np.array(fs)
+
+
+def chain_errors() -> tuple[float, float]:
+    """The largest relative errors, over the seeded networks, of the two products the key states:
+    dh_K/dh_0 = prod_k omega_k sig'[f_k], and d/dbeta_0 = d/dbeta_{K-1} prod_{k>=1} omega_k sig'[f_{k-1}]
+    (of h_K, which the loss's derivative multiplies on both sides), against central differences."""
+    rng = np.random.default_rng(CHAIN_SEED)
+    worst_input = worst_bias = 0.0
+    for depth in CHAIN_LAYERS:
+        omega, beta, h0 = _network(depth, rng)
+        _, fs = _forward(omega, beta, h0)
+        slopes = logistic(fs) * (1 - logistic(fs))
+        product = float(np.prod(omega * slopes))
+        numeric = (_forward(omega, beta, h0 + CHAIN_STEP)[0] - _forward(omega, beta, h0 - CHAIN_STEP)[0]) / (2 * CHAIN_STEP)
+        worst_input = max(worst_input, abs(numeric - product) / abs(product))
+        shift = np.zeros(depth)
+        shift[0] = CHAIN_STEP
+        first = (_forward(omega, beta + shift, h0)[0] - _forward(omega, beta - shift, h0)[0]) / (2 * CHAIN_STEP)
+        ratio = float(np.prod(omega[1:] * slopes[:-1]))  # omega_k sig'[f_{k-1}] for k = 1 .. K-1
+        predicted = float(slopes[-1]) * ratio  # dh_K/dbeta_{K-1} = sig'[f_{K-1}]
+        worst_bias = max(worst_bias, abs(first - predicted) / abs(predicted))
+    return worst_input, worst_bias
+
+
 def compute(q: Questions) -> SigmoidResult:
     low, high = (float(v) for v in q.sigmoid_range)
     grid = np.union1d(np.linspace(low, high, SAMPLES), [0.0])
@@ -162,6 +206,17 @@ def compute(q: Questions) -> SigmoidResult:
                          "the sampled derivative peaks at $f = 0$ with the value one quarter: the absolute errors of "
                          "the value and of the place, added",
                          abs(maximum - 0.25) + abs(float(grid[peak])), MAX_TOLERANCE),
+            *(NumericCheck(key, TITLE, rf"largest relative error of {what} against central differences "
+                           rf"of step {step_tex(CHAIN_STEP)}, for chains of $K = {CHAIN_LAYERS[0]}$ to "
+                           rf"${CHAIN_LAYERS[-1]}$ sigmoid layers with seeded weights of size "
+                           r"$\tfrac{1}{2}$ to $2$ and biases and an input from $-1$ to $1$", error, CHAIN_TOLERANCE)
+              for key, what, error in zip(
+                  ("sigmoid.chain", "sigmoid.bias_ratio"),
+                  (r"$\partial h_K/\partial h_0 = \prod_{k=0}^{K-1} \omega_k \mathrm{sig}[f_k](1 - \mathrm{sig}[f_k])$",
+                   r"$\partial h_K/\partial \beta_0 = (\partial h_K/\partial \beta_{K-1}) \prod_{k=1}^{K-1} "
+                   r"\omega_k \mathrm{sig}[f_{k-1}](1 - \mathrm{sig}[f_{k-1}])$ (the loss's derivative "
+                   r"multiplies both sides)"),
+                  chain_errors())),
             NumericCheck("sigmoid.limits", TITLE, r"SymPy's limits of the derivative as $f \to \pm\infty$ are zero",
                          float(abs(limits[0]) + abs(limits[1])), 0.0),
         ),

@@ -100,6 +100,8 @@ RELU_STANDARD = Derivation(
 HALF_POSITIVE = Derivation(
     key="he_init.half_positive", problem=TITLE, title=r"$f_j$ is positive half the time",
     lhs=Ex(Gate(f_j), f_j),
+    reading=r"The check reads $\mathbb{I}[z > 0]$ as $(1 + \operatorname{sign}[z])/2$, one half at $z = 0$: "
+            r"pointwise the two gates then sum to one everywhere, and $f_j$ is zero with probability zero.",
     steps=(
         Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
              ASSUMED + "$f_j$ and $-f_j$ have the same distribution"),
