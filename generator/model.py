@@ -36,7 +36,6 @@ from .prove import ProofReport, correction_jobs, derivation_jobs, proof_costs
 from .prove import report as proof_report
 from .variants import defaults
 
-
 # a step of a derivation as the audit names it (the word, not a number the ledger would list)
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
             "eleventh", "twelfth")
