@@ -208,13 +208,13 @@ def compute(q: Questions) -> SigmoidResult:
                          abs(maximum - 0.25) + abs(float(grid[peak])), MAX_TOLERANCE),
             *(NumericCheck(key, TITLE, rf"largest relative error of {what} against central differences "
                            rf"of step {step_tex(CHAIN_STEP)}, for chains of $K = {CHAIN_LAYERS[0]}$ to "
-                           rf"${CHAIN_LAYERS[-1]}$ sigmoid layers with seeded weights of size "
-                           r"$\tfrac{1}{2}$ to $2$ and biases and an input from $-1$ to $1$", error, CHAIN_TOLERANCE)
+                           rf"${CHAIN_LAYERS[-1]}$ sigmoid layers with seeded weights "
+                           r"$\tfrac{1}{2}$ to $2$ in size, and biases and an input from $-1$ to $1$", error, CHAIN_TOLERANCE)
               for key, what, error in zip(
                   ("sigmoid.chain", "sigmoid.bias_ratio"),
-                  (r"$\partial h_K/\partial h_0 = \prod_{k=0}^{K-1} \omega_k \mathrm{sig}[f_k](1 - \mathrm{sig}[f_k])$",
+                  (r"$\partial h_K/\partial h_0 = \prod_{k=0}^{K-1} \omega_k \operatorname{sig}[f_k](1 - \operatorname{sig}[f_k])$",
                    r"$\partial h_K/\partial \beta_0 = (\partial h_K/\partial \beta_{K-1}) \prod_{k=1}^{K-1} "
-                   r"\omega_k \mathrm{sig}[f_{k-1}](1 - \mathrm{sig}[f_{k-1}])$ (the loss's derivative "
+                   r"\omega_k \operatorname{sig}[f_{k-1}](1 - \operatorname{sig}[f_{k-1}])$ (the loss's derivative "
                    r"multiplies both sides)"),
                   chain_errors())),
             NumericCheck("sigmoid.limits", TITLE, r"SymPy's limits of the derivative as $f \to \pm\infty$ are zero",
