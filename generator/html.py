@@ -187,24 +187,42 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
             continue
         for row in piece.split("\\\\"):
             if row.strip():
-                groups[-1].append([cell.strip() for cell in _CELL.split(" " + row.strip() + " ")])
+                groups[-1].append(list(enumerate(cell.strip() for cell in _CELL.split(" " + row.strip() + " "))))
     groups = [g for g in groups if g]
+    if not header:
+        groups = _wrapped(groups)
     out = []
     if header and groups:
         head = groups.pop(0)
-        cells = ("".join(f'<th scope="col" class="{kind("head", j)}">{c}</th>' for j, c in enumerate(r)) for r in head)
+        cells = ("".join(f'<th scope="col" class="{kind("head", j)}">{c}</th>' for j, c in r) for r in head)
         out.append("  <thead>" + "".join(f"<tr>{row}</tr>" for row in cells) + "</thead>")
     for number, group in enumerate(groups):
         lines = []
         for i, r in enumerate(group):
             rule = number > 0 and i == 0  # a \midrule above this row: on its cells, for Canvas keeps no stylesheet
             end = number == len(groups) - 1 and i == len(group) - 1  # the \bottomrule below the last row
-            first = (f'<th scope="row" class="{kind("rowhead", 0, rule, end)}">{r[0]}</th>' if not header
-                     else f'<td class="{kind("cell", 0, rule, end)}">{r[0]}</td>')
+            first = (f'<th scope="row" class="{kind("rowhead", 0, rule, end)}">{r[0][1]}</th>' if not header
+                     else f'<td class="{kind("cell", 0, rule, end)}">{r[0][1]}</td>')
             lines.append("    <tr>" + first + "".join(f'<td class="{kind("cell", j, rule, end)}">{c}</td>'
-                                                    for j, c in enumerate(r[1:], start=1)) + "</tr>")
+                                                    for j, c in r[1:]) + "</tr>")
         out.append("  <tbody>\n" + "\n".join(lines) + "\n  </tbody>")
     return jinja2.runtime.Markup("\n".join(out))
+
+
+WRAP_COLUMNS = 7  # a table of a few named rows wider than this many values is set in parts
+
+
+def _wrapped(groups: list[list[list[tuple[int, str]]]]) -> list[list[list[tuple[int, str]]]]:
+    """A table of a few named rows and many values (the data points, the weights by k) in parts of
+    at most WRAP_COLUMNS values, each part with the rows' names and groups: a phone's screen holds
+    a part, where the whole would scroll sideways. A part starts a group of rows, ruled as a
+    \\midrule is."""
+    rows = [r for g in groups for r in g]
+    values = len(rows[0]) - 1 if rows else 0
+    if len(rows) > 3 or values <= WRAP_COLUMNS or any(len(r) != values + 1 for r in rows):
+        return groups
+    size = -(-values // -(-values // WRAP_COLUMNS))  # parts as even as they can be
+    return [[[r[0], *r[1 + start:1 + start + size]] for r in g] for start in range(0, values, size) for g in groups]
 
 
 # A tag (or comment) of the page; the elements whose text is verbatim: typewriter text, styles, math.

@@ -273,7 +273,7 @@ POOL = (rf"all layers of {REPLICAS} networks, seeds $s = {SEED}, \dots, {SEED + 
 GENERATOR = r"NumPy's default generator, the inputs seeded with $s$ and the weights with $(s, D_h\sigma_\Omega^2)$"
 FALSE_ALARM = round(1 / math.erfc(STANDARD_ERRORS / math.sqrt(2)), -3)  # runs per false alarm, |z| > STANDARD_ERRORS
 FALSE_ALARM_TEX = f"{FALSE_ALARM:,.0f}".replace(",", r"\,")  # 16\,000: digits grouped as the page groups them
-TOLERANCE = (rf"tolerance {STANDARD_ERRORS} standard errors of the mean (a false alarm once in about "
+TOLERANCE = (rf"tolerance {STANDARD_ERRORS} standard errors of the mean (for one check, a false alarm once in about "
              rf"${FALSE_ALARM_TEX}$ runs)")
 
 
