@@ -27,7 +27,7 @@ from .activities import Activity, float_order, load_activity
 from .config import ActivityTerm, Config
 from .errors import GeneratorError
 from .model_cache import load_model, model_for
-from .number_list import audit_ledger, figures_in_order
+from .number_list import audit_ledger, figures_in_order, unchecked_formulas
 from .paths import ROOT, TEMPLATES, Paths
 from .stamps import document_outputs, inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
@@ -107,6 +107,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
         ctx = context(cfg, term, model, kind, activity)
         if kind == "audit":
             ctx["ledger"] = audit_ledger(documents["key"].ledger, figure_numbers(model, activity))
+            ctx["unchecked"] = unchecked_formulas(documents["key"].ledger, model["results"])
         documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,
                                  cache=cache)
     return {kind: documents[kind] for kind in kinds}

@@ -76,6 +76,7 @@ caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom
 @media (max-width: 36rem) { a.figure-frame::after { content: "Tap the figure to see it at full size."; display: block;
   font-size: 0.85em; color: #4d4d4d; margin-top: 0.2rem; }
   .sheet { padding: 0 0.6rem; } math { font-size: 0.95em; } .data th, .data td { padding: 0.2rem 0.4rem; }
+  .data th { white-space: nowrap; }
   .derivation { padding-left: 0.4rem; } .derivation .rhs { padding-left: 0.6rem; } }
 @media (max-width: 48rem) { .derivation { grid-template-columns: minmax(0, 1fr); row-gap: 0.2rem; }
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }

@@ -80,6 +80,11 @@ def _tidy(element: ET.Element, parent: ET.Element | None = None) -> None:
         # math (movablelimits) and under and over it in display math, as LaTeX does; latex2mathml
         # makes a sum inside a group into sub- and superscripts, which stay beside it everywhere
         element.tag = f"{{{MATHML_NS}}}{'munder' if tag == 'msub' else 'munderover'}"
+    if tag == "mtable" and element.get("columnspacing") == "0em":
+        # an aligned row's two halves meet at the relation, as TeX sets them: MathML Core reads no
+        # columnspacing, and pads every cell; the style is one Canvas keeps
+        for cell in (c for row in element for c in row if c.tag.split("}")[-1] == "mtd"):
+            cell.set("style", "; ".join(filter(None, (cell.get("style"), "padding-left: 0; padding-right: 0"))))
     if tag == "msub" and len(element) == 2 and (element[0].text or "").strip() == "lim":
         element.tag = f"{{{MATHML_NS}}}munder"  # an munder, which _space_as_tex sets as lim (its limits movable)
     for child in list(element):
@@ -139,7 +144,9 @@ def _space_as_tex(element: ET.Element) -> None:
             tag = "mo"
         if tag == "munder" and len(child) == 2 and (child[0].text or "").strip() == "lim":
             child[0].tag = f"{{{MATHML_NS}}}mo"  # its limits under it in a display, beside it in a line
-            child[0].attrib.update({"movablelimits": "true", "form": "prefix"})
+            # spaced as TeX spaces an operator's name: a thin space after it, none where it opens the formula
+            child[0].attrib.update({"movablelimits": "true", "form": "prefix", "rspace": "0.1667em",
+                                    "lspace": "0" if before is None else "0.1667em"})
         if tag == "mo" and text == "\u2202":  # the partial sign is a letter of the name it starts
             child.tag = f"{{{MATHML_NS}}}mi"
             tag = "mi"
@@ -158,8 +165,9 @@ def _space_as_tex(element: ET.Element) -> None:
             child.set("rspace", "0")
             if child.get("stretchy") == "true" and not any(e.tag.split("}")[-1] in _TALL_TAGS for e in element.iter()):
                 child.set("stretchy", "false")  # around a line's height a stretched glyph only adds its own gaps
-        if tag == "mtd" and child.get("columnalign") in ("left", "right", "center"):
-            child.set("style", f"text-align: {child.get('columnalign')}")
+        if tag == "mtd" and child.get("columnalign") in ("left", "right", "center") and \
+                "text-align" not in child.get("style", ""):
+            child.set("style", "; ".join(filter(None, (f"text-align: {child.get('columnalign')}", child.get("style")))))
     for index, child in enumerate(children):  # t' as t followed by a prime, not a tiny raised tick
         if child.tag.split("}")[-1] == "msubsup" and len(child) == 3 and (child[2].text or "").strip() == "\u2032":
             # f'_i as TeX sets it, the prime over the index: the prime at the letter's own size (its
@@ -204,6 +212,10 @@ def _scripts_as_tex(root: ET.Element) -> None:
                 lifted.append(base)
                 lifted.tail, base.tail = base.tail, None
                 element.insert(0, lifted)
+        if tag in ("msub", "msubsup") and len(element) >= 2 and (element[0].text or "").strip() == "\u222b":
+            # an integral's lower limit under the slant of its sign, as TeX kerns it (-infinity stood
+            # clear of the sign, and left a gap before the integrand); a style Canvas keeps
+            element[1].set("style", "margin-left: -0.2em")
         if tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
             for script in list(element)[1:]:  # TeX sets a script's operators without space: t+1, i=1
                 for operator in script.iter(f"{{{MATHML_NS}}}mo"):

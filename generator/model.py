@@ -49,7 +49,10 @@ def plain(obj: Any) -> Any:
                                checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a)
                                                   for n, v, a in obj.checked_with),
                                restating=tuple(ORDINALS[n] for n, r in enumerate(obj.restating) if r),
-                               restating_all=all(obj.restating), reading=obj.reading)
+                               restating_all=all(obj.restating), reading=obj.reading,
+                               given=tuple(ORDINALS[n] for n, g in enumerate(obj.given_steps) if g),
+                               confirmed=tuple(ORDINALS[n] for n, (r, g) in enumerate(zip(obj.restating, obj.given_steps))
+                                               if not (r or g)))
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})
     if isinstance(obj, dict):  # a namespace, so a key like "update" never meets dict.update

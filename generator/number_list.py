@@ -46,3 +46,14 @@ def printed_number(text: str):
     out = SympyLatex(latex)
     out.source, out.constants = "the audit's list of numbers", ()
     return out
+
+
+def unchecked_formulas(key_ledger, results) -> tuple[str, ...]:
+    """The sources of the formulas the key prints that no derivation or numeric check of the audit
+    covers (a step's, a chain's left-hand side and a check's are covered, as are the errata's,
+    which lint reads): named in the audit, so that what was not checked is said, not implied."""
+    covered = {d.key for r in vars(results).values() for d in r.derivations} | \
+              {c.key for r in vars(results).values() for c in r.numeric_checks}
+    return tuple(s for s in key_ledger.formulas if s.split(" ")[0] not in covered
+                 and not s.startswith(("erratum ", "checker ", "sympy")))
+

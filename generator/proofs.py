@@ -42,6 +42,9 @@ class Step:
 
     expr: sp.Expr
     why: str = ""
+    # an assumed step that is the assumption itself, read back by how the check reads its notation
+    # (the gate's value at zero, say): taken as given, like one a definition states
+    given: bool = False
 
     @property
     def assumed(self) -> bool:
@@ -128,7 +131,8 @@ class Derivation:
     def given_steps(self) -> tuple[bool, ...]:
         """For each step: assumed, and stated by a definition the check reads, so that checking it
         reads the assumption back (the step is taken as given; its points compare it with itself)."""
-        return tuple(s.assumed and any(_states(name, value, before, s.expr) for name, value in self.definitions.items())
+        return tuple(s.assumed and (s.given or any(_states(name, value, before, s.expr)
+                                                   for name, value in self.definitions.items()))
                      for before, s in zip(self.previous_lines, self.steps))
 
     @property

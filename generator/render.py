@@ -147,6 +147,7 @@ class Gate:
         return self.trusted(AUDIT_CONFIG if self.audit else self.escape(text))
 
     def formula(self, latex: SympyLatex) -> str:
+        self.ledger.formulas[getattr(latex, "source", "sympy")] = None
         computed = getattr(latex, "computed", {})
         for constant in getattr(latex, "constants", ()):
             if str(constant) in computed:

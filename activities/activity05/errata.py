@@ -194,12 +194,12 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 corrected_words=r"is a weighted sum of the gradients at the previous iterations (and of the initial "
                                 r"value $\mathbf{m}_0$), infinite in the limit"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
-                r"The question asks for the weights of the sum; the solution writes them only as coefficients inside its "
-                r"expansions and its last formula, and never names them as the weights. "
-                r"The gradient of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and "
-                r"$\mathbf{m}_0$ (usually zero) keeps the rest of the weight, $\beta^{t+1}$. Their sum tends "
-                r"to one as $t$ grows, "
-                r"for any $\beta$ that is not negative and less than one.",
+                r"The solution's last formula holds the coefficients, with the wrong indices of the items below, but it "
+                r"stops there: what the question asks about them is left unsaid. The gradient of $k$ steps ago has "
+                r"the weight $w_k$ below, so the weights fall off geometrically, and $\mathbf{m}_0$ (usually zero) "
+                r"keeps the rest of the weight, $\beta^{t+1}$. Their sum tends to one as $t$ grows, for any $\beta$ "
+                r"that is not negative and less than one: that is what makes the sum a weighted one, infinite "
+                r"in the limit.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
                     Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),

@@ -232,6 +232,7 @@ def draw_losses(spec: MomentumSpec, loss_ax) -> None:
     # over the curves: a path that reaches the minimum runs along the line, which stays visible on it
     loss_ax.axhline(lowest, color="black", lw=0.9, ls=(0, (1, 2)), zorder=4, label="minimum of the loss")
     loss_ax.set_yscale("log")
+    loss_ax.set_ylim(bottom=lowest / 2)  # the minimum's line clear of the frame below it, where the eye finds it
     # ticks at 1 and 3 of every decade, as plain numbers: the losses the caption names lie between
     # powers of ten (1, 2 and 5 crowd the labels of a panel this low)
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter

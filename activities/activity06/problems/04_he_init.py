@@ -100,13 +100,14 @@ RELU_STANDARD = Derivation(
 HALF_POSITIVE = Derivation(
     key="he_init.half_positive", problem=TITLE, title=r"$f_j$ is positive half the time",
     lhs=Ex(Gate(f_j), f_j),
-    reading=r"The check reads $\mathbb{I}[z > 0]$ as $(1 + \operatorname{sign}[z])/2$, one half at $z = 0$: "
-            r"pointwise the two gates then sum to one everywhere, and $f_j$ is zero with probability zero.",
+    reading=r"The check reads $\mathbb{I}[z > 0]$ as $(1 + \operatorname{sign}[z])/2$, one half at $z = 0$, "
+            r"so that the two gates sum to one everywhere: that reading is the assumption of the third step, "
+            r"which is taken as given.",
     steps=(
         Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
              ASSUMED + "$f_j$ and $-f_j$ have the same distribution"),
         Step(U(sp.Mul, half, Ex(U(sp.Add, Gate(f_j), Gate(-f_j)), f_j)), "the expectation is linear"),
-        Step(half, ASSUMED + r"$f_j$ is zero with probability zero, so the sum is one"),
+        Step(half, ASSUMED + r"$f_j$ is zero with probability zero, so the sum is one", given=True),
     ),
 )
 
@@ -270,7 +271,9 @@ def _mean_and_error(values: np.ndarray) -> tuple[float, float]:
 
 POOL = (rf"all layers of {REPLICAS} networks, seeds $s = {SEED}, \dots, {SEED + REPLICAS - 1}$ "
         r"(the first is the network the figure draws)")
-GENERATOR = r"NumPy's default generator, the inputs seeded with $s$ and the weights with $(s, D_h\sigma_\Omega^2)$"
+GENERATOR = (r"NumPy's default generator: the inputs, standard normal, one array of $D_h$ rows and a column per "
+             r"input, seeded with $s$; the weights seeded with $(s, D_h\sigma_\Omega^2)$, a standard-normal "
+             r"$D_h \times D_h$ array for each layer in turn from the first, times $\sigma_\Omega$")
 FALSE_ALARM = round(1 / math.erfc(STANDARD_ERRORS / math.sqrt(2)), -3)  # runs per false alarm, |z| > STANDARD_ERRORS
 FALSE_ALARM_TEX = f"{FALSE_ALARM:,.0f}".replace(",", r"\,")  # 16\,000: digits grouped as the page groups them
 TOLERANCE = (rf"tolerance {STANDARD_ERRORS} standard errors of the mean (for one check, a false alarm once in about "
