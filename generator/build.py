@@ -27,7 +27,7 @@ from .activities import Activity, float_order, load_activity
 from .config import ActivityTerm, Config
 from .errors import GeneratorError
 from .model_cache import load_model, model_for
-from .number_list import audit_ledger, figures_in_order, unchecked_formulas
+from .number_list import audit_ledger, audit_lists, figures_in_order
 from .paths import ROOT, TEMPLATES, Paths
 from .stamps import document_outputs, inputs_digest, outputs_if_current, record_outputs
 from .write import write_atomically
@@ -86,6 +86,7 @@ def context(cfg: Config, term: ActivityTerm, model: dict[str, Any], kind: str, a
         "key": kind == "key",
         "original_exists": model["original_exists"], "original_file": model["original_file"],
         "restating_only": model["restating_only"],
+        "checked_by_problem": trace(model["checked_by_problem"], "proofs by problem"),
     }
 
 
@@ -107,7 +108,7 @@ def render_documents(cfg: Config, term: ActivityTerm, model: dict[str, Any], act
         ctx = context(cfg, term, model, kind, activity)
         if kind == "audit":
             ctx["ledger"] = audit_ledger(documents["key"].ledger, figure_numbers(model, activity))
-            ctx["unchecked"] = unchecked_formulas(documents["key"].ledger, model["results"])
+            ctx.update(audit_lists(documents["key"].ledger, model))
         documents[kind] = render(TEMPLATES_OF.get(kind, "sheet.tex.j2"), ctx, audit=audit, directory=directories,
                                  cache=cache)
     return {kind: documents[kind] for kind in kinds}

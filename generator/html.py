@@ -365,13 +365,13 @@ def html_context(cfg, term, model: dict[str, Any], activity, *, canvas: bool) ->
 
 
 def render_html(cfg, term, model: dict[str, Any], activity, *, canvas: bool = False, audit: bool = False,
-                cache: Path | None = None, ledger: list | None = None, unchecked: tuple = ()) -> HtmlOutput:
+                cache: Path | None = None, ledger: list | None = None, lists: dict | None = None) -> HtmlOutput:
     """The page (or, with ``canvas``, the Canvas page body; with ``ledger``, the key's numbers,
     the instructor's audit report); errors name the template line."""
     gate = HtmlGate(audit)
     ctx = html_context(cfg, term, model, activity, canvas=canvas)
     if ledger is not None:
-        ctx["ledger"], ctx["unchecked"] = ledger, unchecked
+        ctx.update(ledger=ledger, **(lists or {}))
     page = fill(gate, AUDIT_SHEET if ledger is not None else SHEET, ctx, [activity.folder, TEMPLATES, SHARED_TEMPLATES], cache)
     if not audit:
         page = _Finisher(gate)(page)

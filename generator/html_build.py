@@ -15,7 +15,7 @@ from .activities import load_activity
 from .build import BuildReport, figure_numbers
 from .errors import RenderError
 from .model_cache import load_model
-from .number_list import audit_ledger, unchecked_formulas
+from .number_list import audit_ledger, audit_lists
 from .paths import ROOT, Paths
 from .paths import TEMPLATES as SHARED_TEMPLATES
 from .stamps import inputs_digest, outputs_if_current, record_outputs
@@ -65,7 +65,7 @@ def build_page(cfg, term, root: Path, log: Callable[[str], None]) -> Path:
     body = render_html(cfg, term, model, activity, canvas=True, cache=paths.jinja_cache).html
     ledger = audit_ledger(rendered.ledger, figure_numbers(model, activity))
     audit = render_html(cfg, term, model, activity, cache=paths.jinja_cache, ledger=ledger,
-                        unchecked=unchecked_formulas(rendered.ledger, model["results"])).html
+                        lists=audit_lists(rendered.ledger, model)).html
     staged: dict[Path, bytes] = {}
     figures = paths.output / figure_directory_name(term.id)
     for figure in model["figures"].values():

@@ -99,6 +99,11 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             "original_file": original.name,  # as the ledger's sources name it
             # derivations all of whose steps only write out names: they confirm nothing else (code names)
             "restating_only": tuple(d.key for d in results.derivations if d.restating_steps == len(d.steps)),
+            # what was checked, problem by problem, for the audit's table at a glance
+            "checked_by_problem": tuple(SimpleNamespace(
+                name=p.name, derivations=len(r.derivations), steps=sum(len(d.steps) for d in r.derivations),
+                confirmed=sum(not (a or b) for d in r.derivations for a, b in zip(d.restating, d.given_steps)),
+                checks=len(r.numeric_checks)) for p in activity.problems for r in (results.by_problem[p.name],)),
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
                                               fragment=f"prose/{p.name}.j2") for p in activity.problems),
             # Known before the proofs end: every step is checked at exactly POINTS points, or fails.

@@ -48,12 +48,16 @@ def printed_number(text: str):
     return out
 
 
-def unchecked_formulas(key_ledger, results) -> tuple[str, ...]:
-    """The sources of the formulas the key prints that no derivation or numeric check of the audit
-    covers (a step's, a chain's left-hand side and a check's are covered, as are the errata's,
-    which lint reads): named in the audit, so that what was not checked is said, not implied."""
+def audit_lists(key_ledger, model) -> dict[str, Any]:
+    """What the audit says was not checked: the sources of the formulas the key prints that no
+    derivation or numeric check covers (a step's, a chain's left-hand side and a check's are
+    covered, as are the errata's, which lint reads), and how many of them each problem has."""
+    from .numbers import trace
+
+    results = model["results"]
     covered = {d.key for r in vars(results).values() for d in r.derivations} | \
               {c.key for r in vars(results).values() for c in r.numeric_checks}
-    return tuple(s for s in key_ledger.formulas if s.split(" ")[0] not in covered
-                 and not s.startswith(("erratum ", "checker ", "sympy")))
-
+    unchecked = tuple(s for s in key_ledger.formulas if s.split(" ")[0] not in covered
+                      and not s.startswith(("erratum ", "checker ", "sympy")))
+    counts = {p.name: sum(s.split(".")[0] == p.name for s in unchecked) for p in model["problems"]}
+    return {"unchecked": unchecked, "unchecked_by_problem": trace(counts, "formulas not covered")}

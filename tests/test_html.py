@@ -283,7 +283,7 @@ def test_constructs_the_key_uses_convert_as_expected():
     assert "<mi>sig</mi>" in latex_to_mathml(r"\operatorname{sig}\mathopen{}\left[z\right]\mathclose{}")
     assert "\U0001d753" in latex_to_mathml(r"\boldsymbol{\phi}")  # bold italic phi, which Chromium draws
     limit = latex_to_mathml(r"\lim_{t \to \infty} x", display=True)
-    assert '<munder><mo movablelimits="true" form="prefix">lim</mo>' in limit  # beside it inline, under it in display
+    assert '<munder><mo movablelimits="true" form="prefix" rspace="0.1667em" lspace="0">lim</mo>' in limit
     assert "<munderover><mo>\u2211</mo>" in latex_to_mathml(r"\sum_{i=1}^{I} x_i", display=True)
     assert "<mtable>" in latex_to_mathml(r"\left[\begin{matrix}1\\2\end{matrix}\right]")
     assert "<mtext>left\u00a0side</mtext>" in latex_to_mathml(r"a,\ \allowbreak b:\quad \text{left side} \neq c")

@@ -151,8 +151,6 @@ def build(q: Questions) -> tuple[Erratum, ...]:
     steeper = sp.Symbol(r"\mathrm{sign}\left[\frac{\partial}{\partial\phi_1}" + steepness.name + r"\right]")
     dimension = rf"${tex(power_of_ten(n))} \times {tex(power_of_ten(n))}$"
     return (
-        Erratum("course_code", "", "CS/CS 316/365", "The course code in the title repeats its prefix.",
-                corrected_words="CS 316/365"),
         Erratum("momentum_symbols", "problem:momentum", "Show that the momentum term  $m_t$  (given in equation below)",
                 r"The question never says what $\alpha$, $\beta$ and $\mathcal{B}_t$ are: the learning rate, the "
                 r"momentum coefficient (at least zero and less than one), and the batch of training examples used "
@@ -186,13 +184,6 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"gives, and what can be plotted for each choice of the parameters, is the probability that the "
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
-        Erratum("infinite_sum", "problem:momentum", "is an infinite weighted sum of the gradients at the previous "
-                "iterations", r"Stated more precisely: at every finite $t$ the sum is finite, for $\mathbf{m}_{t+1}$ weighs "
-                r"the gradients of "
-                r"the steps so far and the initial value $\mathbf{m}_0$; it becomes an infinite sum only in the "
-                r"limit, as the weight of $\mathbf{m}_0$ vanishes.",
-                corrected_words=r"is a weighted sum of the gradients at the previous iterations (and of the initial "
-                                r"value $\mathbf{m}_0$), infinite in the limit"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
                 r"The solution's last formula holds the coefficients, with the wrong indices of the items below, but it "
                 r"stops there: what the question asks about them is left unsaid. The gradient of $k$ steps ago has "
