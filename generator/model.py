@@ -51,6 +51,7 @@ def plain(obj: Any) -> Any:
                                restating=tuple(ORDINALS[n] for n, r in enumerate(obj.restating) if r),
                                restating_all=all(obj.restating), reading=obj.reading,
                                given=tuple(ORDINALS[n] for n, g in enumerate(obj.given_steps) if g),
+                               once=tuple(ORDINALS[n] for n, c in enumerate(obj.constant) if c),
                                confirmed=tuple(ORDINALS[n] for n, (r, g) in enumerate(zip(obj.restating, obj.given_steps))
                                                if not (r or g)))
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):

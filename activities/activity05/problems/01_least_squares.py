@@ -63,7 +63,7 @@ FORMULAS = {
     "term": tex(U(sp.Eq, ell_i, residual**2), "least_squares.term"),
     "term_gradient": tex(U(sp.Eq, sp.Derivative(ell_i, phi),
                           sp.Matrix([[U(sp.Mul, 2, residual)], [U(sp.Mul, 2, x[i], residual)]])),
-                         "least_squares.term_gradient"),
+                         "least_squares.dl_dphi0+least_squares.dl_dphi1"),
     "loss_gradient": inline_tex(U(sp.Eq, sp.Derivative(sp.Symbol("L"), phi), sp.Sum(sp.Derivative(ell_i, phi), (i, 1, n_points))),
                          "least_squares.loss_gradient"),
 }

@@ -129,7 +129,7 @@ FORMULAS = {
     "update_g": tex(U(sp.Eq, m[plus_one(t)], step_update(m[t], t)), "momentum.update"),
     "step": tex(U(sp.Eq, phi_t[plus_one(t)], U(sp.Add, phi_t[t], -U(sp.Mul, alpha, m[plus_one(t)]))), "momentum.step"),
     "gradient": inline_tex(U(sp.Eq, g[t], batch_gradient_inline), "momentum.gradient"),
-    "closed_form": tex(U(sp.Eq, m[plus_one(t)], closed_form(t)), "momentum.closed_form"),
+    "closed_form": tex(U(sp.Eq, m[plus_one(t)], closed_form(t)), "momentum.induction_base+momentum.induction_step"),
     "weight": tex(U(sp.Eq, w[k], U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k))), "momentum.weight"),
     "limit": tex(U(sp.Eq, sp.Limit(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), t, sp.oo), 1), "momentum.limit"),
     "infinite_sum": inline_tex(U(sp.Eq, m[plus_one(t)], U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, k),
@@ -157,7 +157,7 @@ FORMULAS = {
     "tuned_beta": inline_tex(U(sp.Pow, tuned_factor, 2), "momentum.tuned_beta"),
     "tuned_rate": inline_tex(U(sp.Mul, 4, U(sp.Pow, U(sp.Mul, U(sp.Add, 1, -beta), U(sp.Pow, root_sum, 2)), -1)),
                              "momentum.tuned_rate"),
-    "tuned_factor": inline_tex(tuned_factor, "momentum.tuned_factor"),
+    "tuned_factor": inline_tex(tuned_factor, "momentum.tuned"),
     "pays_above": inline_tex(U(sp.Mul, U(sp.Add, 1, root_beta), U(sp.Pow, U(sp.Add, 1, -root_beta), -1)),
                              "momentum.pays_above"),
 }

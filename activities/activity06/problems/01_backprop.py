@@ -60,6 +60,13 @@ def tex(expr, source: str) -> SympyLatex:
     return spaced
 
 
+# What the audit says the check read the chain's names as: the left side is differentiated, not assumed.
+READING = (r"The check reads the left side as SymPy's derivative of the loss, written out in the parameters, the "
+           r"input and the label, and each quantity of the backward pass, such as $\partial\ell/\partial f_3$, "
+           r"through the table's rules, written out the same way: it compares the two for general parameters "
+           r"and data.")
+
+
 def _by_backprop(k: int, weight: bool) -> Derivation:
     parameter, target = (omega[k], dl_domega[k]) if weight else (beta[k], dl_dbeta[k])
     rule = dict(GRADIENT)[target]
@@ -74,7 +81,7 @@ def _by_backprop(k: int, weight: bool) -> Derivation:
         # short, for it heads eight derivations in a row: the left side is SymPy's derivative, the
         # right the backward pass's, both for general parameters and data
         title=rf"$\partial\ell/\partial{sp.latex(parameter)}$: the backward pass against the written-out loss",
-        lhs=Partial(ell, parameter), definitions=EXPLICIT,
+        lhs=Partial(ell, parameter), definitions=EXPLICIT, reading=READING,
         steps=(Step(rule, slope),
                Step(factors[0] if len(factors) == 1 else U(sp.Mul, *factors), "the backward pass, written out")),
     )
@@ -85,7 +92,7 @@ CLOSED_FORM = U(sp.Mul, -2, U(sp.Add, f[3], -y), omega[3], omega[2], omega[1], x
                 sp.sin(f[2]), sp.exp(f[1]), sp.cos(f[0]))
 CLOSED = Derivation(
     key="backprop.dl_domega0_closed", problem=TITLE, title=r"$\partial\ell/\partial\omega_0$ by the chain rule",
-    lhs=Partial(ell, omega[0]), definitions=EXPLICIT,
+    lhs=Partial(ell, omega[0]), definitions=EXPLICIT, reading=READING,
     steps=(
         Step(Partial(written_out(), omega[0]), "the loss written out"),
         # The links' factors with the weights and x first, then the activations' derivatives, each in
@@ -107,17 +114,20 @@ PAIR_COUNT = Derivation(
     lhs=U(sp.Add, U(sp.Add, 1, U(sp.Mul, 2, m_)), U(sp.Add, 2, U(sp.Mul, 2, m_))),
     steps=(Step(U(sp.Add, 3, U(sp.Mul, 4, m_)), "add"),),
 )
+# the general rules are proven at every k of the model: each by the four derivations of its instances
+INSTANCES = {name: "+".join(d.key for d in BY_BACKPROP if d.key.startswith(f"backprop.dl_d{name}"))
+             for name in ("beta", "omega")}
 FORMULAS = {
     "model": tex(U(sp.Eq, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), model()), "backprop.model"),
     "loss": tex(U(sp.Eq, ell, U(sp.Pow, U(sp.Add, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), -y), 2)), "backprop.loss"),
     "forward": tuple(tex(U(sp.Eq, s, r), "backprop.forward") for s, r in FORWARD),
     "backward": tuple(tex(U(sp.Eq, s, r), "backprop.backward") for s, r in BACKWARD),
     "gradient": tuple(tex(U(sp.Eq, s, r), "backprop.gradient") for s, r in GRADIENT),
-    "dl_dbeta": tex(U(sp.Eq, derivative_by(r"\beta_{k}"), derivative_by("f_{k}")), "backprop.dl_dbeta"),
+    "dl_dbeta": tex(U(sp.Eq, derivative_by(r"\beta_{k}"), derivative_by("f_{k}")), INSTANCES["beta"]),
     "dl_domega": tex(U(sp.Eq, derivative_by(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), derivative_by("f_{k}"))),
-                     "backprop.dl_domega"),
+                     INSTANCES["omega"]),
     "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
-    "input": tex(U(sp.Eq, *INPUT), "backprop.input"),
+    "input": tex(U(sp.Eq, *INPUT), "backprop.fd_input"),
     "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
     "above": tex(U(sp.Eq, m_, U(sp.Add, K, -1, -k_)), "backprop.counts"),
     "beta_factors": tex(U(sp.Add, 2, U(sp.Mul, 2, m_)), "backprop.counts"),
@@ -126,7 +136,7 @@ FORMULAS = {
     # the parameter vectors in order, and the loss's derivative with its constant factor
     "beta_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\beta}"), sp.Tuple(*beta)), "backprop.beta_vector"),
     "omega_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\omega}"), sp.Tuple(*omega)), "backprop.omega_vector"),
-    "loss_derivative": inline_tex(U(sp.Mul, 2, U(sp.Add, f[-1], -y)), "backprop.loss_derivative"),
+    "loss_derivative": inline_tex(U(sp.Mul, 2, U(sp.Add, f[-1], -y)), "loss_derivatives.least_squares"),
 }
 
 

@@ -85,7 +85,7 @@ FORMULAS = {
     "factor": tex(U(sp.Mul, sig(f_k), U(sp.Add, 1, -sig(f_k))), "sigmoid.chain"),
     "layer_bound": inline_tex(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), "sigmoid.chain"),
     "factor_below": tex(U(sp.Mul, sig(f_below), U(sp.Add, 1, -sig(f_below))), "sigmoid.bias_ratio"),
-    "dh_df": tex(U(sp.Eq, dh_df, derivative), "sigmoid.dh_df"),
+    "dh_df": tex(U(sp.Eq, dh_df, derivative), "loss_derivatives.dsig_dz"),
     "bound": inline_tex(U(sp.Le, derivative, MAXIMUM.steps[-1].expr), "sigmoid.bound"),
     "limit_plus": tex(U(sp.Eq, sp.Limit(derivative, f, sp.oo), LIMITS[0]), "sigmoid.limits"),
     "limit_minus": tex(U(sp.Eq, sp.Limit(derivative, f, -sp.oo), LIMITS[1]), "sigmoid.limits"),

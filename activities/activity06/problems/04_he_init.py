@@ -202,7 +202,7 @@ FORMULAS = {
     "gate": tex(Gate(f_j), "he_init.backward"),
     "he_backward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_BACKWARD), "he_init.backward"),
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
-    "growth": inline_tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.growth"),
+    "growth": inline_tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.forward"),
     "first_layer": tex(U(sp.Eq, var_first, U(sp.Mul, D, U(sp.Pow, sigma_Omega, 2))), "he_init.first_layer"),
     "last_layer": tex(var_last, "he_init.last_layer"),
     "geometric": _geometric(),
