@@ -160,6 +160,9 @@ def _space_as_tex(element: ET.Element) -> None:
             child.set("form", "prefix")
             child.set("lspace", "0")
             child.set("rspace", "0")
+        if tag == "mo" and text in _CLOSERS and before_tag == "mi" and len((before.text or "").strip()) == 1 \
+                and before.get("mathvariant") is None and (before.text or "").strip().isalpha():
+            before.set("style", "padding-right: 0.06em")  # TeX's italic correction: f] not f touching ]
         if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}", "|", ".")):
             child.set("lspace", "0")
             child.set("rspace", "0")
@@ -215,7 +218,7 @@ def _scripts_as_tex(root: ET.Element) -> None:
         if tag in ("msub", "msubsup") and len(element) >= 2 and (element[0].text or "").strip() == "\u222b":
             # an integral's lower limit under the slant of its sign, as TeX kerns it (-infinity stood
             # clear of the sign, and left a gap before the integrand); a style Canvas keeps
-            element[1].set("style", "margin-left: -0.2em")
+            element[1].set("style", "margin-left: -0.1em")
         if tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
             for script in list(element)[1:]:  # TeX sets a script's operators without space: t+1, i=1
                 for operator in script.iter(f"{{{MATHML_NS}}}mo"):
