@@ -215,6 +215,10 @@ def _scripts_as_tex(root: ET.Element) -> None:
                 lifted.append(base)
                 lifted.tail, base.tail = base.tail, None
                 element.insert(0, lifted)
+        if tag == "msup" and len(element) == 2 and element[0].tag.split("}")[-1] == "mi" and \
+                len((element[0].text or "").strip()) == 1 and (element[0].text or "").strip().isalpha() and \
+                element[0].get("mathvariant") is None:
+            element[0].set("style", "padding-right: 0.05em")  # TeX's italic correction before a superscript: N^2
         if tag in ("msub", "msubsup") and len(element) >= 2 and (element[0].text or "").strip() == "\u222b":
             # an integral's lower limit under the slant of its sign, as TeX kerns it (-infinity stood
             # clear of the sign, and left a gap before the integrand); a style Canvas keeps
