@@ -515,3 +515,24 @@ def test_a_function_name_in_a_denominator_gets_no_space_inside_the_fraction():
         for element in ET.fromstring(latex_to_mathml(source)).iter():
             tag = element.tag.split("}")[-1]
             assert tag not in ARITY or len(element) == ARITY[tag], source
+
+
+def test_a_table_of_a_few_named_rows_and_many_values_is_set_in_parts_a_phone_holds():
+    from generator.html import WRAP_COLUMNS, tabular
+
+    values = " & ".join(str(n) for n in range(12))
+    wide = str(tabular(rf"x & {values} \\ \midrule y & {values} \\", columns="l" + "r" * 12))
+    bodies = wide.split("<tbody>")[1:]
+    assert len(bodies) == 4  # two parts, each with the x row apart from the y row, as the \midrule sets them
+    assert all(body.count("<td") <= WRAP_COLUMNS for body in bodies)
+    assert wide.count('<th scope="row"') == 4 and ">11</td>" in wide  # each part names its rows; no value lost
+    tall = str(tabular(r" \\ ".join(f"r{n} & {values}" for n in range(4)) + r" \\", columns="l" + "r" * 12))
+    assert tall.count("<tbody>") == 1  # four rows: a table of its own kind, left whole
+
+
+def test_aligned_rows_meet_at_the_relation_and_a_letter_keeps_its_italic_correction():
+    aligned = latex_to_mathml(r"\begin{aligned} a &= b \\ &= c \end{aligned}", display=True)
+    assert aligned.count("padding-left: 0; padding-right: 0") == 4  # MathML Core reads no columnspacing
+    assert '<mi style="padding-right: 0.06em">f</mi><mo' in latex_to_mathml(r"\mathrm{sig}[f]")
+    assert '<mi style="padding-right: 0.05em">N</mi>' in latex_to_mathml(r"N^{2}")
+    assert "padding-right" not in latex_to_mathml(r"x_{2}")  # a subscript keeps its place under the letter

@@ -1,0 +1,37 @@
+"""What the audit says was not checked: a formula is covered only by the keys that prove it."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import sympy as sp
+
+from generator.number_list import audit_lists
+from generator.numbers import Ledger
+from generator.proofs import ASSUMED, Derivation, Step
+
+
+def _model(derivations=(), checks=()):
+    result = SimpleNamespace(derivations=tuple(SimpleNamespace(key=k) for k in derivations),
+                             numeric_checks=tuple(SimpleNamespace(key=k) for k in checks))
+    return {"results": SimpleNamespace(p=result), "problems": (SimpleNamespace(name="p"),)}
+
+
+def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
+    ledger = Ledger()
+    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "erratum quoting line 3", "sympy"):
+        ledger.formulas[source] = None
+    lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",)))
+    assert lists["unchecked"] == ("p.b+p.d", "p.rule")  # p.d proves nothing here; a rule no key names
+    assert lists["unchecked_by_problem"]["p"].value == 2
+
+
+def test_a_step_that_is_its_assumption_is_taken_as_given_and_not_counted_as_confirmed():
+    x = sp.Symbol("x")
+    chain = Derivation(key="p.d", problem="Problem 1", title="t", lhs=(x + 1) ** 2,
+                       steps=(Step(x**2 + 2 * x + 1, "multiply out"), Step(x**2 + 2 * x + 1, ASSUMED + "as given", given=True)))
+    assert chain.given_steps == (False, True)
+    assert chain.restating == (False, True)  # the same line again: it confirms nothing either
+    assert Step(x, "no assumption", given=True).assumed is False
+    assert Derivation(key="q", problem="P", title="t", lhs=x, steps=(Step(x, ASSUMED + "y", given=True),)).given_steps \
+        == (True,)
