@@ -123,7 +123,7 @@ def _momentum() -> tuple[Correction, ...]:
         Correction("problem:momentum", general, fixed_general,
                    r"The general formula does not follow from the update rule: $\mathbf{m}_0$ is weighted by "
                    r"$\beta^t$ where the update multiplies it by $\beta$ at every step, $\beta^{t+1}$ in all; the sum misses "
-                   r"one of its $t + 1$ terms; and every term uses $\mathcal{B}_t$ at $\phi_t$ instead of its own "
+                   r"one of its terms; and every term uses $\mathcal{B}_t$ at $\phi_t$ instead of its own "
                    r"step's $\mathcal{B}_{t'}$ at $\phi_{t'}$. Nor does it give the original's own "
                    r"$\mathbf{m}_3$, which weights $\mathbf{m}_0$ by $\beta^3$."),
     )
@@ -188,9 +188,9 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"The solution's last formula holds the coefficients, with the wrong indices of the items below, but it "
                 r"never says how they behave. The gradient of $k$ steps ago has the weight $w_k$ below, so the weights "
                 r"fall off geometrically, and $\mathbf{m}_0$ (usually zero) keeps the rest of the weight, "
-                r"$\beta^{t+1}$: their sum is $1 - \beta^{t+1}$, which tends to one as $t$ grows, for any $\beta$ "
-                r"that is not negative and less than one. That is what makes the sum a weighted one, infinite "
-                r"in the limit.",
+                r"$\beta^{t+1}$, so that their sum falls short of one by that much and tends to one as $t$ grows, "
+                r"for any $\beta$ that is not negative and less than one. That is what makes the sum a weighted "
+                r"one, infinite in the limit.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
                     Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),
