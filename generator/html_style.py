@@ -61,7 +61,7 @@ html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
-msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root's bar; TeX sets what follows close */
+msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 .sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
 .sheet p.why { max-width: none; }
