@@ -160,8 +160,7 @@ def _space_as_tex(element: ET.Element) -> None:
             child.set("form", "prefix")
             child.set("lspace", "0")
             child.set("rspace", "0")
-        if tag == "mo" and text in _CLOSERS and before_tag == "mi" and len((before.text or "").strip()) == 1 \
-                and before.get("mathvariant") is None and (before.text or "").strip().isalpha():
+        if tag == "mo" and text in _CLOSERS and before is not None and _italic_letter(before):
             before.set("style", "padding-right: 0.06em")  # TeX's italic correction: f] not f touching ]
         if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}", "|", ".")):
             child.set("lspace", "0")
@@ -199,6 +198,12 @@ def _space_as_tex(element: ET.Element) -> None:
         _space_as_tex(child)
 
 
+def _italic_letter(element: ET.Element) -> bool:
+    """A single letter set in italic, whose slant TeX corrects for before a bracket or a superscript."""
+    text = (element.text or "").strip()
+    return element.tag.split("}")[-1] == "mi" and len(text) == 1 and text.isalpha() and element.get("mathvariant") is None
+
+
 def _scripts_as_tex(root: ET.Element) -> None:
     """Scripts placed as TeX places them on a letter. MathML Core lowers an index below the base's
     descender (TeX does not, for a letter): phi_0 and mu_t would drop their index far below the line;
@@ -215,9 +220,7 @@ def _scripts_as_tex(root: ET.Element) -> None:
                 lifted.append(base)
                 lifted.tail, base.tail = base.tail, None
                 element.insert(0, lifted)
-        if tag == "msup" and len(element) == 2 and element[0].tag.split("}")[-1] == "mi" and \
-                len((element[0].text or "").strip()) == 1 and (element[0].text or "").strip().isalpha() and \
-                element[0].get("mathvariant") is None:
+        if tag == "msup" and len(element) == 2 and _italic_letter(element[0]):
             element[0].set("style", "padding-right: 0.05em")  # TeX's italic correction before a superscript: N^2
         if tag in ("msub", "msubsup") and len(element) >= 2 and (element[0].text or "").strip() == "\u222b":
             # an integral's lower limit under the slant of its sign, as TeX kerns it (-infinity stood

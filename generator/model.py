@@ -36,9 +36,17 @@ from .prove import ProofReport, correction_jobs, derivation_jobs, proof_costs
 from .prove import report as proof_report
 from .variants import defaults
 
-# a step of a derivation as the audit names it (the word, not a number the ledger would list)
+# a step of a derivation as the audit names it: a word, not a number the ledger would list
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
-            "eleventh", "twelfth")
+            "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+            "eighteenth", "nineteenth", "twentieth")
+
+
+def named_steps(flags) -> tuple[str, ...]:
+    """The steps a flag marks, as the audit names them ("first", "third")."""
+    if len(flags) > len(ORDINALS):
+        raise AssertionError(f"a derivation of {len(flags)} steps: ORDINALS names {len(ORDINALS)}; add words")
+    return tuple(ORDINALS[n] for n, flag in enumerate(flags) if flag)
 
 
 def plain(obj: Any) -> Any:
@@ -48,12 +56,9 @@ def plain(obj: Any) -> Any:
                                rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered),
                                checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a)
                                                   for n, v, a in obj.checked_with),
-                               restating=tuple(ORDINALS[n] for n, r in enumerate(obj.restating) if r),
-                               restating_all=all(obj.restating), reading=obj.reading,
-                               given=tuple(ORDINALS[n] for n, g in enumerate(obj.given_steps) if g),
-                               once=tuple(ORDINALS[n] for n, c in enumerate(obj.constant) if c),
-                               confirmed=tuple(ORDINALS[n] for n, (r, g) in enumerate(zip(obj.restating, obj.given_steps))
-                                               if not (r or g)))
+                               restating=named_steps(obj.restating), given=named_steps(obj.given_steps),
+                               once=named_steps(obj.constant), confirmed=named_steps(obj.confirmed),
+                               reading=obj.reading)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})
     if isinstance(obj, dict):  # a namespace, so a key like "update" never meets dict.update
@@ -103,7 +108,7 @@ def modelling(activity: Activity, term: ActivityTerm, figures_dir: Path, log: Ca
             # what was checked, problem by problem, for the audit's table at a glance
             "checked_by_problem": tuple(SimpleNamespace(
                 name=p.name, derivations=len(r.derivations), steps=sum(len(d.steps) for d in r.derivations),
-                confirmed=sum(not (a or b) for d in r.derivations for a, b in zip(d.restating, d.given_steps)),
+                confirmed=sum(sum(d.confirmed) for d in r.derivations),
                 checks=len(r.numeric_checks)) for p in activity.problems for r in (results.by_problem[p.name],)),
             "problems": tuple(SimpleNamespace(name=p.name, number=p.number, title=Latex(p.title),
                                               fragment=f"prose/{p.name}.j2") for p in activity.problems),

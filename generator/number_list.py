@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .numbers import SympyLatex, group_digits
+from .numbers import SympyLatex, group_digits, trace
 
 
 def audit_ledger(key_ledger, figure_numbers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -52,8 +52,6 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
     """What the audit says was not checked: the sources of the formulas the key prints that no
     derivation or numeric check covers (a step's, a chain's left-hand side and a check's are
     covered, as are the errata's, which lint reads), and how many of them each problem has."""
-    from .numbers import trace
-
     results = model["results"]
     covered = {d.key for r in vars(results).values() for d in r.derivations} | \
               {c.key for r in vars(results).values() for c in r.numeric_checks}

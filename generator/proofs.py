@@ -127,6 +127,12 @@ class Derivation:
     def restating_steps(self) -> int:
         return sum(self.restating)
 
+    @property
+    def confirmed(self) -> tuple[bool, ...]:
+        """For each step: does the check confirm more than its definitions and assumptions state
+        (it neither restates the line before nor is taken as given)?"""
+        return tuple(not (r or g) for r, g in zip(self.restating, self.given_steps))
+
     @functools.cached_property
     def given_steps(self) -> tuple[bool, ...]:
         """For each step: assumed, and stated by a definition the check reads, so that checking it

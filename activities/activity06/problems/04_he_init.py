@@ -101,8 +101,8 @@ HALF_POSITIVE = Derivation(
     key="he_init.half_positive", problem=TITLE, title=r"$f_j$ is positive half the time",
     lhs=Ex(Gate(f_j), f_j),
     reading=r"The check reads $\mathbb{I}[z > 0]$ as $(1 + \operatorname{sign}[z])/2$, one half at $z = 0$, "
-            r"so that the two gates sum to one everywhere: that reading is the assumption of the third step, "
-            r"which is taken as given.",
+            r"so that the two gates sum to one everywhere: that reading is the assumption of the step taken as "
+            r"given.",
     steps=(
         Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
              ASSUMED + "$f_j$ and $-f_j$ have the same distribution"),
