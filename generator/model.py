@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import re
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -49,12 +50,18 @@ def named_steps(flags) -> tuple[str, ...]:
     return tuple(ORDINALS[n] for n, flag in enumerate(flags) if flag)
 
 
+def _tall(*latex) -> bool:
+    """Would this formula, set in a line of text, push the lines apart (a stacked fraction, a sum
+    or a product with its limits)? The audit sets it as a display instead."""
+    return any(part is not None and re.search(r"\\frac|\\sum|\\prod|\\int", part) for part in latex)
+
+
 def plain(obj: Any) -> Any:
     """Dataclasses become namespaces, derivations their rendered steps, code strings LaTeX."""
     if isinstance(obj, Derivation):
         return SimpleNamespace(key=obj.key, title=Latex(obj.title), lhs_latex=obj.lhs_latex,
                                rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered),
-                               checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a)
+                               checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a, tall=_tall(n, v))
                                                   for n, v, a in obj.checked_with),
                                restating=named_steps(obj.restating), given=named_steps(obj.given_steps),
                                once=named_steps(obj.constant), confirmed=named_steps(obj.confirmed),

@@ -48,15 +48,23 @@ def printed_number(text: str):
     return out
 
 
+DEFINITION = " definition"  # ends the source of a formula that defines the question's notation or sets a case
+
+
 def audit_lists(key_ledger, model) -> dict[str, Any]:
     """What the audit says was not checked: the sources of the formulas the key prints that no
     derivation or numeric check covers (a step's, a chain's left-hand side and a check's are
-    covered, as are the errata's, which lint reads), and how many of them each problem has."""
+    covered, as are the errata's, which lint reads), by problem, the definitions apart from the
+    statements, and how many of them each problem has."""
     results = model["results"]
     covered = {d.key for r in vars(results).values() for d in r.derivations} | \
               {c.key for r in vars(results).values() for c in r.numeric_checks}
     # a formula's source names what proves it: a derivation's or a check's key, or several joined by "+"
     unchecked = tuple(s for s in key_ledger.formulas if not set(s.split(" ")[0].split("+")) <= covered
                       and not s.startswith(("erratum ", "checker ", "sympy")))
+    by_problem = [{"number": p.number,
+                   "definitions": tuple(dict.fromkeys(s.removesuffix(DEFINITION) for s in mine if s.endswith(DEFINITION))),
+                   "statements": tuple(s for s in mine if not s.endswith(DEFINITION))}
+                  for p in model["problems"] for mine in [[s for s in unchecked if s.split(".")[0] == p.name]] if mine]
     counts = {p.name: sum(s.split(".")[0] == p.name for s in unchecked) for p in model["problems"]}
-    return {"unchecked": unchecked, "unchecked_by_problem": trace(counts, "formulas not covered")}
+    return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "formulas not covered")}

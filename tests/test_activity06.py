@@ -188,6 +188,15 @@ def test_the_passes_fit_together():
     assert r.mults_backward < r.mults_separate
 
 
+def test_the_audit_counts_only_the_backward_pass_as_confirmed_not_its_writing_out():
+    # step 1 (the table's rule) is what the check compares with SymPy's derivative; step 2 only
+    # multiplies the rules out, which the definitions already say
+    for d in MODULES["backprop"].BY_BACKPROP:
+        assert d.restating == (False, True) and d.confirmed == (True, False), d.key
+    closed = DERIVATIONS["backprop.dl_domega0_closed"]
+    assert closed.restating[0] and all(closed.confirmed[1:])
+
+
 def test_the_multiplications_are_counted_from_the_rules_and_match_the_proven_counts():
     r, module = DEFAULT.backprop, MODULES["backprop"]
     assert (r.mults_separate, r.mults_backward) == (36, 11) and r.depth == 4  # four layers: K(2K+1), 3K-1

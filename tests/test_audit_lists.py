@@ -14,16 +14,18 @@ from generator.proofs import ASSUMED, Derivation, Step
 def _model(derivations=(), checks=()):
     result = SimpleNamespace(derivations=tuple(SimpleNamespace(key=k) for k in derivations),
                              numeric_checks=tuple(SimpleNamespace(key=k) for k in checks))
-    return {"results": SimpleNamespace(p=result), "problems": (SimpleNamespace(name="p"),)}
+    return {"results": SimpleNamespace(p=result), "problems": (SimpleNamespace(name="p", number=1),)}
 
 
 def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     ledger = Ledger()
-    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "erratum quoting line 3", "sympy"):
+    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "p.loss definition", "erratum quoting line 3",
+                   "sympy"):
         ledger.formulas[source] = None
     lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",)))
-    assert lists["unchecked"] == ("p.b+p.d", "p.rule")  # p.d proves nothing here; a rule no key names
-    assert lists["unchecked_by_problem"]["p"].value == 2
+    # p.d proves nothing here; a rule no key names; a definition listed apart, by its own name
+    assert lists["unchecked"] == ({"number": 1, "definitions": ("p.loss",), "statements": ("p.b+p.d", "p.rule")},)
+    assert lists["unchecked_by_problem"]["p"].value == 3
 
 
 def test_a_step_that_is_its_assumption_is_taken_as_given_and_not_counted_as_confirmed():

@@ -149,3 +149,16 @@ def test_every_formula_of_every_page_is_well_formed_mathml(built):
             for element in ET.fromstring(formula).iter():
                 tag = element.tag.split("}")[-1]
                 assert tag not in ARITY or len(element) == ARITY[tag], (page.name, tag, formula[:300])
+
+
+def test_a_tall_definition_under_a_derivation_is_set_as_a_display_not_in_the_line(built):
+    # a stacked fraction or a sum with its limits in a line of the note would push its lines apart
+    displays = 0
+    for semester, activity in course():
+        tex = (built / "output" / semester / f"{activity}-audit.tex").read_text(encoding="utf-8")
+        for note in re.findall(r"Checked with (.*?)(?:\n\s*\n|$)", tex, re.S):
+            inline = re.findall(r"\\\((.*?)\\\)", note, re.S)
+            assert not [m for m in inline if re.search(r"\\frac|\\sum|\\prod", m)], f"{semester} {activity}: {note[:200]}"
+            displays += note.count("\\[")
+    assert displays  # some are tall: the display is used
+

@@ -185,12 +185,12 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
         Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
-                r"The solution's last formula holds the coefficients, with the wrong indices of the items below, but it "
-                r"never says how they behave. The gradient of $k$ steps ago has the weight $w_k$ below, so the weights "
-                r"fall off geometrically, and $\mathbf{m}_0$ (usually zero) keeps the rest of the weight, "
-                r"$\beta^{t+1}$, so that their sum falls short of one by that much and tends to one as $t$ grows, "
-                r"for any $\beta$ that is not negative and less than one. That is what makes the sum a weighted "
-                r"one, infinite in the limit.",
+                r"The question asks for the coefficients of the sum. The solution's last formula holds them, with the "
+                r"wrong indices of the items below, but never writes them out or says how they behave. The gradient "
+                r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and $\mathbf{m}_0$ "
+                r"(usually zero) keeps the rest of the weight, $\beta^{t+1}$, so that their sum falls short of one by "
+                r"that much and tends to one as $t$ grows, for any $\beta$ that is not negative and less than one. That "
+                r"is what makes the sum a weighted one, infinite in the limit.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
                     Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),

@@ -54,13 +54,13 @@ def _loss_chain() -> SympyLatex:
     """L = sum l_i = sum (phi_0 + phi_1 x_i - y_i)^2, as the question states it."""
     parts = [tex(sp.Symbol(r"L[\boldsymbol{\phi}]")), tex(sp.Sum(ell_i, (i, 1, n_points))), tex(loss)]
     out = SympyLatex(" = ".join(parts))
-    out.source, out.constants = "least_squares.loss", tuple(c for part in parts for c in part.constants)
+    out.source, out.constants = "least_squares.loss definition", tuple(c for part in parts for c in part.constants)
     return out
 
 
 FORMULAS = {
     "loss": _loss_chain(),
-    "term": tex(U(sp.Eq, ell_i, residual**2), "least_squares.term"),
+    "term": tex(U(sp.Eq, ell_i, residual**2), "least_squares.term definition"),
     "term_gradient": tex(U(sp.Eq, sp.Derivative(ell_i, phi),
                           sp.Matrix([[U(sp.Mul, 2, residual)], [U(sp.Mul, 2, x[i], residual)]])),
                          "least_squares.dl_dphi0+least_squares.dl_dphi1"),

@@ -118,15 +118,15 @@ PAIR_COUNT = Derivation(
 INSTANCES = {name: "+".join(d.key for d in BY_BACKPROP if d.key.startswith(f"backprop.dl_d{name}"))
              for name in ("beta", "omega")}
 FORMULAS = {
-    "model": tex(U(sp.Eq, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), model()), "backprop.model"),
-    "loss": tex(U(sp.Eq, ell, U(sp.Pow, U(sp.Add, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), -y), 2)), "backprop.loss"),
+    "model": tex(U(sp.Eq, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), model()), "backprop.model definition"),
+    "loss": tex(U(sp.Eq, ell, U(sp.Pow, U(sp.Add, sp.Symbol(r"f[x, \boldsymbol{\phi}]"), -y), 2)), "backprop.loss definition"),
     "forward": tuple(tex(U(sp.Eq, s, r), "backprop.forward") for s, r in FORWARD),
     "backward": tuple(tex(U(sp.Eq, s, r), "backprop.backward") for s, r in BACKWARD),
     "gradient": tuple(tex(U(sp.Eq, s, r), "backprop.gradient") for s, r in GRADIENT),
     "dl_dbeta": tex(U(sp.Eq, derivative_by(r"\beta_{k}"), derivative_by("f_{k}")), INSTANCES["beta"]),
     "dl_domega": tex(U(sp.Eq, derivative_by(r"\omega_{k}"), U(sp.Mul, sp.Symbol("h_k"), derivative_by("f_{k}"))),
                      INSTANCES["omega"]),
-    "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0"),
+    "h0": tex(U(sp.Eq, sp.Symbol("h_0"), x), "backprop.h0 definition"),
     "input": tex(U(sp.Eq, *INPUT), "backprop.fd_input"),
     "closed_form": tex(U(sp.Eq, Partial(ell, omega[0]), CLOSED_FORM), "backprop.closed_form"),
     "above": tex(U(sp.Eq, m_, U(sp.Add, K, -1, -k_)), "backprop.counts"),
@@ -134,8 +134,8 @@ FORMULAS = {
     "omega_factors": tex(U(sp.Add, 3, U(sp.Mul, 2, m_)), "backprop.counts"),
     "pair": tex(U(sp.Eq, PAIR_COUNT.lhs, PAIR_COUNT.steps[-1].expr), "backprop.pair_count"),
     # the parameter vectors in order, and the loss's derivative with its constant factor
-    "beta_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\beta}"), sp.Tuple(*beta)), "backprop.beta_vector"),
-    "omega_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\omega}"), sp.Tuple(*omega)), "backprop.omega_vector"),
+    "beta_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\beta}"), sp.Tuple(*beta)), "backprop.beta_vector definition"),
+    "omega_vector": tex(U(sp.Eq, sp.Symbol(r"\boldsymbol{\omega}"), sp.Tuple(*omega)), "backprop.omega_vector definition"),
     "loss_derivative": inline_tex(U(sp.Mul, 2, U(sp.Add, f[-1], -y)), "loss_derivatives.least_squares"),
 }
 
@@ -289,8 +289,8 @@ def compute(q: Questions) -> BackpropResult:
     gradient_of = {p: env[s] for s, p in parameter_of.items()}
     fd = {p: central_difference(params, n, q.toy_x, q.toy_y) for n, p in enumerate(PARAMETERS)}
 
-    def rows(pairs) -> tuple[Row, ...]:
-        return tuple(Row(_name(s), tex(s, "backprop.table"), tex(rule, "backprop.table"), env[s],
+    def rows(pairs, source: str) -> tuple[Row, ...]:
+        return tuple(Row(_name(s), tex(s, source), tex(rule, source), env[s],
                          fd[parameter_of[s]] if s in parameter_of else None) for s, rule in pairs)
 
     checks = tuple(
@@ -306,7 +306,9 @@ def compute(q: Questions) -> BackpropResult:
                      abs(central_difference(params, None, q.toy_x, q.toy_y) - env[INPUT[0]]) / max(1.0, abs(env[INPUT[0]])),
                      FD_TOLERANCE),)
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
-    forward_rows, backward_rows = rows(FORWARD), rows(BACKWARD)
+    # the forward rules define the model; the backward pass's are what the eight derivations prove
+    proven = "+".join(d.key for d in BY_BACKPROP)
+    forward_rows, backward_rows = rows(FORWARD, "backprop.forward definition"), rows(BACKWARD, proven)
     by_quantity = {row.name[len("dl_d"):]: row for row in backward_rows}  # dl_df2 beside f2
     separate, backward = multiplication_counts()
     depth = len(f)
@@ -319,7 +321,7 @@ def compute(q: Questions) -> BackpropResult:
     return BackpropResult(
         beta=tuple(q.toy_beta), omega=tuple(q.toy_omega), x=q.toy_x, y=q.toy_y,
         **by_name,
-        forward=forward_rows, backward=backward_rows, gradient=rows(GRADIENT),
+        forward=forward_rows, backward=backward_rows, gradient=rows(GRADIENT, proven),
         passes=tuple((row, by_quantity.get(row.name)) for row in forward_rows),
         fd_step=FD_STEP,
         depth=depth, closed_factors=closed_factors, closed_multiplications=multiplications(CLOSED_FORM.args),

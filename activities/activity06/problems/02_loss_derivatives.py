@@ -99,7 +99,7 @@ WRONG_LABEL = {
 FORMULAS = {
     "least_squares": tex(U(sp.Eq, ell, least_squares), "loss_derivatives.least_squares"),
     "bce": tex(U(sp.Eq, ell, bce), "loss_derivatives.bce"),
-    "sigmoid": inline_tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "loss_derivatives.sigmoid"),
+    "sigmoid": inline_tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "loss_derivatives.sigmoid definition"),
     "dsig": tex(U(sp.Eq, sp.Derivative(sig(z), z), U(sp.Mul, sig(z), U(sp.Add, 1, -sig(z)))), "loss_derivatives.dsig"),
     "least_squares_result": tex(U(sp.Eq, Partial(ell, f), LEAST_SQUARES.steps[-1].expr), "loss_derivatives.least_squares"),
     "bce_result": tex(U(sp.Eq, Partial(ell, f), BCE.steps[-1].expr), "loss_derivatives.bce"),
@@ -145,6 +145,18 @@ def _fd_error(loss, derivative) -> float:
     return worst
 
 
+FAR_BELOW = -40.0  # an output far in the sigmoid's lower tail: both gradients are within 1e-17 of their limits there
+LIMIT_TOLERANCE = 1e-12
+
+
+def _limit_error() -> float:
+    """SymPy's limits of the two gradients as f -> -inf against the gradients evaluated at FAR_BELOW,
+    for labels from zero to one: a second route to the numbers the text states."""
+    pairs = ((_numeric(_squared_gradient), _numeric(WRONG_LABEL["squared"])),
+             (_numeric(_bce_gradient), _numeric(WRONG_LABEL["bce"])))
+    return max(abs(gradient(FAR_BELOW, yv) - limit(FAR_BELOW, yv)) for gradient, limit in pairs for yv in (0.0, 0.5, 1.0))
+
+
 def compute(q: Questions) -> LossDerivativesResult:
     ls, ls_loss = _proven(LEAST_SQUARES), _loss(least_squares)
     cross, cross_loss = _proven(BCE), _loss(bce)
@@ -163,5 +175,9 @@ def compute(q: Questions) -> LossDerivativesResult:
                          rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of step {step_tex(FD_STEP)} of the "
                          "cross-entropy at "
                          f"{AT_POINTS}, largest error {RELATIVE}", bce_error, FD_TOLERANCE),
+            NumericCheck("loss_derivatives.wrong_label", TITLE,
+                         r"SymPy's limits of both gradients as $f \to -\infty$ against the gradients at "
+                         rf"$f = {FAR_BELOW:g}$, for $y = 0, 1/2, 1$: the largest absolute error",
+                         _limit_error(), LIMIT_TOLERANCE),
         ),
     )

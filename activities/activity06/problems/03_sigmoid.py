@@ -78,7 +78,7 @@ f_below = sp.Symbol("f_{k-1}", real=True)
 ell = sp.Symbol(r"\ell", real=True)
 above_first = (k0, 1, U(sp.Add, K, -1))
 FORMULAS = {
-    "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h"),
+    "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h definition"),
     "s": tex(U(sp.Eq, s, sig(f)), "sigmoid.bound"),
     "s_range": tex(sp.Contains(s, sp.Interval.open(0, 1), evaluate=False), "sigmoid.bound"),
     "origin": tex(U(sp.Eq, f, 0), "sigmoid.maximum"),
@@ -92,14 +92,14 @@ FORMULAS = {
     "chain": tex(U(sp.Eq, Partial(h_K, h_0),
                    sp.Product(U(sp.Mul, omega_k, sig(f_k), U(sp.Add, 1, -sig(f_k))), layers)), "sigmoid.chain"),
     "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
-                         sp.Product(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), layers)), "sigmoid.chain_bound"),
-    "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.layers"),
+                         sp.Product(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), layers)), "sigmoid.chain+sigmoid.bound"),
+    "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.chain+sigmoid.bound"),
     "first_share": inline_tex(U(sp.Pow, quarter, U(sp.Add, K, -1)), "sigmoid.bias_ratio"),
     "bias_ratio": tex(U(sp.Eq, Partial(ell, beta_first), U(sp.Mul, Partial(ell, beta_last), sp.Product(
         U(sp.Mul, omega_k, sig(f_below), U(sp.Add, 1, -sig(f_below))), above_first))), "sigmoid.bias_ratio"),
     "bias_bound": tex(U(sp.Le, sp.Abs(Partial(ell, beta_first)),
                         U(sp.Mul, sp.Product(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), above_first),
-                          sp.Abs(Partial(ell, beta_last)))), "sigmoid.bias_bound"),
+                          sp.Abs(Partial(ell, beta_last)))), "sigmoid.bias_ratio+sigmoid.bound"),
     "complement": tex(complement, "sigmoid.coincide"),
 }
 

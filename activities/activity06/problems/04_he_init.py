@@ -192,8 +192,8 @@ def _geometric() -> SympyLatex:
 FORMULAS = {
     "relu_square": inline_tex(U(sp.Eq, Ex(U(sp.Pow, ReLU(f), 2), f), RELU_SQUARE.steps[-1].expr), "he_init.relu_square"),
     "layer": tex(U(sp.Eq, sp.Symbol("f'_{i}"), sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), sp.Symbol("h_{j}")), (j, 1, D))),
-                 "he_init.layer"),
-    "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.relu"),
+                 "he_init.layer definition"),
+    "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.relu definition"),
     "mean": tex(U(sp.Eq, E_out, MEAN.steps[-1].expr), "he_init.mean"),
     "variance": tex(U(sp.Eq, var_out, variance_formula), "he_init.variance"),
     "he_forward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_FORWARD), "he_init.forward"),
@@ -204,7 +204,7 @@ FORMULAS = {
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
     "growth": inline_tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.forward"),
     "first_layer": tex(U(sp.Eq, var_first, U(sp.Mul, D, U(sp.Pow, sigma_Omega, 2))), "he_init.first_layer"),
-    "last_layer": tex(var_last, "he_init.last_layer"),
+    "last_layer": tex(var_last, "he_init.last_layer definition"),
     "geometric": _geometric(),
 }
 
@@ -226,6 +226,7 @@ class Run:
     pooled_factor: float  # mean of Var[f_{k+1}] / Var[f_k] over the layers of the REPLICAS networks
     pooled_error: float  # its standard error
     pooled_geometric: float  # the geometric mean of the same ratios: exp of the mean of their logarithms
+    below: int  # how many of the REPLICAS networks end with a last-layer variance below its prediction
     half_log_variance: float  # half the variance of their logarithms: about log(pooled_factor / pooled_geometric)
     scatter_percent: float  # one network's measured factor scatters by about sd(log ratio) / sqrt(K - 1), in percent
     last_plain: bool  # the last layer's variance is printed as a plain decimal (0.981), not with a power of ten
@@ -252,9 +253,14 @@ class HeInitResult:
     scatter_low: float  # the smallest and largest of the runs' scatter_percent
     scatter_high: float
     compounds: bool  # in every run the last layer is further, relatively, from its prediction than the factor from its own
-    typical_below: bool  # for every weight variance the pooled geometric mean of the ratios is below the predicted factor
+    typical_below: bool  # for every weight variance the pooled geometric mean is below the predicted factor, and
+    # more than half of the pooled networks end below the predicted last-layer variance
+    below_low: int  # the fewest and most of the pooled networks, over the weight variances, that end below it
+    below_high: int
     error_low: float  # the smallest and largest standard error of the pooled arithmetic means, in percent of the factor
     error_high: float
+    deviation_low: float  # the smallest and largest distance of a pooled arithmetic mean from its factor, in percent
+    deviation_high: float
     within_error: bool  # every pooled arithmetic mean is within one standard error of its predicted factor
     facts: tuple[Fact, ...]  # what chooses the text's words (the compounding difference)
     formulas: dict
@@ -296,9 +302,11 @@ def compute(q: Questions) -> HeInitResult:
         factor = float((variances[-1] / variances[0]) ** (1 / (depth - 1)))
         theory_factor = float((variance_formula / sigma_f**2).doit().subs({D: width, sigma_Omega**2: sp.Rational(scale, width)}))
         theory = tuple(scale * theory_factor**k for k in range(depth))
+        below = sum(int(v[-1] < theory[-1]) for v, _ in simulated)
         runs.append(Run(scale, scale / width, tuple(float(v) for v in variances), theory, theory_factor, factor,
                         float(variances[0]), float(variances[-1]), float(variances.min()), float(variances.max()),
-                        pooled, pooled_error, geometric, half_log_variance, scatter, bool(PLAIN[0] <= variances[-1] < PLAIN[1])))
+                        pooled, pooled_error, geometric, below, half_log_variance, scatter,
+                        bool(PLAIN[0] <= variances[-1] < PLAIN[1])))
         checks.append(NumericCheck(
             f"he_init.growth_{scale}", TITLE,
             rf"per-layer growth for $\sigma_\Omega^2 = {scale}/D_h$: the arithmetic mean of the ratios "
@@ -338,16 +346,20 @@ def compute(q: Questions) -> HeInitResult:
         scatter_low=min(run.scatter_percent for run in runs), scatter_high=max(run.scatter_percent for run in runs),
         compounds=(compounds := all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1)
                                     for r in runs)),
-        typical_below=(below := all(r.pooled_geometric < r.theory_factor for r in runs)),
+        typical_below=(typical := all(r.pooled_geometric < r.theory_factor and 2 * r.below > REPLICAS for r in runs)),
+        below_low=min(r.below for r in runs), below_high=max(r.below for r in runs),
         error_low=min(100 * r.pooled_error / r.theory_factor for r in runs),
         error_high=max(100 * r.pooled_error / r.theory_factor for r in runs),
+        deviation_low=min(100 * abs(r.pooled_factor / r.theory_factor - 1) for r in runs),
+        deviation_high=max(100 * abs(r.pooled_factor / r.theory_factor - 1) for r in runs),
         within_error=(within := all(abs(r.pooled_factor - r.theory_factor) <= r.pooled_error for r in runs)),
         facts=(Fact("compounds", compounds, "for every weight variance, the last layer's variance is further, "
                                             "relatively, from its prediction than the measured factor is from its own"),
                Fact("within_error", within, "for every weight variance, the pooled arithmetic mean of the ratios is "
                                             "within one standard error of the predicted factor"),
-               Fact("typical_below", below, "for every weight variance, the pooled geometric mean of the ratios, the "
-                                            "typical ratio, is below the predicted factor")),
+               Fact("typical_below", typical, "for every weight variance, the pooled geometric mean of the ratios, the "
+                                              "typical ratio, is below the predicted factor, and more than half of "
+                                              "the pooled networks end below the predicted last-layer variance")),
         formulas=FORMULAS,
         derivations=(RELU_SQUARE, RELU_STANDARD, MEAN, VARIANCE, FORWARD, HALF_POSITIVE, BACKWARD,
                      COMPROMISE, EQUAL_WIDTHS),
