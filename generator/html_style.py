@@ -64,6 +64,8 @@ math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; 
 math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
+mtr > mtd:first-child { padding-inline-start: 0.1em; }  /* a matrix's entries close to its brackets, as amsmath */
+mtr > mtd:last-child { padding-inline-end: 0.1em; }  /* sets them (no column space at either edge) */
 .sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
 .sheet p.why { max-width: none; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }

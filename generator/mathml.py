@@ -252,6 +252,7 @@ def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.
     _space_names(root)
     _space_as_tex(root)
     _scripts_as_tex(root)
+    _no_space_after_the_end(root)
     if numbers:
         _splice_numbers(root, numbers)
     for element in root.iter():
@@ -261,6 +262,16 @@ def latex_to_mathml(latex: str, *, display: bool = False, numbers: dict[str, ET.
                                   hint="add the command to generator/mathml.py's normalisation")
     root.set("display", "block" if display else "inline")
     return ET.tostring(root, encoding="unicode", short_empty_elements=True)
+
+
+def _no_space_after_the_end(root: ET.Element) -> None:
+    """A formula that ends in punctuation (a quoted line's comma) adds no space after it: TeX sets
+    none at the end of a formula, and a closing quote or the next word follows it directly."""
+    last = root
+    while len(last) and last[-1].tag.split("}")[-1] in (*_ROWS, "mo"):
+        last = last[-1]
+    if last.tag.split("}")[-1] == "mo" and (last.text or "").strip() in (",", ".", ";", ":"):
+        last.set("rspace", "0")
 
 
 @functools.lru_cache(maxsize=4096)

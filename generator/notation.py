@@ -140,6 +140,10 @@ class BookLatexPrinter(LatexPrinter):
     def _print_ReLU(self, expr, exp=None):
         return self._bracketed(r"\operatorname{ReLU}", expr, exp)
 
+    def _print_Max(self, expr, exp=None):
+        """max[0, z], in the book's square brackets, its arguments in the order SymPy keeps them."""
+        return rf"\max\mathopen{{}}\left[{', '.join(self._print(a) for a in expr.args)}\right]\mathclose{{}}"
+
     def _print_Partial(self, expr):
         """d l / d omega_0 for a named quantity; d/d omega_0 (expression) otherwise."""
         (var,) = expr.variables

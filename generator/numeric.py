@@ -32,3 +32,10 @@ def finite_difference(f, params: np.ndarray, h: float = FD_STEP) -> np.ndarray:
         step[k] = h
         grad[k] = (f(params + step) - f(params - step)) / (2 * h)
     return grad
+
+
+def decimals(value: float) -> int:
+    """How many decimals the shortest repr of ``value`` has (0.03 -> 2, 1.0 -> 0)."""
+    mantissa, _, exponent = repr(float(value)).partition("e")
+    places = len(mantissa.partition(".")[2].rstrip("0"))
+    return max(0, places - int(exponent or 0))

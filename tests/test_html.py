@@ -358,6 +358,14 @@ def test_a_function_name_after_a_letter_keeps_texs_thin_space():
     assert '<mi>x</mi><mspace width="0.1667em" /><mi>sin</mi>' in mathml
 
 
+def test_a_formula_ending_in_a_comma_adds_no_space_after_it():
+    from generator.mathml import latex_to_mathml
+
+    mathml = latex_to_mathml(r"Pr(y=1|x) = \text{sig}[\phi_0 + \phi_1 x],")  # a quoted line, its quote closing after it
+    assert mathml.endswith('<mo rspace="0">,</mo></mrow></math>')
+    assert 'rspace="0">,' not in latex_to_mathml("a, b")  # a comma inside a formula keeps its space
+
+
 def test_punctuation_after_inline_math_stays_on_its_line():
     from generator.html import _Finisher
 

@@ -173,7 +173,10 @@ def build(q: Questions) -> tuple[Erratum, ...]:
         Erratum("parameter_steepness", "problem:logistic", r"gets steeper as we increase  $\phi_1$",
                 r"The curve gets steeper as $|\phi_1|$ grows, not as $\phi_1$ grows: the size of its slope at "
                 r"the midpoint is a quarter of $|\phi_1|$ (for every nonzero $\phi_1$), so for a negative $\phi_1$ "
-                r"a larger $\phi_1$ flattens it.",
+                r"a larger $\phi_1$ flattens it. The original's reading of $\phi_1$ as the steepness alone also "
+                r"misses that $\phi_1$ moves the midpoint $x^* = -\phi_0/\phi_1$ too, unless $\phi_0$ is zero; "
+                r"that a negative $\phi_1$ turns the curve round; and that a zero $\phi_1$ makes it the constant "
+                r"$\mathrm{sig}[\phi_0]$.",
                 Claim(steeper, 1, simple_slopes, {steeper: sp.sign(sp.Derivative(slope_size, phi1_nz))}),
                 Claims((Claim(steepness, U(sp.Mul, sp.Abs(phi1_nz), U(sp.Pow, 4, -1)), simple_slopes,
                               {steepness: slope_size}),
@@ -184,13 +187,15 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"gives, and what can be plotted for each choice of the parameters, is the probability that the "
                 r"label is one given $x$.",
                 corrected_words=r"Plot $\mathrm{Pr}(y = 1 \,|\, x)$ against $x$ for this model"),
-        Erratum("weights", "problem:momentum", "derive an expression for the coefficients (weights) of that sum",
+        Erratum("weights", "problem:momentum", "is an infinite weighted sum of the gradients at the previous iterations "
+                "and derive an expression for the coefficients (weights) of that sum",
                 r"The question asks for the coefficients of the sum. The solution's last formula holds them, with the "
                 r"wrong indices of the items below, but never writes them out or says how they behave. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and $\mathbf{m}_0$ "
                 r"(usually zero) keeps the rest of the weight, $\beta^{t+1}$, so that their sum falls short of one by "
                 r"that much and tends to one as $t$ grows, for any $\beta$ that is not negative and less than one. That "
-                r"is what makes the sum a weighted one, infinite in the limit.",
+                r"is what makes the sum a weighted one. At each step it is finite, with the weight of $\mathbf{m}_0$ "
+                r"besides, and infinite only in the limit.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
                     Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),

@@ -10,7 +10,7 @@ import sympy as sp
 from generator.notation import i, inline_tex, n_points, phi0, phi1, tex, x, y
 from generator.notation import unevaluated as U
 from generator.numbers import SympyLatex
-from generator.numeric import FD_STEP, gradient_check
+from generator.numeric import FD_STEP, decimals, gradient_check
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -83,13 +83,6 @@ class LeastSquaresResult:
     formulas: dict
     derivations: tuple[Derivation, ...]
     numeric_checks: tuple[NumericCheck, ...]
-
-
-def decimals(value: float) -> int:
-    """How many decimals the shortest repr of ``value`` has (0.03 -> 2, 1.0 -> 0)."""
-    mantissa, _, exponent = repr(float(value)).partition("e")
-    places = len(mantissa.partition(".")[2].rstrip("0"))
-    return max(0, places - int(exponent or 0))
 
 
 def loss_value(params: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> float:

@@ -9,7 +9,7 @@ import sympy as sp
 
 from generator.notation import i, inline_tex, n_points, phi0, phi1, sig, tex, x, y, z
 from generator.notation import unevaluated as U
-from generator.numeric import FD_STEP, finite_difference, gradient_check, step_tex
+from generator.numeric import FD_STEP, decimals, finite_difference, gradient_check, step_tex
 from generator.proofs import Derivation, NumericCheck, Step
 
 from ..parameters import Questions
@@ -199,6 +199,7 @@ class LogisticResult:
     phi0_fixed: float
     x: tuple[float, ...]
     y: tuple[int, ...]
+    x_places: int  # decimals of the inputs as given: each printed with as many, so the list reads alike
     start: tuple[float, float]
     loss_at_start: float
     gradient_at_start: tuple[float, float]
@@ -247,7 +248,8 @@ def compute(q: Questions) -> LogisticResult:
     return LogisticResult(
         phi0_family=families[0], phi0_family_mirrored=families[1], phi1_family=families[2],
         phi1_fixed=q.logistic_phi1_fixed, phi1_mirrored=mirrored, phi0_fixed=q.logistic_phi0_fixed,
-        x=tuple(q.logistic_x), y=tuple(q.logistic_y), start=tuple(q.logistic_start),
+        x=tuple(q.logistic_x), y=tuple(q.logistic_y), x_places=max(decimals(v) for v in q.logistic_x),
+        start=tuple(q.logistic_start),
         loss_at_start=bce(start, xs, ys),
         gradient_at_start=(float(gradient[0]), float(gradient[1])),
         fd_step=FD_STEP,

@@ -54,7 +54,7 @@ def draw(spec: SigmoidSpec, figure) -> None:
     ax.plot(spec.grid, spec.sigmoid, color=BLUE, lw=3.0, label=r"$h = \mathrm{sig}[f]$", zorder=2,
             solid_capstyle="butt")
     ax.plot(spec.grid, spec.derivative, color=VERMILLION, lw=1.3, ls=(0, (3.5, 2.0)),
-            label=r"$\partial h/\partial f = \mathrm{sig}[f]\,(1-\mathrm{sig}[f])$", zorder=3)
+            label=r"$\partial h/\partial f = \mathrm{sig}[f](1-\mathrm{sig}[f])$", zorder=3)
     ax.plot([spec.argmax], [spec.maximum], ls="none", marker="o", ms=6, color=VERMILLION, mec="black", mew=0.8,
             zorder=4)
     # The text sits on the wider side at height one half, between the two curves, where neither passes.

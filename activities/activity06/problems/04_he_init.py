@@ -194,6 +194,7 @@ FORMULAS = {
     "layer": tex(U(sp.Eq, sp.Symbol("f'_{i}"), sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), sp.Symbol("h_{j}")), (j, 1, D))),
                  "he_init.layer definition"),
     "relu": tex(U(sp.Eq, sp.Symbol("h_{j}"), ReLU(sp.Symbol("f_{j}"))), "he_init.relu definition"),
+    "relu_max": tex(U(sp.Eq, ReLU(sp.Symbol("z")), sp.Max(0, sp.Symbol("z"), evaluate=False)), "he_init.relu definition"),
     "mean": tex(U(sp.Eq, E_out, MEAN.steps[-1].expr), "he_init.mean"),
     "variance": tex(U(sp.Eq, var_out, variance_formula), "he_init.variance"),
     "he_forward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_FORWARD), "he_init.forward"),
