@@ -65,6 +65,7 @@ def plain(obj: Any) -> Any:
                                                   for n, v, a in obj.checked_with),
                                restating=named_steps(obj.restating), given=named_steps(obj.given_steps),
                                once=named_steps(obj.constant), confirmed=named_steps(obj.confirmed),
+                               algebra=named_steps(obj.algebra_given_assumption),
                                reading=obj.reading)
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         return SimpleNamespace(**{f.name: plain(getattr(obj, f.name)) for f in dataclasses.fields(obj)})

@@ -140,6 +140,18 @@ class BookLatexPrinter(LatexPrinter):
     def _print_ReLU(self, expr, exp=None):
         return self._bracketed(r"\operatorname{ReLU}", expr, exp)
 
+    def _print_Sum(self, expr):
+        """A sum over two indices as two signs, the outer first, as the book writes a double sum
+        (SymPy folds nested sums into one sign with its ranges stacked under it)."""
+        if len(expr.limits) == 1:
+            return super()._print_Sum(expr)
+        signs = " ".join(rf"\sum_{{{self._print(v)}={self._print(a)}}}^{{{self._print(b)}}}"
+                         for v, a, b in reversed(expr.limits))
+        body = self._print(expr.function)
+        if isinstance(expr.function, sp.Add):
+            body = rf"\left({body}\right)"
+        return f"{signs} {body}"
+
     def _print_Max(self, expr, exp=None):
         """max[0, z], in the book's square brackets, its arguments in the order SymPy keeps them."""
         return rf"\max\mathopen{{}}\left[{', '.join(self._print(a) for a in expr.args)}\right]\mathclose{{}}"

@@ -130,8 +130,15 @@ class Derivation:
     @property
     def confirmed(self) -> tuple[bool, ...]:
         """For each step: does the check confirm more than its definitions and assumptions state
-        (it neither restates the line before nor is taken as given)?"""
-        return tuple(not (r or g) for r, g in zip(self.restating, self.given_steps))
+        (it neither restates the line before nor rests on an assumption)? An assumed step the
+        check reads as algebra is checked given its assumption, which is what makes it hold."""
+        return tuple(not (r or s.assumed) for r, s in zip(self.restating, self.steps))
+
+    @property
+    def algebra_given_assumption(self) -> tuple[bool, ...]:
+        """For each step: assumed, neither taken as given nor restating, so checked as algebra
+        with the assumption built into how the check reads it."""
+        return tuple(s.assumed and not (g or r) for s, g, r in zip(self.steps, self.given_steps, self.restating))
 
     @functools.cached_property
     def given_steps(self) -> tuple[bool, ...]:
@@ -177,11 +184,14 @@ class Derivation:
 
 def _shape(expr: sp.Basic) -> sp.Basic:
     """An expression as written, up to how its products and sums are grouped and ordered and how
-    a number is printed (10^6 or 1000000, 1/2 or 2^-1, a factor one or none): nothing is computed,
-    so 4 (10^6)^2 and 4 10^12 keep different shapes."""
+    a number or a small power is printed (10^6 or 1000000, 1/2 or 2^-1, a factor one or none, N^2
+    or N N): nothing is computed, so 4 (10^6)^2 and 4 10^12 keep different shapes."""
     if isinstance(expr, sp.Pow) and expr.base.is_Integer and expr.exp.is_Integer and (
             (expr.base == 10 and expr.exp >= 0) or expr.exp == -1):
         return sp.Integer(10 ** int(expr.exp)) if expr.exp >= 0 else sp.Rational(1, int(expr.base))
+    if isinstance(expr, sp.Pow) and expr.exp.is_Integer and 2 <= expr.exp <= 4:  # N^2 is N times N
+        with sp.evaluate(False):
+            return _shape(sp.Mul(*[expr.base] * int(expr.exp)))
     if not expr.args or isinstance(expr, sp.Number):
         return expr
     args = [_shape(a) for a in expr.args]

@@ -53,7 +53,7 @@ sig_named = sp.Symbol(r"\,\mathrm{sig}[z]")  # the thin space: d sig[z]/dz, not 
 SIGMOID_DERIVATIVE = Derivation(
     key="logistic.dsig_dz", problem=TITLE, title="derivative of the logistic sigmoid",
     lhs=sp.Derivative(sig_named, z),
-    definitions={sig_named: sig(z)},
+    definitions={sig_named: sig(z), sig(z): U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)},  # the sigmoid, as the key defines it
     steps=(
         Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), "definition of the sigmoid"),
         Step(dsig_exp, "chain rule"),

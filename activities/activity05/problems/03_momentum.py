@@ -13,7 +13,7 @@ from generator.notation import unevaluated as U
 from generator.proofs import Derivation, Fact, NumericCheck, Step
 
 from ..parameters import Questions
-from .descent import Comparison, best_plain_error, compare_descents, floor_error, tuned_error
+from .descent import Comparison, best_plain_error, compare_descents, floor_error, recursion_error, tuned_error
 
 TITLE = "Momentum"
 
@@ -130,7 +130,7 @@ FORMULAS = {
     "step": tex(U(sp.Eq, phi_t[plus_one(t)], U(sp.Add, phi_t[t], -U(sp.Mul, alpha, m[plus_one(t)]))), "momentum.step definition"),
     "gradient": inline_tex(U(sp.Eq, g[t], batch_gradient_inline), "momentum.gradient definition"),
     "closed_form": tex(U(sp.Eq, m[plus_one(t)], closed_form(t)), "momentum.induction_base+momentum.induction_step"),
-    "weight": tex(U(sp.Eq, w[k], U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k))), "momentum.weight definition"),
+    "weight": tex(U(sp.Eq, w[k], U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k))), "momentum.weight"),
     "limit": tex(U(sp.Eq, sp.Limit(U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))), t, sp.oo), 1), "momentum.limit"),
     "infinite_sum": inline_tex(U(sp.Eq, m[plus_one(t)], U(sp.Mul, one_minus_beta, sp.Sum(U(sp.Mul, U(sp.Pow, beta, k),
                                                                                     g[minus(t, k)]), (k, 0, sp.oo)))),
@@ -141,7 +141,7 @@ FORMULAS = {
     "m0": tex(U(sp.Eq, m[0], 0), "momentum.m0 definition"),
     "k_equals_t_minus_tp": tex(U(sp.Eq, k, U(sp.Add, t, -tp)), "momentum.k definition"),
     # Figure 2(b): the least-squares loss's Hessian, constant, and the rate plain descent needs
-    "hessian": tex(U(sp.Mul, 2, design_matrix.T, design_matrix), "momentum.hessian"),
+    "hessian": tex(U(sp.Mul, 2, design_matrix.T, design_matrix), "momentum.recursion"),
     "design_row": tex(sp.Tuple(1, x[i]), "momentum.design_row definition"),
     "lambda_max": tex(lambda_max, "momentum.lambda_max definition"),
     "lambda_min": tex(lambda_min, "momentum.lambda_min definition"),
@@ -169,6 +169,9 @@ ERROR_RECURSION = Derivation(
                  mu[t_plus_two]: U(sp.Add, U(sp.Mul, beta, mu[plus_one(t)]),
                                    U(sp.Mul, one_minus_beta, curvature, error[plus_one(t)])),
                  mu[plus_one(t)]: U(sp.Mul, U(sp.Add, error[t], -error[plus_one(t)]), U(sp.Pow, alpha, -1))},
+    reading=r"Its definitions hold the update along an eigenvector with the gradient there written as "
+            r"$\lambda e_{t+1}$, which holds for this quadratic loss but which the chain does not prove: a numeric "
+            r"cross-check below tests the recursion, and with it that reading, on the run of momentum the key draws.",
     steps=(
         Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, mu[t_plus_two])), "the step, along the eigenvector"),
         Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, U(sp.Add, U(sp.Mul, beta, mu[plus_one(t)]),
@@ -281,10 +284,17 @@ def compute(q: Questions) -> MomentumResult:
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM, ERROR_RECURSION, PAYS_ABOVE),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",
-                                     error, SIMULATION_TOLERANCE), *rate_checks(comparison, q.momentum_beta)),
+                                     error, SIMULATION_TOLERANCE),
+                        NumericCheck("momentum.recursion", TITLE,
+                                     r"the run of momentum the key draws, its error along each eigenvector of $2A^TA$, against "
+                                     r"the recursion $e_{t+2} = (1 + \beta - \alpha(1 - \beta)\lambda)e_{t+1} - \beta e_t$: "
+                                     "the largest residual relative to the largest error",
+                                     recursion_error(q, comparison), RECURSION_TOLERANCE),
+                        *rate_checks(comparison, q.momentum_beta)),
     )
 
 
+RECURSION_TOLERANCE = 1e-12  # the run and the recursion differ by rounding only
 RATE_GRID = 2000, 20000  # learning rates tried for momentum's floor and for plain descent's best factor
 TUNED_EIGENVALUES = 200  # eigenvalues spread over [lambda_min, lambda_max] for the tuned momentum
 # At both ends the tuned roots are double: a rounding error of 1e-16 in the discriminant moves them

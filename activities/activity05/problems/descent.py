@@ -170,6 +170,21 @@ def contraction(curvature: float, learning_rate, beta_value: float):
     return float(size) if size.ndim == 0 else size
 
 
+def recursion_error(q: Questions, run: Comparison) -> float:
+    """Momentum's run of Figure 2(b) against the recursion e_{t+2} = (1 + beta - alpha (1 - beta) lambda)
+    e_{t+1} - beta e_t along each eigenvector of 2 A^T A: the largest residual relative to the largest
+    error. It holds only if the gradient along an eigenvector is lambda e_t, as the derivation reads it."""
+    xs, ys = q.least_squares_x, q.least_squares_y
+    curvatures, directions = hessian_eigen(xs)
+    path = descent_path(least_squares_gradient(xs, ys), q.least_squares_start, run.learning_rate,
+                        q.momentum_beta, run.steps)
+    design = np.column_stack([np.ones(len(xs)), xs])
+    errors = (path - np.linalg.lstsq(design, np.asarray(ys, dtype=float), rcond=None)[0]) @ directions
+    a, b = run.learning_rate, q.momentum_beta
+    return max(float(np.max(np.abs(e[2:] - (1 + b - a * (1 - b) * float(c)) * e[1:-1] + b * e[:-2])) / np.max(np.abs(e)))
+               for e, c in zip(errors.T, curvatures))
+
+
 def floor_error(curvatures: tuple[float, float], beta_value: float, limit: float, rates: int = 2000) -> float:
     """How far below sqrt(beta) momentum's factor falls, at the most, over learning rates from 0 to
     the limit of momentum's stability, 2 (1 + beta) / ((1 - beta) lambda_max): zero if never."""

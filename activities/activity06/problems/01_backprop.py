@@ -92,7 +92,9 @@ CLOSED_FORM = U(sp.Mul, -2, U(sp.Add, f[3], -y), omega[3], omega[2], omega[1], x
                 sp.sin(f[2]), sp.exp(f[1]), sp.cos(f[0]))
 CLOSED = Derivation(
     key="backprop.dl_domega0_closed", problem=TITLE, title=r"$\partial\ell/\partial\omega_0$ by the chain rule",
-    lhs=Partial(ell, omega[0]), definitions=EXPLICIT, reading=READING,
+    lhs=Partial(ell, omega[0]), definitions=EXPLICIT,
+    reading=r"The check reads the left side as SymPy's derivative of the loss, written out in the parameters, the "
+            r"input and the label, for general parameters and data.",
     steps=(
         Step(Partial(written_out(), omega[0]), "the loss written out"),
         # The links' factors with the weights and x first, then the activations' derivatives, each in

@@ -39,7 +39,7 @@ dsig = U(sp.Mul, sig(f), U(sp.Add, 1, -sig(f)))
 
 SIGMOID = Derivation(
     key="loss_derivatives.dsig_dz", problem=TITLE, title="derivative of the logistic sigmoid",
-    lhs=sp.Derivative(sig(z), z),
+    lhs=sp.Derivative(sig(z), z), definitions={sig(z): U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)},  # as the key defines it
     steps=(
         Step(sp.Derivative(U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1), z), "definition of the sigmoid"),
         Step(U(sp.Mul, sp.exp(-z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -2)), "chain rule"),

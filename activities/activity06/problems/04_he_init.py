@@ -58,6 +58,7 @@ sigma_Omega = sp.Symbol("sigma_Omega", positive=True)
 D = sp.Symbol("D_h", integer=True, positive=True)
 D_next = sp.Symbol("D_h'", integer=True, positive=True)
 i, j = sp.symbols("i j", integer=True, positive=True)
+j_other = sp.Symbol("j'", integer=True, positive=True)
 half = sp.Rational(1, 2)
 
 
@@ -73,9 +74,14 @@ density = U(sp.Mul, U(sp.Pow, U(sp.Pow, U(sp.Mul, 2, sp.pi), half), -1), sp.exp(
 # A step whose reason begins with ASSUMED rests on an assumption of the question (Step.assumed);
 # the key prints the same words beside the step.
 SYMMETRIC = ASSUMED + "$f$ and $-f$ have the same distribution"
+# What the audit says the check read an expectation over a symmetric variable as (``Expectation``).
+EXPECTATION = (r"The check reads an expectation $\mathbb{E}[X]$ over a variable symmetric about zero by the two "
+               r"facts it stands for: it is linear in $X$, and unchanged when the variable's sign flips. So $X$ is "
+               r"replaced by its even part and split into multiples of the expectations of its terms; two "
+               r"expectations whose even parts agree are equal for every such distribution.")
 RELU_SQUARE = Derivation(
     key="he_init.relu_square", problem=TITLE, title=r"half the second moment survives the $\operatorname{ReLU}$",
-    lhs=Ex(U(sp.Pow, ReLU(f), 2), f), definitions={Expectation(f**2, f): sigma_f**2},
+    lhs=Ex(U(sp.Pow, ReLU(f), 2), f), definitions={Expectation(f**2, f): sigma_f**2}, reading=EXPECTATION,
     steps=(
         Step(U(sp.Add, U(sp.Mul, half, Ex(U(sp.Pow, ReLU(f), 2), f)), U(sp.Mul, half, Ex(U(sp.Pow, ReLU(-f), 2), f))),
              SYMMETRIC),
@@ -89,8 +95,10 @@ RELU_STANDARD = Derivation(
     key="he_init.relu_standard", problem=TITLE, title=r"example: $\operatorname{ReLU}$ of a standard normal $u$",
     lhs=Ex(U(sp.Pow, ReLU(u), 2), u),
     definitions={Expectation(u**2, u): Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo))},
+    reading=EXPECTATION,
     steps=(
-        Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)), "integral against the density"),
+        Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)),
+             ASSUMED + "$u$ is standard normal: the integral against its density"),
         Step(Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, 0, sp.oo)), r"$\operatorname{ReLU}[u]$ is zero for negative $u$"),
         Step(Integral(U(sp.Mul, half, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo)),
              "the integrand is even: half of the whole line"),
@@ -100,9 +108,9 @@ RELU_STANDARD = Derivation(
 HALF_POSITIVE = Derivation(
     key="he_init.half_positive", problem=TITLE, title=r"$f_j$ is positive half the time",
     lhs=Ex(Gate(f_j), f_j),
-    reading=r"The check reads $\mathbb{I}[z > 0]$ as $(1 + \operatorname{sign}[z])/2$, one half at $z = 0$, "
-            r"so that the two gates sum to one everywhere: that reading is the assumption of the step taken as "
-            r"given.",
+    reading=EXPECTATION + r" It reads $\mathbb{I}[z > 0]$ as $(1 + \operatorname{sign}[z])/2$, one half at "
+            r"$z = 0$, so that the two gates sum to one everywhere: that reading is the assumption of the step taken "
+            r"as given.",
     steps=(
         Step(U(sp.Add, U(sp.Mul, half, Ex(Gate(f_j), f_j)), U(sp.Mul, half, Ex(Gate(-f_j), f_j))),
              ASSUMED + "$f_j$ and $-f_j$ have the same distribution"),
@@ -122,7 +130,7 @@ MEAN = Derivation(
     key="he_init.mean", problem=TITLE, title=r"the mean of $f'_i$",
     lhs=E_out, definitions={E_out: sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), E_w: sp.Integer(0)},
     steps=(Step(sp.Sum(U(sp.Mul, E_w, E_h), (j, 1, D)), ASSUMED + r"$\Omega$ is independent of $h$"),
-           Step(sp.Integer(0), "the weights have mean zero")),
+           Step(sp.Integer(0), ASSUMED + "the weights have mean zero")),
 )
 VARIANCE = Derivation(
     key="he_init.variance", problem=TITLE, title=r"the variance of $f'_i$",
@@ -139,7 +147,7 @@ variance_formula = VARIANCE.steps[-1].expr
 (HE_FORWARD,) = sp.solve(sp.Eq(variance_formula.doit(), sigma_f**2), sigma_Omega**2)  # 2/D_h, solved
 FORWARD = Derivation(
     key="he_init.forward", problem=TITLE, title="He initialization keeps the variance",
-    lhs=variance_formula, definitions={sigma_Omega: sp.sqrt(HE_FORWARD)},
+    lhs=variance_formula, definitions={U(sp.Pow, sigma_Omega, 2): HE_FORWARD},
     steps=(Step(halved(D, HE_FORWARD, U(sp.Pow, sigma_f, 2)), r"He's choice of $\sigma_\Omega^2$"),
            Step(U(sp.Pow, sigma_f, 2), "cancel")),
 )
@@ -151,6 +159,7 @@ E_back, E_hback, E_g2 = (E(rf"\left(\frac{{\partial \ell}}{{\partial {name}}}\ri
 Pr_positive = Ex(Gate(f_j), f_j)
 BACKWARD = Derivation(
     key="he_init.backward", problem=TITLE, title="the backward pass",
+    reading="No numeric cross-check covers the backward pass: the simulation runs the forward pass only.",
     lhs=E_back, definitions={E_back: U(sp.Mul, Pr_positive, E_hback),
                              E_hback: sp.Sum(U(sp.Mul, E_w2, E_g2), (i, 1, D_next)),
                              E_w2: U(sp.Pow, sigma_Omega, 2), Pr_positive: half},  # the gate's, found above
@@ -198,8 +207,11 @@ FORMULAS = {
     "mean": tex(U(sp.Eq, E_out, MEAN.steps[-1].expr), "he_init.mean"),
     "variance": tex(U(sp.Eq, var_out, variance_formula), "he_init.variance"),
     "he_forward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_FORWARD), "he_init.forward"),
-    "back_h": tex(U(sp.Eq, dl_dhj, sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), dl_dfi), (i, 1, D_next))), "he_init.backward"),
-    "back_f": tex(U(sp.Eq, dl_dfj, U(sp.Mul, Gate(f_j), dl_dhj)), "he_init.backward"),
+    "back_h": tex(U(sp.Eq, dl_dhj, sp.Sum(U(sp.Mul, sp.Symbol(r"\Omega_{ij}"), dl_dfi), (i, 1, D_next))),
+                  "he_init.backward_rules"),
+    "back_f": tex(U(sp.Eq, dl_dfj, U(sp.Mul, Gate(f_j), dl_dhj)), "he_init.backward_rules"),
+    "second_moment": tex(U(sp.Eq, E("f'^{2}_{i}"), sp.Sum(sp.Sum(U(sp.Mul, E(r"\Omega_{ij} \Omega_{ij'}"), E("h_{j} h_{j'}")),
+                                                               (j_other, 1, D)), (j, 1, D))), "he_init.second_moment"),
     "gate": tex(Gate(f_j), "he_init.backward"),
     "he_backward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_BACKWARD), "he_init.backward"),
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
@@ -314,8 +326,8 @@ def compute(q: Questions) -> HeInitResult:
             r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ (variances over the units and the batch) over "
             rf"{POOL}, against $D_h\sigma_\Omega^2/2$; relative error, " + TOLERANCE,
             abs(pooled / theory_factor - 1), STANDARD_ERRORS * pooled_error / theory_factor,
-            note=(f"{GENERATOR}. These checks confirm the expected factor per layer, on average over layers and "
-                  f"networks; not that one network follows the prediction over its {depth} layers, nor the table's "
+            note=(f"{GENERATOR}. These checks find the expected factor per layer within their tolerance, on average over "
+                  f"layers and networks; not that one network follows the prediction over its {depth} layers, nor the table's "
                   "measured factor, a geometric mean (the gap checks account for the gap between the two means)."
                   if scale == SCALES[0] else "")))
         checks.append(NumericCheck(
