@@ -12,8 +12,8 @@ import re
 # the white covers move with the content, the shadows stay at the box's edges).
 SCROLL_CUE = ("background-image: linear-gradient(to right, #ffffff 30%, rgba(255, 255, 255, 0)), "
               "linear-gradient(to left, #ffffff 30%, rgba(255, 255, 255, 0)), "
-              "radial-gradient(farthest-side at 0 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)), "
-              "radial-gradient(farthest-side at 100% 50%, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)); "
+              "linear-gradient(to right, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)), "  # as dark at the top of a tall box
+              "linear-gradient(to left, rgba(0, 0, 0, 0.22), rgba(0, 0, 0, 0)); "  # as in its middle
               "background-position: 0 0, 100% 0, 0 0, 100% 0; background-repeat: no-repeat; "
               "background-size: 2.5rem 100%, 2.5rem 100%, 0.9rem 100%, 0.9rem 100%; "
               "background-attachment: local, local, scroll, scroll; background-color: #ffffff")
@@ -59,11 +59,13 @@ STYLES: dict[str, str] = {
 }
 PAGE_CSS = """
 html { -webkit-text-size-adjust: 100%; }
-body { margin: 0; font-family: "Latin Modern Roman", "Times New Roman", serif; font-size: 1.05rem; }
+body { margin: 0; font-family: "Latin Modern Roman", "Latin Modern Math", "STIX Two Text", "Times New Roman", serif;
+  font-size: 1.05rem; }  /* Greek and sub- and superscripts in words (an alt text) from a math font, as the text's */
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
+h4 code { white-space: nowrap; }  /* a check's name moves to the next line whole, not broken at its dot */
 mtr > mtd:first-child { padding-inline-start: 0.1em; }  /* a matrix's entries close to its brackets, as amsmath */
 mtr > mtd:last-child { padding-inline-end: 0.1em; }  /* sets them (no column space at either edge) */
 .sheet p, .sheet li, .sheet figcaption { max-width: 48rem; }
@@ -76,6 +78,16 @@ code { font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 .scroll caption { position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }
+.cards .label { display: none; }
+@media (max-width: 36rem) {
+  /* a wide table of the audit as cards: a row a card, each value under its column's name */
+  .cards, .cards tbody, .cards tr { display: block; }
+  .cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  .cards tr { padding: 0.4rem 0; border-bottom: 1px solid #bbb; }
+  .cards td { display: grid !important; grid-template-columns: 5.5rem minmax(0, 1fr); column-gap: 0.5rem;
+    padding: 0.05rem 0 !important; border: 0 !important; text-align: left !important; }
+  .cards .label { display: block; color: #4d4d4d; }
+}
 @media (max-width: 36rem) { a.figure-frame::after { content: "Tap the figure to see it at full size."; display: block;
   font-size: 0.85em; color: #4d4d4d; margin-top: 0.2rem; }
   .sheet { padding: 0 0.6rem; } math { font-size: 0.95em; } .data th, .data td { padding: 0.2rem 0.4rem; }

@@ -10,6 +10,7 @@ import sympy as sp
 
 from generator.notation import beta, g, i, inline_tex, m, n_points, t, tex, tp, x
 from generator.notation import unevaluated as U
+from generator.numbers import group_digits
 from generator.proofs import Derivation, Fact, NumericCheck, Step
 
 from ..parameters import Questions
@@ -296,6 +297,7 @@ def compute(q: Questions) -> MomentumResult:
 
 RECURSION_TOLERANCE = 1e-12  # the run and the recursion differ by rounding only
 RATE_GRID = 2000, 20000  # learning rates tried for momentum's floor and for plain descent's best factor
+PLAIN_GRID_TEX = group_digits(str(RATE_GRID[1]), r"\,")  # 20\,000: digits grouped as the page groups them
 TUNED_EIGENVALUES = 200  # eigenvalues spread over [lambda_min, lambda_max] for the tuned momentum
 # At both ends the tuned roots are double: a rounding error of 1e-16 in the discriminant moves them
 # by its square root, 1e-8, so the tolerance is 1e-7 (a wrong beta or rate is off by far more).
@@ -312,7 +314,7 @@ def rate_checks(run: Comparison, beta_value: float) -> tuple[NumericCheck, ...]:
             NumericCheck("momentum.best_plain", TITLE, r"plain descent's factor, the larger of $|1 - \alpha\lambda|$ "
                          r"over both eigenvalues, at $\alpha = 2/(\lambda_{\min} + \lambda_{\max})$ against "
                          r"$(\kappa - 1)/(\kappa + 1)$, and how far any of "
-                         rf"{RATE_GRID[1]} learning rates below $2/\lambda_{{\max}}$ beats it",
+                         rf"${PLAIN_GRID_TEX}$ learning rates below $2/\lambda_{{\max}}$ beats it",
                          best_plain_error(run.curvatures, RATE_GRID[1]), 1e-12),
             NumericCheck("momentum.tuned", TITLE, r"momentum's factor at the tuned $\beta$ and $\alpha$, along "
                          rf"{TUNED_EIGENVALUES} eigenvalues from $\lambda_{{\min}}$ to $\lambda_{{\max}}$, against "
