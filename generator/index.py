@@ -71,7 +71,6 @@ th, td {{ text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-
 thead th {{ border-bottom: 2px solid #333; }}
 .when {{ white-space: nowrap; }}
 .offset, .link {{ display: block; }}
-.link {{ white-space: nowrap; }}
 .label {{ display: none; }}
 caption {{ text-align: left; padding-bottom: 0.4rem; max-width: calc(100vw - 2rem); }}
 .scroll {{ overflow-x: auto; }}

@@ -43,7 +43,8 @@ def test_the_audit_report_lists_every_derivation_check_and_erratum(built):
         assert squeeze(check.key) in squeeze(text), check.key
     encoded = errata.build(Questions(**QUESTION_DEFAULTS))
     slips = sum(len(c.slips) for c in errata.CORRECTIONS)  # a slip of a display shown on its own
-    assert text.count(", rejected:") == sum(e.original is not None for e in encoded) + slips  # and claims in words
+    # each slip "on its own, rejected:", each claim in words read as a display "and rejected:"
+    assert text.count(", rejected:") == slips and text.count("and rejected:") == sum(e.original is not None for e in encoded)
     from generator.original import find_errata, original_file
 
     found = find_errata(original_file(Path(errata.__file__).parent), errata.CORRECTIONS, "original.md")
@@ -80,7 +81,9 @@ def test_the_html_twins_follow_the_same_two_editions(built):
     assert all(html_module.escape(entry["source"], quote=False) in audit for entry in ledger if entry["kind"] != "sympy")
     assert "least_squares.dl_dphi0" in audit and "<math" in audit and "\\(" not in audit
     numbers = audit[audit.index('id="numbers"'):]
-    places = re.findall(r'<tr><td class="cell">.*?</td><td class="cell text">(.*?)</td>', numbers, re.S)
+    places = re.findall(r'<tr role="row"><td role="cell" class="cell">.*?</td><td role="cell" class="cell text">'
+                        r'<span class="label" aria-hidden="true">where on the key</span><span class="value">(.*?)</span></td>',
+                        numbers, re.S)
     assert len(places) > 60 and all(place.strip() for place in places), "every number says where on the key it is"
 
 
