@@ -193,9 +193,10 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"wrong indices of the items below, but never writes them out or says how they behave. The gradient "
                 r"of $k$ steps ago has the weight $w_k$ below, so the weights fall off geometrically, and $\mathbf{m}_0$ "
                 r"(usually zero) keeps the rest of the weight, $\beta^{t+1}$, so that their sum falls short of one by "
-                r"that much and tends to one as $t$ grows, for any $\beta$ that is not negative and less than one. That "
-                r"is what makes the sum a weighted one. At each step it is finite, with the weight of $\mathbf{m}_0$ "
-                r"besides, and infinite only in the limit.",
+                r"that much and tends to one as $t$ grows, for any $\beta$ that is not negative and less than one: in "
+                r"the limit the momentum term is a weighted average of the gradients (an exponential moving average). "
+                r"At each step the sum is finite, with the weight of $\mathbf{m}_0$ besides, and infinite only in the "
+                r"limit.",
                 corrected=Claims((
                     Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
                     Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),

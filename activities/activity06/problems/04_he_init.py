@@ -98,7 +98,7 @@ RELU_STANDARD = Derivation(
     reading=EXPECTATION,
     steps=(
         Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)),
-             ASSUMED + "$u$ is standard normal: the integral against its density"),
+             ASSUMED + "$u$ is standard normal"),
         Step(Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, 0, sp.oo)), r"$\operatorname{ReLU}[u]$ is zero for negative $u$"),
         Step(Integral(U(sp.Mul, half, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo)),
              "the integrand is even: half of the whole line"),
