@@ -23,7 +23,8 @@ STYLES: dict[str, str] = {
     "course": "margin: 0.2rem 0; color: #404040",
     "key-note": "color: #1f4e79; font-weight: bold; margin: 0.2rem 0",
     "note": "color: #4d4d4d; font-size: 0.95em",
-    "hang": "margin: 0.2rem 0; padding-left: 1.5em; text-indent: -1.5em",  # a list's line, its name out to the left
+    "hang": "margin: 0.6rem 0 0.2rem 0",  # a list's heading
+    "entry": "margin: 0.15rem 0; padding-left: 3em; text-indent: -1.5em",  # a list's line, indented under its heading
     "problem": "margin-top: 2.2rem; border-top: 1px solid #c8c8c8; padding-top: 0.6rem",
     "solution": "color: #1f4e79; margin-top: 1.2rem",
     "part": "font-size: 1.05em; margin-top: 1.2rem",

@@ -49,6 +49,7 @@ def printed_number(text: str):
 
 
 DEFINITION = " definition"  # ends the source of a formula that defines the question's notation or sets a case
+QUOTED = 2  # formulas quoted for one source in the list of those no check covers; more are marked, not printed
 
 
 def audit_lists(key_ledger, model) -> dict[str, Any]:
@@ -62,9 +63,21 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
     # a formula's source names what proves it: a derivation's or a check's key, or several joined by "+"
     unchecked = tuple(s for s in key_ledger.formulas if not set(s.split(" ")[0].split("+")) <= covered
                       and not s.startswith(("erratum ", "checker ", "sympy")))
+    def entry(source: str) -> dict[str, Any]:  # its name, and the formulas the key prints from it (a few)
+        printed = tuple(key_ledger.formulas.get(source) or ())
+        return {"name": source.removesuffix(DEFINITION), "formulas": tuple(_quoted(f, source) for f in printed[:QUOTED]),
+                "more": len(printed) > QUOTED}
     by_problem = [{"number": p.number,
-                   "definitions": tuple(dict.fromkeys(s.removesuffix(DEFINITION) for s in mine if s.endswith(DEFINITION))),
-                   "statements": tuple(s for s in mine if not s.endswith(DEFINITION))}
+                   "definitions": tuple(entry(s) for s in mine if s.endswith(DEFINITION)),
+                   "statements": tuple(entry(s) for s in mine if not s.endswith(DEFINITION))}
                   for p in model["problems"] for mine in [[s for s in unchecked if s.split(".")[0] == p.name]] if mine]
     counts = {p.name: sum(s.split(".")[0] == p.name for s in unchecked) for p in model["problems"]}
     return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "formulas not covered")}
+
+
+def _quoted(latex: str, source: str) -> SympyLatex:
+    """A formula of the key quoted in its audit, as the key printed it: its numbers are the key's,
+    listed there already."""
+    out = SympyLatex(latex)
+    out.source, out.constants = source, ()
+    return out

@@ -87,7 +87,7 @@ class Ledger:
 
     def __init__(self) -> None:
         self.entries: list[Entry] = []
-        self.formulas: dict[str, None] = {}  # the source of every formula printed, in order, once
+        self.formulas: dict[str, list[str]] = {}  # the source of every formula printed, in order, with its LaTeX
         self.section = self.part = self.inset = ""
 
     @property

@@ -12,14 +12,15 @@ def step_tex(h: float = FD_STEP) -> str:
     return f"$10^{{{round(float(np.log10(h)))}}}$"
 
 
-def gradient_check(key: str, problem: str, f, gradient: np.ndarray, at: np.ndarray, tolerance: float):
-    """A proven ``gradient`` of ``f`` at ``at`` against central differences, its error relative
-    to the larger of one and the gradient's largest entry (as its description says)."""
+def gradient_check(key: str, problem: str, f, gradient: np.ndarray, at: np.ndarray, tolerance: float,
+                   what: str = "proven gradient"):
+    """A ``gradient`` of ``f`` at ``at`` (``what`` says where it comes from) against central
+    differences, its error relative to the larger of one and the gradient's largest entry."""
     from .proofs import NumericCheck
 
     numeric = finite_difference(f, at)
     error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
-    return NumericCheck(key, problem, f"proven gradient against central finite differences with step {step_tex()}, "
+    return NumericCheck(key, problem, f"{what} against central finite differences with step {step_tex()}, "
                         "at the example's starting point only, error relative to the larger of one and the "
                         "gradient's largest entry", error, tolerance)
 

@@ -147,7 +147,9 @@ class Gate:
         return self.trusted(AUDIT_CONFIG if self.audit else self.escape(text))
 
     def formula(self, latex: SympyLatex) -> str:
-        self.ledger.formulas[getattr(latex, "source", "sympy")] = None
+        printed = self.ledger.formulas.setdefault(getattr(latex, "source", "sympy"), [])
+        if str(latex) not in printed:
+            printed.append(str(latex))
         computed = getattr(latex, "computed", {})
         for constant in getattr(latex, "constants", ()):
             if str(constant) in computed:

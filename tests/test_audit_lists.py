@@ -21,10 +21,14 @@ def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     ledger = Ledger()
     for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "p.loss definition", "erratum quoting line 3",
                    "sympy"):
-        ledger.formulas[source] = None
+        ledger.formulas[source] = [f"x_{n}" for n in range(3 if source == "p.rule" else 1)]
     lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",)))
+    (group,) = lists["unchecked"]
     # p.d proves nothing here; a rule no key names; a definition listed apart, by its own name
-    assert lists["unchecked"] == ({"number": 1, "definitions": ("p.loss",), "statements": ("p.b+p.d", "p.rule")},)
+    assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss"]
+    assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule"]
+    rule = group["statements"][1]  # quoted as printed, a few of them, the rest marked
+    assert [str(f) for f in rule["formulas"]] == ["x_0", "x_1"] and rule["more"]
     assert lists["unchecked_by_problem"]["p"].value == 3
 
 

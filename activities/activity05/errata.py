@@ -198,7 +198,8 @@ def build(q: Questions) -> tuple[Erratum, ...]:
                 r"At each step the sum is finite, with the weight of $\mathbf{m}_0$ besides, and infinite only in the "
                 r"limit.",
                 corrected=Claims((
-                    Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: one_minus_beta * beta**k}),
+                    # w_k read off the proven closed form: its coefficient of the gradient k steps back
+                    Claim(w_k, U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), {}, {w_k: momentum.coefficient_k_back}),
                     Claim(weight_sum, U(sp.Add, 1, -U(sp.Pow, beta, plus_one(t))),
                           {beta: lambda rng: sp.Rational(rng.randint(0, 3), 4)},
                           {weight_sum: sp.Sum(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), (k, 0, t))})))),

@@ -16,6 +16,7 @@ from generator.proofs import Derivation, NumericCheck, Step
 from ..parameters import Questions
 
 TITLE = "Least-squares gradient"
+SUMMED = "the gradient of $L$, the sum of the proven derivatives of its terms,"  # what the checks test
 
 FD_TOLERANCE = 1e-8  # relative to the gradient's size: the loss is quadratic, so only rounding, eps |L| / h ~ 1e-10
 OPTIMUM_TOLERANCE = 1e-12  # absolute: rounding in the gradient's sums of a dozen terms of size ten, ~ 1e-14
@@ -65,7 +66,7 @@ FORMULAS = {
                           sp.Matrix([[U(sp.Mul, 2, residual)], [U(sp.Mul, 2, x[i], residual)]])),
                          "least_squares.dl_dphi0+least_squares.dl_dphi1"),
     "loss_gradient": inline_tex(U(sp.Eq, sp.Derivative(sp.Symbol("L"), phi), sp.Sum(sp.Derivative(ell_i, phi), (i, 1, n_points))),
-                         "least_squares.loss_gradient"),
+                         "least_squares.finite_difference"),
 }
 
 
@@ -120,9 +121,9 @@ def compute(q: Questions) -> LeastSquaresResult:
         derivations=DERIVATIONS,
         numeric_checks=(
             gradient_check("least_squares.finite_difference", TITLE, lambda p: loss_value(p, xs, ys), gradient, start,
-                           FD_TOLERANCE),
+                           FD_TOLERANCE, what=SUMMED),
             NumericCheck("least_squares.optimum_gradient", TITLE,
-                         "proven gradient vanishes at the least-squares optimum (found by NumPy's least-squares "
+                         f"{SUMMED} vanishes at the least-squares optimum (found by NumPy's least-squares "
                          "solver, not from the gradient)",
                          float(np.max(np.abs(at_optimum))), OPTIMUM_TOLERANCE),
         ),

@@ -150,7 +150,7 @@ FORMULAS = {
     "pr": tex(pr, "logistic.model definition"),
     "labels": tex(sp.FiniteSet(0, 1), "logistic.labels definition"),
     "model": tex(U(sp.Eq, pr, sig(U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym)))), "logistic.model definition"),
-    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss_written_out), "logistic.loss definition"),
+    "loss": tex(U(sp.Eq, sp.Symbol(r"L[\boldsymbol{\phi}]"), loss_written_out), "logistic.loss"),
     "z_i": tex(U(sp.Eq, z_i, z_i_value), "logistic.z_i definition"),
     "dsig": tex(sig_prime, "logistic.dsig_dz"),
     "dsig_bound": inline_tex(sp.Le(sig_prime, sp.Rational(1, 4)), "logistic.dsig_max"),

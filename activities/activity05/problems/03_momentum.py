@@ -92,6 +92,16 @@ INDUCTION_STEP = Derivation(
     ),
     samplers=beta_sampler)
 
+w_k = sp.Symbol("w_k")
+# the weight of the gradient from k steps back: the closed form's coefficient of g_{t'} at t' = t - k
+coefficient_k_back = U(sp.Mul, one_minus_beta, U(sp.Pow, beta, U(sp.Add, t, -U(sp.Add, t, -k))))
+WEIGHT = Derivation(
+    key="momentum.weight", problem=TITLE, title="the weight of the gradient from $k$ steps back",
+    lhs=w_k, definitions={w_k: coefficient_k_back},
+    steps=(Step(coefficient_k_back, r"the closed form's coefficient of $\mathbf{g}_{t'}$, at $t' = t - k$"),
+           Step(U(sp.Mul, one_minus_beta, U(sp.Pow, beta, k)), "simplify the exponent")),
+    samplers=beta_sampler)
+
 weight_total = sp.Symbol(r"\sum_{k=0}^{t} w_k")
 WEIGHT_SUM = Derivation(
     key="momentum.weight_sum", problem=TITLE, title="sum of the weights",
@@ -170,9 +180,10 @@ ERROR_RECURSION = Derivation(
                  mu[t_plus_two]: U(sp.Add, U(sp.Mul, beta, mu[plus_one(t)]),
                                    U(sp.Mul, one_minus_beta, curvature, error[plus_one(t)])),
                  mu[plus_one(t)]: U(sp.Mul, U(sp.Add, error[t], -error[plus_one(t)]), U(sp.Pow, alpha, -1))},
-    reading=r"Its definitions hold the update along an eigenvector with the gradient there written as "
-            r"$\lambda e_{t+1}$, which holds for this quadratic loss but which the chain does not prove: a numeric "
-            r"cross-check below tests the recursion, and with it that reading, on the run of momentum the key draws.",
+    reading=r"Its definitions hold the step and the update along an eigenvector (the gradient there written as "
+            r"$\lambda e_{t+1}$, which holds for this quadratic loss) and the step before solved for $\mu_{t+1}$: "
+            r"the chain reads these from its definitions and does not prove them; a numeric cross-check below tests "
+            r"the recursion, and with it these readings, on the run of momentum the key draws.",
     steps=(
         Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, mu[t_plus_two])), "the step, along the eigenvector"),
         Step(U(sp.Add, error[plus_one(t)], -U(sp.Mul, alpha, U(sp.Add, U(sp.Mul, beta, mu[plus_one(t)]),
@@ -282,7 +293,7 @@ def compute(q: Questions) -> MomentumResult:
         simulation_steps=SIMULATION_STEPS,
         formulas={**FORMULAS, "window_share": tex(U(sp.Add, 1, -U(sp.Pow, beta, window_steps)), "momentum.weight_sum",
                                                   computed={str(window_steps): "results.momentum.window_steps"})},
-        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT_SUM, ERROR_RECURSION, PAYS_ABOVE),
+        derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT, WEIGHT_SUM, ERROR_RECURSION, PAYS_ABOVE),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
                                      "recursion simulated on random gradients against the closed form",
                                      error, SIMULATION_TOLERANCE),

@@ -310,7 +310,7 @@ def compute(q: Questions) -> BackpropResult:
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))
     # the forward rules define the model; the backward pass's are what the eight derivations prove
     proven = "+".join(d.key for d in BY_BACKPROP)
-    forward_rows, backward_rows = rows(FORWARD, "backprop.forward definition"), rows(BACKWARD, proven)
+    forward_rows, backward_rows = rows(FORWARD, "backprop.model definition"), rows(BACKWARD, proven)
     by_quantity = {row.name[len("dl_d"):]: row for row in backward_rows}  # dl_df2 beside f2
     separate, backward = multiplication_counts()
     depth = len(f)
