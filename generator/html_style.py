@@ -37,6 +37,9 @@ STYLES: dict[str, str] = {
     "why": "margin: 0; padding-left: 0.8rem; color: #4d4d4d; font-size: 0.92em; text-align: right",
     "display": "overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.5rem 0; text-align: center; "
                + SCROLL_CUE,
+    # a display inside a paragraph (a note's tall definition): a block of its own that scrolls
+    "display-in-text": "display: block; overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.4rem 0; "
+                       "text-align: center; " + SCROLL_CUE,
     # one of a display's formulas set side by side: on a narrow screen the next wraps under it
     "display-part": "display: inline-block; margin: 0.1rem 1rem; vertical-align: middle",
     "scroll": "overflow-x: auto; " + SCROLL_CUE,
@@ -65,6 +68,8 @@ body { margin: 0; font-family: "Latin Modern Roman", "Latin Modern Math", "STIX 
 math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
 math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
+math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
+code { font-family: "Latin Modern Mono", "DejaVu Sans Mono", monospace; }
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 h4 code { white-space: nowrap; }  /* a check's name moves to the next line whole, not broken at its dot */
 mtr > mtd:first-child { padding-inline-start: 0.1em; }  /* a matrix's entries close to its brackets, as amsmath */
@@ -85,7 +90,7 @@ caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom
   .cards, .cards tbody, .cards tr { display: block; }
   .cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .cards tr { padding: 0.4rem 0; border-bottom: 1px solid #bbb; }
-  .cards td { display: grid !important; grid-template-columns: 5.5rem minmax(0, 1fr); column-gap: 0.5rem;
+  .cards td { display: grid !important; grid-template-columns: 6.5rem minmax(0, 1fr); column-gap: 0.5rem;
     padding: 0.05rem 0 !important; border: 0 !important; text-align: left !important; }
   .cards .label { display: block; color: #4d4d4d; }
 }

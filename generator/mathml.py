@@ -161,7 +161,8 @@ def _space_as_tex(element: ET.Element) -> None:
             child.set("lspace", "0")
             child.set("rspace", "0")
         if tag == "mo" and text == "," and before_tag == "mo" and (before.text or "").strip() in ("\u2026", "\u22ef"):
-            before.set("rspace", "0")  # s = 2023, ..., 2030: the comma close after the dots, as TeX sets it
+            before.set("lspace", "0")  # s = 2023, ..., 2030: the dots spaced by the commas alone, as TeX sets them
+            before.set("rspace", "0")
         if tag == "mo" and text in _CLOSERS and before is not None and _italic_letter(before):
             before.set("style", "padding-right: 0.06em")  # TeX's italic correction: f] not f touching ]
         if tag == "mo" and (child.get("fence") == "true" or text in ("/", "[", "]", "(", ")", "{", "}", "|", ".")):

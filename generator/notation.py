@@ -78,6 +78,12 @@ def unevaluated(head, *args):
 class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
 
+    def __init__(self, settings=None):
+        super().__init__(settings)
+        # two numbers side by side multiply with a times sign, as the key writes 4 x 10^12 and the
+        # original 100000 x 1000000 (SymPy's default is a centred dot)
+        self._settings["mul_symbol_latex_numbers"] = r" \times "
+
     def _bracketed(self, name: str, expr, exp=None) -> str:
         """name[argument]; the outer brackets of three or more nested ones a size larger, as the book
         sets cos[b + w exp[b + w sin[x]]], so the pairs are seen to match (\\left sizes them all alike:

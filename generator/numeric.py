@@ -20,7 +20,7 @@ def gradient_check(key: str, problem: str, f, gradient: np.ndarray, at: np.ndarr
 
     numeric = finite_difference(f, at)
     error = float(np.max(np.abs(gradient - numeric)) / max(1.0, float(np.max(np.abs(gradient)))))
-    return NumericCheck(key, problem, f"{what} against central finite differences with step {step_tex()}, "
+    return NumericCheck(key, problem, f"{what} against central finite differences with step~{step_tex()}, "
                         "at the example's starting point only, error relative to the larger of one and the "
                         "gradient's largest entry", error, tolerance)
 

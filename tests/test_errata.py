@@ -86,7 +86,7 @@ def test_the_encoded_errata_are_what_no_equation_shows():
     assert (kinds["plot_of_labels"], kinds["momentum_symbols"], kinds["weights"]) == ("wording", "omission", "omission")
     assert all(j.corrected.holds for j in judged.values() if j.corrected is not None)
     assert r"\phi_{1} = " in judged["parameter_meaning"].counterexample_latex.point
-    assert r"100\,000 \cdot 1\,000\,000" in judged["hessian"].original_latex  # the missing zero, grouped as printed
+    assert r"100\,000 \times 1\,000\,000" in judged["hessian"].original_latex  # the missing zero, grouped as printed
     quoted_in(ENCODED, ORIGINAL.read_text(encoding="utf-8"), "original.md")  # every quote is in the original
 
 

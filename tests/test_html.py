@@ -364,7 +364,7 @@ def test_a_formula_ending_in_a_comma_adds_no_space_after_it():
     mathml = latex_to_mathml(r"Pr(y=1|x) = \text{sig}[\phi_0 + \phi_1 x],")  # a quoted line, its quote closing after it
     assert mathml.endswith('<mo rspace="0">,</mo></mrow></math>')
     assert 'rspace="0">,' not in latex_to_mathml("a, b")  # a comma inside a formula keeps its space
-    assert '<mo rspace="0">…</mo><mo>,</mo>' in latex_to_mathml(r"s = 1, \dots, 8")  # dots close to the comma
+    assert '<mo lspace="0" rspace="0">…</mo><mo>,</mo>' in latex_to_mathml(r"s = 1, \dots, 8")  # spaced by the commas
 
 
 def test_punctuation_after_inline_math_stays_on_its_line():

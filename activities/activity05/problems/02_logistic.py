@@ -259,7 +259,7 @@ def compute(q: Questions) -> LogisticResult:
         numeric_checks=(
             gradient_check("logistic.finite_difference", TITLE, lambda p: bce(p, xs, ys), gradient, start, FD_TOLERANCE),
             NumericCheck("logistic.slopes", TITLE, r"slope $\phi_1/4$ at the midpoint of every plotted curve with "
-                         rf"$\phi_1 \ne 0$ against a central difference in $x$ of step {step_tex()}; "
+                         rf"$\phi_1 \ne 0$ against a central difference in $x$ of step~{step_tex()}; "
                          "absolute error", slope_error, 1e-8),
         ),
     )

@@ -298,13 +298,13 @@ def compute(q: Questions) -> BackpropResult:
     checks = tuple(
         NumericCheck(f"backprop.fd_{_name(s)[4:]}", TITLE,
                      rf"$\partial\ell/\partial{sp.latex(p)}$ from the backward pass against a central difference of "
-                     + (rf"the loss with step $10^{{{round(math.log10(FD_STEP))}}}$"
+                     + (rf"the loss with step~$10^{{{round(math.log10(FD_STEP))}}}$"
                         + (", at the key's point only, error relative to the larger of one and the derivative"
-                           if n == 0 else ", as in the first row")),
+                           if n == 0 else r", as for $\partial\ell/\partial\beta_0$")),
                      abs(fd[p] - gradient_of[p]) / max(1.0, abs(gradient_of[p])), FD_TOLERANCE)
         for n, (s, p) in enumerate(parameter_of.items())) + (
         NumericCheck("backprop.fd_input", TITLE, r"$\partial\ell/\partial h_0$, one link past the backward pass, against "
-                     r"a central difference of the loss in $x$, as in the first row",
+                     r"a central difference of the loss in $x$, as for $\partial\ell/\partial\beta_0$",
                      abs(central_difference(params, None, q.toy_x, q.toy_y) - env[INPUT[0]]) / max(1.0, abs(env[INPUT[0]])),
                      FD_TOLERANCE),)
     direct_error = max(abs(d - gradient_of[p]) / max(1.0, abs(d)) for p, d in zip(PARAMETERS, direct))

@@ -26,7 +26,7 @@ FD_STEP = 1e-6
 FD_TOLERANCE = 1e-8  # the losses are smooth and O(1) here: central differences err by ~1e-10
 RELATIVE = "relative to the larger of one and the derivative"
 POINTS = ((-2.0, 0.0), (-0.5, 1.0), (0.3, 0.0), (1.7, 1.0), (0.8, 0.3))  # (f, y); BCE takes y in [0, 1]
-AT_POINTS = "$(f, y) = " + ", ".join(f"({fv:g}, {yv:g})" for fv, yv in POINTS) + "$"  # for the audit
+AT_POINTS = "$(f, y)$ = " + ", ".join(f"$({fv:g}, {yv:g})$" for fv, yv in POINTS)  # for the audit: a line may break between points
 
 f = sp.Symbol("f", real=True)
 y = sp.Symbol("y", real=True)
@@ -168,11 +168,11 @@ def compute(q: Questions) -> LossDerivativesResult:
         derivations=(SIGMOID, LEAST_SQUARES, BCE, SQUARED_SIGMOID),
         numeric_checks=(
             NumericCheck("loss_derivatives.fd_least_squares", TITLE,
-                         f"the proven $-2(y - f)$ against central differences of step {step_tex(FD_STEP)} at {AT_POINTS}, "
+                         f"the proven $-2(y - f)$ against central differences of step~{step_tex(FD_STEP)} at {AT_POINTS}, "
                          f"largest error {RELATIVE}",
                          ls_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.fd_bce", TITLE,
-                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of step {step_tex(FD_STEP)} of the "
+                         rf"the proven $\mathrm{{sig}}[f] - y$ against central differences of step~{step_tex(FD_STEP)} of the "
                          "cross-entropy at "
                          f"{AT_POINTS}, largest error {RELATIVE}", bce_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.wrong_label", TITLE,

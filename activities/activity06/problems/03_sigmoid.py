@@ -200,16 +200,16 @@ def compute(q: Questions) -> SigmoidResult:
         numeric_checks=(
             NumericCheck("sigmoid.fd", TITLE,
                          r"largest absolute error of $\mathrm{sig}[f](1 - \mathrm{sig}[f])$ against central differences "
-                         f"of the sigmoid, of step {step_tex(FD_STEP)}, at the {SAMPLES} plotted samples",
+                         f"of the sigmoid, of step~{step_tex(FD_STEP)}, at the {SAMPLES} plotted samples",
                          float(np.max(np.abs(numeric - slope))), FD_TOLERANCE),
             NumericCheck("sigmoid.sampled_maximum", TITLE,
                          "the sampled derivative peaks at $f = 0$ with the value one quarter: the absolute errors of "
                          "the value and of the place, added",
                          abs(maximum - 0.25) + abs(float(grid[peak])), MAX_TOLERANCE),
             *(NumericCheck(key, TITLE, rf"largest relative error of {what} against central differences "
-                           rf"of step {step_tex(CHAIN_STEP)}, for chains of $K = {CHAIN_LAYERS[0]}$ to "
+                           rf"of step~{step_tex(CHAIN_STEP)}, for chains of $K = {CHAIN_LAYERS[0]}$~to~"
                            rf"${CHAIN_LAYERS[-1]}$ sigmoid layers with seeded weights "
-                           r"$\tfrac{1}{2}$ to $2$ in size, and biases and an input from $-1$ to $1$", error, CHAIN_TOLERANCE)
+                           r"$1/2$ to $2$ in size, and biases and an input from $-1$ to $1$", error, CHAIN_TOLERANCE)
               for key, what, error in zip(
                   ("sigmoid.chain", "sigmoid.bias_ratio"),
                   (r"$\partial h_K/\partial h_0 = \prod_{k=0}^{K-1} "
