@@ -26,7 +26,7 @@ FD_STEP = 1e-6
 FD_TOLERANCE = 1e-8  # the losses are smooth and O(1) here: central differences err by ~1e-10
 RELATIVE = "relative to the larger of one and the derivative"
 POINTS = ((-2.0, 0.0), (-0.5, 1.0), (0.3, 0.0), (1.7, 1.0), (0.8, 0.3))  # (f, y); BCE takes y in [0, 1]
-AT_POINTS = "$(f, y)$ = " + ", ".join(f"$({fv:g}, {yv:g})$" for fv, yv in POINTS)  # for the audit: a line may break between points
+AT_POINTS = "$(f, y)$ = " + ", ".join(f"$({fv:g}, {yv:g})$" for fv, yv in POINTS)  # a line may break between points
 
 f = sp.Symbol("f", real=True)
 y = sp.Symbol("y", real=True)
