@@ -161,7 +161,10 @@ def test_the_audit_says_at_a_glance_what_was_checked_and_names_what_was_not(buil
     assert "momentum.closed_form" not in listed  # named by the two induction derivations that prove it
     assert "momentum.best_rate" not in listed  # exercised by the check of plain descent's best factor
     # by problem, what defines the question's notation apart from what the key states unchecked
-    problem3 = listed[listed.index("Problem3:"):listed.index("Problem4:") if "Problem4:" in listed else None]
-    defined, stated = problem3.split("stated")
+    def part(heading: str) -> str:  # the lines under one heading of the list, up to the next
+        rest = listed[listed.index(heading) + len(heading):]
+        return rest[:rest.index("Problem")] if "Problem" in rest else rest
+    defined, stated = part("Problem3,defined:"), part("Problem3,statedwithoutacheck:")
     assert "momentum.alpha" in defined and "momentum.limit" in stated and "momentum.alpha" not in stated
+    assert "\\lim" not in stated and "lim" in stated  # each quoted as the key prints it, beside its name
     assert "Beyond its definitions" in text  # each derivation says which of its steps the check confirms
