@@ -27,7 +27,7 @@ STYLES: dict[str, str] = {
     "entry": "margin: 0.15rem 0; padding-left: 3em; text-indent: -1.5em",  # a list's line, indented under its heading
     "problem": "margin-top: 2.2rem; border-top: 1px solid #c8c8c8; padding-top: 0.6rem",
     "solution": "color: #1f4e79; margin-top: 1.2rem",
-    "part": "font-size: 1.05em; margin-top: 1.2rem",
+    "part": "font-size: 1.05em; margin: 1.4rem 0 0.4rem 0",  # nearer the text it heads than the text before it
     "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
                    "overflow-x: auto; overflow-y: hidden; display: grid; "
                    "grid-template-columns: max-content max-content minmax(9rem, 1fr); "

@@ -122,7 +122,7 @@ class Ledger:
 
 # --- formatting ----------------------------------------------------------------------------
 
-def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
+def _decimal_text(value: float, places: int | None, digits: int | None, zeros: bool = False) -> str:
     """Shortest honest decimal: fixed places, or significant digits. A trailing zero is dropped only
     when the shorter decimal is the value itself and a round number of at most three significant
     digits (0.5, or 0.036 computed as 0.036000000000000004): 0.199897 to five digits is 0.19990,
@@ -136,7 +136,7 @@ def _decimal_text(value: float, places: int | None, digits: int | None) -> str:
         magnitude = math.floor(math.log10(abs(value)))
         decimals = max(0, (digits or 6) - 1 - magnitude)
         text = f"{value:.{decimals}f}"
-        if "." in text:
+        if "." in text and not zeros:  # ``zeros``: every digit asked for, as a column of them prints it
             short = text.rstrip("0").rstrip(".")
             if abs(float(short) - value) <= 1e-12 * abs(value) and len(short.lstrip("-0.").replace(".", "")) <= 3:
                 text = short
@@ -152,7 +152,7 @@ class Formatted:
 
 
 def format_quantity(value: int | float, *, places: int | None = None, digits: int | None = None,
-                    power: bool = False) -> Formatted:
+                    power: bool = False, zeros: bool = False) -> Formatted:
     """The LaTeX (through siunitx) and the plain text of one number.
 
     ``power`` prints a large integer as a power of ten (10^12) or mantissa times a power of ten.
@@ -172,7 +172,7 @@ def format_quantity(value: int | float, *, places: int | None = None, digits: in
         if mantissa_text == "1":
             return Formatted(rf"\num{{e{exponent}}}", f"10^{exponent}")
         return Formatted(rf"\num{{{mantissa_text}e{exponent}}}", f"{mantissa_text} x 10^{exponent}")
-    text = str(value) if isinstance(value, int) else _decimal_text(value, places, digits)
+    text = str(value) if isinstance(value, int) else _decimal_text(value, places, digits, zeros)
     return Formatted(rf"\num{{{text}}}", text)
 
 

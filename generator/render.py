@@ -127,11 +127,12 @@ class Gate:
         return self.trusted(re.sub(r"(\.)(?=[^\s])|(?=\[)", lambda m: m.group(0) + self.break_point(), text))
 
     # --- the shared rules -----------------------------------------------------------------
-    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False) -> str:
+    def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False,
+               zeros: bool = False) -> str:
         if not isinstance(q, Quantity):
             raise RenderError(f"the num filter needs a computed or configured value, got {q!r}",
                               hint="pass a field of the results or of cfg, never a literal")
-        formatted = self.formatted(q.value, places=places, digits=digits, power=power)
+        formatted = self.formatted(q.value, places=places, digits=digits, power=power, zeros=zeros)
         self.ledger.record(q.value, formatted.text, q.source, "number")
         return self.trusted(AUDIT_NUMBER if self.audit else self.number_markup(formatted))
 
