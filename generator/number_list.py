@@ -49,16 +49,18 @@ def printed_number(text: str):
 
 
 DEFINITION = " definition"  # ends the source of a formula that defines the question's notation or sets a case
-QUOTED = 2  # formulas quoted for one source in the list of those no check covers; more are marked, not printed
+QUOTED = 1  # formulas quoted for one source in the list of those no check covers; more are marked, not printed
 
 
 def audit_lists(key_ledger, model) -> dict[str, Any]:
     """What the audit says was not checked: the sources of the formulas the key prints that no
-    derivation or numeric check covers (a step's, a chain's left-hand side and a check's are
-    covered, as are the errata's, which lint reads), by problem, the definitions apart from the
+    derivation that confirms a step or numeric check covers (a step's, a chain's left-hand side and a
+    check's are covered, as are the errata's, which lint reads), by problem, the definitions apart from the
     statements, and how many of them each problem has."""
     results = model["results"]
-    covered = {d.key for r in vars(results).values() for d in r.derivations} | \
+    # a derivation covers what it names only if its check confirms one of its steps at least (one that
+    # only restates its definitions or rests on its assumptions proves nothing of its own)
+    covered = {d.key for r in vars(results).values() for d in r.derivations if any(d.confirmed)} | \
               {c.key for r in vars(results).values() for c in r.numeric_checks}
     # a formula's source names what proves it: a derivation's or a check's key, or several joined by "+"
     unchecked = tuple(s for s in key_ledger.formulas if not set(s.split(" ")[0].split("+")) <= covered

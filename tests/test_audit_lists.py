@@ -11,25 +11,27 @@ from generator.numbers import Ledger
 from generator.proofs import ASSUMED, Derivation, Step
 
 
-def _model(derivations=(), checks=()):
-    result = SimpleNamespace(derivations=tuple(SimpleNamespace(key=k) for k in derivations),
+def _model(derivations=(), checks=(), unconfirmed=()):
+    result = SimpleNamespace(derivations=tuple(SimpleNamespace(key=k, confirmed=(k not in unconfirmed,))
+                                               for k in (*derivations, *unconfirmed)),
                              numeric_checks=tuple(SimpleNamespace(key=k) for k in checks))
     return {"results": SimpleNamespace(p=result), "problems": (SimpleNamespace(name="p", number=1),)}
 
 
 def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     ledger = Ledger()
-    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "p.loss definition", "erratum quoting line 3",
+    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "p.loss definition", "p.e", "erratum quoting line 3",
                    "sympy"):
         ledger.formulas[source] = [f"x_{n}" for n in range(3 if source == "p.rule" else 1)]
-    lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",)))
+    lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",), unconfirmed=("p.e",)))
     (group,) = lists["unchecked"]
-    # p.d proves nothing here; a rule no key names; a definition listed apart, by its own name
+    # p.d proves nothing here; a rule no key names; a chain whose check confirms none of its steps
+    # covers nothing; a definition listed apart, by its own name
     assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss"]
-    assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule"]
-    rule = group["statements"][1]  # quoted as printed, a few of them, the rest marked
-    assert [str(f) for f in rule["formulas"]] == ["x_0", "x_1"] and rule["more"]
-    assert lists["unchecked_by_problem"]["p"].value == 3
+    assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule", "p.e"]
+    rule = group["statements"][1]  # quoted as printed, the first of them, the rest marked
+    assert [str(f) for f in rule["formulas"]] == ["x_0"] and rule["more"]
+    assert lists["unchecked_by_problem"]["p"].value == 4
 
 
 def test_a_step_that_is_its_assumption_is_taken_as_given_and_not_counted_as_confirmed():

@@ -157,7 +157,7 @@ FORMULAS = {
     "sig_half": inline_tex(U(sp.Eq, sig(z), sp.Rational(1, 2)), "logistic.dsig_max"),
     "z_zero": tex(U(sp.Eq, z, 0), "logistic.z_zero"),
     "x_zero": tex(U(sp.Eq, xs_sym, 0), "logistic.x_zero"),
-    "slope_x": tex(U(sp.Mul, phi1, sig_prime), "logistic.slope"),
+    "slope_x": tex(U(sp.Mul, phi1, sig_prime), "logistic.slope_x"),
     "z_of_x": tex(U(sp.Eq, z, U(sp.Add, phi0, U(sp.Mul, phi1, xs_sym))), "logistic.z_of_x definition"),
     "sigmoid": tex(U(sp.Eq, sig(z), U(sp.Pow, U(sp.Add, 1, sp.exp(-z)), -1)), "logistic.sigmoid definition"),
     "midpoint": inline_tex(U(sp.Eq, x_star, midpoint_value), "logistic.midpoint"),

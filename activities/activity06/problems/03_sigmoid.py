@@ -77,7 +77,10 @@ beta_first, beta_last = sp.Symbol(r"\beta_0", real=True), sp.Symbol(r"\beta_{K-1
 f_below = sp.Symbol("f_{k-1}", real=True)
 ell = sp.Symbol(r"\ell", real=True)
 above_first = (k0, 1, U(sp.Add, K, -1))
+h_k, h_next, beta_k = sp.Symbol("h_k", real=True), sp.Symbol("h_{k+1}", real=True), sp.Symbol(r"\beta_{k}", real=True)
 FORMULAS = {
+    "layer": tex(U(sp.Eq, f_k, U(sp.Add, beta_k, U(sp.Mul, omega_k, h_k))), "sigmoid.layer definition"),
+    "layer_out": tex(U(sp.Eq, h_next, sig(f_k)), "sigmoid.layer definition"),
     "h": tex(U(sp.Eq, h, sig(f)), "sigmoid.h definition"),
     "s": tex(U(sp.Eq, s, sig(f)), "sigmoid.bound"),
     "s_range": tex(sp.Contains(s, sp.Interval.open(0, 1), evaluate=False), "sigmoid.bound"),
@@ -92,14 +95,14 @@ FORMULAS = {
     "chain": tex(U(sp.Eq, Partial(h_K, h_0),
                    sp.Product(U(sp.Mul, omega_k, sig(f_k), U(sp.Add, 1, -sig(f_k))), layers)), "sigmoid.chain"),
     "chain_bound": tex(U(sp.Le, sp.Abs(Partial(h_K, h_0)),
-                         sp.Product(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), layers)), "sigmoid.chain+sigmoid.bound"),
-    "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.chain+sigmoid.bound"),
+                         sp.Product(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), layers)), "sigmoid.chain_bound"),
+    "layers_bound": inline_tex(U(sp.Pow, quarter, K), "sigmoid.chain_bound"),
     "first_share": inline_tex(U(sp.Pow, quarter, U(sp.Add, K, -1)), "sigmoid.bias_ratio"),
     "bias_ratio": tex(U(sp.Eq, Partial(ell, beta_first), U(sp.Mul, Partial(ell, beta_last), sp.Product(
         U(sp.Mul, omega_k, sig(f_below), U(sp.Add, 1, -sig(f_below))), above_first))), "sigmoid.bias_ratio"),
     "bias_bound": tex(U(sp.Le, sp.Abs(Partial(ell, beta_first)),
                         U(sp.Mul, sp.Product(U(sp.Mul, sp.Abs(omega_k), U(sp.Pow, 4, -1)), above_first),
-                          sp.Abs(Partial(ell, beta_last)))), "sigmoid.bias_ratio+sigmoid.bound"),
+                          sp.Abs(Partial(ell, beta_last)))), "sigmoid.bias_bound"),
     "complement": tex(complement, "sigmoid.coincide"),
 }
 

@@ -88,7 +88,7 @@ RELU_SQUARE = Derivation(
         Step(U(sp.Mul, half, Ex(U(sp.Add, U(sp.Pow, ReLU(f), 2), U(sp.Pow, ReLU(-f), 2)), f)),
              "the expectation is linear"),
         Step(U(sp.Mul, half, Ex(U(sp.Pow, f, 2), f)), r"one term is $f^2$, the other zero"),
-        Step(halved(U(sp.Pow, sigma_f, 2)), r"the mean is zero, so $\mathbb{E}[f^2] = \sigma_f^2$"),
+        Step(halved(U(sp.Pow, sigma_f, 2)), ASSUMED + r"symmetric, so of mean zero: $\mathbb{E}[f^2] = \sigma_f^2$"),
     ),
 )
 RELU_STANDARD = Derivation(
@@ -98,7 +98,7 @@ RELU_STANDARD = Derivation(
     reading=EXPECTATION,
     steps=(
         Step(Integral(U(sp.Mul, U(sp.Pow, ReLU(u), 2), density), (u, -sp.oo, sp.oo)),
-             ASSUMED + "$u$ is standard normal"),
+             ASSUMED + "$u$ is standard normal", given=True),
         Step(Integral(U(sp.Mul, U(sp.Pow, u, 2), density), (u, 0, sp.oo)), r"$\operatorname{ReLU}[u]$ is zero for negative $u$"),
         Step(Integral(U(sp.Mul, half, U(sp.Pow, u, 2), density), (u, -sp.oo, sp.oo)),
              "the integrand is even: half of the whole line"),
@@ -138,7 +138,8 @@ VARIANCE = Derivation(
                               E_w2: U(sp.Pow, sigma_Omega, 2), E_h2: RELU_SQUARE.steps[-1].expr},
     steps=(
         Step(sp.Sum(U(sp.Mul, E_w2, E_h2), (j, 1, D)), ASSUMED + r"independent weights; the terms with $j \ne j'$ vanish"),
-        Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)), r"the weights have variance $\sigma_\Omega^2$"),
+        Step(sp.Sum(U(sp.Mul, U(sp.Pow, sigma_Omega, 2), E_h2), (j, 1, D)),
+             ASSUMED + r"weights of mean zero and variance $\sigma_\Omega^2$"),
         Step(sp.Sum(halved(U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), (j, 1, D)), "the ReLU's share, found above"),
         Step(halved(D, U(sp.Pow, sigma_Omega, 2), U(sp.Pow, sigma_f, 2)), r"$D_h$ equal terms"),
     ),
