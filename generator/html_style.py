@@ -29,7 +29,7 @@ STYLES: dict[str, str] = {
     "solution": "color: #1f4e79; margin-top: 1.2rem",
     "part": "font-size: 1.05em; margin: 1.4rem 0 0.4rem 0",  # nearer the text it heads than the text before it
     "derivation": ("margin: 0.6rem 0 1rem 0; border-left: 3px solid #d0dbe6; padding: 0.2rem 0 0.2rem 0.6rem; "
-                   "overflow-x: auto; overflow-y: hidden; display: grid; "
+                   "max-width: 52rem; overflow-x: auto; overflow-y: hidden; display: grid; "  # reasons near their steps
                    "grid-template-columns: max-content max-content minmax(9rem, 1fr); "
                    "column-gap: 0; row-gap: 0.45rem; align-items: baseline; " + SCROLL_CUE),  # "=" spaces itself
     "lhs": "text-align: right",
@@ -40,6 +40,9 @@ STYLES: dict[str, str] = {
     # a display inside a paragraph (a note's tall definition): a block of its own that scrolls
     "display-in-text": "display: block; overflow-x: auto; overflow-y: hidden; padding: 0.15rem 0; margin: 0.4rem 0; "
                        "text-align: center; " + SCROLL_CUE,
+    # a formula of a list's line: as wide as the line at most, scrolling beyond
+    "entry-math": "display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden; "
+                  "vertical-align: middle; text-indent: 0; " + SCROLL_CUE,
     # one of a display's formulas set side by side: on a narrow screen the next wraps under it
     "display-part": "display: inline-block; margin: 0.1rem 1rem; vertical-align: middle",
     "scroll": "overflow-x: auto; " + SCROLL_CUE,
@@ -65,7 +68,7 @@ PAGE_CSS = """
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; font-family: "Latin Modern Roman", "Latin Modern Math", "STIX Two Text", "Times New Roman", serif;
   font-size: 1.05rem; }  /* Greek and sub- and superscripts in words (an alt text) from a math font, as the text's */
-math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1.08em; }
+math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; font-size: 1em; }
 math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
@@ -90,7 +93,7 @@ caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom
   .cards, .cards tbody, .cards tr { display: block; }
   .cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .cards tr { padding: 0.4rem 0; border-bottom: 1px solid #bbb; }
-  .cards td { display: grid !important; grid-template-columns: 6.5rem minmax(0, 1fr); column-gap: 0.5rem;
+  .cards td { display: grid !important; grid-template-columns: 7.5rem minmax(0, 1fr); column-gap: 0.5rem;
     padding: 0.05rem 0 !important; border: 0 !important; text-align: left !important; }
   .cards .label { display: block; color: #4d4d4d; }
 }
