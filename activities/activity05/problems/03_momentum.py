@@ -94,7 +94,7 @@ INDUCTION_STEP = Derivation(
 
 w_k = sp.Symbol("w_k")
 # the weight of the gradient from k steps back: the closed form's coefficient of g_{t'} at t' = t - k
-coefficient_k_back = U(sp.Mul, one_minus_beta, U(sp.Pow, beta, U(sp.Add, t, -U(sp.Add, t, -k))))
+coefficient_k_back = U(sp.Mul, one_minus_beta, U(sp.Pow, beta, U(sp.Add, t, U(sp.Mul, -1, U(sp.Add, t, -k)))))
 WEIGHT = Derivation(
     key="momentum.weight", problem=TITLE, title="the weight of the gradient from $k$ steps back",
     lhs=w_k, definitions={w_k: coefficient_k_back},

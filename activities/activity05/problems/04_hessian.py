@@ -66,10 +66,16 @@ def exact(value: int) -> sp.Expr:
         else power_of_ten(value)
 
 
+# What a count's check establishes, and what it takes from its title: the audit says so under each.
+PREMISE = ("The check confirms the arithmetic at the given $N$; that the formula counts what the title says is the "
+           "chain's premise, not checked.")
+
+
 def count(key: str, title: str, formula, n: int, written=None, why: str = r"$N$ as given") -> Derivation:
     """A count in N, ``formula(N)``: written out (``written(N)``, the formula itself unless given)
     with N as given, then multiplied out in exact integers."""
     return Derivation(key=key, problem=TITLE, title=title, lhs=formula(N_SYMBOL), definitions={N_SYMBOL: sp.Integer(n)},
+                      reading=PREMISE,
                       steps=(Step((written or formula)(power_of_ten(n)), why),
                              Step(exact(int(formula(N_SYMBOL).subs(N_SYMBOL, n))), "multiply")))
 

@@ -176,7 +176,7 @@ def compute(q: Questions) -> LossDerivativesResult:
                          "cross-entropy at "
                          f"{AT_POINTS}, largest error {RELATIVE}", bce_error, FD_TOLERANCE),
             NumericCheck("loss_derivatives.wrong_label", TITLE,
-                         r"SymPy's limits of both gradients as $f \to -\infty$ against the gradients at "
+                         r"SymPy's limits of both gradients as $f \to -\infty$, the key's $0$ and $-y$, against the gradients at "
                          rf"$f = {FAR_BELOW:g}$, for $y = 0, 1/2, 1$: the largest absolute error",
                          _limit_error(), LIMIT_TOLERANCE),
         ),
