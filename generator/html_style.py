@@ -72,6 +72,7 @@ math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; 
 math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
+.lhs math { margin-inline-end: 0; }  /* a derivation's left side keeps its space before the "=" */
 code { font-family: "Latin Modern Mono", "DejaVu Sans Mono", monospace; }
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 h4 code { white-space: nowrap; }  /* a check's name moves to the next line whole, not broken at its dot */
