@@ -111,9 +111,15 @@ class Gate:
         parts = str(value).split("$")
         if len(parts) % 2 == 0:
             raise RenderError(f"unbalanced $ in {value!r}", hint="put each symbol between two dollars")
-        return self.trusted("".join(rf"\({self.math_source(part)}\)" if n % 2 else
-                                    str(self.plain(part)).replace(self.escape("'"), self.apostrophe)
+        return self.trusted("".join(rf"\({self.math_source(part)}\)" if n % 2 else self._tied(
+                                    str(self.plain(part)).replace(self.escape("'"), self.apostrophe))
                                     for n, part in enumerate(parts)))
+
+    def _tied(self, text: str) -> str:
+        """Words with a formula written in them (an alt text's "k = 0 to 59", "2.59 × 10^12"): a line
+        breaks between words, not beside the formula's operators."""
+        return re.sub(r"(?<=\S) ([=\u00d7\u2212+]) (?=\S)",
+                      lambda m: self.no_break_space + m.group(1) + self.no_break_space, text)
 
     def code(self, value: Any, breaks: bool = True) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
