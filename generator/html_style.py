@@ -73,7 +73,6 @@ math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
 .lhs math { margin-inline-end: 0; }  /* a derivation's left side keeps its space before the "=" */
-code { font-family: "Latin Modern Mono", "DejaVu Sans Mono", monospace; }
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 h4 code { white-space: nowrap; }  /* a check's name moves to the next line whole, not broken at its dot */
 mtr > mtd:first-child { padding-inline-start: 0.1em; }  /* a matrix's entries close to its brackets, as amsmath */
@@ -84,7 +83,7 @@ h1 { font-size: 1.6rem; line-height: 1.25; margin: 1.2rem 0 0.4rem 0; }
 h2 { font-size: 1.3rem; }
 h3 { font-size: 1.12rem; }
 a { color: #0b5394; }
-code { font-size: 0.88em; }
+code { font-family: "Latin Modern Mono", "DejaVu Sans Mono", monospace; font-size: 0.88em; }
 caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom: 0.3rem; }
 .scroll caption { position: sticky; left: 0; max-width: calc(100vw - 2rem); }
 [tabindex="0"]:focus { outline: 2px solid #0b5394; outline-offset: 2px; }

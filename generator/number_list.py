@@ -49,7 +49,6 @@ def printed_number(text: str):
 
 
 DEFINITION = " definition"  # ends the source of a formula that defines the question's notation or sets a case
-QUOTED = 1  # formulas quoted for one source in the list of those no check covers; more are marked, not printed
 
 
 def audit_lists(key_ledger, model) -> dict[str, Any]:
@@ -65,10 +64,10 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
     # a formula's source names what proves it: a derivation's or a check's key, or several joined by "+"
     unchecked = tuple(s for s in key_ledger.formulas if not set(s.split(" ")[0].split("+")) <= covered
                       and not s.startswith(("erratum ", "checker ", "sympy")))
-    def entry(source: str) -> dict[str, Any]:  # its name, and the formulas the key prints from it (a few)
-        printed = tuple(key_ledger.formulas.get(source) or ())
-        return {"name": source.removesuffix(DEFINITION), "formulas": tuple(_quoted(f, source) for f in printed[:QUOTED]),
-                "more": len(printed) > QUOTED}
+    def entry(source: str) -> dict[str, Any]:  # its name, and the first formula the key prints from it
+        printed = key_ledger.formulas.get(source) or ()
+        return {"name": source.removesuffix(DEFINITION), "formula": _quoted(printed[0], source) if printed else None,
+                "more": len(printed) > 1}
     by_problem = [{"number": p.number,
                    "definitions": tuple(entry(s) for s in mine if s.endswith(DEFINITION)),
                    "statements": tuple(entry(s) for s in mine if not s.endswith(DEFINITION))}

@@ -127,8 +127,7 @@ class Gate:
         never inside a name (``slope_at_`` / ``midpoint`` would read as two), nor between "line" and
         its number or an "=" and its value. In running text (``breaks=False``) a name, short there, does not break at all."""
         text = re.sub(r"\bline (?=\d)", "line" + self.no_break_space, str(self.plain(value)))
-        text = re.sub(r"(?<=\S) ([=+]) (?=\S)", lambda m: self.no_break_space + m.group(1) + self.no_break_space,
-                      text)  # "t = 2" and "t + 1" stay whole
+        text = self._tied(text)  # "t = 2" and "t + 1" stay whole
         if not breaks:
             return self.trusted(text)
         return self.trusted(re.sub(r"(\.)(?=[^\s])|(?=\[)", lambda m: m.group(0) + self.break_point(), text))

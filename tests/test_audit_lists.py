@@ -30,7 +30,7 @@ def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss"]
     assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule", "p.e"]
     rule = group["statements"][1]  # quoted as printed, the first of them, the rest marked
-    assert [str(f) for f in rule["formulas"]] == ["x_0"] and rule["more"]
+    assert str(rule["formula"]) == "x_0" and rule["more"]
     assert lists["unchecked_by_problem"]["p"].value == 4
 
 

@@ -171,13 +171,12 @@ def contraction(curvature: float, learning_rate, beta_value: float):
 
 
 def recursion_error(q: Questions, run: Comparison) -> float:
-    """Momentum's run of Figure 2(b) against the recursion e_{t+2} = (1 + beta - alpha (1 - beta) lambda)
+    """Momentum's drawn run of Figure 2(b) against the recursion e_{t+2} = (1 + beta - alpha (1 - beta) lambda)
     e_{t+1} - beta e_t along each eigenvector of 2 A^T A: the largest residual relative to the largest
     error. It holds only if the gradient along an eigenvector is lambda e_t, as the derivation reads it."""
     xs, ys = q.least_squares_x, q.least_squares_y
     curvatures, directions = hessian_eigen(xs)
-    path = descent_path(least_squares_gradient(xs, ys), q.least_squares_start, run.learning_rate,
-                        q.momentum_beta, run.steps)
+    path = np.array(run.with_momentum)  # the drawn run itself, not a second one
     design = np.column_stack([np.ones(len(xs)), xs])
     errors = (path - np.linalg.lstsq(design, np.asarray(ys, dtype=float), rcond=None)[0]) @ directions
     a, b = run.learning_rate, q.momentum_beta
