@@ -106,16 +106,29 @@ def test_errata_belong_to_the_term_whose_students_had_the_original(built):
     assert activity.has_errata and defaults(activity.parameters) is not None
 
 
-def test_a_figure_is_set_between_paragraphs_never_floated(built):
-    # a float put at the top of the next page would cut the sentence running across the break
+def test_a_figure_floats_but_never_out_of_its_problem(built):
+    # a figure too tall for the rest of a page moves to a later one and the text after it fills the
+    # gap, but it stays on the pages of its problem: on or after its problem's first page, and no
+    # later than the page where the next problem starts (where \floatbarrier sets it above that heading)
+    label = re.compile(r"\\newlabel\{(fig|problem):([^}]+)\}\{\{[^}]*\}\{(\d+)\}")
     for semester, activity in course():
         tex = (built / "output" / semester / f"{activity}-key.tex").read_text(encoding="utf-8")
-        assert "\\captionof{figure}" in tex and "\\begin{figure}" not in tex, f"{semester} {activity}"
+        (aux,) = (built / ".cache" / semester / activity).glob(f"last-pass-key-*/{activity}-key.aux")
+        page = {(kind, name): int(number) for kind, name, number in label.findall(aux.read_text(encoding="utf-8"))}
+        problems = re.findall(r"\\label\{problem:([^}]+)\}", tex)
+        figures = re.findall(r"\\label\{fig:([^}]+)\}", tex)
+        assert figures and "\\begin{figure}[htbp]" in tex, f"{semester} {activity}: no floating figure"
+        for name in figures:
+            at = tex.index(f"\\label{{fig:{name}}}")
+            own = [p for p in problems if tex.index(f"\\label{{problem:{p}}}") < at][-1]
+            after = problems[problems.index(own) + 1:]
+            assert page["problem", own] <= page["fig", name], (semester, activity, name)
+            assert not after or page["fig", name] <= page["problem", after[0]], (semester, activity, name)
 
 
 def test_a_figure_comes_after_the_text_that_first_mentions_it_in_both_formats(built):
-    # figures are set where the prose calls them (never floated, never moved), so the prose calls
-    # each after the paragraphs that introduce it, and the PDF and the web page read alike
+    # a figure is called after the paragraphs that introduce it; the PDF floats it no earlier than
+    # there (flafter) and the web page sets it there, so both read alike
     for semester, activity in course():
         folder = built / "output" / semester
         tex = (folder / f"{activity}-key.tex").read_text(encoding="utf-8")
