@@ -52,28 +52,46 @@ DEFINITION = " definition"  # ends the source of a formula that defines the ques
 
 
 def audit_lists(key_ledger, model) -> dict[str, Any]:
-    """What the audit says was not checked: the sources of the formulas the key prints that no
-    derivation that confirms a step or numeric check covers (a step's, a chain's left-hand side and a
-    check's are covered, as are the errata's, which lint reads), by problem, the definitions apart from the
-    statements, and how many of them each problem has."""
+    """What the audit says the checks take as given and what they do not cover, by problem.
+
+    A definition is given, never checked: every one the key prints (a source ending in DEFINITION)
+    and every one a chain's check reads ("Checked with") is listed, once by its left side, for a reader
+    to see all that the proofs rest on. A statement is covered by a check, or by a derivation that
+    confirms a step at least (one that only restates its definitions or rests on its assumptions proves
+    nothing of its own); the statements nothing covers are listed after the definitions, and counted."""
     results = model["results"]
-    # a derivation covers what it names only if its check confirms one of its steps at least (one that
-    # only restates its definitions or rests on its assumptions proves nothing of its own)
     covered = {d.key for r in vars(results).values() for d in r.derivations if any(d.confirmed)} | \
               {c.key for r in vars(results).values() for c in r.numeric_checks}
     # a formula's source names what proves it: a derivation's or a check's key, or several joined by "+"
-    unchecked = tuple(s for s in key_ledger.formulas if not set(s.split(" ")[0].split("+")) <= covered
-                      and not s.startswith(("erratum ", "checker ", "sympy")))
+    printed = [s for s in key_ledger.formulas if not s.startswith(("erratum ", "checker ", "sympy"))]
+    unchecked = tuple(s for s in printed if not s.endswith(DEFINITION) and not set(s.split(" ")[0].split("+")) <= covered)
+
     def entry(source: str) -> dict[str, Any]:  # its name, and the first formula the key prints from it
-        printed = key_ledger.formulas.get(source) or ()
-        return {"name": source.removesuffix(DEFINITION), "formula": _quoted(printed[0], source) if printed else None,
-                "more": len(printed) > 1}
-    by_problem = [{"number": p.number,
-                   "definitions": tuple(entry(s) for s in mine if s.endswith(DEFINITION)),
-                   "statements": tuple(entry(s) for s in mine if not s.endswith(DEFINITION))}
-                  for p in model["problems"] for mine in [[s for s in unchecked if s.split(".")[0] == p.name]] if mine]
+        formulas = key_ledger.formulas.get(source) or ()
+        return {"name": source.removesuffix(DEFINITION), "formula": _quoted(formulas[0], source) if formulas else None,
+                "more": len(formulas) > 1, "read": False}
+
+    def definitions(problem) -> tuple[dict[str, Any], ...]:
+        mine = [entry(s) for s in printed if s.endswith(DEFINITION) and s.split(".")[0] == problem.name]
+        seen = {_left_side(e["formula"]) for e in mine if e["formula"]}
+        for d in getattr(results, problem.name).derivations:
+            for c in d.checked_with:
+                if c.value is not None and not c.assumed and _left_side(c.name) not in seen:
+                    seen.add(_left_side(c.name))
+                    mine.append({"name": d.key, "formula": _quoted(f"{c.name} = {c.value}", d.key), "more": False, "read": True})
+        return tuple(mine)
+
+    by_problem = [{"number": p.number, "definitions": defined, "statements": tuple(entry(s) for s in stated)}
+                  for p in model["problems"]
+                  for defined, stated in [(definitions(p), [s for s in unchecked if s.split(".")[0] == p.name])]
+                  if defined or stated]
     counts = {p.name: sum(s.split(".")[0] == p.name for s in unchecked) for p in model["problems"]}
-    return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "formulas not covered")}
+    return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "statements not covered")}
+
+
+def _left_side(latex: str) -> str:
+    """A definition's defined name, spacing aside: what two prints of one definition share."""
+    return re.sub(r"\s+", "", str(latex).split("=")[0])
 
 
 def _quoted(latex: str, source: str) -> SympyLatex:
