@@ -87,6 +87,7 @@ class HtmlGate(Gate):
     line_comment_prefix = None
     apostrophe = "\u2019"
     no_break_space = "\u00a0"
+    joiner = "\u2060"  # a word joiner: Unicode lets a line break after "|"
 
     def __init__(self, audit: bool = False):
         super().__init__(audit)

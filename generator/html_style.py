@@ -74,6 +74,7 @@ msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap
 math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
 .lhs math { margin-inline-end: 0; }  /* a derivation's left side keeps its space before the "=" */
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
+h4 math { font-weight: bold; }  /* a heading's formula in bold, as \boldmath sets it in the PDF */
 h4 code { white-space: nowrap; }  /* a check's name moves to the next line whole, not broken at its dot */
 mtr > mtd:first-child { padding-inline-start: 0.1em; }  /* a matrix's entries close to its brackets, as amsmath */
 mtr > mtd:last-child { padding-inline-end: 0.1em; }  /* sets them (no column space at either edge) */

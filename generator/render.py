@@ -59,6 +59,7 @@ class Gate:
     line_comment_prefix: str | None = "%%"
     apostrophe = "'"  # LaTeX sets ' in text as a closing quote, the apostrophe
     no_break_space = "~"
+    joiner = ""  # between two characters a line may not break between; TeX breaks words at spaces only
 
     def __init__(self, audit: bool = False):
         self.audit = audit
@@ -116,10 +117,11 @@ class Gate:
                                     for n, part in enumerate(parts)))
 
     def _tied(self, text: str) -> str:
-        """Words with a formula written in them (an alt text's "k = 0 to 59", "2.59 × 10^12"): a line
-        breaks between words, not beside the formula's operators."""
-        return re.sub(r"(?<=\S) ([=\u00d7\u2212+]) (?=\S)",
+        """Words with a formula written in them (an alt text's "k = 0 to 59", "2.59 × 10^12", "|φ1|"): a
+        line breaks between words, not beside the formula's operators, nor after a bar that opens."""
+        text = re.sub(r"(?<=\S) ([=\u00d7\u2212+]) (?=\S)",
                       lambda m: self.no_break_space + m.group(1) + self.no_break_space, text)
+        return re.sub(r"(?:(?<=[\s(\[])|^)\|(?=\S)", "|" + self.joiner, text) if self.joiner else text
 
     def code(self, value: Any, breaks: bool = True) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after

@@ -36,7 +36,8 @@ def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     # covers nothing; a definition is given, so listed whether a chain reads it or not, and with it
     # each one a chain reads that the key does not print, once (not an assumption, nor a name with no value)
     assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss", "p.a", "p.a"]
-    assert [(str(e["formula"]), e["read"]) for e in group["definitions"]] == [("L = x^2", False), ("x_0", False), ("N = 10", True)]
+    assert [(str(e["formula"]), e["read"]) for e in group["definitions"]] == \
+        [("L = x^2", False), ("x_0", False), ("N = 10", True)]
     assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule", "p.e"]
     rule = group["statements"][1]  # quoted as printed, the first of them, the rest marked
     assert str(rule["formula"]) == "x_0" and rule["more"]

@@ -217,9 +217,9 @@ def compute(q: Questions) -> SigmoidResult:
                   ("sigmoid.chain", "sigmoid.bias_ratio"),
                   (r"${\partial h_K/\partial h_0 = \prod_{k=0}^{K-1} "
                    r"\omega_k \operatorname{sig}[f_k](1 - \operatorname{sig}[f_k])}$",  # braces: no break at "="
-                   r"$\partial h_K/\partial \beta_0 = (\partial h_K/\partial \beta_{K-1}) \prod_{k=1}^{K-1} "
-                   r"\omega_k \operatorname{sig}[f_{k-1}](1 - \operatorname{sig}[f_{k-1}])$ (the loss's derivative "
-                   r"multiplies both sides)"),
+                   r"the key's product for $\partial h_K/\partial \beta_0$, which is $\partial h_K/\partial \beta_{K-1}$ "
+                   r"times ${\prod_{k=1}^{K-1} \omega_k \operatorname{sig}[f_{k-1}](1 - \operatorname{sig}[f_{k-1}])}$ "
+                   r"(the loss's derivative multiplies both)"),
                   chain_errors())),
             NumericCheck("sigmoid.limits", TITLE, r"SymPy's limits of the derivative as $f \to \pm\infty$ are zero",
                          float(abs(limits[0]) + abs(limits[1])), 0.0),
