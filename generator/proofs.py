@@ -84,11 +84,11 @@ class Derivation:
         """The chain with every defined name replaced by what it stands for, as often as it takes,
         and nothing computed (N = 10^6 in 4 N^2 gives 4 (10^6)^2, not 4 10^12)."""
         def out(expr: sp.Expr) -> sp.Expr:
-            with sp.evaluate(False):
-                for _ in range(len(self.definitions) + 1):
-                    expr = expr.xreplace(dict(self.definitions))
+            for _ in range(len(self.definitions) + 1):
+                expr = expr.xreplace(dict(self.definitions))
             return expr
-        return tuple(out(e) for e in self.chain)
+        with sp.evaluate(False):  # once for the chain: each switch empties SymPy's cache
+            return tuple(out(e) for e in self.chain)
 
     @functools.cached_property
     def constant(self) -> tuple[bool, ...]:
@@ -117,9 +117,11 @@ class Derivation:
         """For each step: does it only write out defined names (the check reads the definitions
         back, and confirms no more than that)? The two lines are the same once every name is
         written out, or the step is the line before with a name written out. The audit names them."""
-        out = dict(zip(self.chain, self.written_out))
+        # unevaluated, all at once: SymPy empties its whole cache each time evaluation is switched
+        with sp.evaluate(False):
+            shape = {line: _shape(out) for line, out in zip(self.chain, self.written_out)}
         return tuple(before is not None and (
-            _shape(out[before]) == _shape(out[s.expr])
+            shape[before] == shape[s.expr]
             or any(_written_out_before(name, value, before, s.expr) for name, value in self.definitions.items()))
             for before, s in zip(self.previous_lines, self.steps))
 
@@ -185,13 +187,13 @@ class Derivation:
 def _shape(expr: sp.Basic) -> sp.Basic:
     """An expression as written, up to how its products and sums are grouped and ordered and how
     a number or a small power is printed (10^6 or 1000000, 1/2 or 2^-1, a factor one or none, N^2
-    or N N): nothing is computed, so 4 (10^6)^2 and 4 10^12 keep different shapes."""
+    or N N): nothing is computed, so 4 (10^6)^2 and 4 10^12 keep different shapes. Called with
+    evaluation off, so that what it builds stays as written."""
     if isinstance(expr, sp.Pow) and expr.base.is_Integer and expr.exp.is_Integer and (
             (expr.base == 10 and expr.exp >= 0) or expr.exp == -1):
         return sp.Integer(10 ** int(expr.exp)) if expr.exp >= 0 else sp.Rational(1, int(expr.base))
     if isinstance(expr, sp.Pow) and expr.exp.is_Integer and 2 <= expr.exp <= 4:  # N^2 is N times N
-        with sp.evaluate(False):
-            return _shape(sp.Mul(*[expr.base] * int(expr.exp)))
+        return _shape(sp.Mul(*[expr.base] * int(expr.exp)))
     if not expr.args or isinstance(expr, sp.Number):
         return expr
     args = [_shape(a) for a in expr.args]
@@ -201,8 +203,7 @@ def _shape(expr: sp.Basic) -> sp.Basic:
             args = [a for a in args if a != 1] or [sp.Integer(1)]
             if len(args) == 1:
                 return args[0]
-    with sp.evaluate(False):
-        return expr.func(*args)
+    return expr.func(*args)
 
 
 def _states(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, step: sp.Expr) -> bool:
