@@ -216,7 +216,9 @@ def _scripts_as_tex(root: ET.Element) -> None:
         tag = element.tag.split("}")[-1]
         if tag in ("msub", "msubsup") and len(element) >= 2:
             base = element[0]
-            letter = base[0] if base.tag.split("}")[-1] == "mrow" and len(base) == 1 else base  # {\phi}_t
+            letter = base
+            while letter.tag.split("}")[-1] == "mrow" and len(letter) == 1:  # {\phi}_t, {{\boldsymbol\phi}}_t
+                letter = letter[0]
             if letter.tag.split("}")[-1] == "mi" and len((letter.text or "").strip()) == 1:
                 lifted = ET.Element(f"{{{MATHML_NS}}}mpadded", depth="0")
                 element.remove(base)

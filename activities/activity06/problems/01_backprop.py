@@ -101,7 +101,7 @@ CLOSED = Derivation(
         # the order of the chain: a symbol after a bracket would sit tight against it ("exp[f_1]omega_1").
         Step(U(sp.Mul, U(sp.Mul, 2, U(sp.Add, f[3], -y)), omega[3], omega[2], omega[1], x,
                U(sp.Mul, -1, sp.sin(f[2])), sp.exp(f[1]), sp.cos(f[0])),
-             "chain rule, one factor per link"),
+             "chain rule, the factors regrouped"),
         Step(CLOSED_FORM, "collect the sign"),
     ),
 )

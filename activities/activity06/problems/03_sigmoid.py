@@ -126,6 +126,7 @@ class SigmoidResult:
     derivative_at_high: float
     near_share: float  # left of near_below, 1 - sig[f] > near_share: the derivative is that share of sig[f]
     near_below: float  # where 1 - sig[f] = near_share: f = log((1 - near_share) / near_share)
+    near_gap: float  # left of near_below the curves differ by sig[f]^2 = sig - sig(1 - sig), less than this
     limit_plus: int  # lim f -> +infinity of dh/df, by SymPy
     limit_minus: int
     bounds: tuple[LayerBound, ...]
@@ -195,7 +196,7 @@ def compute(q: Questions) -> SigmoidResult:
         low=low, high=high, grid=tuple(float(v) for v in grid), sigmoid=tuple(float(v) for v in values),
         derivative=tuple(float(v) for v in slope), maximum=maximum, argmax=float(grid[peak]),
         derivative_at_low=float(slope[0]), derivative_at_high=float(slope[-1]),
-        near_share=NEAR_SHARE, near_below=float(np.log((1 - NEAR_SHARE) / NEAR_SHARE)),
+        near_share=NEAR_SHARE, near_below=float(np.log((1 - NEAR_SHARE) / NEAR_SHARE)), near_gap=(1 - NEAR_SHARE) ** 2,
         limit_plus=int(limits[0]), limit_minus=int(limits[1]),
         bounds=tuple(LayerBound(n, 0.25**n) for n in q.sigmoid_layers),
         formulas=FORMULAS,
