@@ -73,6 +73,7 @@ math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
 .lhs math { margin-inline-end: 0; }  /* a derivation's left side keeps its space before the "=" */
+.entry-math > math { margin-inline-end: 0 !important; }  /* in a box that scrolls, a root's bar is not clipped */
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 h4 math { font-weight: bold; }  /* a heading's formula in bold, as \boldmath sets it in the PDF */
 h4 code { white-space: nowrap; }  /* a check's name moves to the next line whole, not broken at its dot */
@@ -94,7 +95,7 @@ caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom
   .cards, .cards tbody, .cards tr { display: block; }
   .cards thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
   .cards tr { padding: 0.4rem 0; border-bottom: 1px solid #bbb; }
-  .cards td { display: grid !important; grid-template-columns: 7.5rem minmax(0, 1fr); column-gap: 0.5rem;
+  .cards td { display: grid !important; grid-template-columns: 8.6rem minmax(0, 1fr); column-gap: 0.5rem;
     padding: 0.05rem 0 !important; border: 0 !important; text-align: left !important; }
   .cards .label { display: block; color: #4d4d4d; }
 }
@@ -107,6 +108,8 @@ caption { caption-side: top; text-align: left; font-size: 0.95em; padding-bottom
   .derivation .lhs { text-align: left; } .derivation .rhs { padding-left: 1rem; }
   .derivation .why { text-align: left; padding-left: 2rem; margin-bottom: 0.3rem; } }
 """
+# in a card, a formula wider than the card scrolls in its cell, with the cue at that cell's edge
+PAGE_CSS += "@media (max-width: 36rem) { .cards .value { overflow-x: auto; overflow-y: hidden; " + SCROLL_CUE + "; } }\n"
 # Narrower than 36rem, a figure fits the screen, its text small: a line under it (not part of the page's
 # text, which the PDF shares) says that the figure opens at full size, where it can be zoomed.
 # Narrower than 48rem, a derivation is one column: each step's reason on its own lines under

@@ -58,40 +58,62 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
     and every one a chain's check reads ("Checked with") is listed, once by its left side, for a reader
     to see all that the proofs rest on. A statement is covered by a check, or by a derivation that
     confirms a step at least (one that only restates its definitions or rests on its assumptions proves
-    nothing of its own); the statements nothing covers are listed after the definitions, and counted."""
+    nothing of its own); the statements nothing covers are listed after the definitions, and counted.
+    A chain that covers nothing is one statement, listed whole by its first and last lines, unless
+    every step of it only writes out its definitions: then it states no more than they do."""
     results = model["results"]
-    covered = {d.key for r in vars(results).values() for d in r.derivations if any(d.confirmed)} | \
+    derivations = {d.key: d for r in vars(results).values() for d in r.derivations}
+    covered = {k for k, d in derivations.items() if any(d.confirmed)} | \
               {c.key for r in vars(results).values() for c in r.numeric_checks}
     # a formula's source names what proves it: a derivation's or a check's key, or several joined by "+"
     printed = [s for s in key_ledger.formulas if not s.startswith(("erratum ", "checker ", "sympy"))]
-    unchecked = tuple(s for s in printed if not s.endswith(DEFINITION) and not set(s.split(" ")[0].split("+")) <= covered)
+    unchecked: list[tuple[str, bool]] = []  # (a source, or a chain's key; whether it is a chain)
+    for source in printed:
+        if source.endswith(DEFINITION) or set(source.split(" ")[0].split("+")) <= covered:
+            continue
+        line = re.fullmatch(r"(\S+) (?:left-hand side|step \d+)", source)
+        if line is None or line.group(1) not in derivations:
+            unchecked.append((source, False))
+        elif (line.group(1), True) not in unchecked and \
+                len(derivations[line.group(1)].restating) < len(derivations[line.group(1)].rendered):
+            unchecked.append((line.group(1), True))
 
-    def entry(source: str) -> dict[str, Any]:  # its name, and the first formula the key prints from it
+    def entry(source: str, chain: bool) -> dict[str, Any]:  # its name, and the first formula the key prints from it
+        if chain:
+            d = derivations[source]
+            lines = [d.lhs_latex] if d.lhs_latex else []
+            lines += [s.latex for s in d.rendered]
+            shown = lines if len(lines) <= 2 else [lines[0], r"\dots", lines[-1]]
+            return {"name": source, "formula": _quoted(" = ".join(shown), source), "more": False, "read": False,
+                    "written_out": False}
         formulas = key_ledger.formulas.get(source) or ()
         return {"name": source.removesuffix(DEFINITION), "formula": _quoted(formulas[0], source) if formulas else None,
-                "more": len(formulas) > 1, "read": False}
+                "more": len(formulas) > 1, "read": False, "written_out": False}
 
     def definitions(problem) -> tuple[dict[str, Any], ...]:
-        mine = [entry(s) for s in printed if s.endswith(DEFINITION) and s.split(".")[0] == problem.name]
+        mine = [entry(s, False) for s in printed if s.endswith(DEFINITION) and s.split(".")[0] == problem.name]
         seen = {_left_side(e["formula"]) for e in mine if e["formula"]}
+        read = {}
         for d in getattr(results, problem.name).derivations:
             for c in d.checked_with:
-                if c.value is not None and not c.assumed and _left_side(c.name) not in seen:
+                if not c.assumed and _left_side(c.name) not in seen:
                     seen.add(_left_side(c.name))
-                    mine.append({"name": d.key, "formula": _quoted(f"{c.name} = {c.value}", d.key), "more": False, "read": True})
-        return tuple(mine)
+                    formula = f"{c.name} = {c.value}" if c.value is not None else str(c.name)
+                    read[str(c.name)] = {"name": d.key, "formula": _quoted(formula, d.key), "more": False, "read": True,
+                                         "written_out": c.value is None}
+        return (*mine, *(read[name] for name in sorted(read)))
 
-    by_problem = [{"number": p.number, "definitions": defined, "statements": tuple(entry(s) for s in stated)}
+    by_problem = [{"number": p.number, "definitions": defined, "statements": tuple(entry(*u) for u in stated)}
                   for p in model["problems"]
-                  for defined, stated in [(definitions(p), [s for s in unchecked if s.split(".")[0] == p.name])]
+                  for defined, stated in [(definitions(p), [u for u in unchecked if u[0].split(".")[0] == p.name])]
                   if defined or stated]
-    counts = {p.name: sum(s.split(".")[0] == p.name for s in unchecked) for p in model["problems"]}
+    counts = {p.name: sum(s.split(".")[0] == p.name for s, _ in unchecked) for p in model["problems"]}
     return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "statements not covered")}
 
 
 def _left_side(latex: str) -> str:
     """A definition's defined name, spacing aside: what two prints of one definition share."""
-    return re.sub(r"\s+", "", str(latex).split("=")[0])
+    return re.sub(r"\s+", "", re.split(r"\s=\s", str(latex))[0])  # not the "=" of Pr(y=1|x)
 
 
 def _quoted(latex: str, source: str) -> SympyLatex:

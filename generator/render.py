@@ -125,14 +125,14 @@ class Gate:
 
     def code(self, value: Any, breaks: bool = True) -> str:
         """A code name (a ledger source, a derivation's key) as ``plain`` text that may break after
-        its dots and before an index, so a long one wraps in a narrow column between its parts,
-        never inside a name (``slope_at_`` / ``midpoint`` would read as two), nor between "line" and
+        its dots, so a long one wraps in a narrow column between its parts: not before an index, which
+        would stand alone, nor inside a name (``slope_at_`` / ``midpoint`` would read as two), nor between "line" and
         its number or an "=" and its value. In running text (``breaks=False``) a name, short there, does not break at all."""
         text = re.sub(r"\bline (?=\d)", "line" + self.no_break_space, str(self.plain(value)))
         text = self._tied(text)  # "t = 2" and "t + 1" stay whole
         if not breaks:
             return self.trusted(text)
-        return self.trusted(re.sub(r"(\.)(?=[^\s])|(?=\[)", lambda m: m.group(0) + self.break_point(), text))
+        return self.trusted(re.sub(r"(\.)(?=[^\s])", lambda m: m.group(0) + self.break_point(), text))
 
     # --- the shared rules -----------------------------------------------------------------
     def number(self, q: Any, places: int | None = None, digits: int | None = None, power: bool = False,

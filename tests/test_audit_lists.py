@@ -16,29 +16,33 @@ def _read(name, value, assumed=False):
 
 
 def _model(derivations=(), checks=(), unconfirmed=(), read=()):
-    result = SimpleNamespace(derivations=tuple(SimpleNamespace(key=k, confirmed=(k not in unconfirmed,),
-                                                               checked_with=read if k == "p.a" else ())
-                                               for k in (*derivations, *unconfirmed)),
+    def derivation(k):  # two printed steps; "p.f" only restates its definitions
+        return SimpleNamespace(key=k, confirmed=(k not in unconfirmed,), checked_with=read if k == "p.a" else (),
+                               lhs_latex=f"{k}_0", rendered=(SimpleNamespace(latex=f"{k}_1"), SimpleNamespace(latex=f"{k}_2")),
+                               restating=("first", "second") if k == "p.f" else ())
+    result = SimpleNamespace(derivations=tuple(derivation(k) for k in (*derivations, *unconfirmed)),
                              numeric_checks=tuple(SimpleNamespace(key=k) for k in checks))
     return {"results": SimpleNamespace(p=result), "problems": (SimpleNamespace(name="p", number=1),)}
 
 
 def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     ledger = Ledger()
-    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "p.loss definition", "p.e", "erratum quoting line 3",
-                   "sympy", "p.a definition"):
+    for source in ("p.a", "p.a step 1", "p.b+p.c", "p.b+p.d", "p.rule", "p.loss definition", "p.e left-hand side",
+                   "p.e step 1", "p.e step 2", "erratum quoting line 3", "sympy", "p.a definition", "p.f step 1"):
         ledger.formulas[source] = [f"x_{n}" for n in range(3 if source == "p.rule" else 1)]
     ledger.formulas["p.loss definition"] = ["L = x^2"]
     read = (_read("L", "x^{2}"), _read("N", "10"), _read("E[y]", "0", assumed=True), _read("M", None), _read("N", "10"))
-    lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",), unconfirmed=("p.e",), read=read))
+    lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",), unconfirmed=("p.e", "p.f"), read=read))
     (group,) = lists["unchecked"]
     # p.d proves nothing here; a rule no key names; a chain whose check confirms none of its steps
     # covers nothing; a definition is given, so listed whether a chain reads it or not, and with it
-    # each one a chain reads that the key does not print, once (not an assumption, nor a name with no value)
-    assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss", "p.a", "p.a"]
-    assert [(str(e["formula"]), e["read"]) for e in group["definitions"]] == \
-        [("L = x^2", False), ("x_0", False), ("N = 10", True)]
+    # each one a chain reads that the key does not print, once, by name (not an assumption)
+    assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss", "p.a", "p.a", "p.a"]
+    assert [(str(e["formula"]), e["read"], e["written_out"]) for e in group["definitions"]] == \
+        [("L = x^2", False, False), ("x_0", False, False), ("M", True, True), ("N = 10", True, False)]
+    # the unconfirmed chain once, whole, by its first and last lines; one that only restates, not at all
     assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule", "p.e"]
+    assert str(group["statements"][2]["formula"]) == r"p.e_0 = \dots = p.e_2"
     rule = group["statements"][1]  # quoted as printed, the first of them, the rest marked
     assert str(rule["formula"]) == "x_0" and rule["more"]
     assert lists["unchecked_by_problem"]["p"].value == 3  # the statements: a definition is not a gap

@@ -169,7 +169,8 @@ def test_a_tall_definition_under_a_derivation_is_set_as_a_display_not_in_the_lin
     displays = 0
     for semester, activity in course():
         tex = (built / "output" / semester / f"{activity}-audit.tex").read_text(encoding="utf-8")
-        for note in re.findall(r"^\{\\small\\raggedright Checked with (.*)$", tex, re.M):  # a note is one line
+        # a note is one line, and one unbroken paragraph: it stays on the page of its chain
+        for note in re.findall(r"^\{\\small\\raggedright\\unbrokenparagraphs Checked with (.*)$", tex, re.M):
             inline = re.findall(r"\\\((.*?)\\\)", note, re.S)
             assert not [m for m in inline if re.search(r"\\frac|\\sum|\\prod", m)], f"{semester} {activity}: {note[:200]}"
             displays += note.count("\\[")

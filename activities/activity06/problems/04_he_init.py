@@ -192,10 +192,10 @@ var_first, var_last = Var("f_{0}"), Var("f_{K-1}")
 def _geometric() -> SympyLatex:
     """(Var[f_{K-1}] / Var[f_0])^(1/(K-1)) for a display: the ratio stacked, its exponent with a slash
     (a stacked fraction in an exponent is too small to read)."""
-    ratio = tex(U(sp.Mul, var_last, U(sp.Pow, var_first, -1)), "he_init.geometric")
-    exponent = inline_tex(U(sp.Pow, U(sp.Add, K, -1), -1), "he_init.geometric")
+    ratio = tex(U(sp.Mul, var_last, U(sp.Pow, var_first, -1)), "he_init.geometric definition")
+    exponent = inline_tex(U(sp.Pow, U(sp.Add, K, -1), -1), "he_init.geometric definition")
     out = SympyLatex(rf"\left({ratio}\right)^{{{exponent}}}")
-    out.source, out.constants = "he_init.geometric", tuple(sorted({*ratio.constants, *exponent.constants}))
+    out.source, out.constants = "he_init.geometric definition", tuple(sorted({*ratio.constants, *exponent.constants}))
     return out
 
 
@@ -213,7 +213,7 @@ FORMULAS = {
     "back_f": tex(U(sp.Eq, dl_dfj, U(sp.Mul, Gate(f_j), dl_dhj)), "he_init.backward_rules"),
     "second_moment": tex(U(sp.Eq, E("f'^{2}_{i}"), sp.Sum(sp.Sum(U(sp.Mul, E(r"\Omega_{ij} \Omega_{ij'}"), E("h_{j} h_{j'}")),
                                                                (j_other, 1, D)), (j, 1, D))), "he_init.second_moment"),
-    "gate": tex(Gate(f_j), "he_init.backward"),
+    "gate": tex(Gate(f_j), "he_init.gate definition"),
     "he_backward": inline_tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), HE_BACKWARD), "he_init.backward"),
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
     "growth": inline_tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.forward"),
