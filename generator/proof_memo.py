@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import contextmanager
 from pathlib import Path
 from types import FunctionType
 
@@ -43,49 +42,16 @@ def fingerprint(derivation: Derivation, code: str) -> str | None:
 
 
 def proven(derivation: Derivation, folder: Path, code: str) -> ProofRecord:
-    """``check_derivation``'s record, from the memo when this very derivation held before.
-
-    Builds side by side (two terms of one activity, in a course build) would prove the same
-    derivation at the same moment: the first to start holds a lock on it while it proves, and the
-    other waits, then reads the memo instead of proving it again."""
+    """``check_derivation``'s record, from the memo when this very derivation held before."""
     key = fingerprint(derivation, code)
-    if key is None:
-        return check_derivation(derivation)
-    memo = folder / f"{key[:32]}.json"
-    remembered = _remembered(derivation, memo)
-    if remembered is not None:
-        return remembered
-    with _held(folder / f"{key[:32]}.lock"):
-        remembered = _remembered(derivation, memo)  # proven by another build while this one waited
-        if remembered is not None:
-            return remembered
-        record = check_derivation(derivation)  # raises ProofError on a false step: nothing is kept
-        write_atomically(memo, json.dumps({"key": derivation.key, "points": record.points}).encode())
-        return record
-
-
-def _remembered(derivation: Derivation, memo: Path) -> ProofRecord | None:
-    try:
-        points = json.loads(memo.read_text(encoding="utf-8"))["points"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None  # not proven yet, or a damaged file: prove it
-    return ProofRecord(derivation.key, derivation.problem, derivation.title, len(derivation.steps), points, 0.0)
-
-
-@contextmanager
-def _held(lock: Path):
-    """An exclusive lock on ``lock`` while the block runs (none where the system has no flock:
-    then two builds may both prove a derivation, which costs only time). The OS releases it if
-    the process dies."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    lock.parent.mkdir(parents=True, exist_ok=True)
-    with lock.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    memo = folder / f"{key[:32]}.json" if key is not None else None
+    if memo is not None:
         try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            points = json.loads(memo.read_text(encoding="utf-8"))["points"]
+            return ProofRecord(derivation.key, derivation.problem, derivation.title, len(derivation.steps), points, 0.0)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # not proven yet, or a damaged file: prove it
+    record = check_derivation(derivation)  # raises ProofError on a false step: nothing is kept
+    if memo is not None:
+        write_atomically(memo, json.dumps({"key": derivation.key, "points": record.points}).encode())
+    return record

@@ -4,9 +4,6 @@ verdict makes it a different derivation; a false one is never remembered."""
 from __future__ import annotations
 
 import dataclasses
-import json
-import threading
-import time
 
 import pytest
 import sympy as sp
@@ -38,33 +35,6 @@ def test_a_derivation_that_held_is_remembered_with_its_points(tmp_path, monkeypa
     monkeypatch.setattr(proof_memo, "check_derivation", not_again)
     again = proof_memo.proven(derivation, tmp_path, CODE)
     assert (again.key, again.steps, again.points) == (first.key, first.steps, first.points)
-
-
-def test_a_build_that_finds_a_derivation_being_proven_waits_and_reads_the_memo(tmp_path, monkeypatch):
-    # two terms of one activity built side by side prove each shared derivation once: while one
-    # holds a derivation's lock, the other waits for it, then takes the verdict from the memo
-    derivation = BY_KEY["logistic.dsig_dz"]
-    record = proof_memo.check_derivation(derivation)
-    key = proof_memo.fingerprint(derivation, CODE)[:32]
-    holding, done = threading.Event(), []
-
-    def the_other_build():
-        with proof_memo._held(tmp_path / f"{key}.lock"):
-            holding.set()
-            time.sleep(0.3)
-            (tmp_path / f"{key}.json").write_text(json.dumps({"key": derivation.key, "points": record.points}))
-            done.append(True)
-
-    def not_again(d):
-        raise AssertionError("proven again")
-
-    other = threading.Thread(target=the_other_build)
-    other.start()
-    holding.wait()
-    monkeypatch.setattr(proof_memo, "check_derivation", not_again)
-    waited = proof_memo.proven(derivation, tmp_path, CODE)
-    other.join()
-    assert done and (waited.key, waited.points) == (record.key, record.points)
 
 
 def test_a_false_derivation_is_reported_every_time_and_never_remembered(tmp_path):
