@@ -250,8 +250,15 @@ def environment(gate: Gate, directory: Path | list[Path] = TEMPLATES, cache: Pat
     env.filters["plain"] = gate.plain
     env.filters["code"] = gate.code
     env.filters["words"] = gate.words
+    env.filters["heading"] = _heading
     env.filters.update(gate.filters())
     return env
+
+
+def _heading(title: str) -> str:
+    """A title run in as a heading ("derivative with respect to ..."), its first letter a capital;
+    the rest as written, its names and formulas untouched."""
+    return type(title)(title[:1].upper() + title[1:])
 
 
 def render(template: str, context: dict[str, Any], *, audit: bool = False,
