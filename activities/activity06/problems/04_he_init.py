@@ -266,6 +266,7 @@ class HeInitResult:
     half_log_variance_high: float
     scatter_low: float  # the smallest and largest of the runs' scatter_percent
     scatter_high: float
+    largest_miss: float  # the largest factor, either way, between a drawn variance and its prediction
     compounds: bool  # in every run the last layer is further, relatively, from its prediction than the factor from its own
     typical_below: bool  # for every weight variance the pooled geometric mean is below the predicted factor, and
     # more than half of the pooled networks end below the predicted last-layer variance
@@ -358,6 +359,7 @@ def compute(q: Questions) -> HeInitResult:
         half_log_variance_low=min(run.half_log_variance for run in runs),
         half_log_variance_high=max(run.half_log_variance for run in runs),
         scatter_low=min(run.scatter_percent for run in runs), scatter_high=max(run.scatter_percent for run in runs),
+        largest_miss=max(max(v / t, t / v) for r in runs for v, t in zip(r.variances, r.theory)),
         compounds=(compounds := all(abs(r.last / r.theory[-1] - 1) > abs(r.measured_factor / r.theory_factor - 1)
                                     for r in runs)),
         typical_below=(typical := all(r.pooled_geometric < r.theory_factor and 2 * r.below > REPLICAS for r in runs)),
