@@ -61,8 +61,8 @@ def plain(obj: Any) -> Any:
     if isinstance(obj, Derivation):
         return SimpleNamespace(key=obj.key, title=Latex(obj.title), lhs_latex=obj.lhs_latex,
                                rendered=tuple(SimpleNamespace(latex=s.latex, why=Latex(s.why)) for s in obj.rendered),
-                               checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a, tall=_tall(n, v))
-                                                  for n, v, a in obj.checked_with),
+                               checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a, tall=_tall(n, v), whole=w)
+                                                  for n, v, a, w in obj.checked_with),
                                restating=named_steps(obj.restating), given=named_steps(obj.given_steps),
                                once=named_steps(obj.constant), confirmed=named_steps(obj.confirmed),
                                algebra=named_steps(obj.algebra_given_assumption),

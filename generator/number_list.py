@@ -48,6 +48,7 @@ def printed_number(text: str):
     return out
 
 
+LIST_WIDTH = 500  # characters of LaTeX: a longer definition a chain reads is named in the list, not printed
 DEFINITION = " definition"  # ends the source of a formula that defines the question's notation or sets a case
 
 
@@ -55,10 +56,11 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
     """What the audit says the checks take as given and what they do not cover, by problem.
 
     A definition is given, never checked: every one the key prints (a source ending in DEFINITION)
-    and every one a chain's check reads ("Checked with") is listed, once by its left side, for a reader
-    to see all that the proofs rest on. A statement is covered by a check, or by a derivation that
-    confirms a step at least (one that only restates its definitions or rests on its assumptions proves
-    nothing of its own); the statements nothing covers are listed after the definitions, and counted.
+    and every one a chain's check reads ("Checked with") is listed, once however it is set, for a reader
+    to see all that the proofs rest on; so is every assumed step a check takes as given. A statement
+    is covered by a check, or by a derivation that confirms a step at least (one that only restates
+    its definitions or rests on its assumptions proves nothing of its own); the statements nothing
+    covers are listed after the definitions, and counted.
     A chain that covers nothing is one statement, listed whole by its first and last lines, unless
     every step of it only writes out its definitions: then it states no more than they do."""
     results = model["results"]
@@ -85,35 +87,42 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
             lines += [s.latex for s in d.rendered]
             shown = lines if len(lines) <= 2 else [lines[0], r"\dots", lines[-1]]
             return {"name": source, "formula": _quoted(" = ".join(shown), source), "more": False, "read": False,
-                    "written_out": False}
+                    "chain": True, "written_out": False}
         formulas = key_ledger.formulas.get(source) or ()
         return {"name": source.removesuffix(DEFINITION), "formula": _quoted(formulas[0], source) if formulas else None,
-                "more": len(formulas) > 1, "read": False, "written_out": False}
+                "more": len(formulas) > 1, "read": False, "chain": False, "written_out": False}
+
+    def read(problem, assumed: bool, seen: set[str]) -> list[dict[str, Any]]:
+        """What the problem's chains read as defined (or, with ``assumed``, as their assumed steps), once each."""
+        out = {}
+        for d in getattr(results, problem.name).derivations:
+            for c in d.checked_with:
+                whole = len(c.whole) <= LIST_WIDTH  # else named: it would not fit the line
+                formula = f"{c.name} = {c.whole}" if whole else str(c.name)
+                if c.assumed == assumed and _written_alike(f"{c.name} = {c.whole}") not in seen:
+                    seen.add(_written_alike(f"{c.name} = {c.whole}"))
+                    out[str(c.name), formula] = {"name": d.key, "formula": _quoted(formula, d.key), "more": False,
+                                                 "read": True, "chain": False, "written_out": not whole}
+        return [out[k] for k in sorted(out)]
 
     def definitions(problem) -> tuple[dict[str, Any], ...]:
         mine = [entry(s, False) for s in printed if s.endswith(DEFINITION) and s.split(".")[0] == problem.name]
-        seen = {_left_side(e["formula"]) for e in mine if e["formula"]}
-        read = {}
-        for d in getattr(results, problem.name).derivations:
-            for c in d.checked_with:
-                if not c.assumed and _left_side(c.name) not in seen:
-                    seen.add(_left_side(c.name))
-                    formula = f"{c.name} = {c.value}" if c.value is not None else str(c.name)
-                    read[str(c.name)] = {"name": d.key, "formula": _quoted(formula, d.key), "more": False, "read": True,
-                                         "written_out": c.value is None}
-        return (*mine, *(read[name] for name in sorted(read)))
+        return (*mine, *read(problem, False, {_written_alike(e["formula"]) for e in mine if e["formula"]}))
 
-    by_problem = [{"number": p.number, "definitions": defined, "statements": tuple(entry(*u) for u in stated)}
+    by_problem = [{"number": p.number, "definitions": defined, "assumptions": assumed,
+                   "statements": tuple(entry(*u) for u in stated)}
                   for p in model["problems"]
-                  for defined, stated in [(definitions(p), [u for u in unchecked if u[0].split(".")[0] == p.name])]
-                  if defined or stated]
+                  for defined, assumed, stated in [(definitions(p), tuple(read(p, True, set())),
+                                                    [u for u in unchecked if u[0].split(".")[0] == p.name])]
+                  if defined or assumed or stated]
     counts = {p.name: sum(s.split(".")[0] == p.name for s, _ in unchecked) for p in model["problems"]}
     return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "statements not covered")}
 
 
-def _left_side(latex: str) -> str:
-    """A definition's defined name, spacing aside: what two prints of one definition share."""
-    return re.sub(r"\s+", "", re.split(r"\s=\s", str(latex))[0])  # not the "=" of Pr(y=1|x)
+def _written_alike(latex: str) -> str:
+    """A formula up to how it is set (spacing, sizing, a fraction stacked or with a slash): what two
+    prints of one definition, in a display and in a line, share."""
+    return re.sub(r"\\(?:mathopen|mathclose|left|right|operatorname|mathrm|displaystyle|frac|[,;!])|[{}()/\s]", "", str(latex))
 
 
 def _quoted(latex: str, source: str) -> SympyLatex:

@@ -155,11 +155,12 @@ class Derivation:
         return tex(self.lhs, f"{self.key} left-hand side") if self.lhs is not None else ""
 
     @functools.cached_property  # read by the render model and by its proof summary: rendered once
-    def checked_with(self) -> tuple[tuple[SympyLatex, SympyLatex | None, bool], ...]:
+    def checked_with(self) -> tuple[tuple[SympyLatex, SympyLatex | None, bool, SympyLatex], ...]:
         """What the check reads each defined name in the chain as, for the audit: (name, value,
-        assumed) in LaTeX, the value None where it is too long to print (written out in the
-        question's symbols), ``assumed`` when the value is an assumed step's expression: that step
-        is then taken as given, not proven, and the audit says so."""
+        assumed, whole value) in LaTeX, the value None where it is too long to print in a note (written
+        out in the question's symbols; the audit's list of definitions prints it whole), ``assumed`` when
+        the value is an assumed step's expression: that step is then taken as given, not proven, and the
+        audit says so."""
         assumed = [(b, s.expr) for b, s in zip(self.previous_lines, self.steps) if s.assumed]
         used, pending = [], [k for k in self.definitions if any(e.has(k) for e in self.chain)]
         while pending:
@@ -174,7 +175,7 @@ class Derivation:
             if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
                 continue
             printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None,
-                            any(_states(name, self.definitions[name], before, expr) for before, expr in assumed)))
+                            any(_states(name, self.definitions[name], before, expr) for before, expr in assumed), value))
         return tuple(printed)
 
     @property

@@ -11,8 +11,8 @@ from generator.numbers import Ledger
 from generator.proofs import ASSUMED, Derivation, Step
 
 
-def _read(name, value, assumed=False):
-    return SimpleNamespace(name=name, value=value, assumed=assumed)
+def _read(name, whole, assumed=False, printed=True):  # a note prints a short value; the list, every value whole
+    return SimpleNamespace(name=name, value=whole if printed else None, assumed=assumed, whole=whole)
 
 
 def _model(derivations=(), checks=(), unconfirmed=(), read=()):
@@ -31,15 +31,18 @@ def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
                    "p.e step 1", "p.e step 2", "erratum quoting line 3", "sympy", "p.a definition", "p.f step 1"):
         ledger.formulas[source] = [f"x_{n}" for n in range(3 if source == "p.rule" else 1)]
     ledger.formulas["p.loss definition"] = ["L = x^2"]
-    read = (_read("L", "x^{2}"), _read("N", "10"), _read("E[y]", "0", assumed=True), _read("M", None), _read("N", "10"))
+    read = (_read("L", "x^{2}"), _read("N", "10"), _read("E[y]", "0", assumed=True), _read("M", "a + b", printed=False),
+            _read("N", "10"), _read("N", "\\frac{20}{2}"))
     lists = audit_lists(ledger, _model(derivations=("p.a", "p.b"), checks=("p.c",), unconfirmed=("p.e", "p.f"), read=read))
     (group,) = lists["unchecked"]
     # p.d proves nothing here; a rule no key names; a chain whose check confirms none of its steps
     # covers nothing; a definition is given, so listed whether a chain reads it or not, and with it
-    # each one a chain reads that the key does not print, once, by name (not an assumption)
-    assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss", "p.a", "p.a", "p.a"]
-    assert [(str(e["formula"]), e["read"], e["written_out"]) for e in group["definitions"]] == \
-        [("L = x^2", False, False), ("x_0", False, False), ("M", True, True), ("N = 10", True, False)]
+    # each one a chain reads that the key does not print, once however it is set, whole where its note
+    # only names it; two definitions of one name are two; an assumed step taken as given apart
+    assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss", "p.a", "p.a", "p.a", "p.a"]
+    assert [(str(e["formula"]), e["read"]) for e in group["definitions"]] == \
+        [("L = x^2", False), ("x_0", False), ("M = a + b", True), ("N = 10", True), ("N = \\frac{20}{2}", True)]
+    assert [str(e["formula"]) for e in group["assumptions"]] == ["E[y] = 0"]
     # the unconfirmed chain once, whole, by its first and last lines; one that only restates, not at all
     assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule", "p.e"]
     assert str(group["statements"][2]["formula"]) == r"p.e_0 = \dots = p.e_2"
