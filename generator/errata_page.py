@@ -119,8 +119,13 @@ def from_lint(found: FoundErratum, name: str, bold: frozenset[str] = frozenset()
         legend=_legend(found, bold),
         corrected=quoted_math(found.corrected, f"erratum correcting {name} line {found.line}") if found.corrected else None,
         isolated=found.isolated,
-        checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line), sides=f.sides,
+        checks=tuple(SimpleNamespace(claim=f.claim, hint=f.hint, line=str(f.line), sides=tuple(map(_side_words, f.sides)),
                                      counterexample=_failure_latex(found.key, f, bold)) for f in found.failures))
+
+
+def _side_words(side: str) -> str:
+    """What lint calls a side ("line 75 at t + 1"), its variable set as math for the ``words`` filter."""
+    return re.sub(r"\bat (\w+(?: [+-] \d+)?)$", r"at $\1$", side)
 
 
 def from_encoded(e: Erratum, printed, refuted: Verdict | None, text: str, name: str) -> SimpleNamespace:

@@ -72,7 +72,7 @@ math { font-family: "Latin Modern Math", "STIX Two Math", "Cambria Math", math; 
 math[display="block"] { margin: 0.1rem 0; }
 msqrt:not(:last-child) { margin-inline-end: -0.12em; }  /* Chromium leaves a gap after a root; TeX sets it close */
 math:has(> msqrt:last-child, > mrow:only-child > msqrt:last-child) { margin-inline-end: -0.12em; }  /* sqrt(b): */
-.lhs math { margin-inline-end: 0; }  /* a derivation's left side keeps its space before the "=" */
+.lhs math { margin-inline-end: 0 !important; }  /* a derivation's left side keeps its space before the "=" */
 .entry-math > math { margin-inline-end: 0 !important; }  /* in a box that scrolls, a root's bar is not clipped */
 msup + mo { padding-inline-start: 0.06em; }  /* TeX's space after a script: exp[-z]^2) is not exp[-z])^2 */
 h4 math { font-weight: bold; }  /* a heading's formula in bold, as \boldmath sets it in the PDF */

@@ -11,7 +11,7 @@ from .paths import ROOT, Paths
 from .write import write_atomically
 
 DOCUMENTS = (("key", ".pdf", "answer key (PDF)"), ("handout", ".pdf", "handout (PDF)"),
-             ("key", ".html", "answer key (accessible HTML)"))
+             ("key", ".html", "answer key (web page)"))
 
 
 def when(value) -> str:
@@ -65,12 +65,13 @@ def index_page(cfg, root: Path) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(title)}: activities</title>
 <style>
-body {{ font-family: Georgia, serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
+body {{ font-family: Georgia, serif; max-width: 68rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.45; }}
 table {{ border-collapse: collapse; width: 100%; }}
 th, td {{ text-align: left; vertical-align: top; padding: 0.4rem 0.6rem; border-bottom: 1px solid #bbb; }}
 thead th {{ border-bottom: 2px solid #333; }}
 .when {{ white-space: nowrap; }}
 .offset, .link {{ display: block; }}
+.link {{ white-space: nowrap; }}  /* a document's name whole: "answer key (PDF)", not "answer key" over "(PDF)" */
 .label {{ display: none; }}
 caption {{ text-align: left; padding-bottom: 0.4rem; max-width: calc(100vw - 2rem); }}
 .scroll {{ overflow-x: auto; }}

@@ -228,14 +228,11 @@ def _scripts_as_tex(root: ET.Element) -> None:
         if tag == "msup" and len(element) == 2 and _italic_letter(element[0]):
             element[0].set("style", "padding-right: 0.05em")  # TeX's italic correction before a superscript: N^2
         if tag in ("msub", "msubsup", "munder", "munderover") and len(element) >= 2 \
-                and (element[0].text or "").strip() == "\u222b":
-            # an integral's lower limit under the slant of its sign, as TeX kerns it (-infinity stood
-            # clear of the sign, and left a gap before the integrand); a style Canvas keeps
-            element[1].set("style", "margin-left: -0.1em")
-            if len(element[1]) and (element[1][0].text or "").strip() in ("\u2212", "-"):
-                # a signed lower limit is wider than the sign's slant leaves room for: the integrand
-                # starts under its end, as in TeX, not a full limit's width after the sign
-                element.set("style", "margin-right: -0.25em")
+                and (element[0].text or "").strip() == "\u222b" \
+                and len(element[1]) and (element[1][0].text or "").strip() in ("\u2212", "-"):
+            # an integral's signed lower limit is wider than the sign's slant leaves room for: the
+            # integrand starts under its end, as in TeX, not a full limit's width after the sign
+            element.set("style", "margin-right: -0.25em")
         if tag in ("msub", "msup", "msubsup", "munder", "mover", "munderover"):
             for script in list(element)[1:]:  # TeX sets a script's operators without space: t+1, i=1
                 for operator in script.iter(f"{{{MATHML_NS}}}mo"):

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from .numbers import SympyLatex, group_digits, trace
+from .tex_shapes import latex_length
 
 
 def audit_ledger(key_ledger, figure_numbers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -48,7 +49,7 @@ def printed_number(text: str):
     return out
 
 
-LIST_WIDTH = 500  # characters of LaTeX: a longer definition a chain reads is named in the list, not printed
+LIST_WIDTH = 400  # characters of LaTeX: a longer definition a chain reads is named in the list, not printed
 DEFINITION = " definition"  # ends the source of a formula that defines the question's notation or sets a case
 
 
@@ -97,7 +98,7 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
         out = {}
         for d in getattr(results, problem.name).derivations:
             for c in d.checked_with:
-                whole = len(c.whole) <= LIST_WIDTH  # else named: it would not fit the line
+                whole = latex_length(c.whole) <= LIST_WIDTH  # else named: it would not fit the line
                 formula = f"{c.name} = {c.whole}" if whole else str(c.name)
                 if c.assumed == assumed and _written_alike(f"{c.name} = {c.whole}") not in seen:
                     seen.add(_written_alike(f"{c.name} = {c.whole}"))

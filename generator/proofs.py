@@ -23,6 +23,7 @@ from .errors import ProofError
 from .notation import inline_tex, tex
 from .numbers import SympyLatex
 from .symbolic import canonical, expand_finite_sums, same_sum_terms, symbolically_equal
+from .tex_shapes import latex_length
 
 POINTS = 24
 PRECISION = 100  # digits; sampled exp[-z] can be 1e-35, so 1 - sig[z] loses that many
@@ -174,7 +175,7 @@ class Derivation:
             shown, value = (inline_tex(e, f"{self.key} definition") for e in (name, self.definitions[name]))
             if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
                 continue
-            printed.append((shown, value if len(value) <= CHECKED_WITH_WIDTH else None,
+            printed.append((shown, value if latex_length(value) <= CHECKED_WITH_WIDTH else None,
                             any(_states(name, self.definitions[name], before, expr) for before, expr in assumed), value))
         return tuple(printed)
 

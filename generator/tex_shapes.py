@@ -31,7 +31,8 @@ def plain_brackets(latex: str) -> str:
     """``\\left( ... \\right)`` and ``\\left| ... \\right|`` as plain ones unless what they hold is tall
     (a fraction, a sum): \\left makes its contents one inner atom, which TeX spaces as if an operator
     stood beside it (the gaps in "-\\,(1 - y)" and "|phi_1|\\,/4"), and around a line's height the
-    brackets need not grow."""
+    brackets need not grow. A tall pair, which must grow, is made an opening and a closing
+    (``\\mathopen{}``, ``\\mathclose{}``), which TeX sets close, as it does plain brackets."""
     out, opened = [], []  # opened: (where each open \left( or \left| is in ``out``, its closing)
     for piece in re.split(r"(\\left\(|\\right\)|\\left\||\\right\|)", latex):
         if piece in (r"\left(", r"\left|"):
@@ -43,11 +44,13 @@ def plain_brackets(latex: str) -> str:
             if not TALL.search(inside):
                 bracket = "()" if piece == r"\right)" else "||"
                 out[start:] = [bracket[0] + inside + bracket[1]]
-            else:
-                out.append(piece)
+            else:  # grown, but set close to its neighbours as a plain pair is: "(1 - sqrt b)k", not "(...) k"
+                out[start] = r"\mathopen{}" + out[start]
+                out.append(piece + r"\mathclose{}")
         else:
             out.append(piece)
-    return "".join(out)
+    # a script stays on the bracket itself, not on an empty closing after it
+    return re.sub(r"(\\right[)|])\\mathclose\{\}(?=\s*[\^_])", r"\1", "".join(out))
 
 
 def _braced(text: str, start: int) -> int:
@@ -84,3 +87,9 @@ def slashed_derivatives(text: str) -> str:
         out.append(text[start:found] + slashed(text[found:end]))
         start = end
     return "".join(out) + text[start:]
+
+
+def latex_length(latex: str) -> int:
+    """How long a formula's LaTeX is, its spacing marks (``\\mathopen{}``, ``\\mathclose{}``) aside:
+    a measure of how wide it prints, to choose between a line of text and a name."""
+    return len(re.sub(r"\\math(?:open|close)\{\}", "", str(latex)))
