@@ -173,11 +173,12 @@ def tabular(rows: str, header: bool = False, columns: str = "") -> jinja2.runtim
     With ``header`` the rows before the first \\midrule are the column headers; otherwise each
     row's first cell names its row. \\midrule starts a new group of rows, and the PDF draws it:
     so does the page, above each group's first row but the first group's (the header's rule is
-    the head's own). ``columns`` is the tabular's column spec: an ``l`` column is set flush left,
-    head and cells, as in the PDF.
+    the head's own). ``columns`` is the tabular's column spec: an ``l`` column is set flush left and
+    a ``c`` column centred, head and cells, as in the PDF.
     """
     def kind(base: str, j: int, rule: bool = False, end: bool = False) -> str:
-        return base + (" text" if columns[j:j + 1] == "l" else "") + (" rule" if rule else "") + (" end" if end else "")
+        align = {"l": " text", "c": " center"}.get(columns[j:j + 1], "")
+        return base + align + (" rule" if rule else "") + (" end" if end else "")
 
     groups: list[list[list[str]]] = [[]]
     for piece in _RULE.split(rows):

@@ -54,6 +54,7 @@ STYLES: dict[str, str] = {
     # a row's name: ruled like the row's other cells, not like the column heads
     "rowhead": "border-bottom: 1px solid #d9d9d9; padding: 0.2rem 0.7rem; text-align: right",
     "text": "text-align: left",  # a cell of words or code names: after cell, so it wins
+    "center": "text-align: center",  # a centred column of the PDF's table
     "rule": "border-top: 2px solid #808080",  # a \\midrule between groups of rows, as wide as the head's
     "end": "border-bottom: 2px solid #808080",  # the \\bottomrule: the last row's, as dark as the head's
     "figure": "margin: 1rem 0",

@@ -64,6 +64,7 @@ def plain(obj: Any) -> Any:
                                checked_with=tuple(SimpleNamespace(name=n, value=v, assumed=a, tall=_tall(n, v), whole=w)
                                                   for n, v, a, w in obj.checked_with),
                                restating=named_steps(obj.restating), given=named_steps(obj.given_steps),
+                               given_at=tuple(n for n, given in enumerate(obj.given_steps) if given),
                                once=named_steps(obj.constant), confirmed=named_steps(obj.confirmed),
                                algebra=named_steps(obj.algebra_given_assumption),
                                reading=obj.reading)

@@ -86,21 +86,30 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
             d = derivations[source]
             lines = [d.lhs_latex] if d.lhs_latex else []
             lines += [s.latex for s in d.rendered]
-            shown = lines if len(lines) <= 2 else [lines[0], r"\dots", lines[-1]]
+            shown = lines if len(lines) <= 2 else [lines[0], r"\cdots", lines[-1]]
             return {"name": source, "formula": _quoted(" = ".join(shown), source), "more": False, "read": False,
                     "chain": True, "written_out": False}
         formulas = key_ledger.formulas.get(source) or ()
         return {"name": source.removesuffix(DEFINITION), "formula": _quoted(formulas[0], source) if formulas else None,
                 "more": len(formulas) > 1, "read": False, "chain": False, "written_out": False}
 
-    def read(problem, assumed: bool, seen: set[str]) -> list[dict[str, Any]]:
-        """What the problem's chains read as defined (or, with ``assumed``, as their assumed steps), once each."""
+    def given(problem) -> tuple[dict[str, Any], ...]:
+        """Every step a problem's checks take as given (an assumption the key states), as the line before = the step."""
+        out = []
+        for d in getattr(results, problem.name).derivations:
+            lines = [d.lhs_latex or None, *(s.latex for s in d.rendered)]
+            out += [{"name": d.key, "formula": _quoted(f"{lines[n]} = {lines[n + 1]}" if lines[n] else lines[n + 1], d.key),
+                     "more": False, "read": False, "chain": False, "written_out": False} for n in d.given_at]
+        return tuple(out)
+
+    def read(problem, seen: set[str]) -> list[dict[str, Any]]:
+        """What the problem's chains read as defined, once each (not an assumed step, which ``given`` lists)."""
         out = {}
         for d in getattr(results, problem.name).derivations:
             for c in d.checked_with:
                 whole = latex_length(c.whole) <= LIST_WIDTH  # else named: it would not fit the line
                 formula = f"{c.name} = {c.whole}" if whole else str(c.name)
-                if c.assumed == assumed and _written_alike(f"{c.name} = {c.whole}") not in seen:
+                if not c.assumed and _written_alike(f"{c.name} = {c.whole}") not in seen:
                     seen.add(_written_alike(f"{c.name} = {c.whole}"))
                     out[str(c.name), formula] = {"name": d.key, "formula": _quoted(formula, d.key), "more": False,
                                                  "read": True, "chain": False, "written_out": not whole}
@@ -108,12 +117,12 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
 
     def definitions(problem) -> tuple[dict[str, Any], ...]:
         mine = [entry(s, False) for s in printed if s.endswith(DEFINITION) and s.split(".")[0] == problem.name]
-        return (*mine, *read(problem, False, {_written_alike(e["formula"]) for e in mine if e["formula"]}))
+        return (*mine, *read(problem, {_written_alike(e["formula"]) for e in mine if e["formula"]}))
 
     by_problem = [{"number": p.number, "definitions": defined, "assumptions": assumed,
                    "statements": tuple(entry(*u) for u in stated)}
                   for p in model["problems"]
-                  for defined, assumed, stated in [(definitions(p), tuple(read(p, True, set())),
+                  for defined, assumed, stated in [(definitions(p), given(p),
                                                     [u for u in unchecked if u[0].split(".")[0] == p.name])]
                   if defined or assumed or stated]
     counts = {p.name: sum(s.split(".")[0] == p.name for s, _ in unchecked) for p in model["problems"]}

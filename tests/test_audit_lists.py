@@ -19,7 +19,7 @@ def _model(derivations=(), checks=(), unconfirmed=(), read=()):
     def derivation(k):  # two printed steps; "p.f" only restates its definitions
         return SimpleNamespace(key=k, confirmed=(k not in unconfirmed,), checked_with=read if k == "p.a" else (),
                                lhs_latex=f"{k}_0", rendered=(SimpleNamespace(latex=f"{k}_1"), SimpleNamespace(latex=f"{k}_2")),
-                               restating=("first", "second") if k == "p.f" else ())
+                               restating=("first", "second") if k == "p.f" else (), given_at=(0,) if k == "p.b" else ())
     result = SimpleNamespace(derivations=tuple(derivation(k) for k in (*derivations, *unconfirmed)),
                              numeric_checks=tuple(SimpleNamespace(key=k) for k in checks))
     return {"results": SimpleNamespace(p=result), "problems": (SimpleNamespace(name="p", number=1),)}
@@ -38,14 +38,15 @@ def test_a_formula_is_covered_only_when_every_key_it_names_proves_it():
     # p.d proves nothing here; a rule no key names; a chain whose check confirms none of its steps
     # covers nothing; a definition is given, so listed whether a chain reads it or not, and with it
     # each one a chain reads that the key does not print, once however it is set, whole where its note
-    # only names it; two definitions of one name are two; an assumed step taken as given apart
+    # only names it; two definitions of one name are two; every step taken as given apart, as its
+    # line before and itself (an assumed step a chain reads is among them, not a definition)
     assert group["number"] == 1 and [e["name"] for e in group["definitions"]] == ["p.loss", "p.a", "p.a", "p.a", "p.a"]
     assert [(str(e["formula"]), e["read"]) for e in group["definitions"]] == \
         [("L = x^2", False), ("x_0", False), ("M = a + b", True), ("N = 10", True), ("N = \\frac{20}{2}", True)]
-    assert [str(e["formula"]) for e in group["assumptions"]] == ["E[y] = 0"]
+    assert [(e["name"], str(e["formula"])) for e in group["assumptions"]] == [("p.b", "p.b_0 = p.b_1")]
     # the unconfirmed chain once, whole, by its first and last lines; one that only restates, not at all
     assert [e["name"] for e in group["statements"]] == ["p.b+p.d", "p.rule", "p.e"]
-    assert str(group["statements"][2]["formula"]) == r"p.e_0 = \dots = p.e_2"
+    assert str(group["statements"][2]["formula"]) == r"p.e_0 = \cdots = p.e_2"
     rule = group["statements"][1]  # quoted as printed, the first of them, the rest marked
     assert str(rule["formula"]) == "x_0" and rule["more"]
     assert lists["unchecked_by_problem"]["p"].value == 3  # the statements: a definition is not a gap

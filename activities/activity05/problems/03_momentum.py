@@ -295,7 +295,9 @@ def compute(q: Questions) -> MomentumResult:
                                                   computed={str(window_steps): "results.momentum.window_steps"})},
         derivations=(*UNROLLED, INDUCTION_BASE, INDUCTION_STEP, WEIGHT, WEIGHT_SUM, ERROR_RECURSION, PAYS_ABOVE),
         numeric_checks=(NumericCheck("momentum.simulation", TITLE,
-                                     "recursion simulated on random gradients against the closed form",
+                                     rf"the update run for {SIMULATION_STEPS} steps, with $\beta = {q.momentum_beta}$, on "
+                                     "two-component gradients and an initial term drawn from a standard normal "
+                                     "(seed 0), against the closed form at every step: the largest absolute difference",
                                      error, SIMULATION_TOLERANCE),
                         NumericCheck("momentum.recursion", TITLE,
                                      r"the run of momentum the key draws, its error along each eigenvector of $2A^TA$, against "

@@ -186,13 +186,15 @@ EQUAL_WIDTHS = Derivation(
 )
 
 K = sp.Symbol("K", integer=True, positive=True)
-var_first, var_last = Var("f_{0}"), Var("f_{K-1}")
+var_first = Var("f_{0}")  # the prediction's: over every draw of the weights and the inputs
+# one network's measured variance of a layer (over its units and the batch), which estimates it
+measured_first, measured_last = sp.Symbol(r"\hat{v}_{0}"), sp.Symbol(r"\hat{v}_{K-1}")
 
 
 def _geometric() -> SympyLatex:
-    """(Var[f_{K-1}] / Var[f_0])^(1/(K-1)) for a display: the ratio stacked, its exponent with a slash
-    (a stacked fraction in an exponent is too small to read)."""
-    ratio = tex(U(sp.Mul, var_last, U(sp.Pow, var_first, -1)), "he_init.geometric definition")
+    """(v_{K-1} / v_0)^(1/(K-1)), of the measured variances, for a display: the ratio stacked, its
+    exponent with a slash (a stacked fraction in an exponent is too small to read)."""
+    ratio = tex(U(sp.Mul, measured_last, U(sp.Pow, measured_first, -1)), "he_init.geometric definition")
     exponent = inline_tex(U(sp.Pow, U(sp.Add, K, -1), -1), "he_init.geometric definition")
     out = SympyLatex(rf"\left({ratio}\right)^{{{exponent}}}")
     out.source, out.constants = "he_init.geometric definition", tuple(sorted({*ratio.constants, *exponent.constants}))
@@ -218,7 +220,8 @@ FORMULAS = {
     "compromise": tex(U(sp.Eq, U(sp.Pow, sigma_Omega, 2), COMPROMISE.steps[-1].expr), "he_init.compromise"),
     "growth": inline_tex(halved(D, U(sp.Pow, sigma_Omega, 2)), "he_init.forward"),
     "first_layer": tex(U(sp.Eq, var_first, U(sp.Mul, D, U(sp.Pow, sigma_Omega, 2))), "he_init.first_layer"),
-    "last_layer": tex(var_last, "he_init.last_layer definition"),
+    "last_layer": tex(measured_last, "he_init.last_layer definition"),
+    "measured": inline_tex(sp.Symbol(r"\hat{v}_{k}"), "he_init.measured definition"),
     "geometric": _geometric(),
 }
 
@@ -325,7 +328,7 @@ def compute(q: Questions) -> HeInitResult:
         checks.append(NumericCheck(
             f"he_init.growth_{scale}", TITLE,
             rf"per-layer growth for $\sigma_\Omega^2 = {scale}/D_h$: the arithmetic mean of the ratios "
-            r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ (variances over the units and the batch) over "
+            r"$\hat{v}_{k+1}/\hat{v}_k$ (variances over the units and the batch) over "
             rf"{POOL}, against $D_h\sigma_\Omega^2/2$; relative error, " + TOLERANCE,
             abs(pooled / theory_factor - 1), STANDARD_ERRORS * pooled_error / theory_factor,
             note=(f"{GENERATOR}. These checks find the expected factor per layer within their tolerance, on average over "
@@ -335,7 +338,7 @@ def compute(q: Questions) -> HeInitResult:
         checks.append(NumericCheck(
             f"he_init.geometric_gap_{scale}", TITLE,
             rf"for $\sigma_\Omega^2 = {scale}/D_h$, over {POOL}: $\log$ of the arithmetic over the geometric mean of "
-            r"$\mathrm{Var}[f_{k+1}]/\mathrm{Var}[f_k]$ against half the variance of the ratios' logarithms; relative "
+            r"$\hat{v}_{k+1}/\hat{v}_k$ against half the variance of the ratios' logarithms; relative "
             "error (half the variance is the gap to second order in the logarithms' spread: a loose tolerance)",
             abs(math.log(pooled / geometric) / half_log_variance - 1), GAP_TOLERANCE,
             note=("These checks confirm the key's account of why a geometric mean, such as the table's measured "
