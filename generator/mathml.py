@@ -105,8 +105,24 @@ def _space_names(element: ET.Element) -> None:
         if (_leading_name(child)
                 and (before.tag.split("}")[-1] not in ("mo", "mspace") or (before.text or "").strip() in (")", "]"))):
             element.insert(index, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
+    children = list(element) if element.tag.split("}")[-1] in _ROWS else []
+    for index in range(len(children) - 2, -1, -1):  # and after an operator's name, before what it applies to
+        child, after = children[index], children[index + 1]
+        if (child.tag.split("}")[-1] == "mi" and (child.text or "").strip() in _OPERATOR_NAMES
+                and _first_leaf(after).tag.split("}")[-1] not in ("mo", "mspace")):  # log[x], log(x): none
+            element.insert(index + 1, ET.Element(f"{{{MATHML_NS}}}mspace", width="0.1667em"))
     for child in element:
         _space_names(child)
+
+
+_OPERATOR_NAMES = {"log", "ln", "exp", "sin", "cos", "tan", "max", "min"}  # TeX's \log x: a thin space before x
+
+
+def _first_leaf(element: ET.Element) -> ET.Element:
+    """The element a row or a script begins with, as far down as it goes."""
+    while len(element) and element.tag.split("}")[-1] in (*_ROWS, "msub", "msup", "msubsup"):
+        element = element[0]
+    return element
 
 
 # The elements whose children are a row, one after another; in any other (mfrac, msub, munderover,
@@ -177,7 +193,8 @@ def _space_as_tex(element: ET.Element) -> None:
         if child.tag.split("}")[-1] == "msubsup" and len(child) == 3 and (child[2].text or "").strip() == "\u2032":
             # f'_i as TeX sets it, the prime over the index: the prime at the letter's own size (its
             # glyph is a raised one already) and lowered by about what the superscript raised it
-            lowered = ET.Element(f"{{{MATHML_NS}}}mpadded", voffset="-0.3em")
+            # and clear of the italic letter's top, which leans over towards it (f')
+            lowered = ET.Element(f"{{{MATHML_NS}}}mpadded", voffset="-0.3em", lspace="0.08em", width="+0.08em")
             prime = ET.SubElement(lowered, f"{{{MATHML_NS}}}mo", lspace="0", rspace="0", scriptlevel="0")
             prime.text = "\u2032"
             lowered.tail = child[2].tail
