@@ -87,19 +87,18 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
             lines = [d.lhs_latex] if d.lhs_latex else []
             lines += [s.latex for s in d.rendered]
             shown = lines if len(lines) <= 2 else [lines[0], r"\cdots", lines[-1]]
-            return {"name": source, "formula": _quoted(" = ".join(shown), source), "more": False, "read": False,
-                    "chain": True, "written_out": False}
+            return _listed(source, _quoted(" = ".join(shown), source), chain=True)
         formulas = key_ledger.formulas.get(source) or ()
-        return {"name": source.removesuffix(DEFINITION), "formula": _quoted(formulas[0], source) if formulas else None,
-                "more": len(formulas) > 1, "read": False, "chain": False, "written_out": False}
+        return _listed(source.removesuffix(DEFINITION), _quoted(formulas[0], source) if formulas else None,
+                       more=len(formulas) > 1)
 
     def given(problem) -> tuple[dict[str, Any], ...]:
         """Every step a problem's checks take as given (an assumption the key states), as the line before = the step."""
         out = []
         for d in getattr(results, problem.name).derivations:
             lines = [d.lhs_latex or None, *(s.latex for s in d.rendered)]
-            out += [{"name": d.key, "formula": _quoted(f"{lines[n]} = {lines[n + 1]}" if lines[n] else lines[n + 1], d.key),
-                     "more": False, "read": False, "chain": False, "written_out": False} for n in d.given_at]
+            out += [_listed(d.key, _quoted(f"{lines[n]} = {lines[n + 1]}" if lines[n] else lines[n + 1], d.key))
+                    for n in d.given_at]
         return tuple(out)
 
     def read(problem, seen: set[str]) -> list[dict[str, Any]]:
@@ -111,8 +110,7 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
                 formula = f"{c.name} = {c.whole}" if whole else str(c.name)
                 if not c.assumed and _written_alike(f"{c.name} = {c.whole}") not in seen:
                     seen.add(_written_alike(f"{c.name} = {c.whole}"))
-                    out[str(c.name), formula] = {"name": d.key, "formula": _quoted(formula, d.key), "more": False,
-                                                 "read": True, "chain": False, "written_out": not whole}
+                    out[str(c.name), formula] = _listed(d.key, _quoted(formula, d.key), read=True, written_out=not whole)
         return [out[k] for k in sorted(out)]
 
     def definitions(problem) -> tuple[dict[str, Any], ...]:
@@ -127,6 +125,14 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
                   if defined or assumed or stated]
     counts = {p.name: sum(s.split(".")[0] == p.name for s, _ in unchecked) for p in model["problems"]}
     return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "statements not covered")}
+
+
+def _listed(name: str, formula, *, more: bool = False, read: bool = False, chain: bool = False,
+            written_out: bool = False) -> dict[str, Any]:
+    """A line of the list: a name (a source, or the chain that reads it, with ``read``), the formula
+    as the key prints it, and how the line says it (``more`` prints from one source, a ``chain`` whole,
+    a definition too long for a line ``written_out`` by name)."""
+    return {"name": name, "formula": formula, "more": more, "read": read, "chain": chain, "written_out": written_out}
 
 
 def _written_alike(latex: str) -> str:
