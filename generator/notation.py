@@ -78,6 +78,8 @@ def unevaluated(head, *args):
 class BookLatexPrinter(LatexPrinter):
     """SymPy's LaTeX printer with the book's bracket convention for function arguments."""
 
+    sized_brackets = True  # nested brackets a size larger outside, as in a display
+
     def __init__(self, settings=None):
         super().__init__(settings)
         # two numbers side by side multiply with a times sign, as the key writes 4 x 10^12 and the
@@ -91,7 +93,7 @@ class BookLatexPrinter(LatexPrinter):
         puts on a line of its own. \\mathopen{} keeps the bracket from adding space."""
         inner = self._print(expr.args[0])
         depth = bracket_depth(inner)
-        if NESTED.search(inner) or depth < 2:
+        if NESTED.search(inner) or depth < 2 or not self.sized_brackets:
             opening, closing = r"\left[", r"\right]"
         else:
             size = BRACKET_SIZES[min(depth - 1, len(BRACKET_SIZES)) - 1]
@@ -215,7 +217,10 @@ _PRINTER = BookLatexPrinter({"order": "none"})
 
 
 class InlinePrinter(BookLatexPrinter):
-    """The book's notation with every fraction written with a slash."""
+    """The book's notation with every fraction written with a slash, and brackets of the text's size:
+    in a line, a larger bracket would push the lines apart."""
+
+    sized_brackets = False
 
     def _print_Derivative(self, expr):
         return slashed(super()._print_Derivative(expr))
