@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from .numbers import SympyLatex, group_digits, trace
-from .tex_shapes import latex_length
+from .tex_shapes import latex_length, written_alike
 
 
 def audit_ledger(key_ledger, figure_numbers: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -83,9 +83,7 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
 
     def entry(source: str, chain: bool) -> dict[str, Any]:  # its name, and the first formula the key prints from it
         if chain:
-            d = derivations[source]
-            lines = [d.lhs_latex] if d.lhs_latex else []
-            lines += [s.latex for s in d.rendered]
+            lines = [line for line in _lines(derivations[source]) if line]
             shown = lines if len(lines) <= 2 else [lines[0], r"\cdots", lines[-1]]
             return _listed(source, _quoted(" = ".join(shown), source), chain=True)
         formulas = key_ledger.formulas.get(source) or ()
@@ -96,7 +94,7 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
         """Every step a problem's checks take as given (an assumption the key states), as the line before = the step."""
         out = []
         for d in getattr(results, problem.name).derivations:
-            lines = [d.lhs_latex or None, *(s.latex for s in d.rendered)]
+            lines = _lines(d)
             out += [_listed(d.key, _quoted(f"{lines[n]} = {lines[n + 1]}" if lines[n] else lines[n + 1], d.key))
                     for n in d.given_at]
         return tuple(out)
@@ -108,14 +106,15 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
             for c in d.checked_with:
                 whole = latex_length(c.whole) <= LIST_WIDTH  # else named: it would not fit the line
                 formula = f"{c.name} = {c.whole}" if whole else str(c.name)
-                if not c.assumed and _written_alike(f"{c.name} = {c.whole}") not in seen:
-                    seen.add(_written_alike(f"{c.name} = {c.whole}"))
+                alike = written_alike(f"{c.name} = {c.whole}")
+                if not c.assumed and alike not in seen:
+                    seen.add(alike)
                     out[str(c.name), formula] = _listed(d.key, _quoted(formula, d.key), read=True, written_out=not whole)
         return [out[k] for k in sorted(out)]
 
     def definitions(problem) -> tuple[dict[str, Any], ...]:
         mine = [entry(s, False) for s in printed if s.endswith(DEFINITION) and s.split(".")[0] == problem.name]
-        return (*mine, *read(problem, {_written_alike(e["formula"]) for e in mine if e["formula"]}))
+        return (*mine, *read(problem, {written_alike(e["formula"]) for e in mine if e["formula"]}))
 
     by_problem = [{"number": p.number, "definitions": defined, "assumptions": assumed,
                    "statements": tuple(entry(*u) for u in stated)}
@@ -127,18 +126,17 @@ def audit_lists(key_ledger, model) -> dict[str, Any]:
     return {"unchecked": tuple(by_problem), "unchecked_by_problem": trace(counts, "statements not covered")}
 
 
+def _lines(derivation) -> list:
+    """A derivation's lines as the key prints them: its left-hand side (None when it has none), then its steps."""
+    return [derivation.lhs_latex or None, *(s.latex for s in derivation.rendered)]
+
+
 def _listed(name: str, formula, *, more: bool = False, read: bool = False, chain: bool = False,
             written_out: bool = False) -> dict[str, Any]:
     """A line of the list: a name (a source, or the chain that reads it, with ``read``), the formula
     as the key prints it, and how the line says it (``more`` prints from one source, a ``chain`` whole,
     a definition too long for a line ``written_out`` by name)."""
     return {"name": name, "formula": formula, "more": more, "read": read, "chain": chain, "written_out": written_out}
-
-
-def _written_alike(latex: str) -> str:
-    """A formula up to how it is set (spacing, sizing, a fraction stacked or with a slash): what two
-    prints of one definition, in a display and in a line, share."""
-    return re.sub(r"\\(?:mathopen|mathclose|left|right|operatorname|mathrm|displaystyle|frac|[,;!])|[{}()/\s]", "", str(latex))
 
 
 def _quoted(latex: str, source: str) -> SympyLatex:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import random
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from .errors import ProofError
 from .notation import inline_tex, tex
 from .numbers import SympyLatex
 from .symbolic import canonical, expand_finite_sums, same_sum_terms, symbolically_equal
-from .tex_shapes import latex_length
+from .tex_shapes import latex_length, written_alike
 
 POINTS = 24
 PRECISION = 100  # digits; sampled exp[-z] can be 1e-35, so 1 - sig[z] loses that many
@@ -173,7 +172,7 @@ class Derivation:
         for name in used:
             # in a line of text: fractions with a slash, as the key's running text writes them
             shown, value = (inline_tex(e, f"{self.key} definition") for e in (name, self.definitions[name]))
-            if _looks_alike(shown, value):  # a name set for display, read as what it shows: sig[z] is sig[z]
+            if written_alike(shown) == written_alike(value):  # a name set for display, read as what it shows: sig[z]
                 continue
             printed.append((shown, value if latex_length(value) <= CHECKED_WITH_WIDTH else None,
                             any(_states(name, self.definitions[name], before, expr) for before, expr in assumed), value))
@@ -220,12 +219,6 @@ def _written_out_before(name: sp.Basic, value: sp.Expr, before: sp.Expr | None, 
     what a name is defined as, a sum of one term, say, is checked against the line before, which
     does not read the definition.)"""
     return before is not None and before.has(name) and before.xreplace({name: value}) == step
-
-
-def _looks_alike(a: str, b: str) -> bool:
-    """Do two LaTeX strings print the same symbols (spacing, sizing and font commands aside)?"""
-    strip = lambda t: re.sub(r"\\(?:mathopen|mathclose|left|right|mathrm|operatorname|,|;|!)|[{}\s]", "", t)  # noqa: E731
-    return strip(a) == strip(b)
 
 
 @dataclass(frozen=True)

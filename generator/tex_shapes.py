@@ -93,3 +93,11 @@ def latex_length(latex: str) -> int:
     """How long a formula's LaTeX is, its spacing marks (``\\mathopen{}``, ``\\mathclose{}``) aside:
     a measure of how wide it prints, to choose between a line of text and a name."""
     return len(re.sub(r"\\math(?:open|close)\{\}", "", str(latex)))
+
+
+def written_alike(latex: str) -> str:
+    """A formula up to how it is set (spacing, sizing, a font command, a fraction stacked or with a
+    slash): what two prints of one formula share, a name set for display and what it stands for
+    (sig[z] and \\operatorname{sig}[z]), or a definition in a display and in a line."""
+    return re.sub(r"\\(?:mathopen|mathclose|left|right|operatorname|mathrm|displaystyle|frac|[,;!])|[{}()/\s]", "",
+                  str(latex))
