@@ -11,6 +11,7 @@ once, for the figure to draw.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 import sympy as sp
@@ -143,13 +144,19 @@ CHAIN_LAYERS = range(1, 7)  # K of the seeded networks the chain-rule products a
 CHAIN_SEED = 7
 CHAIN_STEP = 1e-5  # h_K is about one half, its derivatives down to 1e-4: rounding ~1e-11 / step, truncation ~step^2
 CHAIN_TOLERANCE = 1e-6  # relative: the differences agree to about 2e-8
+WEIGHT_SIZES = (0.5, 2.0)  # the seeded chains' weights, in size (either sign), and their biases and input:
+SPREAD = (-1.0, 1.0)  # moderate, so that no unit saturates and every product stays well above rounding
 
 
 def _network(depth: int, rng: np.random.Generator):
-    """Weights and biases of a chain of ``depth`` sigmoid units, and its input: moderate values, so
-    that no unit saturates and every product stays well above rounding."""
-    return rng.uniform(0.5, 2.0, depth) * rng.choice((-1.0, 1.0), depth), rng.uniform(-1.0, 1.0, depth), \
-        float(rng.uniform(-1.0, 1.0))
+    """Weights and biases of a chain of ``depth`` sigmoid units, and its input (WEIGHT_SIZES, SPREAD)."""
+    return rng.uniform(*WEIGHT_SIZES, depth) * rng.choice((-1.0, 1.0), depth), rng.uniform(*SPREAD, depth), \
+        float(rng.uniform(*SPREAD))
+
+
+def _interval(bounds: tuple[float, float]) -> str:
+    """``$1/2$ to $2$``: a range of the check's description, as the values were drawn."""
+    return " to ".join(f"${Fraction(b).limit_denominator()}$" for b in bounds)
 
 
 def _forward(omega, beta, h0: float) -> tuple[float, np.ndarray]:
@@ -213,7 +220,8 @@ def compute(q: Questions) -> SigmoidResult:
             *(NumericCheck(key, TITLE, rf"largest relative error of {what} against central differences "
                            rf"of step~{step_tex(CHAIN_STEP)}, for chains of $K = {CHAIN_LAYERS[0]}$~to~"
                            rf"${CHAIN_LAYERS[-1]}$ sigmoid layers with seeded weights "
-                           r"$1/2$ to $2$ in size, and biases and an input from $-1$ to $1$", error, CHAIN_TOLERANCE)
+                           f"{_interval(WEIGHT_SIZES)} in size, and biases and an input from {_interval(SPREAD)}",
+                           error, CHAIN_TOLERANCE)
               for key, what, error in zip(
                   ("sigmoid.chain", "sigmoid.bias_ratio"),
                   (r"${\partial h_K/\partial h_0 = \prod_{k=0}^{K-1} "
